@@ -1,0 +1,27 @@
+package io.otlpgovernor.rules.contract;
+
+import io.otlpgovernor.rules.signal.Signal;
+
+/**
+ * Names of the Kafka topics that make up the system's contract (see the README's topic table).
+ *
+ * <p>Input topics are the Collector's defaults ({@link Signal#inputTopic()}). Governed output goes to one topic per
+ * signal and retention tier, {@code governed_<signal>_<tier>}; names use only underscores because Kafka treats
+ * {@code .} and {@code _} as the same character in metric names.
+ */
+public final class TopicNames {
+
+    /** The tier every record goes to until retention rules assign others. */
+    public static final String DEFAULT_TIER = "standard";
+
+    /** Records that are not valid OTLP or lack a tenant: original bytes, reason in a header. */
+    public static final String DEAD_LETTER = "governor_deadletter";
+
+    private TopicNames() {
+    }
+
+    /** The governed output topic of {@code signal} in retention tier {@code tier}. */
+    public static String governed(Signal signal, String tier) {
+        return "governed_" + signal.id() + "_" + tier;
+    }
+}
