@@ -1,0 +1,204 @@
+package io.otlpgovernor.job.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.otlpgovernor.rules.config.ConfigException;
+import io.otlpgovernor.rules.config.Durations;
+import io.otlpgovernor.rules.config.YamlFiles;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+
+/**
+ * The job's configuration file ({@code job/config/job.yaml} holds the documented local defaults). Every key is
+ * optional; what is missing takes the default named on each field.
+ *
+ * @param jobName        the job's name in the Flink dashboard; default {@code otlp-governor}
+ * @param parallelism    default operator parallelism; default 1
+ * @param maxParallelism number of key groups, fixed for the job's life (state is sharded by it); default 128
+ * @param kafka          Kafka connection and transactions
+ * @param checkpoints    checkpointing
+ * @param restart        what Flink does when a task fails
+ */
+public record JobSettings(String jobName, Integer parallelism, Integer maxParallelism, Kafka kafka,
+                          Checkpoints checkpoints, Restart restart) {
+
+    public JobSettings {
+        jobName = jobName == null ? "otlp-governor" : jobName;
+        parallelism = parallelism == null ? 1 : parallelism;
+        maxParallelism = maxParallelism == null ? 128 : maxParallelism;
+        kafka = kafka == null ? new Kafka(null, null, null, null) : kafka;
+        checkpoints = checkpoints == null ? new Checkpoints(null, null, null, null, null) : checkpoints;
+        restart = restart == null ? new Restart(null, null, null, null) : restart;
+        if (parallelism < 1 || parallelism > maxParallelism) {
+            throw new IllegalArgumentException("parallelism must be between 1 and max-parallelism");
+        }
+        if (maxParallelism < 1 || maxParallelism > 32768) {
+            throw new IllegalArgumentException("max-parallelism must be between 1 and 32768");
+        }
+        Duration needed = checkpoints.intervalDuration().plus(checkpoints.timeoutDuration());
+        if (kafka.transactionTimeoutDuration().compareTo(needed) <= 0) {
+            throw new IllegalArgumentException("kafka.transaction-timeout must be longer than checkpoints.interval plus"
+                    + " checkpoints.timeout, or transactions abort before their checkpoint completes");
+        }
+    }
+
+    /** Reads and checks a settings file. */
+    public static JobSettings load(Path file) throws ConfigException {
+        return YamlFiles.read(file, JobSettings.class);
+    }
+
+    /** The defaults, as if from an empty file. */
+    public static JobSettings defaults() {
+        return new JobSettings(null, null, null, null, null, null);
+    }
+
+    /**
+     * @param bootstrapServers      default {@code localhost:9092}
+     * @param consumerGroup         consumer group of the input topics (offsets are committed on checkpoints, for
+     *                              monitoring lag; the job restores its own positions from state); default
+     *                              {@code otlp-governor}
+     * @param transactionalIdPrefix prefix of the sinks' transactional ids: unique per job, stable across
+     *                              restarts; default {@code otlp-governor}
+     * @param transactionTimeout    Kafka transaction timeout; must exceed the checkpoint interval plus timeout and
+     *                              stay within the brokers' {@code transaction.max.timeout.ms} (15m by default);
+     *                              default 10m
+     */
+    public record Kafka(String bootstrapServers, String consumerGroup, String transactionalIdPrefix,
+                        String transactionTimeout) {
+        public Kafka {
+            bootstrapServers = bootstrapServers == null ? "localhost:9092" : bootstrapServers;
+            consumerGroup = consumerGroup == null ? "otlp-governor" : consumerGroup;
+            transactionalIdPrefix = transactionalIdPrefix == null ? "otlp-governor" : transactionalIdPrefix;
+            transactionTimeout = transactionTimeout == null ? "10m" : transactionTimeout;
+            Durations.parse(transactionTimeout, "kafka.transaction-timeout");
+            if (!transactionalIdPrefix.matches("[A-Za-z0-9._-]{1,100}")) {
+                throw new IllegalArgumentException("kafka.transactional-id-prefix must be 1-100 characters of letters, digits, '.', '_', '-'");
+            }
+        }
+
+        public Duration transactionTimeoutDuration() {
+            return Durations.parse(transactionTimeout, "kafka.transaction-timeout");
+        }
+    }
+
+    /**
+     * @param interval    time between checkpoint starts; output becomes visible to {@code read_committed}
+     *                    readers when a checkpoint completes, so this is the job's latency floor; default 5s
+     * @param timeout     a checkpoint taking longer is abandoned; default 2m
+     * @param minPause    least time between the end of one checkpoint and the start of the next; default 1s
+     * @param directory   where checkpoints go: a Flink file system URI ({@code s3://…}, {@code file:///…}) or a
+     *                    local path; default {@code local-data/checkpoints}
+     * @param incremental RocksDB incremental checkpoints; default true
+     */
+    public record Checkpoints(String interval, String timeout, String minPause, String directory, Boolean incremental) {
+        public Checkpoints {
+            interval = interval == null ? "5s" : interval;
+            timeout = timeout == null ? "2m" : timeout;
+            minPause = minPause == null ? "1s" : minPause;
+            directory = directory == null ? "local-data/checkpoints" : directory;
+            incremental = incremental == null ? Boolean.TRUE : incremental;
+            if (Durations.parse(interval, "checkpoints.interval").toMillis() < 10) {
+                throw new IllegalArgumentException("checkpoints.interval must be at least 10ms");
+            }
+            Durations.parse(timeout, "checkpoints.timeout");
+            Durations.parse(minPause, "checkpoints.min-pause");
+        }
+
+        public Duration intervalDuration() {
+            return Durations.parse(interval, "checkpoints.interval");
+        }
+
+        public Duration timeoutDuration() {
+            return Durations.parse(timeout, "checkpoints.timeout");
+        }
+
+        /** The directory as a URI Flink understands; relative local paths become absolute {@code file:} URIs. */
+        public String directoryUri() {
+            URI uri = URI.create(directory.replace('\\', '/'));
+            return uri.getScheme() != null && uri.getScheme().length() > 1
+                    ? directory
+                    : Path.of(directory).toAbsolutePath().normalize().toUri().toString();
+        }
+    }
+
+    /**
+     * @param strategy {@code exponential-delay} (default), {@code fixed-delay} or {@code none}
+     * @param attempts restarts before the job fails for good; default 20 (fixed-delay) or unlimited within the
+     *                 backoff (exponential-delay)
+     * @param delay    first (or fixed) delay between restarts; default 1s
+     * @param maxDelay longest exponential backoff; default 1m
+     */
+    public record Restart(String strategy, Integer attempts, String delay, String maxDelay) {
+        public Restart {
+            strategy = strategy == null ? "exponential-delay" : strategy;
+            delay = delay == null ? "1s" : delay;
+            maxDelay = maxDelay == null ? "1m" : maxDelay;
+            if (!strategy.equals("exponential-delay") && !strategy.equals("fixed-delay") && !strategy.equals("none")) {
+                throw new IllegalArgumentException("restart.strategy must be exponential-delay, fixed-delay or none");
+            }
+            if (attempts != null && attempts < 0) {
+                throw new IllegalArgumentException("restart.attempts must not be negative");
+            }
+            Durations.parse(delay, "restart.delay");
+            Durations.parse(maxDelay, "restart.max-delay");
+        }
+    }
+
+    /** The Flink configuration these settings stand for: RocksDB, exactly-once checkpoints, restart strategy. */
+    public Configuration flinkConfiguration() {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.NAME, jobName);
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        conf.set(PipelineOptions.MAX_PARALLELISM, maxParallelism);
+        // Fail instead of silently falling back to Kryo: every record and state type has a real serializer.
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, checkpoints.incremental());
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.directoryUri());
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpoints.intervalDuration());
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpoints.timeoutDuration());
+        conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, Durations.parse(checkpoints.minPause(), "min-pause"));
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        applyRestartStrategy(conf);
+        return conf;
+    }
+
+    private void applyRestartStrategy(Configuration conf) {
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, restart.strategy());
+        Duration delay = Durations.parse(restart.delay(), "restart.delay");
+        switch (restart.strategy()) {
+            case "fixed-delay" -> {
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restart.attempts() == null ? 20 : restart.attempts());
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, delay);
+            }
+            case "exponential-delay" -> {
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, delay);
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Durations.parse(restart.maxDelay(), "restart.max-delay"));
+                if (restart.attempts() != null) {
+                    conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, restart.attempts());
+                }
+            }
+            default -> {
+                // "none": the first failure fails the job.
+            }
+        }
+    }
+
+    /** A copy pointing at other Kafka servers and another checkpoint directory; used by the local stack and tests. */
+    public JobSettings withEnvironment(String bootstrapServers, String checkpointDirectory) {
+        return new JobSettings(jobName, parallelism, maxParallelism,
+                new Kafka(bootstrapServers, kafka.consumerGroup(), kafka.transactionalIdPrefix(), kafka.transactionTimeout()),
+                new Checkpoints(checkpoints.interval(), checkpoints.timeout(), checkpoints.minPause(), checkpointDirectory,
+                        checkpoints.incremental()),
+                restart);
+    }
+}

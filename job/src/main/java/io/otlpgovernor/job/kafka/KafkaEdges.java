@@ -1,0 +1,65 @@
+package io.otlpgovernor.job.kafka;
+
+import java.util.Arrays;
+import java.util.List;
+
+import io.otlpgovernor.job.config.JobSettings;
+import io.otlpgovernor.job.model.DeadLetter;
+import io.otlpgovernor.job.model.GovernedRecord;
+import io.otlpgovernor.job.model.InputRecord;
+import io.otlpgovernor.rules.signal.Signal;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * Builds the job's Kafka source and sinks from its settings: the exactly-once edges of the pipeline.
+ */
+public final class KafkaEdges {
+
+    private KafkaEdges() {
+    }
+
+    /** The three input topics, read {@code read_committed} from the group's committed offsets (earliest if none). */
+    public static KafkaSource<InputRecord> inputSource(JobSettings settings) {
+        List<String> topics = Arrays.stream(Signal.values()).map(Signal::inputTopic).toList();
+        return KafkaSource.<InputRecord>builder()
+                .setBootstrapServers(settings.kafka().bootstrapServers())
+                .setTopics(topics)
+                .setGroupId(settings.kafka().consumerGroup())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new InputRecordDeserializer())
+                // KafkaSource leaves isolation at read_uncommitted; aborted upstream writes must never be governed.
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG + ".prefix", settings.kafka().consumerGroup())
+                .build();
+    }
+
+    /** Governed output: one topic per signal and retention tier, transactional. */
+    public static KafkaSink<GovernedRecord> governedSink(JobSettings settings) {
+        return transactionalSink(settings, "governed", new GovernedRecordSerializer());
+    }
+
+    /** Dead letters, transactional. */
+    public static KafkaSink<DeadLetter> deadLetterSink(JobSettings settings) {
+        return transactionalSink(settings, "deadletter", new DeadLetterSerializer());
+    }
+
+    private static <T> KafkaSink<T> transactionalSink(JobSettings settings, String name, KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(settings.kafka().bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                // Each sink needs its own prefix: two sinks sharing one would fence each other's transactions.
+                .setTransactionalIdPrefix(settings.kafka().transactionalIdPrefix() + "-" + name)
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        Long.toString(settings.kafka().transactionTimeoutDuration().toMillis()))
+                .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+                .build();
+    }
+}

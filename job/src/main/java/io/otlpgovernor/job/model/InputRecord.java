@@ -1,0 +1,16 @@
+package io.otlpgovernor.job.model;
+
+import io.otlpgovernor.rules.signal.Signal;
+
+/**
+ * One record read from an input topic, not yet decoded.
+ *
+ * @param signal      the signal its topic carries
+ * @param tenant      the tenant header's value, or {@code null} when the record has none
+ * @param payload     the record value: a serialized OTLP export request, if all is well
+ * @param topic       where it was read from
+ * @param partition   its partition
+ * @param offset      its offset
+ */
+public record InputRecord(Signal signal, String tenant, byte[] payload, String topic, int partition, long offset) {
+}
