@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaBrokerTest {
 
-    @TempDir(factory = TargetTempDirs.class)
+    @TempDir
     Path dataDir;
 
     @Test
