@@ -54,7 +54,7 @@ public final class GovernorJob {
     /** Adds the whole job to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         DataStream<InputRecord> input = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka source: OTLP input topics")
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka: OTLP input")
                 .uid(SOURCE_UID);
         attach(input);
     }
@@ -68,7 +68,7 @@ public final class GovernorJob {
         decoded.getSideOutput(DecodeFunction.DEAD_LETTERS)
                 .sinkTo(deadLetterSink)
                 .uid(DEAD_LETTER_SINK_UID)
-                .name("Kafka sink: dead letters");
+                .name("Kafka: dead letters");
         decoded
                 .keyBy(GovernedRecord::tenant)
                 .process(new TenantUsageFunction())
@@ -76,7 +76,7 @@ public final class GovernorJob {
                 .name("Per-tenant usage")
                 .sinkTo(governedSink)
                 .uid(GOVERNED_SINK_UID)
-                .name("Kafka sink: governed topics");
+                .name("Kafka: governed");
     }
 
     /** Builds the job in {@code env} and submits it without waiting for it to end. */

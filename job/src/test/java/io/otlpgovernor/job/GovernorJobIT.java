@@ -18,6 +18,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.KafkaEdges;
+import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.job.model.InputRecord;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
@@ -163,7 +164,7 @@ class GovernorJobIT {
     }
 
     private static List<String> governedTopics() {
-        return Stream.of(Signal.values()).map(s -> TopicNames.governed(s, TopicNames.DEFAULT_TIER)).toList();
+        return TopicLayout.governedTopics();
     }
 
     private static ExportTraceServiceRequest shortTraceId() {

@@ -2,26 +2,17 @@ package io.otlpgovernor.job;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.otlpgovernor.job.config.JobSettings;
+import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import io.otlpgovernor.rules.contract.RecordHeaders;
-import io.otlpgovernor.rules.contract.TopicNames;
-import io.otlpgovernor.rules.signal.Signal;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -32,15 +23,9 @@ final class JobHarness {
     private JobHarness() {
     }
 
-    /** Creates the input, governed and dead-letter topics, each with {@code inputPartitions} input partitions. */
+    /** Creates the input, governed and dead-letter topics, with {@code inputPartitions} partitions per input topic. */
     static void createTopics(EmbeddedKafkaBroker broker, int inputPartitions) {
-        List<NewTopic> topics = new ArrayList<>();
-        for (Signal signal : Signal.values()) {
-            topics.add(new NewTopic(signal.inputTopic(), inputPartitions, (short) 1));
-            topics.add(new NewTopic(TopicNames.governed(signal, TopicNames.DEFAULT_TIER), 1, (short) 1));
-        }
-        topics.add(new NewTopic(TopicNames.DEAD_LETTER, 1, (short) 1));
-        broker.createTopics(topics);
+        broker.createTopics(TopicLayout.topics(inputPartitions, 1, (short) 1));
     }
 
     /** Settings for tests: checkpoints every 500 ms on RocksDB under {@code checkpoints}, quick restarts. */
@@ -66,21 +51,9 @@ final class JobHarness {
         producer.send(new ProducerRecord<>(topic, null, null, null, value, headers)).get(30, TimeUnit.SECONDS);
     }
 
-    /** Whether {@code group} has committed offsets at the end of every partition of the input topics. */
-    static boolean consumedEverything(EmbeddedKafkaBroker broker, String group) throws Exception {
-        try (Admin admin = broker.admin()) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            List<String> inputs = Arrays.stream(Signal.values()).map(Signal::inputTopic).toList();
-            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-            admin.describeTopics(inputs).allTopicNames().get(10, TimeUnit.SECONDS).forEach((topic, description) ->
-                    description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-            return ends.entrySet().stream().allMatch(end -> {
-                OffsetAndMetadata done = committed.get(end.getKey());
-                return end.getValue().offset() == 0 || (done != null && done.offset() >= end.getValue().offset());
-            });
-        }
+    /** Whether the job's consumer group has committed offsets at the end of every input partition. */
+    static boolean consumedEverything(EmbeddedKafkaBroker broker, String group) {
+        return broker.hasConsumedToEnd(group, TopicLayout.inputTopics());
     }
 
     static String header(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record, String name) {

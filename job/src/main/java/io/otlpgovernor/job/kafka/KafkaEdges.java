@@ -1,13 +1,9 @@
 package io.otlpgovernor.job.kafka;
 
-import java.util.Arrays;
-import java.util.List;
-
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.model.DeadLetter;
 import io.otlpgovernor.job.model.GovernedRecord;
 import io.otlpgovernor.job.model.InputRecord;
-import io.otlpgovernor.rules.signal.Signal;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -27,10 +23,9 @@ public final class KafkaEdges {
 
     /** The three input topics, read {@code read_committed} from the group's committed offsets (earliest if none). */
     public static KafkaSource<InputRecord> inputSource(JobSettings settings) {
-        List<String> topics = Arrays.stream(Signal.values()).map(Signal::inputTopic).toList();
         return KafkaSource.<InputRecord>builder()
                 .setBootstrapServers(settings.kafka().bootstrapServers())
-                .setTopics(topics)
+                .setTopics(TopicLayout.inputTopics())
                 .setGroupId(settings.kafka().consumerGroup())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new InputRecordDeserializer())

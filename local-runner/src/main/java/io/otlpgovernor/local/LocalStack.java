@@ -1,0 +1,136 @@
+package io.otlpgovernor.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+
+import io.otlpgovernor.bridge.BridgeConfig;
+import io.otlpgovernor.bridge.IngestBridge;
+import io.otlpgovernor.bridge.auth.ApiKeys;
+import io.otlpgovernor.job.GovernorJob;
+import io.otlpgovernor.job.config.JobSettings;
+import io.otlpgovernor.job.kafka.TopicLayout;
+import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system in one process, on embedded defaults: a single-node KRaft Kafka broker, the governance job on a
+ * local Flink cluster with its web dashboard and Prometheus reporter, and the ingest bridge.
+ *
+ * <p>Each run starts from empty topics and state under the data directory. {@link #close()} stops the parts in
+ * the reverse order: the bridge first (so every acknowledged request is in Kafka), then the job, then Kafka.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    private final EmbeddedKafkaBroker broker;
+    private final JobClient job;
+    private final IngestBridge bridge;
+    private final LocalStackOptions options;
+
+    private LocalStack(LocalStackOptions options, EmbeddedKafkaBroker broker, JobClient job, IngestBridge bridge) {
+        this.options = options;
+        this.broker = broker;
+        this.job = job;
+        this.bridge = bridge;
+    }
+
+    /** Starts every part; on failure, stops whatever had started and rethrows. */
+    public static LocalStack start(LocalStackOptions options, JobSettings jobSettings, BridgeConfig bridgeConfig, ApiKeys keys)
+            throws Exception {
+        Path dataDir = options.dataDir().toAbsolutePath();
+        deleteRecursively(dataDir.resolve("kafka"));
+        deleteRecursively(dataDir.resolve("checkpoints"));
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), options.kafkaPort());
+        JobClient job = null;
+        try {
+            broker.createTopics(TopicLayout.topics(2, 1, (short) 1));
+            JobSettings settings = jobSettings.withEnvironment(broker.bootstrapServers(), dataDir.resolve("checkpoints").toString());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
+                    clusterConfiguration(settings, options));
+            job = GovernorJob.onKafka(settings).start(env, settings.jobName());
+            IngestBridge bridge = IngestBridge.start(bridgeConfig.withEndpoints(options.grpcPort(), broker.bootstrapServers()), keys);
+            return new LocalStack(options, broker, job, bridge);
+        } catch (Exception | Error e) {
+            if (job != null) {
+                job.cancel();
+            }
+            broker.close();
+            throw e;
+        }
+    }
+
+    private static Configuration clusterConfiguration(JobSettings settings, LocalStackOptions options) {
+        Configuration conf = settings.flinkConfiguration();
+        conf.set(RestOptions.PORT, options.dashboardPort());
+        conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString("metrics.reporter.prom.port", Integer.toString(options.prometheusPort()));
+        return conf;
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public int grpcPort() {
+        return bridge.grpcPort();
+    }
+
+    /** The endpoints, for people. */
+    public List<String> describe(Map<String, List<String>> demoKeys) {
+        List<String> lines = new java.util.ArrayList<>(List.of(
+                "otlp-governor is running locally:",
+                "  OTLP/gRPC            localhost:" + bridge.grpcPort() + "   (authorization: Bearer <key>)",
+                "  Kafka                " + broker.bootstrapServers() + "   (read governed_*_standard with isolation.level=read_committed)",
+                "  Flink dashboard      http://localhost:" + options.dashboardPort(),
+                "  Prometheus metrics   http://localhost:" + options.prometheusPort() + "/metrics",
+                "  Data and logs        " + options.dataDir().toAbsolutePath()));
+        if (!demoKeys.isEmpty()) {
+            lines.add("Demo API keys:");
+            demoKeys.forEach((tenant, keys) -> lines.add("  " + tenant + "  " + String.join(", ", keys)));
+        }
+        lines.add("Press Ctrl-C to stop.");
+        return lines;
+    }
+
+    @Override
+    public void close() {
+        bridge.close();
+        try {
+            job.cancel().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // The job may already be gone, for instance when the local cluster's own shutdown hook ran first.
+            LOG.info("The job had already stopped: {}", e.getCause().toString());
+        }
+        broker.close();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot clear " + dir, e);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.otlpgovernor.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.otlpgovernor.bridge.BridgeConfig;
+import io.otlpgovernor.bridge.auth.ApiKeys;
+import io.otlpgovernor.job.config.JobSettings;
+import io.otlpgovernor.rules.config.ConfigException;
+import io.otlpgovernor.rules.config.YamlFiles;
+import org.apache.logging.log4j.LogManager;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./otlp-governor local}: runs the whole system on embedded defaults until Ctrl-C.
+ *
+ * <p>Exit status 2 means a usage or configuration mistake, reported in one line that says what and where.
+ */
+@Command(name = "otlp-governor local", mixinStandardHelpOptions = true,
+        description = "Runs Kafka, the governance job on a local Flink cluster, and the OTLP bridge in one process.")
+public final class OtlpGovernorCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", defaultValue = "local-data", description = "Where Kafka, checkpoints and logs live (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka listener port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--grpc-port", defaultValue = "4317", description = "OTLP/gRPC port (default: ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(names = "--dashboard-port", defaultValue = "8081", description = "Flink dashboard port (default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
+
+    @Option(names = "--prometheus-port", defaultValue = "9249", description = "Flink Prometheus reporter port (default: ${DEFAULT-VALUE}).")
+    int prometheusPort;
+
+    @Option(names = "--job-config", defaultValue = "job/config/job.yaml", description = "Job settings (default: ${DEFAULT-VALUE}).")
+    Path jobConfig;
+
+    @Option(names = "--bridge-config", defaultValue = "ingest-bridge/config/bridge.yaml", description = "Bridge settings (default: ${DEFAULT-VALUE}).")
+    Path bridgeConfig;
+
+    @Override
+    public Integer call() throws Exception {
+        JobSettings jobSettings;
+        BridgeConfig bridge;
+        ApiKeys keys;
+        Map<String, List<String>> demoKeys;
+        try {
+            jobSettings = JobSettings.load(jobConfig);
+            bridge = BridgeConfig.load(bridgeConfig);
+            keys = ApiKeys.load(bridge.keysFile());
+            demoKeys = demoKeys(bridge.keysFile());
+        } catch (ConfigException e) {
+            System.err.println("otlp-governor: " + e.getMessage());
+            return 2;
+        }
+        System.setProperty("otlp.governor.log.dir", dataDir.resolve("logs").toAbsolutePath().toString());
+        LocalStackOptions options = new LocalStackOptions(dataDir, kafkaPort, grpcPort, dashboardPort, prometheusPort);
+        System.out.println("Starting Kafka, the Flink job and the bridge (logs in " + options.dataDir().resolve("logs") + ") ...");
+        LocalStack stack = LocalStack.start(options, jobSettings, bridge, keys);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping: bridge, job, Kafka ...");
+            stack.close();
+            stopped.countDown();
+            LogManager.shutdown();
+        }, "local-stack-shutdown"));
+        stack.describe(demoKeys).forEach(System.out::println);
+        stopped.await();
+        return 0;
+    }
+
+    /** The keys of the keys file, to print for the demo tenants. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, List<String>> demoKeys(Path keysFile) throws ConfigException {
+        Map<String, List<String>> byTenant = new LinkedHashMap<>();
+        if (!keysFile.getFileName().toString().startsWith("demo-") || !Files.exists(keysFile)) {
+            return byTenant;
+        }
+        Map<String, Object> file = YamlFiles.read(keysFile, Map.class);
+        ((Map<String, Map<String, List<String>>>) file.get("tenants")).forEach((tenant, entry) -> byTenant.put(tenant, entry.get("keys")));
+        return byTenant;
+    }
+
+    public static void main(String[] args) {
+        int status = new CommandLine(new OtlpGovernorCommand()).execute(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+}
