@@ -80,6 +80,11 @@ public final class LocalStack implements AutoCloseable {
         return conf;
     }
 
+    /** The embedded broker. */
+    public EmbeddedKafkaBroker broker() {
+        return broker;
+    }
+
     public String bootstrapServers() {
         return broker.bootstrapServers();
     }
