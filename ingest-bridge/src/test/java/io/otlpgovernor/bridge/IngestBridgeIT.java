@@ -118,6 +118,17 @@ class IngestBridgeIT {
     }
 
     @Test
+    void refusesARequestOverTheSizeLimitWithResourceExhausted() {
+        ExportTraceServiceRequest.Builder request = OtlpFixtures.spans("huge", 1).toBuilder();
+        request.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(0).setName("x".repeat(5 * 1024 * 1024));
+
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> TraceServiceGrpc.newBlockingStub(channel).withInterceptors(bearer(ACME_KEY)).export(request.build()));
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    }
+
+    @Test
     void answersUnavailableWhileKafkaIsUnreachable() throws IOException {
         int deadPort;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -1,10 +1,15 @@
 package io.otlpgovernor.local;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -65,8 +70,22 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
         }
         System.setProperty("otlp.governor.log.dir", dataDir.resolve("logs").toAbsolutePath().toString());
         LocalStackOptions options = new LocalStackOptions(dataDir, kafkaPort, grpcPort, dashboardPort, prometheusPort);
+        Optional<String> busy = busyPort(Map.of("Kafka (--kafka-port)", kafkaPort, "OTLP/gRPC (--grpc-port)", grpcPort,
+                "Flink dashboard (--dashboard-port)", dashboardPort, "Prometheus (--prometheus-port)", prometheusPort));
+        if (busy.isPresent()) {
+            System.err.println("otlp-governor: " + busy.get());
+            return 2;
+        }
         System.out.println("Starting Kafka, the Flink job and the bridge (logs in " + options.dataDir().resolve("logs") + ") ...");
-        LocalStack stack = LocalStack.start(options, jobSettings, bridge, keys);
+        LocalStack stack;
+        try {
+            stack = LocalStack.start(options, jobSettings, bridge, keys);
+        } catch (Exception e) {
+            System.err.println("otlp-governor: could not start: " + e.getMessage()
+                    + " (details in " + options.dataDir().resolve("logs/otlp-governor.log") + ")");
+            LogManager.getLogger(OtlpGovernorCommand.class).error("Local stack failed to start", e);
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping: bridge, job, Kafka ...");
@@ -77,6 +96,22 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
         stack.describe(demoKeys).forEach(System.out::println);
         stopped.await();
         return 0;
+    }
+
+    /** A message naming the first of {@code ports} that another process already listens on, if any. */
+    private static Optional<String> busyPort(Map<String, Integer> ports) {
+        for (Map.Entry<String, Integer> port : new TreeMap<>(ports).entrySet()) {
+            if (port.getValue() == 0) {
+                continue;
+            }
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.bind(new InetSocketAddress("localhost", port.getValue()));
+            } catch (IOException e) {
+                return Optional.of("port " + port.getValue() + " for " + port.getKey()
+                        + " is already in use; stop what uses it or choose another port");
+            }
+        }
+        return Optional.empty();
     }
 
     /** The keys of the keys file, to print for the demo tenants. */
