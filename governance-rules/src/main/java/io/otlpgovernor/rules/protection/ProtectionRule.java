@@ -16,8 +16,9 @@ import io.otlpgovernor.rules.yaml.Fields;
  * @param action what to do
  * @param keyId  for {@link Action#HASH}: the id of the tenant's HMAC key to use (the key itself is never in rule
  *               files); empty = the tenant's current key
+ * @param path   where the entry is in its file ({@code protection[2]}), for problems found after reading
  */
-public record ProtectionRule(Optional<String> label, Optional<String> rule, Action action, Optional<String> keyId) {
+public record ProtectionRule(Optional<String> label, Optional<String> rule, Action action, Optional<String> keyId, String path) {
 
     /** The label or rule this entry is about, for messages. */
     public String subject() {
@@ -50,6 +51,6 @@ public record ProtectionRule(Optional<String> label, Optional<String> rule, Acti
         if (action.isEmpty() || (label.isEmpty() && rule.isEmpty()) || (label.isPresent() && rule.isPresent())) {
             return Optional.empty();
         }
-        return Optional.of(new ProtectionRule(label, rule, action.get(), keyId));
+        return Optional.of(new ProtectionRule(label, rule, action.get(), keyId, entry.path()));
     }
 }

@@ -41,8 +41,9 @@ public record RetentionRules(Map<String, Duration> tiers, Optional<String> defau
      * @param id   rule id
      * @param tier the tier matching records go to
      * @param when what a record must match (all given conditions)
+     * @param path where the rule is in its file, for problems found after reading
      */
-    public record TierRule(String id, String tier, Match when) {
+    public record TierRule(String id, String tier, Match when, String path) {
     }
 
     /**
@@ -91,7 +92,7 @@ public record RetentionRules(Map<String, Duration> tiers, Optional<String> defau
         Optional<String> tier = rule.string("tier");
         Match when = rule.mapping("when").map(RetentionRules::readMatch).orElse(new Match(Set.of(), Set.of(), Set.of(), Map.of()));
         rule.finish();
-        return id.flatMap(i -> tier.map(t -> new TierRule(i, t, when)));
+        return id.flatMap(i -> tier.map(t -> new TierRule(i, t, when, rule.path())));
     }
 
     /** Reads a record condition ({@code when}) shared by retention and sampling rules. */

@@ -189,23 +189,19 @@ public final class RuleLoader {
             ruleIds.add("sensitive-key-name");
         });
         for (RuleDocument part : parts) {
-            List<ProtectionRule> own = part.protection();
-            for (int i = 0; i < own.size(); i++) {
-                ProtectionRule rule = own.get(i);
+            for (ProtectionRule rule : part.protection()) {
                 if (rule.rule().isPresent() && !ruleIds.contains(rule.rule().get())) {
-                    problems.add(part.problemAt("protection[" + i + "].rule", "no detector or pattern with id '"
+                    problems.add(part.problemAt(rule.path() + ".rule", "no detector or pattern with id '"
                             + rule.rule().get() + "' in this rule set" + forTenant(part, tenant)));
                 }
                 if (rule.label().isPresent() && !labels.contains(rule.label().get())) {
-                    problems.add(part.problemAt("protection[" + i + "].label", "no detector or pattern attaches label '"
+                    problems.add(part.problemAt(rule.path() + ".label", "no detector or pattern attaches label '"
                             + rule.label().get() + "'" + forTenant(part, tenant)));
                 }
             }
-            List<RetentionRules.TierRule> tierRules = part.retention().rules();
-            for (int i = 0; i < tierRules.size(); i++) {
-                String tier = tierRules.get(i).tier();
-                if (!retention.tiers().containsKey(tier)) {
-                    problems.add(part.problemAt("retention.rules[" + i + "].tier", unknownTier(tier, retention) + forTenant(part, tenant)));
+            for (RetentionRules.TierRule rule : part.retention().rules()) {
+                if (!retention.tiers().containsKey(rule.tier())) {
+                    problems.add(part.problemAt(rule.path() + ".tier", unknownTier(rule.tier(), retention) + forTenant(part, tenant)));
                 }
             }
             part.retention().defaultTier().filter(t -> !retention.tiers().containsKey(t)).ifPresent(t ->

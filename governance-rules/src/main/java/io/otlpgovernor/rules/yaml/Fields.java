@@ -124,7 +124,8 @@ public final class Fields {
             try {
                 long parsed = Long.parseLong(text.replace("_", ""));
                 if (parsed < min || parsed > max) {
-                    problems.add(file, value, child(key), "must be between " + min + " and " + max);
+                    problems.add(file, value, child(key), max >= Long.MAX_VALUE / 2 ? "must be at least " + min
+                            : "must be between " + min + " and " + max);
                     return Optional.empty();
                 }
                 return Optional.of(parsed);
