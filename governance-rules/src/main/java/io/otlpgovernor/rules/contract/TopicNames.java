@@ -17,6 +17,9 @@ public final class TopicNames {
     /** Records that are not valid OTLP or lack a tenant: original bytes, reason in a header. */
     public static final String DEAD_LETTER = "governor_deadletter";
 
+    /** The compacted topic of versioned rule sets, one record per tenant (key = tenant id). */
+    public static final String RULES = "governor_rules";
+
     private TopicNames() {
     }
 
