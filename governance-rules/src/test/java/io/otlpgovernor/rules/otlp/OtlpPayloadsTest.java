@@ -3,6 +3,7 @@ package io.otlpgovernor.rules.otlp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.stream.Stream;
 
 import com.google.protobuf.ByteString;
@@ -104,6 +105,22 @@ class OtlpPayloadsTest {
         assertThatThrownBy(() -> OtlpPayloads.summarize(signal, garbage))
                 .isInstanceOf(InvalidPayloadException.class)
                 .hasMessageStartingWith("not a valid " + requestName(signal) + ": ");
+    }
+
+    static Stream<Arguments> requestsOfAnotherSignal() {
+        byte[] spans = OtlpFixtures.spans("s", 1).toByteArray();
+        byte[] metrics = OtlpFixtures.gaugePoints("g", 2).toByteArray();
+        byte[] logs = OtlpFixtures.logs("l", 1).toByteArray();
+        return Stream.of(
+                Arguments.of(Signal.SPANS, metrics), Arguments.of(Signal.SPANS, logs),
+                Arguments.of(Signal.METRICS, spans), Arguments.of(Signal.METRICS, logs),
+                Arguments.of(Signal.LOGS, spans), Arguments.of(Signal.LOGS, metrics));
+    }
+
+    @ParameterizedTest
+    @MethodSource("requestsOfAnotherSignal")
+    void rejectsRequestOfAnotherSignal(Signal signal, byte[] payload) {
+        assertThatThrownBy(() -> OtlpPayloads.summarize(signal, payload)).isInstanceOf(InvalidPayloadException.class);
     }
 
     @Test
@@ -217,8 +234,11 @@ class OtlpPayloadsTest {
         return Span.newBuilder().setTraceId(bytes(16)).setSpanId(bytes(8)).setName("s");
     }
 
+    /** An id of {@code length} non-zero bytes. */
     private static ByteString bytes(int length) {
-        return OtlpFixtures.id(length, 42);
+        byte[] id = new byte[length];
+        Arrays.fill(id, (byte) 0x5a);
+        return ByteString.copyFrom(id);
     }
 
     private static ExportLogsServiceRequest logs(LogRecord.Builder... records) {

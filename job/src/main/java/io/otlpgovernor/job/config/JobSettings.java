@@ -1,8 +1,8 @@
 package io.otlpgovernor.job.config;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 import io.otlpgovernor.rules.config.ConfigException;
 import io.otlpgovernor.rules.config.Durations;
@@ -99,6 +99,8 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
      * @param incremental RocksDB incremental checkpoints; default true
      */
     public record Checkpoints(String interval, String timeout, String minPause, String directory, Boolean incremental) {
+        private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*", Pattern.DOTALL);
+
         public Checkpoints {
             interval = interval == null ? "5s" : interval;
             timeout = timeout == null ? "2m" : timeout;
@@ -122,8 +124,9 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
 
         /** The directory as a URI Flink understands; relative local paths become absolute {@code file:} URIs. */
         public String directoryUri() {
-            URI uri = URI.create(directory.replace('\\', '/'));
-            return uri.getScheme() != null && uri.getScheme().length() > 1
+            // Not URI.create: a local path may hold characters a URI may not (a space), and a one-letter "scheme"
+            // is a Windows drive.
+            return URI_SCHEME.matcher(directory).matches()
                     ? directory
                     : Path.of(directory).toAbsolutePath().normalize().toUri().toString();
         }

@@ -1,0 +1,201 @@
+package io.otlpgovernor.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import io.otlpgovernor.rules.config.ConfigException;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobSettingsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadsTheDocumentedLocalDefaults() throws Exception {
+        JobSettings settings = JobSettings.load(Path.of("config/job.yaml"));
+
+        assertThat(settings.jobName()).isEqualTo("otlp-governor");
+        assertThat(settings.maxParallelism()).isEqualTo(128);
+        assertThat(settings.kafka().transactionTimeoutDuration()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(settings.checkpoints().intervalDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.restart().strategy()).isEqualTo("exponential-delay");
+        assertThat(settings).isEqualTo(JobSettings.defaults());
+    }
+
+    @Test
+    void configuresRocksDbAndExactlyOnceCheckpoints() throws Exception {
+        Configuration conf = JobSettings.load(Path.of("config/job.yaml")).flinkConfiguration();
+        Map<String, String> keys = conf.toMap();
+
+        assertThat(keys).containsEntry("state.backend.type", "rocksdb")
+                .containsEntry("execution.checkpointing.incremental", "true")
+                .containsEntry("execution.checkpointing.mode", "EXACTLY_ONCE")
+                .containsEntry("pipeline.generic-types", "false");
+        assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE)).isEqualTo(CheckpointingMode.EXACTLY_ONCE);
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(conf.get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(conf.get(PipelineOptions.GENERIC_TYPES)).isFalse();
+        assertThat(conf.get(PipelineOptions.MAX_PARALLELISM)).isEqualTo(128);
+        assertThat(conf.get(CoreOptions.DEFAULT_PARALLELISM)).isEqualTo(1);
+        assertThat(conf.get(PipelineOptions.NAME)).isEqualTo("otlp-governor");
+    }
+
+    @Test
+    void takesIntervalAndIncrementalFromTheFile() throws Exception {
+        Configuration conf = JobSettings.load(write("""
+                max-parallelism: 256
+                checkpoints:
+                  interval: 30s
+                  incremental: false
+                """)).flinkConfiguration();
+
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isFalse();
+        assertThat(conf.get(PipelineOptions.MAX_PARALLELISM)).isEqualTo(256);
+    }
+
+    @Test
+    void configuresExponentialDelayRestarts() {
+        Configuration conf = withRestart(new JobSettings.Restart("exponential-delay", null, "2s", "3m")).flinkConfiguration();
+
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF)).isEqualTo(Duration.ofMinutes(3));
+        assertThat(conf.contains(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS)).isFalse();
+        assertThat(conf.contains(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isFalse();
+    }
+
+    @Test
+    void limitsExponentialDelayRestartsWhenAttemptsAreGiven() {
+        Configuration conf = withRestart(new JobSettings.Restart("exponential-delay", 7, null, null)).flinkConfiguration();
+
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS)).isEqualTo(7);
+    }
+
+    @Test
+    void configuresFixedDelayRestartsWithDefaultAttempts() {
+        Configuration conf = withRestart(new JobSettings.Restart("fixed-delay", null, "500ms", null)).flinkConfiguration();
+
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(20);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY)).isEqualTo(Duration.ofMillis(500));
+        assertThat(conf.contains(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF)).isFalse();
+    }
+
+    @Test
+    void configuresFixedDelayRestartsWithGivenAttempts() {
+        Configuration conf = withRestart(new JobSettings.Restart("fixed-delay", 3, null, null)).flinkConfiguration();
+
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(3);
+    }
+
+    @Test
+    void configuresNoRestarts() {
+        Configuration conf = withRestart(new JobSettings.Restart("none", null, null, null)).flinkConfiguration();
+
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("none");
+        assertThat(conf.toMap().keySet()).noneMatch(key -> key.startsWith("restart-strategy.fixed-delay")
+                || key.startsWith("restart-strategy.exponential-delay"));
+    }
+
+    @Test
+    void rejectsUnknownRestartStrategy() throws Exception {
+        Path file = write("restart:\n  strategy: always\n");
+
+        assertThatThrownBy(() -> JobSettings.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ":1 restart: restart.strategy must be exponential-delay, fixed-delay or none");
+    }
+
+    @Test
+    void turnsRelativeCheckpointDirectoryIntoAbsoluteFileUri() {
+        JobSettings.Checkpoints checkpoints = checkpointsIn("local-data/checkpoints");
+        String expected = Path.of("local-data/checkpoints").toAbsolutePath().normalize().toUri().toString();
+
+        assertThat(checkpoints.directoryUri()).isEqualTo(expected).startsWith("file:/").endsWith("/local-data/checkpoints");
+        assertThat(withCheckpoints(checkpoints).flinkConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                .isEqualTo(expected);
+    }
+
+    @Test
+    void turnsLocalPathWithSpaceIntoFileUri() {
+        Path local = dir.resolve("my checkpoints");
+
+        assertThat(checkpointsIn(local.toString()).directoryUri()).isEqualTo(local.toUri().toString()).contains("my%20checkpoints");
+    }
+
+    @Test
+    void keepsCheckpointDirectoryThatIsAlreadyAUri() {
+        assertThat(checkpointsIn("s3://bucket/otlp-governor/checkpoints").directoryUri())
+                .isEqualTo("s3://bucket/otlp-governor/checkpoints");
+        assertThat(checkpointsIn("file:///var/lib/checkpoints").directoryUri()).isEqualTo("file:///var/lib/checkpoints");
+    }
+
+    @Test
+    void rejectsTransactionTimeoutNotLongerThanIntervalPlusTimeout() throws Exception {
+        Path equal = write("kafka:\n  transaction-timeout: 125s\ncheckpoints:\n  interval: 5s\n  timeout: 2m\n");
+
+        assertThatThrownBy(() -> JobSettings.load(equal))
+                .hasMessage(equal + ": kafka.transaction-timeout must be longer than checkpoints.interval plus"
+                        + " checkpoints.timeout, or transactions abort before their checkpoint completes");
+        assertThat(JobSettings.load(write("kafka:\n  transaction-timeout: 126s\ncheckpoints:\n  interval: 5s\n  timeout: 2m\n"))
+                .kafka().transactionTimeoutDuration()).isEqualTo(Duration.ofSeconds(126));
+    }
+
+    @Test
+    void rejectsParallelismAboveMaxParallelism() {
+        assertThatThrownBy(() -> new JobSettings(null, 5, 4, null, null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parallelism must be between 1 and max-parallelism");
+    }
+
+    @Test
+    void rejectsBadCheckpointIntervalNamingTheKey() throws Exception {
+        Path file = write("checkpoints:\n  interval: often\n");
+
+        assertThatThrownBy(() -> JobSettings.load(file))
+                .hasMessageStartingWith(file + ":1 checkpoints: checkpoints.interval: expected a duration such as 500ms, 10s, 5m");
+    }
+
+    @Test
+    void withEnvironmentReplacesOnlyServersAndCheckpointDirectory() {
+        JobSettings settings = JobSettings.defaults().withEnvironment("broker:9093", "s3://b/c");
+
+        assertThat(settings.kafka().bootstrapServers()).isEqualTo("broker:9093");
+        assertThat(settings.checkpoints().directory()).isEqualTo("s3://b/c");
+        assertThat(settings.kafka().transactionTimeout()).isEqualTo(JobSettings.defaults().kafka().transactionTimeout());
+        assertThat(settings.restart()).isEqualTo(JobSettings.defaults().restart());
+    }
+
+    private static JobSettings.Checkpoints checkpointsIn(String directory) {
+        return new JobSettings.Checkpoints(null, null, null, directory, null);
+    }
+
+    private static JobSettings withCheckpoints(JobSettings.Checkpoints checkpoints) {
+        return new JobSettings(null, null, null, null, checkpoints, null);
+    }
+
+    private static JobSettings withRestart(JobSettings.Restart restart) {
+        return new JobSettings(null, null, null, null, null, restart);
+    }
+
+    private Path write(String yaml) throws IOException {
+        return Files.writeString(Files.createTempFile(dir, "job", ".yaml"), yaml);
+    }
+}
