@@ -7,7 +7,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What governing one request did, aggregated: how many values each {@link Finding} covers, the labels attached,
+ * What governing one request did, aggregated: how many occurrences each {@link Finding} covers (two card numbers
+ * in one attribute count two), the labels attached,
  * and how many items (spans, data points, log records) were dropped. Holds rule ids, labels, actions, counts and
  * field paths — never a value that was found. Mutable while the engine works; read it after.
  */
@@ -26,7 +27,7 @@ public final class Decisions {
         droppedItems += items;
     }
 
-    /** Finding → number of values it covers. */
+    /** Finding → number of occurrences it covers. */
     public Map<Finding, Long> counts() {
         return Collections.unmodifiableMap(counts);
     }
