@@ -1,6 +1,7 @@
 package io.otlpgovernor.rules.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import io.otlpgovernor.rules.ruleset.RuleSet;
 import io.otlpgovernor.rules.ruleset.RuleValidationException;
 import io.otlpgovernor.rules.signal.Signal;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -52,15 +55,26 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--hmac-keys", description = "The HMAC keys file; without it, hashes use a throw-away key (id 'ephemeral').")
     Path hmacKeys;
 
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
     @Override
     public Integer call() throws IOException {
-        RuleBook book = ValidateCommand.validate(rules);
+        RuleBook book = ValidateCommand.validate(rules, out(), err());
         if (book == null) {
             return 1;
         }
         Optional<RuleSet> ruleSet = book.tenant(tenant);
         if (ruleSet.isEmpty()) {
-            System.err.println("no rules for tenant " + tenant + " (tenants: " + String.join(", ", book.tenants().keySet()) + ")");
+            err().println("no rules for tenant " + tenant + " (tenants: " + String.join(", ", book.tenants().keySet()) + ")");
             return 1;
         }
         try {
@@ -69,18 +83,18 @@ final class ExplainCommand implements Callable<Integer> {
             byte[] bytes = Files.readAllBytes(input);
             Signal kind = signalOf(bytes);
             GovernanceEngine engine = new GovernanceEngine(keyrings);
-            System.out.println("# rules: tenant " + tenant + " v" + compiled.version() + " (presets: "
+            out().println("# rules: tenant " + tenant + " v" + compiled.version() + " (presets: "
                     + String.join(", ", ruleSet.get().presets()) + ")");
             print(kind, bytes, compiled, engine);
             return 0;
         } catch (NoSuchFileException e) {
-            System.err.println(e.getFile() + ": no such file");
+            err().println(e.getFile() + ": no such file");
             return 1;
         } catch (InvalidPayloadException | IllegalArgumentException e) {
-            System.err.println(input + ": " + e.getMessage());
+            err().println(input + ": " + e.getMessage());
             return 1;
         } catch (RuleValidationException e) {
-            System.err.println(e.getMessage());
+            err().println(e.getMessage());
             return 1;
         }
     }
@@ -92,22 +106,22 @@ final class ExplainCommand implements Callable<Integer> {
             case METRICS -> engine.governMetrics(compiled, json ? OtlpJson.parseMetrics(bytes) : parsePb(ExportMetricsServiceRequest.parser(), bytes));
             case LOGS -> engine.governLogs(compiled, json ? OtlpJson.parseLogs(bytes) : parsePb(ExportLogsServiceRequest.parser(), bytes));
         };
-        System.out.println(OtlpJson.printPretty(governed.request()));
+        out().println(OtlpJson.printPretty(governed.request()));
         printDecisions(kind, governed);
     }
 
-    private static void printDecisions(Signal kind, GovernanceEngine.Governed<? extends Message> governed) {
+    private void printDecisions(Signal kind, GovernanceEngine.Governed<? extends Message> governed) {
         Decisions decisions = governed.decisions();
-        System.out.println("# decisions: " + governed.itemsIn() + " " + kind.itemName() + " in, " + governed.itemsOut() + " out"
+        out().println("# decisions: " + governed.itemsIn() + " " + kind.itemName() + " in, " + governed.itemsOut() + " out"
                 + (decisions.labels().isEmpty() ? "" : "; labels " + String.join(", ", decisions.labels())));
         if (decisions.counts().isEmpty()) {
-            System.out.println("#   nothing matched");
+            out().println("#   nothing matched");
             return;
         }
-        System.out.printf("#   %-22s %-8s %-15s %-6s %s%n", "rule", "label", "action", "count", "field");
+        out().printf("#   %-22s %-8s %-15s %-6s %s%n", "rule", "label", "action", "count", "field");
         decisions.counts().entrySet().stream()
                 .sorted(Comparator.comparing((Map.Entry<Finding, Long> e) -> e.getKey().fieldPath()).thenComparing(e -> e.getKey().rule()))
-                .forEach(e -> System.out.printf("#   %-22s %-8s %-15s %-6d %s%n", e.getKey().rule(), e.getKey().label(),
+                .forEach(e -> out().printf("#   %-22s %-8s %-15s %-6d %s%n", e.getKey().rule(), e.getKey().label(),
                         e.getKey().action().id(), e.getValue(), e.getKey().fieldPath()));
     }
 

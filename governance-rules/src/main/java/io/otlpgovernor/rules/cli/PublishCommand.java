@@ -1,5 +1,6 @@
 package io.otlpgovernor.rules.cli;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,15 +51,26 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--topic", defaultValue = TopicNames.RULES, description = "The rules topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
     @Override
     public Integer call() throws InterruptedException {
-        RuleBook book = ValidateCommand.validate(rules);
+        RuleBook book = ValidateCommand.validate(rules, out(), err());
         if (book == null) {
             return 1;
         }
         List<String> tenants = tenant == null ? book.tenants().keySet().stream().sorted().toList() : List.of(tenant);
         if (tenant != null && book.tenant(tenant).isEmpty()) {
-            System.err.println("no rules for tenant " + tenant + " in " + rules);
+            err().println("no rules for tenant " + tenant + " in " + rules);
             return 1;
         }
         try {
@@ -67,23 +81,23 @@ final class PublishCommand implements Callable<Integer> {
                     RuleSetMessage message = RuleSetMessage.of(book, id);
                     RuleSetMessage current = published.get(id);
                     if (current != null && current.files().equals(message.files())) {
-                        System.out.println(id + ": v" + message.version() + " is already published");
+                        out().println(id + ": v" + message.version() + " is already published");
                         continue;
                     }
                     if (current != null && current.version() >= message.version()) {
-                        System.err.println(id + ": version " + message.version() + " is not greater than the published version "
+                        err().println(id + ": version " + message.version() + " is not greater than the published version "
                                 + current.version() + "; raise 'version' in tenants/" + id + ".yaml");
                         failures++;
                         continue;
                     }
                     producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), message.toJson())).get(30, TimeUnit.SECONDS);
-                    System.out.println(id + ": published v" + message.version() + (current == null ? "" : " (was v" + current.version() + ")"));
+                    out().println(id + ": published v" + message.version() + (current == null ? "" : " (was v" + current.version() + ")"));
                 }
             }
             return failures == 0 ? 0 : 1;
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            System.err.println("cannot publish to " + topic + " at " + bootstrap + ": " + cause.getMessage());
+            err().println("cannot publish to " + topic + " at " + bootstrap + ": " + cause.getMessage());
             return 1;
         }
     }
@@ -112,7 +126,7 @@ final class PublishCommand implements Callable<Integer> {
                         RuleSetMessage message = RuleSetMessage.fromJson(record.value());
                         latest.put(message.tenant(), message);
                     } catch (IllegalArgumentException e) {
-                        System.err.println("skipping record at offset " + record.offset() + " of " + topic + ": " + e.getMessage());
+                        err().println("skipping record at offset " + record.offset() + " of " + topic + ": " + e.getMessage());
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package io.otlpgovernor.rules.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -10,6 +11,8 @@ import io.otlpgovernor.rules.ruleset.RuleLoader;
 import io.otlpgovernor.rules.ruleset.RuleSources;
 import io.otlpgovernor.rules.ruleset.RuleValidationException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 /** {@code validate <dir>}: every problem in the rule files, or a one-line summary. */
@@ -20,31 +23,34 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "<dir>", description = "The rules directory (holding presets/ and tenants/).")
     Path dir;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        return validate(dir) == null ? 1 : 0;
+        return validate(dir, spec.commandLine().getOut(), spec.commandLine().getErr()) == null ? 1 : 0;
     }
 
     /** Loads {@code dir}, printing the outcome; null when the rules have problems. */
-    static RuleBook validate(Path dir) {
+    static RuleBook validate(Path dir, PrintWriter out, PrintWriter err) {
         if (!Files.isDirectory(dir)) {
-            System.err.println(dir + ": no such directory");
+            err.println(dir + ": no such directory");
             return null;
         }
         try {
             RuleSources sources = RuleSources.fromDirectory(dir);
             if (sources.files().isEmpty()) {
-                System.err.println(dir + ": no rule files in presets/ or tenants/");
+                err.println(dir + ": no rule files in presets/ or tenants/");
                 return null;
             }
             RuleBook book = RuleLoader.load(sources);
-            System.out.println("OK: " + book.tenants().size() + " tenants ("
+            out.println("OK: " + book.tenants().size() + " tenants ("
                     + book.tenants().values().stream().sorted((a, b) -> a.tenant().compareTo(b.tenant()))
                             .map(s -> s.tenant() + " v" + s.version()).collect(Collectors.joining(", "))
                     + ") in " + sources.files().size() + " files");
             return book;
         } catch (RuleValidationException e) {
-            System.err.println(e.getMessage());
+            err.println(e.getMessage());
             return null;
         }
     }
