@@ -2,10 +2,12 @@ package io.otlpgovernor.job.kafka;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.otlpgovernor.rules.contract.TopicNames;
 import io.otlpgovernor.rules.signal.Signal;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The topics the job reads and writes, as one definition that the local stack and the tests create from.
@@ -15,7 +17,10 @@ public final class TopicLayout {
     private TopicLayout() {
     }
 
-    /** Input topics with {@code inputPartitions} partitions each; governed and dead-letter topics with {@code outputPartitions}. */
+    /**
+     * Input topics with {@code inputPartitions} partitions each; governed and dead-letter topics with
+     * {@code outputPartitions}; the compacted rules topic.
+     */
     public static List<NewTopic> topics(int inputPartitions, int outputPartitions, short replication) {
         List<NewTopic> topics = new ArrayList<>();
         for (Signal signal : Signal.values()) {
@@ -23,6 +28,9 @@ public final class TopicLayout {
             topics.add(new NewTopic(TopicNames.governed(signal, TopicNames.DEFAULT_TIER), outputPartitions, replication));
         }
         topics.add(new NewTopic(TopicNames.DEAD_LETTER, outputPartitions, replication));
+        // One partition keeps every tenant's rule sets in one ordered log; compaction keeps the latest per tenant.
+        topics.add(new NewTopic(TopicNames.RULES, 1, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         return topics;
     }
 
