@@ -1,28 +1,81 @@
 package io.otlpgovernor.rules.classification.detectors;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
-/** Placeholder registry until the built-in detectors land. */
+/**
+ * The detectors every tenant can use, by id, with the label their findings get unless a rule says otherwise:
+ * {@code pii} for personal data (e-mail, phone, US SSN, IBAN, IP addresses — the GDPR treats IP addresses as personal
+ * data), {@code pci} for payment card numbers, {@code secret} for credentials (JWTs, cloud access keys, bearer tokens,
+ * private keys). Detectors are shared singletons; they are immutable and thread-safe.
+ */
 public final class BuiltInDetectors {
-    private static final Map<String, String> LABELS = new TreeMap<>(Map.ofEntries(
-            Map.entry("email", "pii"), Map.entry("phone", "pii"), Map.entry("us-ssn", "pii"), Map.entry("iban", "pii"),
-            Map.entry("payment-card", "pci"), Map.entry("ipv4", "pii"), Map.entry("ipv6", "pii"), Map.entry("jwt", "secret"),
-            Map.entry("cloud-access-key", "secret"), Map.entry("bearer-token", "secret"), Map.entry("private-key", "secret")));
+
+    public static final String PII = "pii";
+    public static final String PCI = "pci";
+    public static final String SECRET = "secret";
+
+    private static final Map<String, Detector> DETECTORS = new LinkedHashMap<>();
+    private static final Map<String, String> LABELS = new LinkedHashMap<>();
+
+    static {
+        register(new EmailDetector(), PII);
+        register(new PhoneDetector(), PII);
+        register(new UsSsnDetector(), PII);
+        register(new IbanDetector(), PII);
+        register(new PaymentCardDetector(), PCI);
+        register(new Ipv4Detector(), PII);
+        register(new Ipv6Detector(), PII);
+        register(new JwtDetector(), SECRET);
+        register(new CloudAccessKeyDetector(), SECRET);
+        register(new BearerTokenDetector(), SECRET);
+        register(new PrivateKeyDetector(), SECRET);
+    }
+
+    private static final Set<String> IDS = Collections.unmodifiableSet(DETECTORS.keySet());
+    private static final List<Detector> ALL = List.copyOf(DETECTORS.values());
 
     private BuiltInDetectors() {
     }
 
-    public static Set<String> ids() {
-        return LABELS.keySet();
+    private static void register(Detector detector, String label) {
+        DETECTORS.put(detector.id(), detector);
+        LABELS.put(detector.id(), label);
     }
 
-    public static String defaultLabel(String id) {
-        return LABELS.get(id);
-    }
-
+    /** The detector with this id. */
     public static Detector byId(String id) {
-        throw new IllegalArgumentException("unknown detector " + id);
+        Detector detector = id == null ? null : DETECTORS.get(id);
+        if (detector == null) {
+            throw unknown(id);
+        }
+        return detector;
+    }
+
+    /** The ids of all built-in detectors, in a stable order. */
+    public static Set<String> ids() {
+        return IDS;
+    }
+
+    /** All built-in detectors, in the order of {@link #ids()}. */
+    public static List<Detector> all() {
+        return ALL;
+    }
+
+    /** The label findings of this detector get by default: {@code pii}, {@code pci} or {@code secret}. */
+    public static String defaultLabel(String id) {
+        String label = id == null ? null : LABELS.get(id);
+        if (label == null) {
+            throw unknown(id);
+        }
+        return label;
+    }
+
+    private static IllegalArgumentException unknown(String id) {
+        return new IllegalArgumentException(
+                "unknown detector '" + id + "'; known detectors: " + String.join(", ", IDS));
     }
 }
