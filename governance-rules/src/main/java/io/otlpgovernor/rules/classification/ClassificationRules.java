@@ -65,7 +65,7 @@ public record ClassificationRules(Map<String, String> detectors, List<PatternRul
             Fields entry = section.element(node, path);
             entry.require("id");
             Optional<String> id = entry.string("id", BuiltInDetectors.ids()::contains,
-                    "unknown detector (built-in detectors: " + String.join(", ", BuiltInDetectors.ids()) + ")");
+                    "unknown detector (built-in detectors: " + String.join(", ", new java.util.TreeSet<>(BuiltInDetectors.ids())) + ")");
             Optional<String> label = label(entry);
             entry.finish();
             id.ifPresent(d -> {

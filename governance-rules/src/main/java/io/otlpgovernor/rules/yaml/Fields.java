@@ -93,9 +93,9 @@ public final class Fields {
         return tuple == null || isNull(tuple.getValueNode()) ? Optional.empty() : Optional.of(tuple.getValueNode());
     }
 
-    /** Records that {@code key} is required when it is absent. */
+    /** Records that {@code key} is required when it is absent (unless this is not a mapping at all: said already). */
     public void require(String key) {
-        if (!has(key)) {
+        if (!has(key) && (node == null || node instanceof MappingNode)) {
             problems.add(file, node, child(key), "is required");
         }
     }

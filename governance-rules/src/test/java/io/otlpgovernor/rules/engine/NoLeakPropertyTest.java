@@ -65,7 +65,9 @@ class NoLeakPropertyTest {
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
         "AKIAIOSFODNN7EXAMPLE",
     };
-    private static final String[] FILLERS = {"", "user ", "id=", " seen at checkout", "; ", "(", ")", "\t", " and ", "[", "]"};
+    /** Surrounding text. Values touch it only through punctuation or space, as in real messages and attributes. */
+    private static final String[] PREFIXES = {"", "user ", "id=", "; ", "(", "\t", "card: ", "[", "from "};
+    private static final String[] SUFFIXES = {"", " seen at checkout", "; ", ")", "\t", " and more", "]", ", done"};
 
     @Test
     void noRedactedOrHashedValueSurvivesAnywhere() throws Exception {
@@ -108,7 +110,7 @@ class NoLeakPropertyTest {
             if (random.nextInt(4) == 0) {
                 String secret = pick(random);
                 planted.add(secret);
-                span.setName("GET " + filler(random) + secret + filler(random));
+                span.setName("GET " + prefix(random) + secret + suffix(random));
             }
             span.addEventsBuilder().setName("event").addAttributes(randomAttribute(random, planted, 0));
             span.addLinksBuilder().setTraceId(OtlpFixtures.id(16, 7)).setSpanId(OtlpFixtures.id(8, 7))
@@ -158,7 +160,7 @@ class NoLeakPropertyTest {
             default -> {
                 String secret = pick(random);
                 planted.add(secret);
-                yield AnyValue.newBuilder().setStringValue(filler(random) + secret + filler(random)).build();
+                yield AnyValue.newBuilder().setStringValue(prefix(random) + secret + suffix(random)).build();
             }
         };
     }
@@ -167,7 +169,11 @@ class NoLeakPropertyTest {
         return SECRETS[random.nextInt(SECRETS.length)];
     }
 
-    private static String filler(SplittableRandom random) {
-        return FILLERS[random.nextInt(FILLERS.length)];
+    private static String prefix(SplittableRandom random) {
+        return PREFIXES[random.nextInt(PREFIXES.length)];
+    }
+
+    private static String suffix(SplittableRandom random) {
+        return SUFFIXES[random.nextInt(SUFFIXES.length)];
     }
 }
