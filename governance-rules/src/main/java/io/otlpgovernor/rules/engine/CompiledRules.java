@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.otlpgovernor.rules.classification.ClassificationRules;
 import io.otlpgovernor.rules.classification.ClassificationRules.FieldScope;
@@ -33,6 +34,9 @@ public final class CompiledRules {
     private final FieldScope scope;
     private final Set<String> excludeKeys;
     private final Map<String, Protection> protectionByRule;
+    /** Attribute keys repeat endlessly; their key-name verdict is computed once per key (bounded). */
+    private final Map<String, Boolean> keyNameVerdicts = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_KEYS = 65_536;
 
     /** A detector in use, with the label it attaches and the protection of what it finds. */
     record ActiveDetector(Detector detector, String label, Protection protection, Set<String> onlyKeys) {
@@ -114,6 +118,22 @@ public final class CompiledRules {
 
     Optional<KeyNameRule> keyNames() {
         return keyNames;
+    }
+
+    /** Whether the key-name rule (if enabled) classifies attributes under {@code key}. */
+    boolean sensitiveKey(String key) {
+        if (keyNames.isEmpty()) {
+            return false;
+        }
+        Boolean cached = keyNameVerdicts.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        boolean verdict = KeyNames.isSensitive(key, keyNames.get());
+        if (keyNameVerdicts.size() < MAX_CACHED_KEYS) {
+            keyNameVerdicts.put(key, verdict);
+        }
+        return verdict;
     }
 
     Protection keyNameProtection() {

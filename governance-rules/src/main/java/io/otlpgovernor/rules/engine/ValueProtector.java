@@ -50,7 +50,7 @@ final class ValueProtector {
      * path is only computed when there is something to record. Records findings in {@code decisions}; returns {@link Outcome#UNCHANGED} when no rule matched.
      */
     Outcome protect(CompiledRules rules, String key, String text, Supplier<String> fieldPath, Decisions decisions) {
-        if (key != null && rules.keyNames().isPresent() && KeyNames.isSensitive(key, rules.keyNames().get())) {
+        if (key != null && rules.sensitiveKey(key)) {
             Protection protection = rules.keyNameProtection();
             decisions.record(new Finding(CompiledRules.KEY_NAME_RULE, rules.keyNames().get().label(), protection.action(), fieldPath.get()));
             return new Outcome(protection.action(), rewriteWhole(rules, CompiledRules.KEY_NAME_RULE, protection, text));
