@@ -1,5 +1,6 @@
 package io.otlpgovernor.rules.classification;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,21 +17,31 @@ import io.otlpgovernor.rules.yaml.Fields;
  * The {@code classification} section of a rule file: which detectors and custom patterns run, on which fields,
  * and which label each attaches.
  *
- * @param detectors   built-in detectors by id, with the label each attaches
+ * @param detectors   built-in detectors by id, with the label each attaches, in the order written
+ * @param defaultLabelled detectors listed without a label (they take the detector's default label, or, when
+ *                    merged over a preset that labels them, the preset's label)
  * @param patterns    custom patterns
  * @param keyNames    classification of attributes by their key's name (password, authorization …)
  * @param fields      which fields are looked at; empty when the section does not say (defaults apply)
  * @param excludeKeys attribute keys never classified (exact match)
  */
-public record ClassificationRules(Map<String, String> detectors, List<PatternRule> patterns, Optional<KeyNameRule> keyNames,
-                                  Optional<FieldScope> fields, Set<String> excludeKeys) {
+public record ClassificationRules(Map<String, String> detectors, Set<String> defaultLabelled, List<PatternRule> patterns,
+                                  Optional<KeyNameRule> keyNames, Optional<FieldScope> fields, Set<String> excludeKeys) {
 
     /** Labels: lower-case words such as pii, phi, pci, secret. */
     public static final Pattern LABEL = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     /** Rule ids: lower-case words joined by dashes. */
     public static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
-    public static final ClassificationRules NONE = new ClassificationRules(Map.of(), List.of(), Optional.empty(), Optional.empty(), Set.of());
+    public static final ClassificationRules NONE = new ClassificationRules(Map.of(), Set.of(), List.of(), Optional.empty(), Optional.empty(), Set.of());
+
+    public ClassificationRules {
+        // Insertion order is rule-set order: it decides ties between detectors, so it must not vary between runs.
+        detectors = Collections.unmodifiableMap(new LinkedHashMap<>(detectors));
+        defaultLabelled = Set.copyOf(defaultLabelled);
+        patterns = List.copyOf(patterns);
+        excludeKeys = Set.copyOf(excludeKeys);
+    }
 
     /**
      * @param id    rule id, unique within the rule set
@@ -61,6 +72,7 @@ public record ClassificationRules(Map<String, String> detectors, List<PatternRul
     /** Reads the section; problems go to {@code section}'s collector. */
     public static ClassificationRules read(Fields section) {
         Map<String, String> detectors = new LinkedHashMap<>();
+        Set<String> defaultLabelled = new LinkedHashSet<>();
         section.list("detectors", (node, path) -> {
             Fields entry = section.element(node, path);
             entry.require("id");
@@ -71,6 +83,8 @@ public record ClassificationRules(Map<String, String> detectors, List<PatternRul
             id.ifPresent(d -> {
                 if (detectors.putIfAbsent(d, label.orElse(BuiltInDetectors.defaultLabel(d))) != null) {
                     entry.problem("id", "detector listed twice");
+                } else if (label.isEmpty() && !entry.has("label")) {
+                    defaultLabelled.add(d);
                 }
             });
             return id;
@@ -86,7 +100,7 @@ public record ClassificationRules(Map<String, String> detectors, List<PatternRul
         Optional<FieldScope> fields = section.mapping("fields").map(ClassificationRules::readScope);
         Set<String> exclude = new LinkedHashSet<>(section.strings("exclude-keys"));
         section.finish();
-        return new ClassificationRules(Map.copyOf(detectors), List.copyOf(patterns), keyNames, fields, Set.copyOf(exclude));
+        return new ClassificationRules(detectors, defaultLabelled, patterns, keyNames, fields, exclude);
     }
 
     private static Optional<PatternRule> readPattern(Fields entry) {

@@ -77,24 +77,33 @@ final class ExplainCommand implements Callable<Integer> {
             err().println("no rules for tenant " + tenant + " (tenants: " + String.join(", ", book.tenants().keySet()) + ")");
             return 1;
         }
+        Map<String, HmacKeyring> keyrings;
+        CompiledRules compiled;
         try {
-            Map<String, HmacKeyring> keyrings = keyrings();
-            CompiledRules compiled = CompiledRules.compile(ruleSet.get(), keyrings.get(tenant));
+            keyrings = keyrings();
+            compiled = CompiledRules.compile(ruleSet.get(), keyrings.get(tenant));
+        } catch (NoSuchFileException e) {
+            err().println(e.getFile() + ": no such file");
+            return 1;
+        } catch (RuleValidationException e) {
+            err().println(e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err().println("rules: " + e.getMessage());
+            return 1;
+        }
+        try {
             byte[] bytes = Files.readAllBytes(input);
             Signal kind = signalOf(bytes);
-            GovernanceEngine engine = new GovernanceEngine(keyrings);
             out().println("# rules: tenant " + tenant + " v" + compiled.version() + " (presets: "
                     + String.join(", ", ruleSet.get().presets()) + ")");
-            print(kind, bytes, compiled, engine);
+            print(kind, bytes, compiled, new GovernanceEngine(keyrings));
             return 0;
         } catch (NoSuchFileException e) {
             err().println(e.getFile() + ": no such file");
             return 1;
         } catch (InvalidPayloadException | IllegalArgumentException e) {
             err().println(input + ": " + e.getMessage());
-            return 1;
-        } catch (RuleValidationException e) {
-            err().println(e.getMessage());
             return 1;
         }
     }

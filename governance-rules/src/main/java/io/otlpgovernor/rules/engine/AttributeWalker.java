@@ -8,7 +8,6 @@ import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.common.v1.KeyValueList;
 import io.otlpgovernor.rules.classification.FieldSite;
-import io.otlpgovernor.rules.classification.detectors.Detector;
 import io.otlpgovernor.rules.protection.Action;
 
 /**
@@ -44,16 +43,35 @@ final class AttributeWalker {
         List<KeyValue> result = null;
         for (int i = 0; i < attributes.size(); i++) {
             KeyValue attribute = attributes.get(i);
-            AnyValue governed = rules.excluded(attribute.getKey()) ? attribute.getValue()
-                    : value(rules, attribute.getKey(), prefix, attribute.getValue(), decisions);
+            String key = attribute.getKey();
+            if (rules.excluded(key)) {
+                if (result != null) {
+                    result.add(attribute);
+                }
+                continue;
+            }
+            String governedKey = key;
+            if (rules.keyHoldsSensitiveValue(key)) {
+                ValueProtector.Outcome outcome = protector.protect(rules, null, key, () -> prefix + "[*].key", decisions);
+                if (outcome.strongest() == Action.DROP_RECORD) {
+                    return DROP_RECORD;
+                }
+                if (outcome.strongest() == Action.DROP_ATTRIBUTE) {
+                    result = result == null ? new ArrayList<>(attributes.subList(0, i)) : result;
+                    continue;
+                }
+                governedKey = outcome.changed() ? outcome.text() : key;
+            }
+            AnyValue governed = value(rules, key, prefix, attribute.getValue(), decisions);
             if (governed == DROP_RECORD_VALUE) {
                 return DROP_RECORD;
             }
-            if (governed != attribute.getValue() && result == null) {
+            boolean changed = governed != attribute.getValue() || !governedKey.equals(key);
+            if (changed && result == null) {
                 result = new ArrayList<>(attributes.subList(0, i));
             }
             if (result != null && governed != DROP_VALUE) {
-                result.add(governed == attribute.getValue() ? attribute : attribute.toBuilder().setValue(governed).build());
+                result.add(!changed ? attribute : attribute.toBuilder().setKey(governedKey).setValue(governed).build());
             }
         }
         return result == null ? attributes : result;
@@ -126,18 +144,12 @@ final class AttributeWalker {
     /**
      * The field path of an attribute, e.g. {@code span.attributes[user.email]}. A key that itself contains
      * something a detector finds (maps keyed by email address happen) is written as {@code *}, so paths never
-     * carry a sensitive value.
+     * carry a sensitive value; the key itself is protected like a value, with path {@code …[*].key}.
      */
     static String path(CompiledRules rules, String prefix, String key) {
         if (key == null) {
             return prefix;
         }
-        for (CompiledRules.ActiveDetector active : rules.detectors()) {
-            List<Detector.Match> matches = active.detector().find(key);
-            if (!matches.isEmpty()) {
-                return prefix + "[*]";
-            }
-        }
-        return prefix + "[" + key + "]";
+        return rules.keyHoldsSensitiveValue(key) ? prefix + "[*]" : prefix + "[" + key + "]";
     }
 }

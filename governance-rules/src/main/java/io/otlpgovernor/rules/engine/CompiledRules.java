@@ -36,6 +36,7 @@ public final class CompiledRules {
     private final Map<String, Protection> protectionByRule;
     /** Attribute keys repeat endlessly; their key-name verdict is computed once per key (bounded). */
     private final Map<String, Boolean> keyNameVerdicts = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> keyValueVerdicts = new ConcurrentHashMap<>();
     private static final int MAX_CACHED_KEYS = 65_536;
 
     /** A detector in use, with the label it attaches and the protection of what it finds. */
@@ -118,6 +119,22 @@ public final class CompiledRules {
 
     Optional<KeyNameRule> keyNames() {
         return keyNames;
+    }
+
+    /**
+     * Whether a detector finds something in the attribute key itself (maps keyed by email address happen).
+     * Cached per key, like key-name verdicts.
+     */
+    boolean keyHoldsSensitiveValue(String key) {
+        Boolean cached = keyValueVerdicts.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        boolean verdict = detectors.stream().anyMatch(active -> active.onlyKeys().isEmpty() && !active.detector().find(key).isEmpty());
+        if (keyValueVerdicts.size() < MAX_CACHED_KEYS) {
+            keyValueVerdicts.put(key, verdict);
+        }
+        return verdict;
     }
 
     /** Whether the key-name rule (if enabled) classifies attributes under {@code key}. */

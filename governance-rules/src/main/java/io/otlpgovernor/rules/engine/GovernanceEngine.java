@@ -33,7 +33,8 @@ import io.otlpgovernor.rules.otlp.OtlpPayloads;
  * the same instance.
  *
  * <p>Not thread-safe (it caches one HMAC instance per key): use one engine per thread or operator instance.
- * Drop-record on a resource or scope attribute removes everything under that resource or scope.
+ * Drop-record on a resource or scope attribute removes everything under that resource or scope; a scope or
+ * resource left empty by drop-record rules is removed as well.
  */
 public final class GovernanceEngine {
 
@@ -88,6 +89,18 @@ public final class GovernanceEngine {
             ScopeSpans governed = governScopeSpans(rules, scope, decisions);
             scopes = collect(scopes, original.getScopeSpansList(), s, scope, governed);
         }
+        if (scopes != null && scopes.isEmpty()) {
+            // Everything under it was dropped: drop the container too rather than send an empty shell.
+            return null;
+        }
+        if (scopes != null && scopes.isEmpty()) {
+            // Everything under it was dropped: drop the container too rather than send an empty shell.
+            return null;
+        }
+        if (scopes != null && scopes.isEmpty()) {
+            // Everything under it was dropped: drop the container too rather than send an empty shell.
+            return null;
+        }
         if (resource == original.getResource() && scopes == null) {
             return original;
         }
@@ -107,6 +120,10 @@ public final class GovernanceEngine {
         for (int i = 0; i < original.getSpansCount(); i++) {
             Span span = original.getSpans(i);
             spans = collect(spans, original.getSpansList(), i, span, governSpan(rules, span, decisions));
+        }
+        if (spans != null && spans.isEmpty()) {
+            // Everything under it was dropped: drop the container too rather than send an empty shell.
+            return null;
         }
         if (scope == original.getScope() && spans == null) {
             return original;
@@ -219,6 +236,10 @@ public final class GovernanceEngine {
             LogRecord record = original.getLogRecords(i);
             records = collect(records, original.getLogRecordsList(), i, record, governLogRecord(rules, record, decisions));
         }
+        if (records != null && records.isEmpty()) {
+            // Everything under it was dropped: drop the container too rather than send an empty shell.
+            return null;
+        }
         if (scope == original.getScope() && records == null) {
             return original;
         }
@@ -303,6 +324,10 @@ public final class GovernanceEngine {
         for (int i = 0; i < original.getMetricsCount(); i++) {
             Metric metric = original.getMetrics(i);
             metrics = collect(metrics, original.getMetricsList(), i, metric, MetricPoints.govern(walker, rules, metric, decisions));
+        }
+        if (metrics != null && metrics.isEmpty()) {
+            // Everything under it was dropped: drop the container too rather than send an empty shell.
+            return null;
         }
         if (scope == original.getScope() && metrics == null) {
             return original;

@@ -35,6 +35,8 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class HmacKeyFile {
 
+    private static final java.util.regex.Pattern KEY_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     private HmacKeyFile() {
     }
 
@@ -72,6 +74,11 @@ public final class HmacKeyFile {
         Map<String, byte[]> keys = new LinkedHashMap<>();
         for (Map.Entry<String, Node> key : tenant.entries("keys").entrySet()) {
             String path = tenant.child("keys") + "." + key.getKey();
+            if (!KEY_ID.matcher(key.getKey()).matches()) {
+                // Key ids appear in every hashed value (hmac:<id>:<digest>), so they stay plain.
+                tenant.problems().add(tenant.file(), key.getValue(), path, "a key id is 1-64 letters, digits, '.', '_' or '-'");
+                continue;
+            }
             tenant.scalar(key.getValue(), path, "base64 text").ifPresent(encoded -> {
                 try {
                     byte[] secret = Base64.getDecoder().decode(encoded.trim());

@@ -26,8 +26,10 @@ import io.otlpgovernor.rules.yaml.Problems;
  *
  * <p>Merging, in the order {@code extends} lists the presets, then the tenant file:
  * <ul>
- *   <li>detectors and patterns: the union; a later entry with the same id replaces an earlier one;</li>
- *   <li>key names: enabled if any file enables them; extra names are united; the last label given wins;</li>
+ *   <li>detectors and patterns: the union; a later entry with the same id replaces an earlier one, except that a
+ *       detector listed again without a label keeps the label an earlier file gave it;</li>
+ *   <li>key names: enabled if any preset enables them, unless the tenant says otherwise; extra names are
+ *       united; the last label given wins;</li>
  *   <li>fields: the tenant's if it says, else the union of the presets', else the defaults;</li>
  *   <li>exclude-keys: the union;</li>
  *   <li>protection, per label or rule: the tenant's entry if it has one, else the strongest preset entry
@@ -117,14 +119,20 @@ public final class RuleLoader {
         Set<String> exclude = new LinkedHashSet<>();
         for (RuleDocument part : parts) {
             ClassificationRules c = part.classification();
-            detectors.putAll(c.detectors());
+            c.detectors().forEach((id, label) -> {
+                if (!c.defaultLabelled().contains(id) || !detectors.containsKey(id)) {
+                    detectors.put(id, label);
+                }
+            });
             c.patterns().forEach(p -> patterns.put(p.id(), p));
             if (c.keyNames().isPresent()) {
                 KeyNameRule next = c.keyNames().get();
+                // Presets add up (any enables); the tenant's own 'enabled' has the last word.
                 keyNames = Optional.of(keyNames.map(prev -> {
                     Set<String> extra = new LinkedHashSet<>(prev.extra());
                     extra.addAll(next.extra());
-                    return new KeyNameRule(prev.enabled() || next.enabled(), next.label(), Set.copyOf(extra));
+                    boolean enabled = part.isPreset() ? prev.enabled() || next.enabled() : next.enabled();
+                    return new KeyNameRule(enabled, next.label(), Set.copyOf(extra));
                 }).orElse(next));
             }
             if (c.fields().isPresent()) {
@@ -141,7 +149,7 @@ public final class RuleLoader {
         }
         Optional<FieldScope> scope = tenantScope.isPresent() ? tenantScope
                 : presetScope ? Optional.of(new FieldScope(Set.copyOf(presetSites), presetSpanNames, presetLogBodies)) : Optional.empty();
-        return new ClassificationRules(Map.copyOf(detectors), List.copyOf(patterns.values()), keyNames, scope, Set.copyOf(exclude));
+        return new ClassificationRules(detectors, Set.of(), List.copyOf(patterns.values()), keyNames, scope, exclude);
     }
 
     private static List<ProtectionRule> mergeProtection(List<RuleDocument> parts) {

@@ -104,7 +104,7 @@ class GovernanceEngineTest {
         var withoutSpan = engine.governSpans(dropRecord, request);
 
         assertThat(onlySpan(withoutAttribute.request()).getAttributesList()).extracting(KeyValue::getKey).containsExactly("http.method");
-        assertThat(withoutSpan.request().getResourceSpans(0).getScopeSpans(0).getSpansList()).isEmpty();
+        assertThat(withoutSpan.request().getResourceSpansList()).as("a resource left empty goes too").isEmpty();
         assertThat(withoutSpan.itemsIn()).isEqualTo(1);
         assertThat(withoutSpan.itemsOut()).isZero();
         assertThat(withoutSpan.decisions().droppedItems()).isEqualTo(1);
@@ -259,7 +259,7 @@ class GovernanceEngineTest {
     }
 
     @Test
-    void masksAnAttributeKeyThatIsItselfSensitiveInFieldPaths() {
+    void protectsAnAttributeKeyThatIsItselfSensitiveAndMasksItInFieldPaths() {
         CompiledRules rules = rules(LOYALTY + "protection:\n  - label: pii\n    action: redact\n");
         AnyValue body = AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
                 .addValues(KeyValue.newBuilder().setKey("ACME-12345678").setValue(text("ACME-87654321")))).build();
@@ -268,7 +268,11 @@ class GovernanceEngineTest {
 
         var governed = engine.governLogs(rules, logs.build());
 
-        assertThat(governed.decisions().counts().keySet()).extracting(Finding::fieldPath).containsExactly("log.body[*]");
+        assertThat(governed.decisions().counts().keySet()).extracting(Finding::fieldPath)
+                .containsExactlyInAnyOrder("log.body[*]", "log.body[*].key");
+        KeyValue entry = governed.request().getResourceLogs(0).getScopeLogs(0).getLogRecords(0).getBody().getKvlistValue().getValues(0);
+        assertThat(entry.getKey()).isEqualTo("[REDACTED:loyalty]");
+        assertThat(entry.getValue().getStringValue()).isEqualTo("[REDACTED:loyalty]");
     }
 
     @Test
@@ -277,5 +281,17 @@ class GovernanceEngineTest {
                 "tenant: t\nversion: 1\n" + LOYALTY + "protection:\n  - label: pii\n    action: hash\n    key-id: k9\n"))).tenant("t").orElseThrow(), KEYS))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("tenant t: protection of label pii hashes with HMAC key 'k9', which is not in the tenant's keyring");
+    }
+
+    @Test
+    void extraKeyNamesMatchWholeWordsOfTheKey() {
+        CompiledRules rules = rules("classification:\n  key-names:\n    extra: [cvv, Card_Verification]\nprotection:\n  - label: secret\n    action: redact\n");
+
+        assertThat(attribute(onlySpan(engine.governSpans(rules, spanWith("payment.card.cvv", text("123"))).request()), "payment.card.cvv"))
+                .isEqualTo("[REDACTED:sensitive-key-name]");
+        assertThat(attribute(onlySpan(engine.governSpans(rules, spanWith("cardVerification", text("123"))).request()), "cardVerification"))
+                .isEqualTo("[REDACTED:sensitive-key-name]");
+        assertThat(attribute(onlySpan(engine.governSpans(rules, spanWith("cvvx.version", text("123"))).request()), "cvvx.version"))
+                .isEqualTo("123");
     }
 }

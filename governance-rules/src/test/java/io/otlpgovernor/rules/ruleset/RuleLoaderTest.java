@@ -167,4 +167,29 @@ class RuleLoaderTest {
         assertThat(book.tenant("b").orElseThrow().protection()).extracting(ProtectionRule::action).containsExactly(Action.TAG);
         assertThat(book.tenant("a").orElseThrow().classification().detectors()).containsOnlyKeys("email", "phone");
     }
+
+    @Test
+    void aDetectorListedAgainWithoutALabelKeepsThePresetsLabel() throws Exception {
+        RuleSources sources = new RuleSources(Map.of(
+                "presets/health.yaml", "preset: health\nclassification:\n  detectors:\n    - id: email\n      label: phi\n",
+                "tenants/a.yaml", "tenant: a\nversion: 1\nextends: [health]\nclassification:\n  detectors:\n    - id: email\n    - id: phone\n"));
+
+        var detectors = RuleLoader.load(sources).tenant("a").orElseThrow().classification().detectors();
+
+        assertThat(detectors).containsEntry("email", "phi").containsEntry("phone", "pii");
+        assertThat(detectors.keySet()).as("rule-set order").containsExactly("email", "phone");
+    }
+
+    @Test
+    void theTenantCanTurnKeyNameClassificationOff() throws Exception {
+        RuleSources sources = new RuleSources(Map.of(
+                "presets/p.yaml", "preset: p\nclassification:\n  key-names:\n    enabled: true\n",
+                "tenants/a.yaml", "tenant: a\nversion: 1\nextends: [p]\nclassification:\n  key-names:\n    enabled: false\n",
+                "tenants/b.yaml", "tenant: b\nversion: 1\nextends: [p]\n"));
+
+        RuleBook book = RuleLoader.load(sources);
+
+        assertThat(book.tenant("a").orElseThrow().classification().keyNames().orElseThrow().enabled()).isFalse();
+        assertThat(book.tenant("b").orElseThrow().classification().keyNames().orElseThrow().enabled()).isTrue();
+    }
 }
