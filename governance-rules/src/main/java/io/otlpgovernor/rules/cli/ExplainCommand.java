@@ -1,7 +1,6 @@
 package io.otlpgovernor.rules.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,8 +27,6 @@ import io.otlpgovernor.rules.ruleset.RuleSet;
 import io.otlpgovernor.rules.ruleset.RuleValidationException;
 import io.otlpgovernor.rules.signal.Signal;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,7 +35,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = "Applies a tenant's rules to an OTLP request (JSON or protobuf) and prints the result and the decisions.")
-final class ExplainCommand implements Callable<Integer> {
+final class ExplainCommand extends RulesSubcommand implements Callable<Integer> {
 
     @Option(names = "--rules", required = true, description = "The rules directory.")
     Path rules;
@@ -54,17 +51,6 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--hmac-keys", description = "The HMAC keys file; without it, hashes use a throw-away key (id 'ephemeral').")
     Path hmacKeys;
-
-    @Spec
-    CommandSpec spec;
-
-    private PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    private PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
 
     @Override
     public Integer call() throws IOException {

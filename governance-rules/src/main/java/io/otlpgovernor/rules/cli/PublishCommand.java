@@ -1,6 +1,5 @@
 package io.otlpgovernor.rules.cli;
 
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +25,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,7 +34,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = "Validates the rules, then publishes versioned rule sets to the compacted rules topic.")
-final class PublishCommand implements Callable<Integer> {
+final class PublishCommand extends RulesSubcommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers.")
     String bootstrap;
@@ -50,17 +47,6 @@ final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--topic", defaultValue = TopicNames.RULES, description = "The rules topic (default: ${DEFAULT-VALUE}).")
     String topic;
-
-    @Spec
-    CommandSpec spec;
-
-    private PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    private PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
 
     @Override
     public Integer call() throws InterruptedException {

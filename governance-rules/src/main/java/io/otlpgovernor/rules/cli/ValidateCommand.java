@@ -11,24 +11,19 @@ import io.otlpgovernor.rules.ruleset.RuleLoader;
 import io.otlpgovernor.rules.ruleset.RuleSources;
 import io.otlpgovernor.rules.ruleset.RuleValidationException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 /** {@code validate <dir>}: every problem in the rule files, or a one-line summary. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Checks every rule file under <dir>/presets and <dir>/tenants; reports all problems at once.")
-final class ValidateCommand implements Callable<Integer> {
+final class ValidateCommand extends RulesSubcommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "<dir>", description = "The rules directory (holding presets/ and tenants/).")
     Path dir;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() {
-        return validate(dir, spec.commandLine().getOut(), spec.commandLine().getErr()) == null ? 1 : 0;
+        return validate(dir, out(), err()) == null ? 1 : 0;
     }
 
     /** Loads {@code dir}, printing the outcome; null when the rules have problems. */
