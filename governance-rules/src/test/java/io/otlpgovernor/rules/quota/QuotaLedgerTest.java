@@ -1,0 +1,79 @@
+package io.otlpgovernor.rules.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class QuotaLedgerTest {
+
+    private static final long SECOND = Duration.ofSeconds(1).toNanos();
+    private static final long T0 = Duration.ofDays(20_000).toNanos() + Duration.ofHours(3).toNanos();
+
+    private static QuotaRules rate(long perSecond, long burst) {
+        return new QuotaRules(Optional.of(new QuotaRules.Rate(QuotaRules.Unit.ITEMS, perSecond, burst)), Optional.empty(), QuotaRules.OverQuota.DROP);
+    }
+
+    @Test
+    void startsWithAFullBurstAndRefusesWhatDoesNotFit() {
+        QuotaRules rules = rate(100, 300);
+        QuotaLedger ledger = QuotaLedger.start(rules, T0);
+
+        QuotaLedger.Take first = ledger.take(rules, 250, T0);
+        QuotaLedger.Take second = first.ledger().take(rules, 100, T0);
+
+        assertThat(first.granted()).isEqualTo(250);
+        assertThat(second.granted()).isZero();
+        assertThat(second.reason()).isEqualTo("rate");
+    }
+
+    @Test
+    void holdsTheConfiguredRateExactlyOverAMinuteOfSteadyOverload() {
+        QuotaRules rules = rate(1000, 1000);
+        QuotaLedger ledger = QuotaLedger.start(rules, T0);
+        long granted = 0;
+        // 60 seconds of requests of 7 items every millisecond: 7,000 items/s offered, 1,000/s allowed.
+        for (long ms = 1; ms <= 60_000; ms++) {
+            QuotaLedger.Take take = ledger.take(rules, 7, T0 + ms * 1_000_000L);
+            granted += take.granted();
+            ledger = take.ledger();
+        }
+        // Everything granted is the initial burst plus exactly the refill; requests are whole, so at most one short.
+        assertThat(granted).isBetween(1000L + 60_000L - 7, 1000L + 60_000L);
+    }
+
+    @Test
+    void theDailyLimitGrantsWhatIsLeftAndResetsAtUtcMidnight() {
+        QuotaRules rules = new QuotaRules(Optional.empty(), Optional.of(new QuotaRules.Daily(QuotaRules.Unit.ITEMS, 500)), QuotaRules.OverQuota.DROP);
+        QuotaLedger ledger = QuotaLedger.start(rules, T0);
+
+        QuotaLedger.Take morning = ledger.take(rules, 400, T0);
+        QuotaLedger.Take noon = morning.ledger().take(rules, 400, T0 + 9 * 3600 * SECOND);
+        QuotaLedger.Take nextDay = noon.ledger().take(rules, 400, T0 + 22 * 3600 * SECOND);
+
+        assertThat(morning.granted()).isEqualTo(400);
+        assertThat(noon.granted()).isEqualTo(100);
+        assertThat(noon.reason()).isEqualTo("daily");
+        assertThat(nextDay.granted()).isEqualTo(400);
+    }
+
+    @Test
+    void aClockGoingBackwardsAddsNothing() {
+        QuotaRules rules = rate(100, 100);
+        QuotaLedger.Take spent = QuotaLedger.start(rules, T0).take(rules, 100, T0);
+
+        QuotaLedger.Take earlier = spent.ledger().take(rules, 1, T0 - 10 * SECOND);
+
+        assertThat(earlier.granted()).isZero();
+    }
+
+    @Test
+    void survivesAbsurdRatesWithoutOverflow() {
+        QuotaRules rules = rate(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4);
+        QuotaLedger.Take take = QuotaLedger.start(rules, T0).take(rules, 1_000_000, T0 + 1000 * SECOND);
+
+        assertThat(take.granted()).isEqualTo(1_000_000);
+    }
+}
