@@ -71,9 +71,9 @@ class EndToEndIT {
                 new JobSettings.Kafka(null, "otlp-governor-e2e", "otlp-governor-e2e", "2m"),
                 new JobSettings.Checkpoints("500ms", "30s", "100ms", null, true),
                 new JobSettings.Restart("fixed-delay", 3, "200ms", null));
-        BridgeConfig bridge = new BridgeConfig(null, Path.of("unused"), null);
+        BridgeConfig bridge = BridgeConfig.defaults(Path.of("unused"));
         ApiKeys keys = ApiKeys.of(Map.of(ACME_KEY, "acme", GLOBEX_KEY, "globex"));
-        stack = LocalStack.start(new LocalStackOptions(workDir, 0, 0, freePort(), freePort()), settings, bridge, keys);
+        stack = LocalStack.start(new LocalStackOptions(workDir, 0, 0, 0, 0, freePort(), freePort()), settings, bridge, keys);
     }
 
     @AfterAll

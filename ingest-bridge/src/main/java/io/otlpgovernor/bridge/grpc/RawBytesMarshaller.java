@@ -6,14 +6,23 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 
 /**
  * Keeps a request as the bytes the client sent, so the bridge forwards exactly those bytes instead of
  * re-encoding a parsed message.
+ *
+ * <p>A compressed request is decompressed while it is read here, and gRPC stops the read with
+ * {@code RESOURCE_EXHAUSTED} once the message passes the size limit; thrown from here, gRPC would turn that into
+ * {@code UNKNOWN}, so the read returns {@link #TOO_LARGE} instead and the service answers.
  */
 final class RawBytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
 
     static final RawBytesMarshaller INSTANCE = new RawBytesMarshaller();
+
+    /** Stands for a message that exceeded the size limit once decompressed; compared by identity. */
+    static final byte[] TOO_LARGE = new byte[0];
 
     private RawBytesMarshaller() {
     }
@@ -27,6 +36,11 @@ final class RawBytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
     public byte[] parse(InputStream stream) {
         try {
             return stream.readAllBytes();
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                return TOO_LARGE;
+            }
+            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
