@@ -25,6 +25,8 @@ public final class OtlpHttpServer implements AutoCloseable {
                                        InFlightLimit inFlight, BridgeMetrics metrics) {
         int maxBody = config.http().maxRequestBytes();
         ServerBuilder builder = Server.builder()
+                // A registry of its own: Armeria's meters of two servers in one JVM would collide in the global one.
+                .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
                 // The raw body may not exceed the limit either; the limit after decompression is checked per request.
                 .maxRequestLength(maxBody)
                 // The pipeline answers at request-timeout; this one only cuts uploads that never finish.

@@ -23,6 +23,8 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(int port, BooleanSupplier ready, BridgeMetrics metrics) {
         MediaType prometheusText = MediaType.parse("text/plain; version=0.0.4; charset=utf-8");
         Server server = Server.builder()
+                // A registry of its own: Armeria's meters of two servers in one JVM would collide in the global one.
+                .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
                 .http(port)
                 .service("/health/live", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "live\n"))
                 .service("/health/ready", (ctx, req) -> ready.getAsBoolean()
