@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -52,20 +53,19 @@ public final class IngestBridge implements AutoCloseable {
     private final Server grpc;
     private final OtlpHttpServer http;
     private final AdminServer admin;
-    private final KafkaForwarder forwarder;
     private final Duration shutdownTimeout;
     private final BridgeMetrics metrics;
-    private volatile boolean closing;
+    private final AtomicBoolean closing;
 
     private IngestBridge(Deque<AutoCloseable> started, Server grpc, OtlpHttpServer http, AdminServer admin,
-                         KafkaForwarder forwarder, Duration shutdownTimeout, BridgeMetrics metrics) {
+                         Duration shutdownTimeout, BridgeMetrics metrics, AtomicBoolean closing) {
         this.started = started;
         this.grpc = grpc;
         this.http = http;
         this.admin = admin;
-        this.forwarder = forwarder;
         this.shutdownTimeout = shutdownTimeout;
         this.metrics = metrics;
+        this.closing = closing;
     }
 
     /** Starts a bridge with {@code config}, authenticating with its keys file, reloaded when it changes. */
@@ -81,32 +81,36 @@ public final class IngestBridge implements AutoCloseable {
     }
 
     private static IngestBridge start(BridgeConfig config, Supplier<ApiKeys> keys, AutoCloseable keysFile, BridgeMetrics metrics) {
+        // Closed in reverse order: listeners first, then the producer (flushing what they accepted), then the rest.
         Deque<AutoCloseable> started = new ArrayDeque<>();
         started.push(keysFile);
+        AtomicBoolean closing = new AtomicBoolean();
         try {
             KafkaHealth kafka = new KafkaHealth(config.kafka()).start();
             started.push(kafka);
             int maxRequest = Math.max(config.grpc().maxRequestBytes(), config.http().maxRequestBytes());
             KafkaForwarder forwarder = new KafkaForwarder(config.kafka(), maxRequest);
+            started.push(() -> forwarder.close(config.shutdownTimeoutDuration()));
+            ExecutorService sends = Executors.newFixedThreadPool(2, daemonThreads("bridge-kafka-send-"));
+            started.push(() -> {
+                sends.shutdown(); // sends already queued still reach the producer before it flushes
+                sends.awaitTermination(config.kafka().maxBlockDuration().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            });
             ExportPipeline pipeline = new ExportPipeline(forwarder, kafka,
-                    new TenantRateLimiter(config.limits(), System::nanoTime), config.limits());
+                    new TenantRateLimiter(config.limits(), System::nanoTime), config.limits(), sends);
             InFlightLimit inFlight = new InFlightLimit(config.limits().maxConcurrentRequests());
             Authenticator authenticator = new Authenticator(keys);
             metrics.watch(inFlight::inFlight, kafka::reachable);
 
-            IngestBridge[] self = new IngestBridge[1];
-            AdminServer admin = AdminServer.start(config.admin().port(),
-                    () -> kafka.reachable() && (self[0] == null || !self[0].closing), metrics);
+            AdminServer admin = AdminServer.start(config.admin().port(), () -> kafka.reachable() && !closing.get(), metrics);
             started.push(admin);
             Server grpc = grpcServer(config, pipeline, inFlight, authenticator, metrics);
             started.push(() -> grpc.shutdownNow());
             OtlpHttpServer http = OtlpHttpServer.start(config, authenticator, pipeline, inFlight, metrics);
             started.push(http);
-            self[0] = new IngestBridge(started, grpc, http, admin, forwarder, config.shutdownTimeoutDuration(), metrics);
-            started.push(() -> forwarder.close(config.shutdownTimeoutDuration()));
             LOG.info("Bridge listening: OTLP/gRPC {}, OTLP/HTTP {}, admin {}{}", grpc.getPort(), http.port(), admin.port(),
                     config.tls() == null ? "" : " (TLS, client certificates " + config.tls().clientAuth() + ")");
-            return self[0];
+            return new IngestBridge(started, grpc, http, admin, config.shutdownTimeoutDuration(), metrics, closing);
         } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
@@ -115,14 +119,9 @@ public final class IngestBridge implements AutoCloseable {
 
     private static Server grpcServer(BridgeConfig config, ExportPipeline pipeline, InFlightLimit inFlight,
                                      Authenticator authenticator, BridgeMetrics metrics) {
-        AtomicInteger threads = new AtomicInteger();
-        // Handlers never block for long (the producer's send waits at most max-block), so a small pool suffices.
+        // Handlers never block (the producer's send runs elsewhere), so a small pool suffices.
         ExecutorService executor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "bridge-grpc-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                daemonThreads("bridge-grpc-"));
         NettyServerBuilder builder = NettyServerBuilder.forPort(config.grpc().port())
                 .executor(executor)
                 .maxInboundMessageSize(config.grpc().maxRequestBytes())
@@ -142,6 +141,15 @@ public final class IngestBridge implements AutoCloseable {
             throw new UncheckedIOException("cannot listen for OTLP/gRPC on port " + config.grpc().port(), e);
         }
         return server;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext grpcTls(BridgeConfig.Tls tls) {
@@ -180,10 +188,9 @@ public final class IngestBridge implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (closing) {
+        if (closing.getAndSet(true)) {
             return;
         }
-        closing = true;
         long deadline = System.nanoTime() + shutdownTimeout.toNanos();
         grpc.shutdown();
         http.close();
@@ -195,8 +202,8 @@ public final class IngestBridge implements AutoCloseable {
             Thread.currentThread().interrupt();
             grpc.shutdownNow();
         }
-        forwarder.close(shutdownTimeout);
-        closeAll(started);
+        closeAll(started); // the producer flushes here, after both listeners have answered what they took
+
         LOG.info("Bridge stopped");
     }
 

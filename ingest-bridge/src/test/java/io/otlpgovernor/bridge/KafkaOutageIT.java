@@ -104,9 +104,10 @@ class KafkaOutageIT {
     @Test
     void answersDeadlineExceededWhenKafkaDoesNotAcknowledgeInTime() throws Exception {
         EmbeddedKafkaBroker broker = BridgeTestSupport.startBroker(workDir.resolve("kafka"));
-        // A health check too slow to notice the outage, so the request reaches the producer and waits there.
+        // A health check too slow to notice the outage, so the request reaches the producer and waits there — in the
+        // accumulator, or in send() for metadata (max-block 3s): either way the 1s request timeout answers first.
         BridgeConfig config = BridgeTestSupport.config(broker.bootstrapServers())
-                .withKafka(new BridgeConfig.Kafka(broker.bootstrapServers(), "5s", "500ms", "1s", null, null, "1h", null))
+                .withKafka(new BridgeConfig.Kafka(broker.bootstrapServers(), "5s", "3s", "1s", null, null, "1h", null))
                 .withLimits(BridgeTestSupport.limits(256, 0, "1s"));
         try (IngestBridge bridge = IngestBridge.start(config, ApiKeys.of(KEYS))) {
             ManagedChannel channel = GrpcEndpointIT.channel(bridge);

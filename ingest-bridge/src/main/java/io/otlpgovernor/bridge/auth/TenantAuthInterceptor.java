@@ -8,8 +8,11 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.otlpgovernor.bridge.export.Refusal;
 import io.otlpgovernor.bridge.ops.BridgeMetrics;
+import io.otlpgovernor.rules.signal.Signal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,11 +56,12 @@ public final class TenantAuthInterceptor implements ServerInterceptor {
         };
     }
 
+    /** The signal label of a call to one of the three OTLP export services. */
     private static String signalOf(ServerCall<?, ?> call) {
         String service = call.getMethodDescriptor().getServiceName();
-        if (service == null) {
-            return "unknown";
+        if (TraceServiceGrpc.SERVICE_NAME.equals(service)) {
+            return Signal.SPANS.id();
         }
-        return service.contains(".trace.") ? "spans" : service.contains(".metrics.") ? "metrics" : service.contains(".logs.") ? "logs" : "unknown";
+        return MetricsServiceGrpc.SERVICE_NAME.equals(service) ? Signal.METRICS.id() : Signal.LOGS.id();
     }
 }

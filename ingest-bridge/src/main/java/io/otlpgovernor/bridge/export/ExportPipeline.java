@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -36,8 +38,16 @@ public final class ExportPipeline {
     private final TenantRateLimiter rateLimiter;
     private final Duration requestTimeout;
     private final Duration retryAfter;
+    private final Executor sends;
 
-    public ExportPipeline(KafkaForwarder forwarder, KafkaHealth kafka, TenantRateLimiter rateLimiter, BridgeConfig.Limits limits) {
+    /**
+     * @param sends runs the producer's {@code send()}, which compresses the record and may block up to
+     *              {@code kafka.max-block} for metadata or buffer space: never on a transport's thread, and never
+     *              holding up an answer past the request timeout
+     */
+    public ExportPipeline(KafkaForwarder forwarder, KafkaHealth kafka, TenantRateLimiter rateLimiter, BridgeConfig.Limits limits,
+                          Executor sends) {
+        this.sends = sends;
         this.forwarder = forwarder;
         this.kafka = kafka;
         this.rateLimiter = rateLimiter;
@@ -81,14 +91,28 @@ public final class ExportPipeline {
         if (!kafka.reachable()) {
             return done(new ExportResult.Refused(Refusal.KAFKA_UNAVAILABLE, "Kafka is unreachable; retry later", retryAfter));
         }
+        byte[] toWrite = payload;
         long acceptedItems = items;
         long rejectedItems = rejected;
         String message = rejectedWhy;
-        return forwarder.forward(signal, tenant, payload)
-                .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        // The deadline runs from here, whatever the write does.
+        CompletableFuture<Object> written = new CompletableFuture<>();
+        CompletableFuture<ExportResult> answer = written.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((metadata, error) -> error == null
                         ? new ExportResult.Accepted(acceptedItems, rejectedItems, message)
                         : failed(signal, tenant, unwrap(error)));
+        try {
+            sends.execute(() -> forwarder.forward(signal, tenant, toWrite).whenComplete((metadata, error) -> {
+                if (error == null) {
+                    written.complete(metadata);
+                } else {
+                    written.completeExceptionally(error);
+                }
+            }));
+        } catch (RejectedExecutionException e) {
+            written.completeExceptionally(e); // shutting down
+        }
+        return answer;
     }
 
     private ExportResult failed(Signal signal, String tenant, Throwable error) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
+import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -35,6 +36,17 @@ final class RawBytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
     @Override
     public byte[] parse(InputStream stream) {
         try {
+            // gRPC's message streams know their length (KnownLength): read into one array of that size instead of
+            // letting readAllBytes() grow and copy buffers. A compressed message reports what is left to inflate
+            // only as it goes, so it takes the general path.
+            if (stream instanceof KnownLength) {
+                byte[] message = new byte[stream.available()];
+                int read = stream.readNBytes(message, 0, message.length);
+                if (read == message.length && stream.read() == -1) {
+                    return message;
+                }
+                throw new IOException("the message stream ended early or ran past its length");
+            }
             return stream.readAllBytes();
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
