@@ -48,13 +48,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final int brokerPort;
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
+    private KafkaRaftServer server;
     private volatile boolean running;
 
-    private EmbeddedKafkaBroker(Path dataDir, int brokerPort, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(Path dataDir, int brokerPort, KafkaConfig config) {
         this.dataDir = dataDir;
         this.brokerPort = brokerPort;
-        this.server = server;
+        this.config = config;
     }
 
     /** Formats a fresh log directory under {@code dataDir} and starts a broker on {@code brokerPort} (0 = any free port). */
@@ -65,15 +66,45 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int controllerPort = freePort();
             KafkaConfig config = KafkaConfig.fromProps(brokerProperties(dataDir, port, controllerPort));
             format(config, dataDir);
-            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, port, server);
-            server.startup();
-            broker.running = true;
-            broker.awaitReady(Duration.ofSeconds(60));
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, port, config);
+            broker.startServer();
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded Kafka broker in " + dataDir, e);
         }
+    }
+
+    private void startServer() {
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        running = true;
+        awaitReady(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Stops the broker as a crash-free shutdown would, keeping its data and ports, so that {@link #restart()} can
+     * bring the same broker back; for tests of clients while Kafka is away. Does nothing if it is not running.
+     */
+    public synchronized void stop() {
+        close();
+    }
+
+    /**
+     * Starts the broker again after {@link #stop()}, on the same ports and with the same data (the log directory is
+     * not formatted again), and waits until it answers.
+     *
+     * @throws IllegalStateException if the broker is running
+     */
+    public synchronized void restart() {
+        if (running) {
+            throw new IllegalStateException("the broker is running; stop() it first");
+        }
+        startServer();
+    }
+
+    /** Whether the broker is running (started and neither stopped nor closed). */
+    public boolean isRunning() {
+        return running;
     }
 
     private static Properties brokerProperties(Path dataDir, int port, int controllerPort) {

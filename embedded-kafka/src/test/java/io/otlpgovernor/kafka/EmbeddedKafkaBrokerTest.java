@@ -56,4 +56,34 @@ class EmbeddedKafkaBrokerTest {
             }
         }
     }
+
+    @Test
+    void restartsOnTheSamePortWithItsDataAfterAStop() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0)) {
+            broker.createTopics("durable");
+            Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all");
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("durable", "k", "before")).get();
+            }
+            int port = broker.port();
+
+            broker.stop();
+            assertThat(broker.isRunning()).isFalse();
+            broker.restart();
+
+            assertThat(broker.isRunning()).isTrue();
+            assertThat(broker.port()).isEqualTo(port);
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("durable", "k", "after")).get();
+            }
+            try (CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), List.of("durable"))) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (reader.poll().size() < 2 && System.nanoTime() < deadline) {
+                    // poll() waits up to 200 ms itself
+                }
+                assertThat(reader.records()).extracting(ConsumerRecord::value).containsExactly("before".getBytes(), "after".getBytes());
+            }
+        }
+    }
 }

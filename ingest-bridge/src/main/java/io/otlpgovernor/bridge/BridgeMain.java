@@ -3,12 +3,13 @@ package io.otlpgovernor.bridge;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
-import io.otlpgovernor.bridge.auth.ApiKeys;
 import io.otlpgovernor.rules.config.ConfigException;
 
 /**
- * Runs the bridge on its own: {@code BridgeMain <config.yaml>}. A configuration mistake prints what is wrong and
- * where, and exits with status 2.
+ * Runs the bridge on its own: {@code BridgeMain <config.yaml>}. Logs are JSON lines on standard output
+ * ({@code log4j2-bridge.xml}) unless {@code log4j2.configurationFile} names another configuration. A configuration
+ * mistake prints what is wrong and where, and exits with status 2. SIGTERM drains requests in flight, flushes the
+ * producer and exits.
  */
 public final class BridgeMain {
 
@@ -16,14 +17,16 @@ public final class BridgeMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "log4j2-bridge.xml");
+        }
         if (args.length != 1) {
             System.err.println("usage: BridgeMain <bridge-config.yaml>");
             System.exit(2);
         }
         IngestBridge bridge;
         try {
-            BridgeConfig config = BridgeConfig.load(Path.of(args[0]));
-            bridge = IngestBridge.start(config, ApiKeys.load(config.keysFile()));
+            bridge = IngestBridge.start(BridgeConfig.load(Path.of(args[0])));
         } catch (ConfigException e) {
             System.err.println("otlp-governor bridge: " + e.getMessage());
             System.exit(2);
@@ -33,8 +36,8 @@ public final class BridgeMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             bridge.close();
             stopped.countDown();
+            org.apache.logging.log4j.LogManager.shutdown();
         }, "bridge-shutdown"));
-        System.out.println("otlp-governor bridge: OTLP/gRPC on port " + bridge.grpcPort());
         stopped.await();
     }
 }

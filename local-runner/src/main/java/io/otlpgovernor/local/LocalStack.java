@@ -47,8 +47,23 @@ public final class LocalStack implements AutoCloseable {
         this.bridge = bridge;
     }
 
-    /** Starts every part; on failure, stops whatever had started and rethrows. */
+    /** Starts every part, the bridge with fixed {@code keys}; on failure, stops whatever had started and rethrows. */
     public static LocalStack start(LocalStackOptions options, JobSettings jobSettings, BridgeConfig bridgeConfig, ApiKeys keys)
+            throws Exception {
+        return start(options, jobSettings, bridgeConfig, config -> IngestBridge.start(config, keys));
+    }
+
+    /** Starts every part, the bridge with the keys file of its configuration (reloaded when it changes). */
+    public static LocalStack start(LocalStackOptions options, JobSettings jobSettings, BridgeConfig bridgeConfig) throws Exception {
+        return start(options, jobSettings, bridgeConfig, IngestBridge::start);
+    }
+
+    /** How the bridge is started once Kafka's address is known. */
+    private interface BridgeStarter {
+        IngestBridge start(BridgeConfig config) throws Exception;
+    }
+
+    private static LocalStack start(LocalStackOptions options, JobSettings jobSettings, BridgeConfig bridgeConfig, BridgeStarter bridgeStarter)
             throws Exception {
         Path dataDir = options.dataDir().toAbsolutePath();
         deleteRecursively(dataDir.resolve("kafka"));
@@ -61,7 +76,8 @@ public final class LocalStack implements AutoCloseable {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
                     clusterConfiguration(settings, options));
             job = GovernorJob.onKafka(settings).start(env, settings.jobName());
-            IngestBridge bridge = IngestBridge.start(bridgeConfig.withEndpoints(options.grpcPort(), broker.bootstrapServers()), keys);
+            IngestBridge bridge = bridgeStarter.start(bridgeConfig.withEndpoints(options.grpcPort(), options.httpPort(),
+                    options.bridgeAdminPort(), broker.bootstrapServers()));
             return new LocalStack(options, broker, job, bridge);
         } catch (Exception | Error e) {
             if (job != null) {
@@ -93,11 +109,21 @@ public final class LocalStack implements AutoCloseable {
         return bridge.grpcPort();
     }
 
+    public int httpPort() {
+        return bridge.httpPort();
+    }
+
+    public int bridgeAdminPort() {
+        return bridge.adminPort();
+    }
+
     /** The endpoints, for people. */
     public List<String> describe(Map<String, List<String>> demoKeys) {
         List<String> lines = new java.util.ArrayList<>(List.of(
                 "otlp-governor is running locally:",
                 "  OTLP/gRPC            localhost:" + bridge.grpcPort() + "   (authorization: Bearer <key>)",
+                "  OTLP/HTTP            http://localhost:" + bridge.httpPort() + "/v1/{traces,metrics,logs}   (protobuf or JSON)",
+                "  Bridge health        http://localhost:" + bridge.adminPort() + "/health/ready, metrics at /metrics",
                 "  Kafka                " + broker.bootstrapServers() + "   (read governed_*_standard with isolation.level=read_committed)",
                 "  Flink dashboard      http://localhost:" + options.dashboardPort(),
                 "  Prometheus metrics   http://localhost:" + options.prometheusPort() + "/metrics",

@@ -3,9 +3,7 @@ package io.otlpgovernor.local;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +15,6 @@ import io.otlpgovernor.bridge.BridgeConfig;
 import io.otlpgovernor.bridge.auth.ApiKeys;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.rules.config.ConfigException;
-import io.otlpgovernor.rules.config.YamlFiles;
 import org.apache.logging.log4j.LogManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,6 +38,12 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
     @Option(names = "--grpc-port", defaultValue = "4317", description = "OTLP/gRPC port (default: ${DEFAULT-VALUE}).")
     int grpcPort;
 
+    @Option(names = "--http-port", defaultValue = "4318", description = "OTLP/HTTP port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--bridge-admin-port", defaultValue = "9464", description = "Bridge health and metrics port (default: ${DEFAULT-VALUE}).")
+    int bridgeAdminPort;
+
     @Option(names = "--dashboard-port", defaultValue = "8081", description = "Flink dashboard port (default: ${DEFAULT-VALUE}).")
     int dashboardPort;
 
@@ -57,20 +60,20 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JobSettings jobSettings;
         BridgeConfig bridge;
-        ApiKeys keys;
         Map<String, List<String>> demoKeys;
         try {
             jobSettings = JobSettings.load(jobConfig);
             bridge = BridgeConfig.load(bridgeConfig);
-            keys = ApiKeys.load(bridge.keysFile());
-            demoKeys = demoKeys(bridge.keysFile());
+            demoKeys = demoKeys(ApiKeys.load(bridge.keysFile()));
         } catch (ConfigException e) {
             System.err.println("otlp-governor: " + e.getMessage());
             return 2;
         }
         System.setProperty("otlp.governor.log.dir", dataDir.resolve("logs").toAbsolutePath().toString());
-        LocalStackOptions options = new LocalStackOptions(dataDir, kafkaPort, grpcPort, dashboardPort, prometheusPort);
+        LocalStackOptions options = new LocalStackOptions(dataDir, kafkaPort, grpcPort, httpPort, bridgeAdminPort,
+                dashboardPort, prometheusPort);
         Optional<String> busy = busyPort(Map.of("Kafka (--kafka-port)", kafkaPort, "OTLP/gRPC (--grpc-port)", grpcPort,
+                "OTLP/HTTP (--http-port)", httpPort, "bridge admin (--bridge-admin-port)", bridgeAdminPort,
                 "Flink dashboard (--dashboard-port)", dashboardPort, "Prometheus (--prometheus-port)", prometheusPort));
         if (busy.isPresent()) {
             System.err.println("otlp-governor: " + busy.get());
@@ -79,7 +82,7 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
         System.out.println("Starting Kafka, the Flink job and the bridge (logs in " + options.dataDir().resolve("logs") + ") ...");
         LocalStack stack;
         try {
-            stack = LocalStack.start(options, jobSettings, bridge, keys);
+            stack = LocalStack.start(options, jobSettings, bridge);
         } catch (Exception e) {
             System.err.println("otlp-governor: could not start: " + e.getMessage()
                     + " (details in " + options.dataDir().resolve("logs/otlp-governor.log") + ")");
@@ -114,15 +117,17 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    /** The keys of the keys file, to print for the demo tenants. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, List<String>> demoKeys(Path keysFile) throws ConfigException {
-        Map<String, List<String>> byTenant = new LinkedHashMap<>();
-        if (!keysFile.getFileName().toString().startsWith("demo-") || !Files.exists(keysFile)) {
-            return byTenant;
-        }
-        Map<String, Object> file = YamlFiles.read(keysFile, Map.class);
-        ((Map<String, Map<String, List<String>>>) file.get("tenants")).forEach((tenant, entry) -> byTenant.put(tenant, entry.get("keys")));
+    /** The README's demo keys; the keys file holds only their hashes. */
+    private static final Map<String, String> DEMO_KEYS = Map.of("acme", "acme-demo-key-0001", "globex", "globex-demo-key-0001");
+
+    /** The demo keys that {@code keys} accepts, by tenant, to print for people. */
+    private static Map<String, List<String>> demoKeys(ApiKeys keys) {
+        Map<String, List<String>> byTenant = new TreeMap<>();
+        DEMO_KEYS.forEach((tenant, key) -> {
+            if (keys.tenantFor(key).filter(tenant::equals).isPresent()) {
+                byTenant.put(tenant, List.of(key));
+            }
+        });
         return byTenant;
     }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporter;
+import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole path: the OpenTelemetry Java SDK's OTLP/gRPC exporters → bridge → Kafka → the job on a local Flink
+ * The whole path: the OpenTelemetry Java SDK's OTLP exporters (gRPC, and HTTP for logs) → bridge → Kafka → the job on a local Flink
  * cluster with RocksDB and checkpoints → governed topics, read {@code read_committed}.
  */
 class EndToEndIT {
@@ -71,9 +71,9 @@ class EndToEndIT {
                 new JobSettings.Kafka(null, "otlp-governor-e2e", "otlp-governor-e2e", "2m"),
                 new JobSettings.Checkpoints("500ms", "30s", "100ms", null, true),
                 new JobSettings.Restart("fixed-delay", 3, "200ms", null));
-        BridgeConfig bridge = new BridgeConfig(null, Path.of("unused"), null);
+        BridgeConfig bridge = BridgeConfig.defaults(Path.of("unused"));
         ApiKeys keys = ApiKeys.of(Map.of(ACME_KEY, "acme", GLOBEX_KEY, "globex"));
-        stack = LocalStack.start(new LocalStackOptions(workDir, 0, 0, freePort(), freePort()), settings, bridge, keys);
+        stack = LocalStack.start(new LocalStackOptions(workDir, 0, 0, 0, 0, freePort(), freePort()), settings, bridge, keys);
     }
 
     @AfterAll
@@ -119,13 +119,16 @@ class EndToEndIT {
     /** Ends {@code count} spans in the SDK and exports them through the OTLP/gRPC exporter; returns their names. */
     private static List<String> exportSpans(String apiKey, String prefix, int count, boolean expectSuccess) {
         InMemorySpanExporter captured = InMemorySpanExporter.create();
+        List<SpanData> spans;
         try (SdkTracerProvider provider = SdkTracerProvider.builder().setResource(resource())
                 .addSpanProcessor(SimpleSpanProcessor.create(captured)).build()) {
             for (int i = 0; i < count; i++) {
                 provider.get("e2e").spanBuilder(prefix + "-" + i).startSpan().end();
             }
+            // Before the provider closes: closing shuts the in-memory exporter down, which forgets its spans.
+            spans = captured.getFinishedSpanItems();
         }
-        List<SpanData> spans = captured.getFinishedSpanItems();
+        assertThat(spans).hasSize(count);
         try (OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder().setEndpoint(endpoint())
                 .addHeader("authorization", "Bearer " + apiKey).setTimeout(Duration.ofSeconds(20)).build()) {
             assertThat(join(exporter.export(spans)).isSuccess()).isEqualTo(expectSuccess);
@@ -135,14 +138,18 @@ class EndToEndIT {
 
     private static List<String> exportLogs(String apiKey, String prefix, int count) {
         InMemoryLogRecordExporter captured = InMemoryLogRecordExporter.create();
+        Collection<LogRecordData> logs;
         try (SdkLoggerProvider provider = SdkLoggerProvider.builder().setResource(resource())
                 .addLogRecordProcessor(SimpleLogRecordProcessor.create(captured)).build()) {
             for (int i = 0; i < count; i++) {
                 provider.get("e2e").logRecordBuilder().setBody(prefix + "-" + i).emit();
             }
+            logs = captured.getFinishedLogRecordItems();
         }
-        Collection<LogRecordData> logs = captured.getFinishedLogRecordItems();
-        try (OtlpGrpcLogRecordExporter exporter = OtlpGrpcLogRecordExporter.builder().setEndpoint(endpoint())
+        assertThat(logs).hasSize(count);
+        // Logs go over OTLP/HTTP (protobuf), spans and metrics over gRPC: the local stack serves both.
+        try (OtlpHttpLogRecordExporter exporter = OtlpHttpLogRecordExporter.builder()
+                .setEndpoint("http://localhost:" + stack.httpPort() + "/v1/logs")
                 .addHeader("x-api-key", apiKey).setTimeout(Duration.ofSeconds(20)).build()) {
             assertThat(join(exporter.export(logs)).isSuccess()).isTrue();
         }

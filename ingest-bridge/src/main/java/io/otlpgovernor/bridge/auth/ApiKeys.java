@@ -7,74 +7,105 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+
+import javax.security.auth.x500.X500Principal;
 
 import io.otlpgovernor.rules.config.ConfigException;
 import io.otlpgovernor.rules.config.YamlFiles;
 import io.otlpgovernor.rules.tenant.TenantIds;
 
 /**
- * API keys and the tenant each one authenticates. Loaded from a keys file:
+ * The credentials of each tenant, loaded from the keys file, which holds SHA-256 hashes of API keys — never the
+ * keys — and the subjects of client certificates:
  *
  * <pre>
  * tenants:
  *   acme:
- *     keys: ["a-key-of-at-least-16-characters"]
+ *     key-sha256: ["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]
+ *     client-certificates: ["CN=collector.acme.example,O=Acme"]
  * </pre>
  *
- * <p>Only SHA-256 digests of the keys are kept in memory, so a heap dump does not reveal them and lookups do not
- * compare secrets character by character.
+ * <p>API keys are random tokens of at least 128 bits (see {@link NewApiKey}), so one round of SHA-256 is enough:
+ * there is no dictionary to try. A lookup hashes the presented key and finds the hash in a map, so no secret is
+ * compared character by character.
  */
 public final class ApiKeys {
 
-    static final int MIN_KEY_LENGTH = 16;
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
-    private final Map<String, String> tenantByKeyDigest;
+    private final Map<String, String> tenantByKeyHash;
+    private final Map<X500Principal, String> tenantBySubject;
 
-    private ApiKeys(Map<String, String> tenantByKeyDigest) {
-        this.tenantByKeyDigest = Map.copyOf(tenantByKeyDigest);
+    private ApiKeys(Map<String, String> tenantByKeyHash, Map<X500Principal, String> tenantBySubject) {
+        this.tenantByKeyHash = Map.copyOf(tenantByKeyHash);
+        this.tenantBySubject = Map.copyOf(tenantBySubject);
     }
 
-    /** Reads and checks a keys file; every problem is reported with the file, line and tenant it concerns. */
+    /** Reads and checks a keys file; problems are reported with the file, line and entry they concern. */
     public static ApiKeys load(Path file) throws ConfigException {
         KeysFile parsed = YamlFiles.read(file, KeysFile.class);
-        Map<String, String> byDigest = new HashMap<>();
-        for (Map.Entry<String, TenantKeys> tenant : parsed.tenants().entrySet()) {
+        Map<String, String> byHash = new HashMap<>();
+        Map<X500Principal, String> bySubject = new HashMap<>();
+        for (Map.Entry<String, TenantCredentials> tenant : parsed.tenants().entrySet()) {
             String tenantId = tenant.getKey();
-            List<String> keys = tenant.getValue() == null ? List.of() : tenant.getValue().keys();
-            for (int i = 0; i < keys.size(); i++) {
-                String where = file + " tenants." + tenantId + ".keys[" + i + "]";
-                String key = keys.get(i);
-                if (key == null || key.length() < MIN_KEY_LENGTH) {
-                    throw new ConfigException(where + ": an API key must have at least " + MIN_KEY_LENGTH + " characters");
+            TenantCredentials credentials = tenant.getValue() == null ? new TenantCredentials(null, null) : tenant.getValue();
+            for (int i = 0; i < credentials.keySha256().size(); i++) {
+                String where = file + " tenants." + tenantId + ".key-sha256[" + i + "]";
+                String hash = credentials.keySha256().get(i);
+                if (hash == null || !SHA256_HEX.matcher(hash.toLowerCase(Locale.ROOT)).matches()) {
+                    throw new ConfigException(where + ": expected the SHA-256 hash of a key as 64 hex digits"
+                            + " (make one with: ./otlp-governor new-api-key)");
                 }
-                String previous = byDigest.putIfAbsent(digest(key), tenantId);
+                String previous = byHash.putIfAbsent(hash.toLowerCase(Locale.ROOT), tenantId);
                 if (previous != null) {
                     throw new ConfigException(where + ": this key is already assigned to tenant " + previous);
                 }
             }
+            for (int i = 0; i < credentials.clientCertificates().size(); i++) {
+                String where = file + " tenants." + tenantId + ".client-certificates[" + i + "]";
+                X500Principal subject;
+                try {
+                    subject = new X500Principal(credentials.clientCertificates().get(i));
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    throw new ConfigException(where + ": not a distinguished name such as CN=collector.acme.example,O=Acme");
+                }
+                String previous = bySubject.putIfAbsent(subject, tenantId);
+                if (previous != null) {
+                    throw new ConfigException(where + ": this certificate subject is already assigned to tenant " + previous);
+                }
+            }
         }
-        return new ApiKeys(byDigest);
+        return new ApiKeys(byHash, bySubject);
     }
 
-    /** Builds a key set directly; for tests and the local stack. */
+    /** Builds a key set from plain keys; for tests and the benchmark. */
     public static ApiKeys of(Map<String, String> tenantByKey) {
-        Map<String, String> byDigest = new HashMap<>();
-        tenantByKey.forEach((key, tenant) -> byDigest.put(digest(key), tenant));
-        return new ApiKeys(byDigest);
+        Map<String, String> byHash = new HashMap<>();
+        tenantByKey.forEach((key, tenant) -> byHash.put(sha256(key), tenant));
+        return new ApiKeys(byHash, Map.of());
     }
 
     /** The tenant that {@code apiKey} authenticates, if any. */
     public Optional<String> tenantFor(String apiKey) {
-        return apiKey == null ? Optional.empty() : Optional.ofNullable(tenantByKeyDigest.get(digest(apiKey)));
+        return apiKey == null ? Optional.empty() : Optional.ofNullable(tenantByKeyHash.get(sha256(apiKey)));
     }
 
+    /** The tenant a client certificate with {@code subject} authenticates, if any. */
+    public Optional<String> tenantForSubject(X500Principal subject) {
+        return Optional.ofNullable(tenantBySubject.get(subject));
+    }
+
+    /** Number of keys. */
     public int size() {
-        return tenantByKeyDigest.size();
+        return tenantByKeyHash.size();
     }
 
-    private static String digest(String key) {
+    /** The hash the keys file stores for {@code key}: SHA-256 of its UTF-8 bytes, as 64 lower-case hex digits. */
+    public static String sha256(String key) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash);
@@ -84,7 +115,7 @@ public final class ApiKeys {
     }
 
     /** The file's shape. */
-    record KeysFile(Map<String, TenantKeys> tenants) {
+    record KeysFile(Map<String, TenantCredentials> tenants) {
         KeysFile {
             if (tenants == null || tenants.isEmpty()) {
                 throw new IllegalArgumentException("tenants: at least one tenant with keys is required");
@@ -98,9 +129,10 @@ public final class ApiKeys {
         }
     }
 
-    record TenantKeys(List<String> keys) {
-        TenantKeys {
-            keys = keys == null ? List.of() : keys;
+    record TenantCredentials(List<String> keySha256, List<String> clientCertificates) {
+        TenantCredentials {
+            keySha256 = keySha256 == null ? List.of() : keySha256;
+            clientCertificates = clientCertificates == null ? List.of() : clientCertificates;
         }
     }
 }

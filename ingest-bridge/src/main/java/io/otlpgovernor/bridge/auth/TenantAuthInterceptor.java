@@ -1,67 +1,67 @@
 package io.otlpgovernor.bridge.auth;
 
-import java.util.Optional;
-
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import io.otlpgovernor.bridge.export.Refusal;
+import io.otlpgovernor.bridge.ops.BridgeMetrics;
+import io.otlpgovernor.rules.signal.Signal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates every gRPC call by its API key, before the request message is read, and makes the tenant
- * available to the service through {@link #TENANT}. The tenant comes only from the key: nothing the client sends
- * can name one.
- *
- * <p>Keys are accepted as {@code authorization: Bearer <key>} or {@code x-api-key: <key>}. A missing or unknown
- * key closes the call with {@code UNAUTHENTICATED}; the key itself never appears in the status or in logs.
+ * Authenticates every gRPC call (see {@link Authenticator}) before the request message is read or decompressed,
+ * and makes the tenant available to the service through {@link #TENANT}. A refused call is closed with
+ * {@code UNAUTHENTICATED} or {@code PERMISSION_DENIED}; the key itself never appears in the status, logs or metrics.
  */
 public final class TenantAuthInterceptor implements ServerInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TenantAuthInterceptor.class);
 
     /** The authenticated tenant of the current call. */
     public static final Context.Key<String> TENANT = Context.key("otlp-governor-tenant");
 
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> X_API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
-    private static final String BEARER = "bearer ";
 
-    private final ApiKeys keys;
+    private final Authenticator authenticator;
+    private final BridgeMetrics metrics;
 
-    public TenantAuthInterceptor(ApiKeys keys) {
-        this.keys = keys;
+    public TenantAuthInterceptor(Authenticator authenticator, BridgeMetrics metrics) {
+        this.authenticator = authenticator;
+        this.metrics = metrics;
     }
 
     @Override
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
             ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-        Optional<String> presented = presentedKey(headers);
-        if (presented.isEmpty()) {
-            return refuse(call, "missing API key: send 'authorization: Bearer <key>' or 'x-api-key: <key>'");
+        Authenticator.Result result = authenticator.authenticate(headers.get(AUTHORIZATION), headers.get(X_API_KEY),
+                call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+        if (result instanceof Authenticator.Authenticated authenticated) {
+            return Contexts.interceptCall(Context.current().withValue(TENANT, authenticated.tenant()), call, headers, next);
         }
-        Optional<String> tenant = keys.tenantFor(presented.get());
-        if (tenant.isEmpty()) {
-            return refuse(call, "unknown API key");
-        }
-        return Contexts.interceptCall(Context.current().withValue(TENANT, tenant.get()), call, headers, next);
-    }
-
-    static Optional<String> presentedKey(Metadata headers) {
-        String authorization = headers.get(AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            String key = authorization.substring(BEARER.length()).trim();
-            if (!key.isEmpty()) {
-                return Optional.of(key);
-            }
-        }
-        String apiKey = headers.get(X_API_KEY);
-        return apiKey == null || apiKey.isBlank() ? Optional.empty() : Optional.of(apiKey.trim());
-    }
-
-    private static <ReqT, RespT> ServerCall.Listener<ReqT> refuse(ServerCall<ReqT, RespT> call, String why) {
-        call.close(Status.UNAUTHENTICATED.withDescription(why), new Metadata());
+        Authenticator.Denied denied = (Authenticator.Denied) result;
+        LOG.info("Refused a gRPC call from {}: {}", call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), denied.message());
+        metrics.refused("grpc", signalOf(call), null, denied.reason());
+        Status status = denied.reason() == Refusal.PERMISSION_DENIED ? Status.PERMISSION_DENIED : Status.UNAUTHENTICATED;
+        call.close(status.withDescription(denied.message()), new Metadata());
         return new ServerCall.Listener<>() {
         };
+    }
+
+    /** The signal label of a call to one of the three OTLP export services. */
+    private static String signalOf(ServerCall<?, ?> call) {
+        String service = call.getMethodDescriptor().getServiceName();
+        if (TraceServiceGrpc.SERVICE_NAME.equals(service)) {
+            return Signal.SPANS.id();
+        }
+        return MetricsServiceGrpc.SERVICE_NAME.equals(service) ? Signal.METRICS.id() : Signal.LOGS.id();
     }
 }

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -26,23 +27,36 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaForwarder implements AutoCloseable {
 
+    /** Room for the record's headers and batch framing on top of the largest request. */
+    private static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
+
     private final KafkaProducer<byte[], byte[]> producer;
 
-    public KafkaForwarder(BridgeConfig.Kafka config) {
-        this.producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
+    public KafkaForwarder(BridgeConfig.Kafka config, int maxRequestBytes) {
+        this.producer = new KafkaProducer<>(producerProperties(config, maxRequestBytes), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    static Map<String, Object> producerProperties(BridgeConfig.Kafka config) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    /** The producer's settings: the fixed ones that the bridge's promise depends on, then the configured ones. */
+    public static Map<String, Object> producerProperties(BridgeConfig.Kafka config, int maxRequestBytes) {
+        Map<String, Object> props = new HashMap<>(config.properties());
+        props.putAll(clientProperties(config));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, config.bufferBytes());
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestBytes + RECORD_OVERHEAD_BYTES);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis(config.deliveryTimeoutDuration()));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis(config.requestTimeoutDuration()));
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, millis(config.maxBlockDuration()));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "otlp-governor-bridge");
+        return props;
+    }
+
+    /** Bootstrap servers and security settings, shared by the producer and the health check's admin client. */
+    static Map<String, Object> clientProperties(BridgeConfig.Kafka config) {
+        Map<String, Object> props = new HashMap<>(config.properties());
+        props.put("bootstrap.servers", config.bootstrapServers());
         return props;
     }
 
@@ -57,7 +71,7 @@ public final class KafkaForwarder implements AutoCloseable {
     public CompletableFuture<RecordMetadata> forward(Signal signal, String tenant, byte[] payload) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(signal.inputTopic(), null, (byte[]) null, payload,
-                List.<org.apache.kafka.common.header.Header>of(new RecordHeader(RecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8))));
+                List.<Header>of(new RecordHeader(RecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8))));
         try {
             producer.send(record, (metadata, error) -> {
                 if (error != null) {

@@ -21,14 +21,14 @@ class ApiKeysTest {
     Path dir;
 
     @Test
-    void looksUpTheTenantOfEachKey() throws Exception {
+    void looksUpTheTenantOfEachKeyByItsHash() throws Exception {
         ApiKeys keys = ApiKeys.load(write("""
                 tenants:
                   acme:
-                    keys: ["%s", "%s"]
+                    key-sha256: ["%s", "%s"]
                   globex:
-                    keys: ["%s"]
-                """.formatted(ACME_KEY, ACME_SECOND_KEY, GLOBEX_KEY)));
+                    key-sha256: ["%s"]
+                """.formatted(ApiKeys.sha256(ACME_KEY), ApiKeys.sha256(ACME_SECOND_KEY).toUpperCase(), ApiKeys.sha256(GLOBEX_KEY))));
 
         assertThat(keys.tenantFor(ACME_KEY)).hasValue("acme");
         assertThat(keys.tenantFor(ACME_SECOND_KEY)).hasValue("acme");
@@ -37,11 +37,18 @@ class ApiKeysTest {
     }
 
     @Test
-    void findsNoTenantForUnknownOrMissingKey() throws Exception {
-        ApiKeys keys = ApiKeys.load(write("tenants:\n  acme:\n    keys: [\"" + ACME_KEY + "\"]\n"));
+    void hashesAsSha256Hex() {
+        // printf %s test | sha256sum
+        assertThat(ApiKeys.sha256("test")).isEqualTo("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+    }
+
+    @Test
+    void findsNoTenantForUnknownOrMissingKeyOrForTheHashItself() throws Exception {
+        ApiKeys keys = ApiKeys.load(write("tenants:\n  acme:\n    key-sha256: [\"" + ApiKeys.sha256(ACME_KEY) + "\"]\n"));
 
         assertThat(keys.tenantFor("some-other-key-0000")).isEmpty();
         assertThat(keys.tenantFor(ACME_KEY.toUpperCase())).isEmpty();
+        assertThat(keys.tenantFor(ApiKeys.sha256(ACME_KEY))).isEmpty();
         assertThat(keys.tenantFor(null)).isEmpty();
     }
 
@@ -54,43 +61,50 @@ class ApiKeysTest {
     }
 
     @Test
-    void rejectsShortKeyNamingFileAndEntryButNotTheKey() throws Exception {
-        String shortKey = "short-key-15chr";
-        Path file = write("tenants:\n  acme:\n    keys: [\"" + ACME_KEY + "\", \"" + shortKey + "\"]\n");
+    void rejectsAPlainKeyWhereAHashBelongsWithoutRepeatingIt() throws Exception {
+        Path file = write("tenants:\n  acme:\n    key-sha256: [\"" + ApiKeys.sha256(ACME_KEY) + "\", \"" + ACME_KEY + "\"]\n");
 
         assertThatThrownBy(() -> ApiKeys.load(file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(file + " tenants.acme.keys[1]: an API key must have at least 16 characters")
-                .message().doesNotContain(shortKey);
-    }
-
-    @Test
-    void acceptsKeyOfExactly16Characters() throws Exception {
-        String key = "0123456789abcdef";
-
-        assertThat(ApiKeys.load(write("tenants:\n  acme:\n    keys: [\"" + key + "\"]\n")).tenantFor(key)).hasValue("acme");
-    }
-
-    @Test
-    void rejectsTheSameKeyForTwoTenantsWithoutRepeatingIt() throws Exception {
-        Path file = write("""
-                tenants:
-                  acme:
-                    keys: ["%1$s"]
-                  globex:
-                    keys: ["%1$s"]
-                """.formatted(ACME_KEY));
-
-        assertThatThrownBy(() -> ApiKeys.load(file))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("this key is already assigned to tenant")
-                .hasMessageStartingWith(file + " tenants.")
+                .hasMessageStartingWith(file + " tenants.acme.key-sha256[1]: expected the SHA-256 hash of a key as 64 hex digits")
                 .message().doesNotContain(ACME_KEY);
     }
 
     @Test
+    void rejectsTheSameKeyForTwoTenants() throws Exception {
+        Path file = write("""
+                tenants:
+                  acme:
+                    key-sha256: ["%1$s"]
+                  globex:
+                    key-sha256: ["%1$s"]
+                """.formatted(ApiKeys.sha256(ACME_KEY)));
+
+        assertThatThrownBy(() -> ApiKeys.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("this key is already assigned to tenant")
+                .hasMessageStartingWith(file + " tenants.");
+    }
+
+    @Test
+    void mapsClientCertificateSubjectsToTenants() throws Exception {
+        ApiKeys keys = ApiKeys.load(write("tenants:\n  acme:\n    client-certificates: [\"CN=collector.acme.example, O=Acme\"]\n"));
+
+        assertThat(keys.tenantForSubject(new javax.security.auth.x500.X500Principal("CN=collector.acme.example,O=Acme"))).hasValue("acme");
+        assertThat(keys.tenantForSubject(new javax.security.auth.x500.X500Principal("CN=collector.globex.example"))).isEmpty();
+    }
+
+    @Test
+    void rejectsMalformedCertificateSubject() throws Exception {
+        Path file = write("tenants:\n  acme:\n    client-certificates: [\"not a name\"]\n");
+
+        assertThatThrownBy(() -> ApiKeys.load(file))
+                .hasMessage(file + " tenants.acme.client-certificates[0]: not a distinguished name such as CN=collector.acme.example,O=Acme");
+    }
+
+    @Test
     void rejectsMalformedTenantIdWithoutRepeatingIt() throws Exception {
-        Path file = write("tenants:\n  Acme Corp:\n    keys: [\"" + ACME_KEY + "\"]\n");
+        Path file = write("tenants:\n  Acme Corp:\n    key-sha256: [\"" + ApiKeys.sha256(ACME_KEY) + "\"]\n");
 
         assertThatThrownBy(() -> ApiKeys.load(file))
                 .isInstanceOf(ConfigException.class)
@@ -100,11 +114,12 @@ class ApiKeysTest {
 
     @Test
     void rejectsUnknownKeyInTheFile() throws Exception {
-        Path file = write("tenants:\n  acme:\n    keys: [\"" + ACME_KEY + "\"]\n    rate-limit: 10\n");
+        Path file = write("tenants:\n  acme:\n    key-sha256: [\"" + ApiKeys.sha256(ACME_KEY) + "\"]\n    keys: [\"" + ACME_KEY + "\"]\n");
 
         assertThatThrownBy(() -> ApiKeys.load(file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(file + ":4 tenants.acme.rate-limit: unknown key 'rate-limit' (expected one of: keys)");
+                .hasMessage(file + ":4 tenants.acme.keys: unknown key 'keys' (expected one of: client-certificates, key-sha256)")
+                .message().doesNotContain(ACME_KEY);
     }
 
     @Test
