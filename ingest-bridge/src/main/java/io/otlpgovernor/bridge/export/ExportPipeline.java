@@ -14,7 +14,6 @@ import io.otlpgovernor.bridge.kafka.KafkaForwarder;
 import io.otlpgovernor.bridge.kafka.KafkaHealth;
 import io.otlpgovernor.bridge.limits.TenantRateLimiter;
 import io.otlpgovernor.rules.otlp.InvalidPayloadException;
-import io.otlpgovernor.rules.otlp.OtlpPayloads;
 import io.otlpgovernor.rules.otlp.PayloadSummary;
 import io.otlpgovernor.rules.signal.Signal;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -22,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens to an authenticated export request, whatever transport brought it: check it is OTLP (keeping the
+ * What happens to an authenticated export request, whatever transport brought it: check it is OTLP
+ * ({@link WireCheck}, the same verdict as {@code OtlpPayloads} without building the message; keeping the
  * valid items of a partly invalid one), apply the tenant's rate limit, refuse at once while Kafka is unreachable, and
  * otherwise write it to Kafka and answer when Kafka has acknowledged it — or when the request timeout has passed.
  *
@@ -67,7 +67,7 @@ public final class ExportPipeline {
         long rejected = 0;
         String rejectedWhy = "";
         try {
-            PayloadSummary summary = OtlpPayloads.summarize(signal, request);
+            PayloadSummary summary = WireCheck.summarize(signal, request);
             items = summary.items();
         } catch (InvalidPayloadException e) {
             Optional<PartialRequests.Split> split = PartialRequests.keepValid(signal, request);
