@@ -107,12 +107,12 @@ class HttpEndpointIT {
     }
 
     /**
-     * The OTLP/JSON request examples of github.com/open-telemetry/opentelemetry-proto ({@code examples/trace.json},
-     * {@code metrics.json}, {@code logs.json}); the copies and the commits they come from are described in
-     * governance-rules' {@code OtlpJsonExamplesTest}, whose test jar ships them.
+     * OTLP/JSON example requests of all three signals ({@code trace.json}, {@code metrics.json}, {@code logs.json}),
+     * written for this project in the shapes of the protocol repository's examples; governance-rules' test jar
+     * ships them and {@code OtlpJsonExamplesTest} pins their content.
      */
     @Test
-    void acceptsTheOtlpJsonExamplesOfTheProtocolRepository() throws Exception {
+    void acceptsTheOtlpJsonExamplePayloads() throws Exception {
         for (Signal signal : Signal.values()) {
             String file = switch (signal) {
                 case SPANS -> "trace.json";
