@@ -90,7 +90,7 @@ class BridgeMainIT {
             assertThat(messages(output)).contains("Bridge stopped").anyMatch(m -> m.contains("unknown API key"));
             assertThat(output).noneMatch(line -> line.contains(secret));
             try (CommittedTopicReader topic = new CommittedTopicReader(broker.bootstrapServers(), List.of(Signal.SPANS.inputTopic()))) {
-                await().atMost(BridgeTestSupport.TIMEOUT).until(() -> names(topic.poll()).containsAll(acknowledged));
+                await().atMost(BridgeTestSupport.TIMEOUT).until(() -> BridgeTestSupport.spanNames(topic.poll(), "acme").containsAll(acknowledged));
             }
         } finally {
             clients.shutdownNow();
@@ -131,14 +131,5 @@ class BridgeMainIT {
             messages.add(message == null ? "" : message.asText());
         }
         return messages;
-    }
-
-    private static Set<String> names(List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records) throws IOException {
-        Set<String> names = new java.util.HashSet<>();
-        for (var record : records) {
-            ExportTraceServiceRequest.parseFrom(record.value()).getResourceSpansList().forEach(r -> r.getScopeSpansList()
-                    .forEach(s -> s.getSpansList().forEach(span -> names.add(span.getName()))));
-        }
-        return names;
     }
 }

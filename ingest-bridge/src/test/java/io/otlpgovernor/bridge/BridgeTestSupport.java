@@ -72,6 +72,23 @@ final class BridgeTestSupport {
         }
     }
 
+    /** The names of the spans in {@code records} of the spans topic, of {@code tenant}'s records only unless it is null. */
+    static List<String> spanNames(List<ConsumerRecord<byte[], byte[]>> records, String tenant) {
+        List<String> names = new java.util.ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (tenant != null && !tenant.equals(header(record, RecordHeaders.TENANT))) {
+                continue;
+            }
+            try {
+                io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.parseFrom(record.value()).getResourceSpansList()
+                        .forEach(r -> r.getScopeSpansList().forEach(s -> s.getSpansList().forEach(span -> names.add(span.getName()))));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new AssertionError("not OTLP in " + record.topic() + "@" + record.offset(), e);
+            }
+        }
+        return names;
+    }
+
     static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);

@@ -14,11 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlpgovernor.bridge.auth.ApiKeys;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.rules.contract.RecordHeaders;
 import io.otlpgovernor.rules.signal.Signal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,26 +104,10 @@ class NodeClientIT {
             org.awaitility.Awaitility.await().atMost(BridgeTestSupport.TIMEOUT).until(() -> !reader.poll().isEmpty());
             List<String> before;
             do {
-                before = List.copyOf(spanNames(reader.records(), tenant));
-            } while (spanNames(reader.poll(), tenant).size() != before.size());
+                before = BridgeTestSupport.spanNames(reader.records(), tenant);
+            } while (BridgeTestSupport.spanNames(reader.poll(), tenant).size() != before.size());
             return before;
         }
-    }
-
-    private static List<String> spanNames(List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records, String tenant) {
-        List<String> names = new ArrayList<>();
-        for (var record : records) {
-            if (!tenant.equals(BridgeTestSupport.header(record, RecordHeaders.TENANT))) {
-                continue;
-            }
-            try {
-                ExportTraceServiceRequest.parseFrom(record.value()).getResourceSpansList().forEach(r -> r.getScopeSpansList()
-                        .forEach(s -> s.getSpansList().forEach(span -> names.add(span.getName()))));
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                throw new AssertionError("not OTLP in the spans topic", e);
-            }
-        }
-        return names;
     }
 
     /** Runs {@code command} in the Node client's folder; fails the test if it fails or takes too long. */

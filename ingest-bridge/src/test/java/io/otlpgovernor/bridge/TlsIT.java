@@ -148,6 +148,30 @@ class TlsIT {
         assertThat(http).isInstanceOf(IOException.class);
     }
 
+    @Test
+    void requiresAClientCertificateWhenConfiguredTo() throws Exception {
+        TestCertificates.Issued server = certificates.server();
+        BridgeConfig config = new BridgeConfig(null, null, null, workDir.resolve("keys.yaml"), null, null, null, null, null)
+                .withEndpoints(0, 0, 0, broker.bootstrapServers())
+                .withKafka(BridgeTestSupport.config(broker.bootstrapServers()).kafka())
+                .withTls(new BridgeConfig.Tls(server.certFile(), server.keyFile(), certificates.ca().certFile(), "require"));
+        try (IngestBridge strict = IngestBridge.start(config)) {
+            HttpClient noCertificate = HttpClient.newBuilder().sslContext(certificates.sslContext(null)).build();
+            Throwable refused = catchThrowable(() -> noCertificate.send(HttpRequest.newBuilder(
+                            URI.create("https://localhost:" + strict.httpPort() + "/v1/traces"))
+                    .header("Content-Type", "application/x-protobuf").header("Authorization", "Bearer " + ACME_KEY)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray()));
+            HttpResponse<byte[]> withCertificate = HttpClient.newBuilder().sslContext(certificates.sslContext(acmeClient)).build()
+                    .send(HttpRequest.newBuilder(URI.create("https://localhost:" + strict.httpPort() + "/v1/traces"))
+                            .header("Content-Type", "application/x-protobuf")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(OtlpFixtures.spans("required", 1).toByteArray())).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(refused).as("TLS handshake without a client certificate").isInstanceOf(IOException.class);
+            assertThat(withCertificate.statusCode()).isEqualTo(200);
+        }
+    }
+
     private static ManagedChannel tlsChannel(TestCertificates.Issued client) throws Exception {
         SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(certificates.ca().certFile().toFile());
         if (client != null) {
