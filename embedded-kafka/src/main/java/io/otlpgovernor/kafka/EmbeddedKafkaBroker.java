@@ -279,10 +279,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Where the broker keeps its logs and metadata. */
-    public Path dataDir() {
-        return dataDir;
-    }
 
     @Override
     public synchronized void close() {

@@ -45,11 +45,4 @@ public final class Decisions {
     public boolean isEmpty() {
         return counts.isEmpty() && droppedItems == 0;
     }
-
-    /** Adds {@code other}'s counts to these. */
-    public void addAll(Decisions other) {
-        other.counts.forEach((finding, count) -> counts.merge(finding, count, Long::sum));
-        labels.addAll(other.labels);
-        droppedItems += other.droppedItems;
-    }
 }

@@ -54,9 +54,6 @@ public final class GovernanceEngine {
      * @param itemsOut  after drop-record rules
      */
     public record Governed<T>(T request, Decisions decisions, long itemsIn, long itemsOut) {
-        public boolean changed(T original) {
-            return request != original;
-        }
     }
 
     public Governed<ExportTraceServiceRequest> governSpans(CompiledRules rules, ExportTraceServiceRequest request) {
