@@ -29,8 +29,8 @@ import io.otlpgovernor.rules.otlp.OtlpPayloads;
  * <p>It walks resource, scope, span, span event, span link, log record and data-point attributes, log bodies,
  * and span names where the rules ask; finds sensitive values with the rule set's detectors; and redacts, hashes,
  * drops attributes or drops records as the protection rules say. What it did comes back as {@link Decisions},
- * which never contain a found value. Work is copy-on-write: a request in which nothing is found is returned as
- * the same instance.
+ * which never contain a found value, and which give the labels of every item kept. Work is copy-on-write: a
+ * request in which nothing is found is returned as the same instance.
  *
  * <p>Not thread-safe (it caches one HMAC instance per key): use one engine per thread or operator instance.
  * Drop-record on a resource or scope attribute removes everything under that resource or scope; a scope or
@@ -90,14 +90,6 @@ public final class GovernanceEngine {
             // Everything under it was dropped: drop the container too rather than send an empty shell.
             return null;
         }
-        if (scopes != null && scopes.isEmpty()) {
-            // Everything under it was dropped: drop the container too rather than send an empty shell.
-            return null;
-        }
-        if (scopes != null && scopes.isEmpty()) {
-            // Everything under it was dropped: drop the container too rather than send an empty shell.
-            return null;
-        }
         if (resource == original.getResource() && scopes == null) {
             return original;
         }
@@ -116,7 +108,7 @@ public final class GovernanceEngine {
         List<Span> spans = null;
         for (int i = 0; i < original.getSpansCount(); i++) {
             Span span = original.getSpans(i);
-            spans = collect(spans, original.getSpansList(), i, span, governSpan(rules, span, decisions));
+            spans = collect(spans, original.getSpansList(), i, span, decisions.itemWalked(governSpan(rules, span, decisions)));
         }
         if (spans != null && spans.isEmpty()) {
             // Everything under it was dropped: drop the container too rather than send an empty shell.
@@ -213,6 +205,10 @@ public final class GovernanceEngine {
             ScopeLogs scopeLogs = original.getScopeLogs(s);
             scopes = collect(scopes, original.getScopeLogsList(), s, scopeLogs, governScopeLogs(rules, scopeLogs, decisions));
         }
+        if (scopes != null && scopes.isEmpty()) {
+            // Everything under it was dropped: drop the container too rather than send an empty shell.
+            return null;
+        }
         if (resource == original.getResource() && scopes == null) {
             return original;
         }
@@ -231,7 +227,8 @@ public final class GovernanceEngine {
         List<LogRecord> records = null;
         for (int i = 0; i < original.getLogRecordsCount(); i++) {
             LogRecord record = original.getLogRecords(i);
-            records = collect(records, original.getLogRecordsList(), i, record, governLogRecord(rules, record, decisions));
+            records = collect(records, original.getLogRecordsList(), i, record,
+                    decisions.itemWalked(governLogRecord(rules, record, decisions)));
         }
         if (records != null && records.isEmpty()) {
             // Everything under it was dropped: drop the container too rather than send an empty shell.
@@ -302,6 +299,10 @@ public final class GovernanceEngine {
             ScopeMetrics scopeMetrics = original.getScopeMetrics(s);
             scopes = collect(scopes, original.getScopeMetricsList(), s, scopeMetrics, governScopeMetrics(rules, scopeMetrics, decisions));
         }
+        if (scopes != null && scopes.isEmpty()) {
+            // Everything under it was dropped: drop the container too rather than send an empty shell.
+            return null;
+        }
         if (resource == original.getResource() && scopes == null) {
             return original;
         }
@@ -339,6 +340,7 @@ public final class GovernanceEngine {
     /** The governed resource, the same instance when unchanged, or null when everything under it must go. */
     private Resource resource(CompiledRules rules, Resource resource, Decisions decisions) {
         List<KeyValue> attributes = walker.attributes(rules, FieldSite.RESOURCE, resource.getAttributesList(), decisions);
+        decisions.resourceWalked();
         if (attributes == AttributeWalker.DROP_RECORD) {
             return null;
         }
@@ -348,6 +350,7 @@ public final class GovernanceEngine {
 
     private InstrumentationScope scope(CompiledRules rules, InstrumentationScope scope, Decisions decisions) {
         List<KeyValue> attributes = walker.attributes(rules, FieldSite.SCOPE, scope.getAttributesList(), decisions);
+        decisions.scopeWalked();
         if (attributes == AttributeWalker.DROP_RECORD) {
             return null;
         }

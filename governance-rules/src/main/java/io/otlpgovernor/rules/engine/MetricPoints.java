@@ -69,7 +69,7 @@ final class MetricPoints {
             List<KeyValue> attributes = walker.attributes(rules, FieldSite.DATA_POINT, attributesOf.apply(point), decisions);
             P governed = attributes == AttributeWalker.DROP_RECORD ? null
                     : attributes == attributesOf.apply(point) ? point : withAttributes.apply(point, attributes);
-            result = GovernanceEngine.collect(result, points, i, point, governed);
+            result = GovernanceEngine.collect(result, points, i, point, decisions.itemWalked(governed));
         }
         return result == null ? points : result;
     }
