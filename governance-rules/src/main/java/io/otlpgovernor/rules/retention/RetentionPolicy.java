@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.otlpgovernor.rules.contract.TopicNames;
 import io.otlpgovernor.rules.signal.Signal;
@@ -22,6 +23,7 @@ public final class RetentionPolicy {
     private final String defaultTier;
     private final List<RetentionRules.TierRule> rules;
     private final Optional<String> legalHold;
+    private final Set<String> attributeKeys;
 
     private RetentionPolicy(Map<String, Duration> tiers, String defaultTier, List<RetentionRules.TierRule> rules,
                             Optional<String> legalHold) {
@@ -29,6 +31,8 @@ public final class RetentionPolicy {
         this.defaultTier = defaultTier;
         this.rules = rules;
         this.legalHold = legalHold;
+        this.attributeKeys = rules.stream().flatMap(rule -> rule.when().attributes().keySet().stream())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** Compiles validated (merged) rules: every tier they name exists. */
@@ -72,6 +76,14 @@ public final class RetentionPolicy {
     /** Whether data observed at {@code observedAtNanos} (Unix epoch) is past {@code choice}'s retention at {@code nowNanos}. */
     public static boolean expired(Choice choice, long observedAtNanos, long nowNanos) {
         return observedAtNanos > 0 && nowNanos - observedAtNanos > choice.retention().toNanos();
+    }
+
+    /**
+     * The attribute keys some tier rule tests. A {@link Subject}'s attributes need hold only these — none at all
+     * when this is empty — so callers choosing per record can skip building most attribute maps.
+     */
+    public Set<String> attributeKeys() {
+        return attributeKeys;
     }
 
     /** Tier name → retention, for deriving topic settings. */

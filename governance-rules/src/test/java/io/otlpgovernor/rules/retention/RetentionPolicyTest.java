@@ -73,4 +73,10 @@ class RetentionPolicyTest {
         assertThat(RetentionPolicy.expired(shortTier, now - Duration.ofDays(6).toNanos(), now)).isFalse();
         assertThat(RetentionPolicy.expired(shortTier, 0, now)).as("no timestamp: never expired").isFalse();
     }
+
+    @Test
+    void namesTheAttributeKeysItsRulesTest() throws Exception {
+        assertThat(policy(RULES).attributeKeys()).containsExactly("severity");
+        assertThat(policy("retention:\n  rules:\n    - id: all-short\n      tier: short\n").attributeKeys()).isEmpty();
+    }
 }
