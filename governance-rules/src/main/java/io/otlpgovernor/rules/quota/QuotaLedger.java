@@ -58,8 +58,13 @@ public record QuotaLedger(long tokensNano, long refilledAtNanos, long day, long 
         return new Take(after, granted, granted == amount ? null : reason);
     }
 
-    private QuotaLedger refill(QuotaRules rules, long nowNanos) {
-        long today = Math.floorDiv(nowNanos, NANOS_PER_DAY);
+    /**
+     * This ledger at {@code nowNanos}: the bucket refilled, the daily counter reset on a new UTC day. A timestamp
+     * earlier than the latest seen is read as the latest seen — for the day as for the bucket, so a late request
+     * from yesterday cannot reset today's counter.
+     */
+    QuotaLedger refill(QuotaRules rules, long nowNanos) {
+        long today = Math.max(day, Math.floorDiv(nowNanos, NANOS_PER_DAY));
         long used = today == day ? usedToday : 0;
         if (rules.rate().isEmpty() || nowNanos <= refilledAtNanos) {
             return new QuotaLedger(tokensNano, Math.max(refilledAtNanos, nowNanos), today, used);
@@ -70,6 +75,35 @@ public record QuotaLedger(long tokensNano, long refilledAtNanos, long day, long 
         long added = saturatingMultiply(elapsed, rate.perSecond());
         long tokens = added > capacity - tokensNano ? capacity : tokensNano + added;
         return new QuotaLedger(tokens, nowNanos, today, used);
+    }
+
+    /**
+     * Whole units the rate bucket holds now (call on a {@link #refill refilled} ledger); {@link Long#MAX_VALUE}
+     * without a rate limit. A fraction of a unit is not a unit: it cannot pay for an item.
+     */
+    long rateUnitsAvailable(QuotaRules rules) {
+        return rules.rate().isEmpty() ? Long.MAX_VALUE : tokensNano / NANOS_PER_SECOND;
+    }
+
+    /** Units left today (call on a {@link #refill refilled} ledger); {@link Long#MAX_VALUE} without a daily limit. */
+    long dailyUnitsAvailable(QuotaRules rules) {
+        return rules.dailyLimit().map(d -> Math.max(0, d.amount() - usedToday)).orElse(Long.MAX_VALUE);
+    }
+
+    /**
+     * Takes {@code rateUnits} from the bucket and {@code dailyUnits} from today's allowance, which the caller has
+     * checked are available (the two limits may count different units). Call on a {@link #refill refilled} ledger.
+     *
+     * @throws IllegalStateException when they are not: charging more than the ledger holds is a bug, never a state
+     */
+    QuotaLedger charge(QuotaRules rules, long rateUnits, long dailyUnits) {
+        if (rateUnits < 0 || dailyUnits < 0 || rateUnits > rateUnitsAvailable(rules) || dailyUnits > dailyUnitsAvailable(rules)) {
+            throw new IllegalStateException("charge of " + rateUnits + " rate and " + dailyUnits
+                    + " daily units exceeds the ledger");
+        }
+        long tokens = rules.rate().isEmpty() ? tokensNano : tokensNano - rateUnits * NANOS_PER_SECOND;
+        long used = rules.dailyLimit().isEmpty() ? usedToday : usedToday + dailyUnits;
+        return new QuotaLedger(tokens, refilledAtNanos, day, used);
     }
 
     private static long saturatingMultiply(long a, long b) {

@@ -70,6 +70,19 @@ class QuotaLedgerTest {
     }
 
     @Test
+    void aLateRequestFromYesterdayDoesNotResetTodaysCounter() {
+        QuotaRules rules = new QuotaRules(Optional.empty(), Optional.of(new QuotaRules.Daily(QuotaRules.Unit.ITEMS, 500)), QuotaRules.OverQuota.DROP);
+        QuotaLedger.Take today = QuotaLedger.start(rules, T0).take(rules, 400, T0);
+
+        QuotaLedger.Take late = today.ledger().take(rules, 400, T0 - 4 * 3600 * SECOND);
+        QuotaLedger.Take after = late.ledger().take(rules, 400, T0 + SECOND);
+
+        assertThat(late.granted()).isEqualTo(100);
+        assertThat(late.reason()).isEqualTo("daily");
+        assertThat(after.granted()).isZero();
+    }
+
+    @Test
     void survivesAbsurdRatesWithoutOverflow() {
         QuotaRules rules = rate(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4);
         QuotaLedger.Take take = QuotaLedger.start(rules, T0).take(rules, 1_000_000, T0 + 1000 * SECOND);
