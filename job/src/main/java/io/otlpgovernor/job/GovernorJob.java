@@ -3,26 +3,44 @@ package io.otlpgovernor.job;
 import java.nio.file.Path;
 
 import io.otlpgovernor.job.config.JobSettings;
+import io.otlpgovernor.job.kafka.JobEdges;
 import io.otlpgovernor.job.kafka.KafkaEdges;
-import io.otlpgovernor.job.model.DeadLetter;
+import io.otlpgovernor.job.model.AdmittedRecord;
+import io.otlpgovernor.job.model.AuditDelta;
+import io.otlpgovernor.job.model.DecodedRecord;
 import io.otlpgovernor.job.model.GovernedRecord;
 import io.otlpgovernor.job.model.InputRecord;
+import io.otlpgovernor.job.model.Report;
+import io.otlpgovernor.job.model.RuleUpdate;
+import io.otlpgovernor.job.model.UsageDelta;
 import io.otlpgovernor.job.operators.DecodeFunction;
-import io.otlpgovernor.job.operators.TenantUsageFunction;
+import io.otlpgovernor.job.operators.GovernFunction;
+import io.otlpgovernor.job.operators.Outputs;
+import io.otlpgovernor.job.operators.QuotaFunction;
+import io.otlpgovernor.job.operators.RulesBroadcast;
+import io.otlpgovernor.job.operators.TenantReportFunction;
+import io.otlpgovernor.job.reports.AuditReports;
+import io.otlpgovernor.job.reports.UsageReports;
+import io.otlpgovernor.job.rules.RuleBootstrap;
 import io.otlpgovernor.rules.config.ConfigException;
+import io.otlpgovernor.rules.ruleset.RuleValidationException;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The governance job: input topics → decode → per-tenant usage → governed topics, with bad records to the
- * dead-letter topic.
+ * The governance job:
  *
- * <p>The job takes its source and sinks in the constructor, so tests run the same graph against any edges;
+ * <pre>
+ * input topics → decode → quota (keyed by tenant) → govern (classify, protect, sample, tier; spread) → governed topics
+ * rules topic  ─────────── broadcast to quota and govern ──────────────────────────────────────────┘
+ * usage and audit contributions → per-tenant reports (keyed) → usage and audit topics; bad records → dead letters
+ * </pre>
+ *
+ * <p>The job takes its edges in the constructor, so tests run the same graph against any source or sink;
  * {@link #main} wires the production Kafka edges from a settings file. Every operator has a stable {@code uid}
  * (what savepoints map state by; never change one) and a readable name (what the Flink dashboard shows).
  */
@@ -30,53 +48,112 @@ public final class GovernorJob {
 
     /** Stable operator ids. */
     public static final String SOURCE_UID = "kafka-source";
+    public static final String RULES_SOURCE_UID = "rules-source";
     public static final String DECODE_UID = "decode";
-    public static final String TENANT_USAGE_UID = "tenant-usage";
+    public static final String QUOTA_UID = "quota";
+    public static final String GOVERN_UID = "govern";
+    public static final String USAGE_UID = "usage-reports";
+    public static final String AUDIT_UID = "audit-reports";
     public static final String GOVERNED_SINK_UID = "governed-sink";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
+    public static final String AUDIT_SINK_UID = "audit-sink";
+    public static final String USAGE_SINK_UID = "usage-sink";
 
-    private final Source<InputRecord, ?, ?> source;
-    private final Sink<GovernedRecord> governedSink;
-    private final Sink<DeadLetter> deadLetterSink;
+    private final JobEdges edges;
+    private final RuleBootstrap rules;
+    private final JobSettings.Reports reports;
 
-    public GovernorJob(Source<InputRecord, ?, ?> source, Sink<GovernedRecord> governedSink, Sink<DeadLetter> deadLetterSink) {
-        this.source = source;
-        this.governedSink = governedSink;
-        this.deadLetterSink = deadLetterSink;
+    public GovernorJob(JobEdges edges, RuleBootstrap rules, JobSettings.Reports reports) {
+        this.edges = edges;
+        this.rules = rules;
+        this.reports = reports;
     }
 
-    /** The job on the Kafka edges that {@code settings} describe. */
-    public static GovernorJob onKafka(JobSettings settings) {
-        return new GovernorJob(KafkaEdges.inputSource(settings), KafkaEdges.governedSink(settings),
-                KafkaEdges.deadLetterSink(settings));
+    /**
+     * The job on the Kafka edges that {@code settings} describe, with the rules they point at (validated here: a rule
+     * set that does not validate or lacks its HMAC key stops the job from starting).
+     */
+    public static GovernorJob onKafka(JobSettings settings) throws RuleValidationException, java.io.IOException {
+        return new GovernorJob(KafkaEdges.all(settings),
+                RuleBootstrap.load(settings.rules().directoryPath(), settings.rules().hmacKeysPath()), settings.reports());
+    }
+
+    /** The rules the job starts from. */
+    public RuleBootstrap rules() {
+        return rules;
     }
 
     /** Adds the whole job to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         DataStream<InputRecord> input = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka: OTLP input")
+                .fromSource(edges.input(), WatermarkStrategy.noWatermarks(), "Kafka: OTLP input")
                 .uid(SOURCE_UID);
         attach(input);
     }
 
-    /** Adds everything after the source, reading from {@code input}. */
-    void attach(DataStream<InputRecord> input) {
-        SingleOutputStreamOperator<GovernedRecord> decoded = input
+    /** Adds everything after the input source, reading from {@code input}. */
+    public void attach(DataStream<InputRecord> input) {
+        StreamExecutionEnvironment env = input.getExecutionEnvironment();
+        BroadcastStream<RuleUpdate> ruleUpdates = env
+                .fromSource(edges.rules(), WatermarkStrategy.noWatermarks(), "Kafka: rules")
+                .uid(RULES_SOURCE_UID)
+                .setParallelism(1)
+                .broadcast(RulesBroadcast.descriptor());
+
+        SingleOutputStreamOperator<DecodedRecord> decoded = input
                 .process(new DecodeFunction())
                 .uid(DECODE_UID)
                 .name("Decode OTLP");
-        decoded.getSideOutput(DecodeFunction.DEAD_LETTERS)
-                .sinkTo(deadLetterSink)
+        SingleOutputStreamOperator<AdmittedRecord> admitted = decoded
+                .keyBy(DecodedRecord::tenant)
+                .connect(ruleUpdates)
+                .process(new QuotaFunction(rules))
+                .uid(QUOTA_UID)
+                .name("Quota per tenant");
+        // Rebalanced: governing is the expensive step, and a hot tenant's requests must use every instance.
+        SingleOutputStreamOperator<GovernedRecord> governed = admitted
+                .rebalance()
+                .connect(ruleUpdates)
+                .process(new GovernFunction(rules))
+                .uid(GOVERN_UID)
+                .name("Classify, protect, route tiers");
+
+        governed.sinkTo(edges.governed()).uid(GOVERNED_SINK_UID).name("Kafka: governed");
+        decoded.getSideOutput(Outputs.DEAD_LETTERS)
+                .union(admitted.getSideOutput(Outputs.DEAD_LETTERS), governed.getSideOutput(Outputs.DEAD_LETTERS))
+                .sinkTo(edges.deadLetters())
                 .uid(DEAD_LETTER_SINK_UID)
                 .name("Kafka: dead letters");
-        decoded
-                .keyBy(GovernedRecord::tenant)
-                .process(new TenantUsageFunction())
-                .uid(TENANT_USAGE_UID)
-                .name("Per-tenant usage")
-                .sinkTo(governedSink)
-                .uid(GOVERNED_SINK_UID)
-                .name("Kafka: governed");
+        usage(decoded, admitted, governed);
+        audit(admitted, governed);
+    }
+
+    private void usage(SingleOutputStreamOperator<DecodedRecord> decoded, SingleOutputStreamOperator<AdmittedRecord> admitted,
+                       SingleOutputStreamOperator<GovernedRecord> governed) {
+        decoded.getSideOutput(Outputs.USAGE)
+                .union(admitted.getSideOutput(Outputs.USAGE), governed.getSideOutput(Outputs.USAGE))
+                .keyBy(UsageDelta::tenant)
+                .process(new TenantReportFunction<>(new UsageReports(), reports.graceDuration()))
+                .returns(Report.class)
+                .uid(USAGE_UID)
+                .name("Usage per tenant and minute")
+                .sinkTo(edges.usage())
+                .uid(USAGE_SINK_UID)
+                .name("Kafka: usage");
+    }
+
+    private void audit(SingleOutputStreamOperator<AdmittedRecord> admitted, SingleOutputStreamOperator<GovernedRecord> governed) {
+        DataStream<Report> summaries = admitted.getSideOutput(Outputs.AUDIT)
+                .union(governed.getSideOutput(Outputs.AUDIT))
+                .keyBy(AuditDelta::tenant)
+                .process(new TenantReportFunction<>(new AuditReports(reports.auditWindowDuration()), reports.graceDuration()))
+                .returns(Report.class)
+                .uid(AUDIT_UID)
+                .name("Audit per tenant");
+        summaries.union(governed.getSideOutput(Outputs.AUDIT_EVENTS))
+                .sinkTo(edges.audit())
+                .uid(AUDIT_SINK_UID)
+                .name("Kafka: audit");
     }
 
     /** Builds the job in {@code env} and submits it without waiting for it to end. */
@@ -88,15 +165,21 @@ public final class GovernorJob {
     /** Runs the job from a settings file: {@code GovernorJob [job.yaml]}. */
     public static void main(String[] args) throws Exception {
         JobSettings settings;
+        GovernorJob job;
         try {
             settings = args.length == 0 ? JobSettings.defaults() : JobSettings.load(Path.of(args[0]));
-        } catch (ConfigException e) {
+            job = onKafka(settings);
+        } catch (ConfigException | RuleValidationException e) {
+            System.err.println("otlp-governor job: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("otlp-governor job: " + e.getMessage());
             System.exit(2);
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings.flinkConfiguration());
-        onKafka(settings).build(env);
+        job.build(env);
         env.execute(settings.jobName());
     }
 }

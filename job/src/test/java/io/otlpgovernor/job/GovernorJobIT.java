@@ -25,7 +25,6 @@ import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import io.otlpgovernor.rules.contract.RecordHeaders;
 import io.otlpgovernor.rules.contract.TopicNames;
 import io.otlpgovernor.rules.signal.Signal;
-import io.otlpgovernor.rules.testing.OtlpFixtures;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -65,38 +64,41 @@ class GovernorJobIT {
     @Test
     void deadLettersMalformedRecordsWhileGoodRecordsKeepFlowing() throws Exception {
         JobHarness.createTopics(broker, 2);
-        JobSettings settings = JobHarness.fastSettings(broker, workDir.resolve("checkpoints"));
+        JobSettings settings = JobHarness.fastSettings(broker, workDir.resolve("checkpoints"), workDir.resolve("rules"));
         job = start(settings, null);
 
         try (KafkaProducer<byte[], byte[]> producer = JobHarness.producer(broker)) {
-            send(producer, Signal.SPANS.inputTopic(), "acme", OtlpFixtures.spans("good", 3).toByteArray());
-            send(producer, Signal.SPANS.inputTopic(), "acme", "this is not protobuf".getBytes());
-            send(producer, Signal.LOGS.inputTopic(), null, OtlpFixtures.logs("orphan", 2).toByteArray());
-            send(producer, Signal.SPANS.inputTopic(), "acme", shortTraceId().toByteArray());
-            send(producer, Signal.METRICS.inputTopic(), "Not A Tenant!", OtlpFixtures.gaugePoints("cpu", 2).toByteArray());
-            send(producer, Signal.METRICS.inputTopic(), "globex", OtlpFixtures.gaugePoints("cpu", 4).toByteArray());
+            long now = System.currentTimeMillis();
+            send(producer, Signal.SPANS.inputTopic(), "shop", Telemetry.spans("good", 3, now).toByteArray());
+            send(producer, Signal.SPANS.inputTopic(), "shop", "this is not protobuf".getBytes());
+            send(producer, Signal.LOGS.inputTopic(), null, Telemetry.logs("orphan", 2, now).toByteArray());
+            send(producer, Signal.SPANS.inputTopic(), "shop", shortTraceId().toByteArray());
+            send(producer, Signal.METRICS.inputTopic(), "Not A Tenant!", Telemetry.gauge("cpu", 2, now).toByteArray());
+            send(producer, Signal.METRICS.inputTopic(), "metered", Telemetry.gauge("cpu", 4, now).toByteArray());
+            send(producer, Signal.LOGS.inputTopic(), "stranger", Telemetry.logs("no rules", 1, now).toByteArray());
         }
 
         try (CommittedTopicReader governed = new CommittedTopicReader(broker.bootstrapServers(), governedTopics());
              CommittedTopicReader deadLetters = new CommittedTopicReader(broker.bootstrapServers(), List.of(TopicNames.DEAD_LETTER))) {
-            await().atMost(TIMEOUT).until(() -> governed.poll().size() >= 2 && deadLetters.poll().size() >= 4);
+            await().atMost(TIMEOUT).until(() -> governed.poll().size() >= 2 && deadLetters.poll().size() >= 5);
             await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
             List<ConsumerRecord<byte[], byte[]>> good = governed.poll();
             List<ConsumerRecord<byte[], byte[]>> bad = deadLetters.poll();
 
             assertThat(good).extracting(r -> r.topic() + "/" + header(r, RecordHeaders.TENANT)).containsExactlyInAnyOrder(
-                    "governed_spans_standard/acme", "governed_metrics_standard/globex");
+                    "governed_spans_standard/shop", "governed_metrics_standard/metered");
             assertThat(bad).extracting(r -> header(r, RecordHeaders.DEAD_LETTER_REASON)).satisfiesExactlyInAnyOrder(
                     reason -> assertThat(reason).startsWith("not a valid ExportTraceServiceRequest"),
                     reason -> assertThat(reason).isEqualTo("header 'tenant': tenant id is missing"),
                     reason -> assertThat(reason).isEqualTo("resource_spans[0].scope_spans[0].spans[1].trace_id: must be 16 bytes, got 5"),
                     reason -> assertThat(reason).startsWith("header 'tenant': tenant id is malformed")
-                            .doesNotContain("Not A Tenant"));
+                            .doesNotContain("Not A Tenant"),
+                    reason -> assertThat(reason).isEqualTo("tenant stranger has no rule set"));
             ConsumerRecord<byte[], byte[]> garbage = bad.stream()
                     .filter(r -> header(r, RecordHeaders.DEAD_LETTER_REASON).startsWith("not a valid")).findFirst().orElseThrow();
             assertThat(garbage.value()).isEqualTo("this is not protobuf".getBytes());
             assertThat(header(garbage, RecordHeaders.SOURCE_TOPIC)).isEqualTo("otlp_spans");
-            assertThat(header(garbage, RecordHeaders.TENANT)).isEqualTo("acme");
+            assertThat(header(garbage, RecordHeaders.TENANT)).isEqualTo("shop");
             assertThat(header(garbage, RecordHeaders.SOURCE_OFFSET)).matches("\\d+");
         }
     }
@@ -104,7 +106,7 @@ class GovernorJobIT {
     @Test
     void deliversEveryItemExactlyOnceAcrossAFailureAfterACheckpoint() throws Exception {
         JobHarness.createTopics(broker, 1);
-        JobSettings settings = JobHarness.fastSettings(broker, workDir.resolve("checkpoints"));
+        JobSettings settings = JobHarness.fastSettings(broker, workDir.resolve("checkpoints"), workDir.resolve("rules"));
         int requestsPerBatch = 20;
         int spansPerRequest = 5;
         FailOnceAfterCheckpoint.reset(requestsPerBatch);
@@ -124,6 +126,18 @@ class GovernorJobIT {
 
             List<String> received = governed.poll().stream().flatMap(GovernorJobIT::spanNames).toList();
             assertThat(received).hasSize(sent.size()).containsExactlyInAnyOrderElementsOf(sent);
+        }
+        // Usage and audit went through the same failure: their sums are exact too.
+        try (CommittedTopicReader reports = new CommittedTopicReader(broker.bootstrapServers(), List.of(TopicNames.USAGE, TopicNames.AUDIT))) {
+            await().atMost(TIMEOUT).until(() -> Reports.usage(Reports.documents(usage(reports.poll())), "shop", "spans", "received") >= sent.size()
+                    && Reports.audited(Reports.documents(audit(reports.records())), "shop", "email", "redact") >= sent.size());
+            List<com.fasterxml.jackson.databind.JsonNode> usage = Reports.documents(usage(reports.poll()));
+            List<com.fasterxml.jackson.databind.JsonNode> audit = Reports.documents(audit(reports.records()));
+            assertThat(Reports.usage(usage, "shop", "spans", "received")).isEqualTo(sent.size());
+            assertThat(Reports.usage(usage, "shop", "spans", "accepted")).isEqualTo(sent.size());
+            assertThat(Reports.usage(usage, "shop", "spans", "tiers/standard/items")).isEqualTo(sent.size());
+            assertThat(Reports.audited(audit, "shop", "email", "redact")).isEqualTo(sent.size());
+            assertThat(Reports.audited(audit, "shop", "default", "route")).isEqualTo(sent.size());
         }
         assertThat(incrementalRocksDbFiles(workDir.resolve("checkpoints")))
                 .as("RocksDB incremental checkpoints upload SST files to the shared directory")
@@ -146,8 +160,8 @@ class GovernorJobIT {
 
     private static void sendBatch(KafkaProducer<byte[], byte[]> producer, int requests, int spans, List<String> sent) throws Exception {
         for (int i = 0; i < requests; i++) {
-            ExportTraceServiceRequest request = OtlpFixtures.spans("span", spans);
-            send(producer, Signal.SPANS.inputTopic(), "acme", request.toByteArray());
+            ExportTraceServiceRequest request = Telemetry.spans("span", spans, System.currentTimeMillis(), "user.email", "someone@example.com");
+            send(producer, Signal.SPANS.inputTopic(), "shop", request.toByteArray());
             request.getResourceSpans(0).getScopeSpans(0).getSpansList().forEach(s -> sent.add(s.getName()));
         }
     }
@@ -163,12 +177,20 @@ class GovernorJobIT {
         }
     }
 
+    private static List<ConsumerRecord<byte[], byte[]>> usage(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().filter(r -> r.topic().equals(TopicNames.USAGE)).toList();
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> audit(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().filter(r -> r.topic().equals(TopicNames.AUDIT)).toList();
+    }
+
     private static List<String> governedTopics() {
         return TopicLayout.governedTopics();
     }
 
     private static ExportTraceServiceRequest shortTraceId() {
-        ExportTraceServiceRequest.Builder request = OtlpFixtures.spans("bad-id", 2).toBuilder();
+        ExportTraceServiceRequest.Builder request = Telemetry.spans("bad-id", 2, System.currentTimeMillis()).toBuilder();
         request.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(1)
                 .setTraceId(com.google.protobuf.ByteString.copyFrom(new byte[5]));
         return request.build();

@@ -28,12 +28,35 @@ final class JobHarness {
         broker.createTopics(TopicLayout.topics(inputPartitions, 1, (short) 1));
     }
 
-    /** Settings for tests: checkpoints every 500 ms on RocksDB under {@code checkpoints}, quick restarts. */
-    static JobSettings fastSettings(EmbeddedKafkaBroker broker, Path checkpoints) {
+    /**
+     * Settings for tests: checkpoints every 500 ms on RocksDB under {@code checkpoints}, quick restarts, the test
+     * rules (copied to {@code rules}), reports written a second after their window.
+     */
+    static JobSettings fastSettings(EmbeddedKafkaBroker broker, Path checkpoints, Path rules) {
+        copyTestRules(rules);
         return new JobSettings("otlp-governor-test", 1, 128,
                 new JobSettings.Kafka(broker.bootstrapServers(), "otlp-governor-test", "otlp-governor-test", "2m"),
                 new JobSettings.Checkpoints("500ms", "30s", "100ms", checkpoints.toString(), true),
-                new JobSettings.Restart("fixed-delay", 5, "200ms", null));
+                new JobSettings.Restart("fixed-delay", 5, "200ms", null),
+                new JobSettings.Rules(rules.toString(), null),
+                new JobSettings.Reports("1s", "1s"));
+    }
+
+    /** Copies the test rule files ({@code src/test/resources/it-rules}) to {@code target}, where a test may change them. */
+    static void copyTestRules(Path target) {
+        Path source = Path.of("src/test/resources/it-rules");
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(source)) {
+            for (Path file : files.toList()) {
+                Path copy = target.resolve(source.relativize(file).toString());
+                if (java.nio.file.Files.isDirectory(file)) {
+                    java.nio.file.Files.createDirectories(copy);
+                } else {
+                    java.nio.file.Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker broker) {
@@ -46,9 +69,14 @@ final class JobHarness {
 
     /** Sends one record and waits for Kafka's acknowledgement, so a lost write fails the test instead of hiding. */
     static void send(KafkaProducer<byte[], byte[]> producer, String topic, String tenant, byte[] value) throws Exception {
+        send(producer, topic, tenant, value, null);
+    }
+
+    /** As {@link #send(KafkaProducer, String, String, byte[])}, with the record's timestamp (null: now). */
+    static void send(KafkaProducer<byte[], byte[]> producer, String topic, String tenant, byte[] value, Long timestamp) throws Exception {
         List<Header> headers = tenant == null ? List.of()
                 : List.of(new RecordHeader(RecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8)));
-        producer.send(new ProducerRecord<>(topic, null, null, null, value, headers)).get(30, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(topic, null, timestamp, null, value, headers)).get(30, TimeUnit.SECONDS);
     }
 
     /** Whether the job's consumer group has committed offsets at the end of every input partition. */

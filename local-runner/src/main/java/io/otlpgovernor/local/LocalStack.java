@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.otlpgovernor.bridge.BridgeConfig;
@@ -17,6 +19,7 @@ import io.otlpgovernor.job.GovernorJob;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
+import io.otlpgovernor.rules.ruleset.RuleSources;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -71,11 +74,13 @@ public final class LocalStack implements AutoCloseable {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), options.kafkaPort());
         JobClient job = null;
         try {
-            broker.createTopics(TopicLayout.topics(2, 1, (short) 1));
-            JobSettings settings = jobSettings.withEnvironment(broker.bootstrapServers(), dataDir.resolve("checkpoints").toString());
+            JobSettings settings = withLocalKeys(jobSettings, dataDir)
+                    .withEnvironment(broker.bootstrapServers(), dataDir.resolve("checkpoints").toString());
+            GovernorJob governorJob = GovernorJob.onKafka(settings);
+            broker.createTopics(TopicLayout.topics(2, 1, (short) 1, governorJob.rules().tiers()));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
                     clusterConfiguration(settings, options));
-            job = GovernorJob.onKafka(settings).start(env, settings.jobName());
+            job = governorJob.start(env, settings.jobName());
             IngestBridge bridge = bridgeStarter.start(bridgeConfig.withEndpoints(options.grpcPort(), options.httpPort(),
                     options.bridgeAdminPort(), broker.bootstrapServers()));
             return new LocalStack(options, broker, job, bridge);
@@ -86,6 +91,20 @@ public final class LocalStack implements AutoCloseable {
             broker.close();
             throw e;
         }
+    }
+
+    /** Settings with a local HMAC keys file when none is configured, holding a key for every tenant with rules. */
+    private static JobSettings withLocalKeys(JobSettings settings, Path dataDir) throws IOException {
+        if (settings.rules().hmacKeys() != null) {
+            return settings;
+        }
+        Set<String> tenants = RuleSources.fromDirectory(settings.rules().directoryPath())
+                .files().keySet().stream()
+                .filter(path -> path.startsWith(RuleSources.TENANTS))
+                .map(path -> path.substring(RuleSources.TENANTS.length(), path.length() - ".yaml".length()))
+                .collect(Collectors.toSet());
+        Path keys = LocalHmacKeys.ensure(dataDir, tenants);
+        return settings.withRules(new JobSettings.Rules(settings.rules().directory(), keys.toString()));
     }
 
     private static Configuration clusterConfiguration(JobSettings settings, LocalStackOptions options) {
@@ -124,7 +143,7 @@ public final class LocalStack implements AutoCloseable {
                 "  OTLP/gRPC            localhost:" + bridge.grpcPort() + "   (authorization: Bearer <key>)",
                 "  OTLP/HTTP            http://localhost:" + bridge.httpPort() + "/v1/{traces,metrics,logs}   (protobuf or JSON)",
                 "  Bridge health        http://localhost:" + bridge.adminPort() + "/health/ready, metrics at /metrics",
-                "  Kafka                " + broker.bootstrapServers() + "   (read governed_*_standard with isolation.level=read_committed)",
+                "  Kafka                " + broker.bootstrapServers() + "   (governed_<signal>_<tier>, governor_audit, governor_usage; read with isolation.level=read_committed)",
                 "  Flink dashboard      http://localhost:" + options.dashboardPort(),
                 "  Prometheus metrics   http://localhost:" + options.prometheusPort() + "/metrics",
                 "  Data and logs        " + options.dataDir().toAbsolutePath()));

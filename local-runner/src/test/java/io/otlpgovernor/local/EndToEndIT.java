@@ -70,7 +70,9 @@ class EndToEndIT {
         settings = new JobSettings("otlp-governor-e2e", 1, 128,
                 new JobSettings.Kafka(null, "otlp-governor-e2e", "otlp-governor-e2e", "2m"),
                 new JobSettings.Checkpoints("500ms", "30s", "100ms", null, true),
-                new JobSettings.Restart("fixed-delay", 3, "200ms", null));
+                new JobSettings.Restart("fixed-delay", 3, "200ms", null),
+                new JobSettings.Rules("../governance-rules/rules", null),
+                new JobSettings.Reports("1s", "1s"));
         BridgeConfig bridge = BridgeConfig.defaults(Path.of("unused"));
         ApiKeys keys = ApiKeys.of(Map.of(ACME_KEY, "acme", GLOBEX_KEY, "globex"));
         stack = LocalStack.start(new LocalStackOptions(workDir, 0, 0, 0, 0, freePort(), freePort()), settings, bridge, keys);
@@ -108,8 +110,11 @@ class EndToEndIT {
             assertThat(items(records, "acme", "metrics")).containsExactly("acme.requests", "acme.requests", "acme.requests");
             assertThat(items(records, "globex", "metrics")).isEmpty();
             assertThat(records).allSatisfy(record -> {
-                assertThat(record.topic()).isEqualTo("governed_" + header(record, RecordHeaders.SIGNAL) + "_standard");
-                assertThat(header(record, RecordHeaders.RETENTION_TIER)).isEqualTo("standard");
+                assertThat(record.topic()).isEqualTo("governed_" + header(record, RecordHeaders.SIGNAL) + "_" + header(record, RecordHeaders.RETENTION_TIER));
+                assertThat(header(record, RecordHeaders.RULE_SET_VERSION)).isEqualTo("1");
+                // globex's rules put everything under legal hold (the compliance tier); acme keeps the standard tier.
+                assertThat(header(record, RecordHeaders.RETENTION_TIER))
+                        .isEqualTo(header(record, RecordHeaders.TENANT).equals("globex") ? "compliance" : "standard");
             });
             assertThat(records).flatExtracting(r -> items(List.of(r), header(r, RecordHeaders.TENANT), "spans"))
                     .noneMatch(name -> name.startsWith("intruder"));

@@ -17,6 +17,12 @@ public final class RecordHeaders {
     /** The retention tier an output record was written to. */
     public static final String RETENTION_TIER = "retention-tier";
 
+    /** The version of the tenant's rule set that governed an output record. */
+    public static final String RULE_SET_VERSION = "rule-set-version";
+
+    /** Classification labels found in an output record, comma-separated and sorted; absent when none. */
+    public static final String LABELS = "classification-labels";
+
     /** Why a record was dead-lettered: a sentence naming what is wrong and where. */
     public static final String DEAD_LETTER_REASON = "dead-letter-reason";
 

@@ -17,6 +17,12 @@ public final class TopicNames {
     /** Records that are not valid OTLP or lack a tenant: original bytes, reason in a header. */
     public static final String DEAD_LETTER = "governor_deadletter";
 
+    /** Per tenant and short window: what governance did, by which rule and version; and every rule-set change. */
+    public static final String AUDIT = "governor_audit";
+
+    /** Per tenant and minute: received, accepted, dropped by reason, bytes and represented counts. */
+    public static final String USAGE = "governor_usage";
+
     /** The compacted topic of versioned rule sets, one record per tenant (key = tenant id). */
     public static final String RULES = "governor_rules";
 

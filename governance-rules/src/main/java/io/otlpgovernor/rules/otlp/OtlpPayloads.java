@@ -33,12 +33,35 @@ public final class OtlpPayloads {
     private OtlpPayloads() {
     }
 
+    /**
+     * A checked request and what it holds.
+     *
+     * @param request an {@code Export*ServiceRequest} of the summary's signal
+     * @param summary what it holds
+     */
+    public record Parsed(Message request, PayloadSummary summary) {
+    }
+
     /** Parses {@code payload} as a request of {@code signal}, checks it, and counts what it holds. */
     public static PayloadSummary summarize(Signal signal, byte[] payload) throws InvalidPayloadException {
+        return parse(signal, payload).summary();
+    }
+
+    /** Parses {@code payload} as a request of {@code signal} and checks it; the request comes back with its summary. */
+    public static Parsed parse(Signal signal, byte[] payload) throws InvalidPayloadException {
         return switch (signal) {
-            case SPANS -> summarizeSpans(checkTopLevel(signal, parseSpans(payload)));
-            case METRICS -> summarizeMetrics(checkTopLevel(signal, parseMetrics(payload)));
-            case LOGS -> summarizeLogs(checkTopLevel(signal, parseLogs(payload)));
+            case SPANS -> {
+                ExportTraceServiceRequest request = checkTopLevel(signal, parseSpans(payload));
+                yield new Parsed(request, summarizeSpans(request));
+            }
+            case METRICS -> {
+                ExportMetricsServiceRequest request = checkTopLevel(signal, parseMetrics(payload));
+                yield new Parsed(request, summarizeMetrics(request));
+            }
+            case LOGS -> {
+                ExportLogsServiceRequest request = checkTopLevel(signal, parseLogs(payload));
+                yield new Parsed(request, summarizeLogs(request));
+            }
         };
     }
 

@@ -26,9 +26,11 @@ import org.apache.flink.core.execution.CheckpointingMode;
  * @param kafka          Kafka connection and transactions
  * @param checkpoints    checkpointing
  * @param restart        what Flink does when a task fails
+ * @param rules          where the rule files and HMAC keys are
+ * @param reports        audit and usage reporting
  */
 public record JobSettings(String jobName, Integer parallelism, Integer maxParallelism, Kafka kafka,
-                          Checkpoints checkpoints, Restart restart) {
+                          Checkpoints checkpoints, Restart restart, Rules rules, Reports reports) {
 
     public JobSettings {
         jobName = jobName == null ? "otlp-governor" : jobName;
@@ -37,6 +39,8 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
         kafka = kafka == null ? new Kafka(null, null, null, null) : kafka;
         checkpoints = checkpoints == null ? new Checkpoints(null, null, null, null, null) : checkpoints;
         restart = restart == null ? new Restart(null, null, null, null) : restart;
+        rules = rules == null ? new Rules(null, null) : rules;
+        reports = reports == null ? new Reports(null, null) : reports;
         if (parallelism < 1 || parallelism > maxParallelism) {
             throw new IllegalArgumentException("parallelism must be between 1 and max-parallelism");
         }
@@ -57,7 +61,7 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
 
     /** The defaults, as if from an empty file. */
     public static JobSettings defaults() {
-        return new JobSettings(null, null, null, null, null, null);
+        return new JobSettings(null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -155,6 +159,51 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
         }
     }
 
+    /**
+     * @param directory the rules directory ({@code presets/}, {@code tenants/}); the job starts from these and takes
+     *                  newer versions from the rules topic; default {@code governance-rules/rules}
+     * @param hmacKeys  the HMAC keys file for rules that hash (a mounted Secret in production); default none, which
+     *                  is an error at start when a rule set hashes
+     */
+    public record Rules(String directory, String hmacKeys) {
+        public Rules {
+            directory = directory == null ? "governance-rules/rules" : directory;
+        }
+
+        public Path directoryPath() {
+            return Path.of(directory);
+        }
+
+        /** The keys file, or null. */
+        public Path hmacKeysPath() {
+            return hmacKeys == null ? null : Path.of(hmacKeys);
+        }
+    }
+
+    /**
+     * @param auditWindow length of an audit summary window; default 10s
+     * @param grace       how long after a window ends (in data time, by the wall clock) its report waits for
+     *                    stragglers before it is written; default 10s
+     */
+    public record Reports(String auditWindow, String grace) {
+        public Reports {
+            auditWindow = auditWindow == null ? "10s" : auditWindow;
+            grace = grace == null ? "10s" : grace;
+            if (Durations.parse(auditWindow, "reports.audit-window").toMillis() < 1000) {
+                throw new IllegalArgumentException("reports.audit-window must be at least 1s");
+            }
+            Durations.parse(grace, "reports.grace");
+        }
+
+        public Duration auditWindowDuration() {
+            return Durations.parse(auditWindow, "reports.audit-window");
+        }
+
+        public Duration graceDuration() {
+            return Durations.parse(grace, "reports.grace");
+        }
+    }
+
     /** The Flink configuration these settings stand for: RocksDB, exactly-once checkpoints, restart strategy. */
     public Configuration flinkConfiguration() {
         Configuration conf = new Configuration();
@@ -202,6 +251,11 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
                 new Kafka(bootstrapServers, kafka.consumerGroup(), kafka.transactionalIdPrefix(), kafka.transactionTimeout()),
                 new Checkpoints(checkpoints.interval(), checkpoints.timeout(), checkpoints.minPause(), checkpointDirectory,
                         checkpoints.incremental()),
-                restart);
+                restart, rules, reports);
+    }
+
+    /** A copy with other rule locations. */
+    public JobSettings withRules(Rules other) {
+        return new JobSettings(jobName, parallelism, maxParallelism, kafka, checkpoints, restart, other, reports);
     }
 }

@@ -1,6 +1,7 @@
 package io.otlpgovernor.job.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.otlpgovernor.job.model.GovernedRecord;
@@ -12,19 +13,23 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * Writes a governed request to its signal's governed topic in the Collector's {@code otlp_proto} encoding (the
- * value is the serialized export request), with tenant, signal and retention tier as headers.
+ * Writes a governed request to its signal's topic of its retention tier in the Collector's {@code otlp_proto}
+ * encoding (the value is the serialized export request), with tenant, signal, tier, rule-set version and
+ * classification labels as headers.
  */
 public final class GovernedRecordSerializer implements KafkaRecordSerializationSchema<GovernedRecord> {
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(GovernedRecord record, KafkaSinkContext context, Long timestamp) {
-        String tier = TopicNames.DEFAULT_TIER;
-        List<Header> headers = List.of(
-                header(RecordHeaders.TENANT, record.tenant()),
-                header(RecordHeaders.SIGNAL, record.signal().id()),
-                header(RecordHeaders.RETENTION_TIER, tier));
-        return new ProducerRecord<>(TopicNames.governed(record.signal(), tier), null, null, null, record.payload(), headers);
+        List<Header> headers = new ArrayList<>(5);
+        headers.add(header(RecordHeaders.TENANT, record.tenant()));
+        headers.add(header(RecordHeaders.SIGNAL, record.signal().id()));
+        headers.add(header(RecordHeaders.RETENTION_TIER, record.tier()));
+        headers.add(header(RecordHeaders.RULE_SET_VERSION, Long.toString(record.ruleSetVersion())));
+        if (!record.labels().isEmpty()) {
+            headers.add(header(RecordHeaders.LABELS, record.labels()));
+        }
+        return new ProducerRecord<>(TopicNames.governed(record.signal(), record.tier()), null, null, null, record.payload(), headers);
     }
 
     static Header header(String name, String value) {

@@ -26,7 +26,8 @@ public final class InputRecordDeserializer implements KafkaRecordDeserialization
                 record.value(),
                 record.topic(),
                 record.partition(),
-                record.offset()));
+                record.offset(),
+                record.timestamp()));
     }
 
     @Override

@@ -4,6 +4,9 @@ import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.model.DeadLetter;
 import io.otlpgovernor.job.model.GovernedRecord;
 import io.otlpgovernor.job.model.InputRecord;
+import io.otlpgovernor.job.model.Report;
+import io.otlpgovernor.job.model.RuleUpdate;
+import io.otlpgovernor.rules.contract.TopicNames;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -33,6 +36,30 @@ public final class KafkaEdges {
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .setProperty(ConsumerConfig.CLIENT_ID_CONFIG + ".prefix", settings.kafka().consumerGroup())
                 .build();
+    }
+
+    /** The compacted rules topic from its beginning (then from checkpointed offsets), read {@code read_committed}. */
+    public static KafkaSource<RuleUpdate> rulesSource(JobSettings settings) {
+        return KafkaSource.<RuleUpdate>builder()
+                .setBootstrapServers(settings.kafka().bootstrapServers())
+                .setTopics(TopicNames.RULES)
+                .setGroupId(settings.kafka().consumerGroup() + "-rules")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RuleUpdateDeserializer())
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG + ".prefix", settings.kafka().consumerGroup() + "-rules")
+                .build();
+    }
+
+    /** All of the job's edges on Kafka. */
+    public static JobEdges all(JobSettings settings) {
+        return new JobEdges(inputSource(settings), rulesSource(settings), governedSink(settings), deadLetterSink(settings),
+                reportSink(settings, "audit", TopicNames.AUDIT), reportSink(settings, "usage", TopicNames.USAGE));
+    }
+
+    /** Report documents to {@code topic}, transactional. */
+    public static KafkaSink<Report> reportSink(JobSettings settings, String name, String topic) {
+        return transactionalSink(settings, name, new ReportSerializer(topic));
     }
 
     /** Governed output: one topic per signal and retention tier, transactional. */

@@ -3,12 +3,16 @@ package io.otlpgovernor.job.model;
 import io.otlpgovernor.rules.signal.Signal;
 
 /**
- * A valid OTLP export request on its way to the governed topics.
+ * A governed OTLP export request on its way to its signal's topic of one retention tier.
  *
- * @param tenant  the owning tenant
- * @param signal  the request's signal
- * @param payload the serialized request
- * @param items   spans, data points or log records it holds
+ * @param tenant         the owning tenant
+ * @param signal         the request's signal
+ * @param tier           the retention tier
+ * @param ruleSetVersion the version of the tenant's rule set that governed it
+ * @param labels         classification labels found in it, comma-separated and sorted ("" when none)
+ * @param payload        the serialized request
+ * @param items          spans, data points or log records it holds
  */
-public record GovernedRecord(String tenant, Signal signal, byte[] payload, long items) {
+public record GovernedRecord(String tenant, Signal signal, String tier, long ruleSetVersion, String labels,
+                             byte[] payload, long items) {
 }

@@ -11,6 +11,8 @@ import io.otlpgovernor.rules.signal.Signal;
  * @param topic       where it was read from
  * @param partition   its partition
  * @param offset      its offset
+ * @param timestamp   the record's Kafka timestamp (epoch milliseconds): when the bridge accepted it. The job's
+ *                    notion of time — quotas, ages and usage minutes — so a replay decides exactly as before
  */
-public record InputRecord(Signal signal, String tenant, byte[] payload, String topic, int partition, long offset) {
+public record InputRecord(Signal signal, String tenant, byte[] payload, String topic, int partition, long offset, long timestamp) {
 }

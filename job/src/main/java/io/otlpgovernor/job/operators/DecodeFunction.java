@@ -2,13 +2,17 @@ package io.otlpgovernor.job.operators;
 
 import java.util.Optional;
 
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlpgovernor.job.model.DeadLetter;
-import io.otlpgovernor.rules.contract.RecordHeaders;
-import io.otlpgovernor.job.model.GovernedRecord;
+import io.otlpgovernor.job.model.DecodedRecord;
 import io.otlpgovernor.job.model.InputRecord;
+import io.otlpgovernor.job.model.SourcePosition;
+import io.otlpgovernor.job.model.UsageDelta;
+import io.otlpgovernor.rules.contract.RecordHeaders;
 import io.otlpgovernor.rules.otlp.InvalidPayloadException;
 import io.otlpgovernor.rules.otlp.OtlpPayloads;
-import io.otlpgovernor.rules.otlp.PayloadSummary;
+import io.otlpgovernor.rules.sampling.ItemRandomness;
 import io.otlpgovernor.rules.tenant.TenantIds;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -19,42 +23,59 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Checks each input record: it must carry a well-formed tenant header and be a valid OTLP export request of its
- * topic's signal. Good records continue as {@link GovernedRecord}s; every other record goes to
- * {@link #DEAD_LETTERS} with its original bytes and the reason. Bad data never fails the job.
+ * topic's signal. Good records continue as {@link DecodedRecord}s, with the per-item sampling randomness the quota
+ * needs (computed here, in parallel, so the per-tenant quota never parses). Every other record goes to
+ * {@link #DEAD_LETTERS} with its original bytes and the reason, and — when its tenant is known — counts as an
+ * invalid request in that tenant's usage. Bad data never fails the job.
  */
-public final class DecodeFunction extends ProcessFunction<InputRecord, GovernedRecord> {
+public final class DecodeFunction extends ProcessFunction<InputRecord, DecodedRecord> {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
     };
-
-    static final String METRIC_GROUP = "governor";
 
     private transient Counter decoded;
     private transient Counter deadLettered;
 
     @Override
     public void open(OpenContext context) {
-        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP);
+        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(Metrics.GROUP);
         decoded = metrics.counter("requests_decoded");
         deadLettered = metrics.counter("requests_dead_lettered");
     }
 
     @Override
-    public void processElement(InputRecord record, Context context, Collector<GovernedRecord> out) {
+    public void processElement(InputRecord record, Context context, Collector<DecodedRecord> out) {
         Optional<String> problem = problemWith(record);
         if (problem.isPresent()) {
-            deadLettered.inc();
-            context.output(DEAD_LETTERS, new DeadLetter(record, problem.get()));
+            deadLetter(record, problem.get(), context);
             return;
         }
         try {
-            PayloadSummary summary = OtlpPayloads.summarize(record.signal(), record.payload());
+            OtlpPayloads.Parsed parsed = OtlpPayloads.parse(record.signal(), record.payload());
             decoded.inc();
-            out.collect(new GovernedRecord(record.tenant(), record.signal(), record.payload(), summary.items()));
+            out.collect(new DecodedRecord(record.tenant(), record.signal(), record.payload(), parsed.summary().items(),
+                    record.timestamp(), randomness(parsed), SourcePosition.of(record)));
         } catch (InvalidPayloadException e) {
-            deadLettered.inc();
-            context.output(DEAD_LETTERS, new DeadLetter(record, e.getMessage()));
+            deadLetter(record, e.getMessage(), context);
         }
+    }
+
+    private void deadLetter(InputRecord record, String reason, Context context) {
+        deadLettered.inc();
+        context.output(DEAD_LETTERS, new DeadLetter(record, reason));
+        if (record.signal() != null && TenantIds.isValid(record.tenant())) {
+            long bytes = record.payload() == null ? 0 : record.payload().length;
+            context.output(Outputs.USAGE, new UsageDelta(record.tenant(), UsageDelta.minuteOf(record.timestamp()),
+                    record.signal(), "", 0, 0, 0, 0, 0, 1, bytes, 0, 0));
+        }
+    }
+
+    private static char[] randomness(OtlpPayloads.Parsed parsed) {
+        return switch (parsed.summary().signal()) {
+            case SPANS -> ItemRandomness.spans((ExportTraceServiceRequest) parsed.request());
+            case LOGS -> ItemRandomness.logs((ExportLogsServiceRequest) parsed.request());
+            case METRICS -> null;
+        };
     }
 
     private static Optional<String> problemWith(InputRecord record) {

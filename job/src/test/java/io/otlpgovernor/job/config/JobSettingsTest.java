@@ -160,7 +160,7 @@ class JobSettingsTest {
 
     @Test
     void rejectsParallelismAboveMaxParallelism() {
-        assertThatThrownBy(() -> new JobSettings(null, 5, 4, null, null, null))
+        assertThatThrownBy(() -> new JobSettings(null, 5, 4, null, null, null, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("parallelism must be between 1 and max-parallelism");
     }
@@ -188,11 +188,11 @@ class JobSettingsTest {
     }
 
     private static JobSettings withCheckpoints(JobSettings.Checkpoints checkpoints) {
-        return new JobSettings(null, null, null, null, checkpoints, null);
+        return new JobSettings(null, null, null, null, checkpoints, null, null, null);
     }
 
     private static JobSettings withRestart(JobSettings.Restart restart) {
-        return new JobSettings(null, null, null, null, null, restart);
+        return new JobSettings(null, null, null, null, null, restart, null, null);
     }
 
     private Path write(String yaml) throws IOException {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import java.util.List;
 
 import io.otlpgovernor.job.model.DeadLetter;
-import io.otlpgovernor.job.model.GovernedRecord;
+import io.otlpgovernor.job.model.DecodedRecord;
 import io.otlpgovernor.job.model.InputRecord;
 import io.otlpgovernor.rules.signal.Signal;
 import io.otlpgovernor.rules.testing.OtlpFixtures;
@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 class DecodeFunctionTest {
 
     private static final byte[] GARBAGE = {0x0a, 0x05, 0x01};
+    private static final long ARRIVAL = 1_764_000_123_456L;
 
-    private OneInputStreamOperatorTestHarness<InputRecord, GovernedRecord> harness;
+    private OneInputStreamOperatorTestHarness<InputRecord, DecodedRecord> harness;
 
     @BeforeEach
     void openHarness() throws Exception {
@@ -44,6 +45,9 @@ class DecodeFunctionTest {
             assertThat(governed.signal()).isEqualTo(Signal.SPANS);
             assertThat(governed.payload()).isEqualTo(payload);
             assertThat(governed.items()).isEqualTo(3);
+            assertThat(governed.arrivalMillis()).isEqualTo(ARRIVAL);
+            assertThat(governed.randomness16()).hasSize(3);
+            assertThat(governed.source()).isEqualTo(new io.otlpgovernor.job.model.SourcePosition("otlp_spans", 0, 7));
         });
         assertThat(deadLetters()).isEmpty();
     }
@@ -54,7 +58,7 @@ class DecodeFunctionTest {
         harness.processElement(input(Signal.LOGS, "globex", OtlpFixtures.logs("line", 2).toByteArray()), 0);
 
         assertThat(harness.extractOutputValues())
-                .extracting(GovernedRecord::tenant, GovernedRecord::signal, GovernedRecord::items)
+                .extracting(DecodedRecord::tenant, DecodedRecord::signal, DecodedRecord::items)
                 .containsExactly(tuple("acme", Signal.METRICS, 4L), tuple("globex", Signal.LOGS, 2L));
     }
 
@@ -82,6 +86,27 @@ class DecodeFunctionTest {
             assertThat(dead.original()).usingRecursiveComparison().isEqualTo(logsOnMetricsTopic);
             assertThat(dead.reason()).startsWith("not a valid ExportMetricsServiceRequest: ");
         });
+    }
+
+    @Test
+    void countsAnInvalidRequestInItsTenantsUsage() throws Exception {
+        harness.processElement(input(Signal.SPANS, "acme", GARBAGE), 0);
+        harness.processElement(input(Signal.SPANS, "Not A Tenant", GARBAGE), 0);
+
+        var usage = harness.getSideOutput(Outputs.USAGE);
+        assertThat(usage).singleElement().satisfies(record -> {
+            assertThat(record.getValue().tenant()).isEqualTo("acme");
+            assertThat(record.getValue().invalidRequests()).isEqualTo(1);
+            assertThat(record.getValue().bytesIn()).isEqualTo(GARBAGE.length);
+            assertThat(record.getValue().minuteMillis()).isEqualTo(ARRIVAL - ARRIVAL % 60_000);
+        });
+    }
+
+    @Test
+    void metricsCarryNoRandomness() throws Exception {
+        harness.processElement(input(Signal.METRICS, "acme", OtlpFixtures.gaugePoints("cpu", 2).toByteArray()), 0);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(d -> assertThat(d.randomness16()).isNull());
     }
 
     @Test
@@ -126,7 +151,7 @@ class DecodeFunctionTest {
 
     @Test
     void deadLettersRecordFromAnUnknownTopic() throws Exception {
-        InputRecord record = new InputRecord(null, "acme", OtlpFixtures.spans("s", 1).toByteArray(), "elsewhere", 0, 0);
+        InputRecord record = new InputRecord(null, "acme", OtlpFixtures.spans("s", 1).toByteArray(), "elsewhere", 0, 0, ARRIVAL);
 
         harness.processElement(record, 0);
 
@@ -140,7 +165,7 @@ class DecodeFunctionTest {
         harness.processElement(input(Signal.SPANS, "acme", GARBAGE), 0);
         harness.processElement(input(Signal.SPANS, "globex", OtlpFixtures.spans("b", 2).toByteArray()), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(GovernedRecord::tenant).containsExactly("acme", "globex");
+        assertThat(harness.extractOutputValues()).extracting(DecodedRecord::tenant).containsExactly("acme", "globex");
         assertThat(deadLetters()).hasSize(1);
     }
 
@@ -150,6 +175,6 @@ class DecodeFunctionTest {
     }
 
     private static InputRecord input(Signal signal, String tenant, byte[] payload) {
-        return new InputRecord(signal, tenant, payload, signal.inputTopic(), 0, 7);
+        return new InputRecord(signal, tenant, payload, signal.inputTopic(), 0, 7, ARRIVAL);
     }
 }

@@ -1,0 +1,133 @@
+package io.otlpgovernor.job.govern;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.otlpgovernor.job.model.AdmittedRecord;
+import io.otlpgovernor.job.model.AuditDelta;
+import io.otlpgovernor.job.model.DecodedRecord;
+import io.otlpgovernor.job.model.GovernedRecord;
+import io.otlpgovernor.job.model.UsageDelta;
+import io.otlpgovernor.job.rules.TenantRules;
+import io.otlpgovernor.rules.engine.Decisions;
+import io.otlpgovernor.rules.engine.Finding;
+import io.otlpgovernor.rules.engine.GovernanceEngine;
+import io.otlpgovernor.rules.engine.HmacKeyring;
+import io.otlpgovernor.rules.retention.TierRouter;
+import io.otlpgovernor.rules.sampling.AdjustedCounts;
+import io.otlpgovernor.rules.sampling.Threshold;
+import io.otlpgovernor.rules.sampling.ThresholdFilter;
+
+/**
+ * Governs one admitted request with its tenant's rules: applies the quota's downsampling threshold, classifies and
+ * protects (the engine), splits it by retention tier and drops what is past its tier's retention, and says what was
+ * done — governed records per tier, usage and audit contributions. Plain Java, so it is tested without Flink; one
+ * instance per task (the engine it holds is not thread-safe).
+ */
+public final class RequestGovernor {
+
+    private static final long NANOS_PER_MILLI = 1_000_000;
+
+    private final GovernanceEngine engine;
+
+    public RequestGovernor(Map<String, HmacKeyring> keyrings) {
+        this.engine = new GovernanceEngine(keyrings);
+    }
+
+    /**
+     * What governing one request produced.
+     *
+     * @param records governed records, one per retention tier that kept items
+     * @param usage   usage contributions (output counts per tier, policy and age drops)
+     * @param audit   audit contributions
+     */
+    public record Outcome(List<GovernedRecord> records, List<UsageDelta> usage, List<AuditDelta> audit) {
+    }
+
+    /** Governs {@code admitted}; its payload was checked by decode, so it parses. */
+    public Outcome govern(AdmittedRecord admitted, TenantRules rules) {
+        DecodedRecord record = admitted.record();
+        Threshold threshold = new Threshold(admitted.sampleThreshold());
+        long arrivalNanos = record.arrivalMillis() * NANOS_PER_MILLI;
+        try {
+            return switch (record.signal()) {
+                case SPANS -> {
+                    ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(record.payload());
+                    ExportTraceServiceRequest sampled = ThresholdFilter.spans(request, threshold).request();
+                    GovernanceEngine.Governed<ExportTraceServiceRequest> governed = engine.governSpans(rules.compiled(), sampled);
+                    TierRouter.Routed<ExportTraceServiceRequest> routed = rules.router()
+                            .routeSpans(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
+                    yield outcome(record, rules, request, governed.decisions(), routed, AdjustedCounts::spans);
+                }
+                case LOGS -> {
+                    ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(record.payload());
+                    ExportLogsServiceRequest sampled = ThresholdFilter.logs(request, threshold).request();
+                    GovernanceEngine.Governed<ExportLogsServiceRequest> governed = engine.governLogs(rules.compiled(), sampled);
+                    TierRouter.Routed<ExportLogsServiceRequest> routed = rules.router()
+                            .routeLogs(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
+                    yield outcome(record, rules, request, governed.decisions(), routed, AdjustedCounts::logs);
+                }
+                case METRICS -> {
+                    // Metrics are never downsampled: the quota drops data points it cannot admit whole.
+                    ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(record.payload());
+                    GovernanceEngine.Governed<ExportMetricsServiceRequest> governed = engine.governMetrics(rules.compiled(), request);
+                    TierRouter.Routed<ExportMetricsServiceRequest> routed = rules.router()
+                            .routeMetrics(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
+                    yield outcome(record, rules, request, governed.decisions(), routed, null);
+                }
+            };
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a decoded record no longer parses", e);
+        }
+    }
+
+    /** Sums the adjusted counts of a request's items. */
+    private interface Represented<T> {
+        double of(T request);
+    }
+
+    private static <T extends Message> Outcome outcome(DecodedRecord record, TenantRules rules, T original, Decisions decisions,
+                                                       TierRouter.Routed<T> routed, Represented<T> represented) {
+        String tenant = record.tenant();
+        long version = rules.version();
+        long minute = UsageDelta.minuteOf(record.arrivalMillis());
+        String labels = String.join(",", decisions.labels());
+        List<GovernedRecord> records = new ArrayList<>(routed.parts().size());
+        List<UsageDelta> usage = new ArrayList<>(routed.parts().size() + 1);
+        for (TierRouter.Part<T> part : routed.parts()) {
+            // Unchanged requests keep the bytes they arrived with: nothing to re-encode, and byte-identical output.
+            byte[] payload = part.request() == original ? record.payload() : part.request().toByteArray();
+            records.add(new GovernedRecord(tenant, record.signal(), part.tier(), version, labels, payload, part.items()));
+            double count = represented == null ? part.items() : represented.of(part.request());
+            usage.add(new UsageDelta(tenant, minute, record.signal(), part.tier(), 0, part.items(), 0, 0, 0, 0, 0, payload.length, count));
+        }
+        long policyDrops = decisions.droppedItems();
+        if (policyDrops > 0 || routed.expiredItems() > 0) {
+            usage.add(new UsageDelta(tenant, minute, record.signal(), "", 0, 0, 0, policyDrops, routed.expiredItems(), 0, 0, 0, 0));
+        }
+        return new Outcome(records, usage, audit(record, version, decisions, routed));
+    }
+
+    private static <T> List<AuditDelta> audit(DecodedRecord record, long version, Decisions decisions,
+                                              TierRouter.Routed<T> routed) {
+        List<AuditDelta> audit = new ArrayList<>();
+        String tenant = record.tenant();
+        long at = record.arrivalMillis();
+        for (Map.Entry<Finding, Long> entry : decisions.counts().entrySet()) {
+            Finding finding = entry.getKey();
+            audit.add(new AuditDelta(tenant, at, version, finding.rule(), finding.label(), finding.action().id(),
+                    finding.fieldPath(), entry.getValue()));
+        }
+        routed.chosenBy().forEach((choice, items) ->
+                audit.add(new AuditDelta(tenant, at, version, choice.ruleId(), "", "route", choice.tier(), items)));
+        routed.expired().forEach((tier, items) ->
+                audit.add(new AuditDelta(tenant, at, version, "retention", "", "expire", tier, items)));
+        return audit;
+    }
+}

@@ -1,0 +1,27 @@
+package io.otlpgovernor.job.kafka;
+
+import io.otlpgovernor.job.model.DeadLetter;
+import io.otlpgovernor.job.model.GovernedRecord;
+import io.otlpgovernor.job.model.InputRecord;
+import io.otlpgovernor.job.model.Report;
+import io.otlpgovernor.job.model.RuleUpdate;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+
+/**
+ * Where the job reads and writes. Production uses {@link KafkaEdges#all}; tests and benchmarks may swap any edge.
+ *
+ * @param input       OTLP export requests from the input topics
+ * @param rules       rule-set updates from the rules topic
+ * @param governed    governed requests, per signal and tier
+ * @param deadLetters records that could not be governed
+ * @param audit       audit documents
+ * @param usage       usage documents
+ */
+public record JobEdges(Source<InputRecord, ?, ?> input, Source<RuleUpdate, ?, ?> rules, Sink<GovernedRecord> governed,
+                       Sink<DeadLetter> deadLetters, Sink<Report> audit, Sink<Report> usage) {
+
+    public JobEdges withInput(Source<InputRecord, ?, ?> other) {
+        return new JobEdges(other, rules, governed, deadLetters, audit, usage);
+    }
+}

@@ -1,0 +1,109 @@
+package io.otlpgovernor.job.operators;
+
+import java.util.Optional;
+
+import io.otlpgovernor.job.govern.RequestGovernor;
+import io.otlpgovernor.job.model.AdmittedRecord;
+import io.otlpgovernor.job.model.AuditDelta;
+import io.otlpgovernor.job.model.DeadLetter;
+import io.otlpgovernor.job.model.DecodedRecord;
+import io.otlpgovernor.job.model.GovernedRecord;
+import io.otlpgovernor.job.model.InputRecord;
+import io.otlpgovernor.job.model.Report;
+import io.otlpgovernor.job.model.RuleUpdate;
+import io.otlpgovernor.job.model.UsageDelta;
+import io.otlpgovernor.job.reports.AuditReports;
+import io.otlpgovernor.job.rules.RuleBootstrap;
+import io.otlpgovernor.job.rules.RuleChange;
+import io.otlpgovernor.job.rules.RuleRegistry;
+import io.otlpgovernor.job.rules.TenantRules;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Classifies and protects each admitted request, applies its downsampling threshold and splits it by retention
+ * tier — the expensive work, which is why it is not keyed: requests of one tenant, however large that tenant,
+ * spread over every instance. Rules arrive as broadcast state; each record is governed by the rule set in force in
+ * this instance and carries that version.
+ *
+ * <p>Rule-set changes are reported to the audit topic once, by instance 0 (every instance sees every change and
+ * decides the same).
+ */
+public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecord, RuleUpdate, GovernedRecord> {
+
+    private final RuleBootstrap bootstrap;
+    private transient RuleRegistry registry;
+    private transient RequestGovernor governor;
+    private transient Metrics metrics;
+    private transient boolean reportsRuleChanges;
+
+    public GovernFunction(RuleBootstrap bootstrap) {
+        this.bootstrap = bootstrap;
+    }
+
+    @Override
+    public void open(OpenContext context) throws Exception {
+        registry = bootstrap.newRegistry();
+        governor = new RequestGovernor(registry.keyrings());
+        metrics = new Metrics(getRuntimeContext().getMetricGroup());
+        reportsRuleChanges = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+    }
+
+    @Override
+    public void processElement(AdmittedRecord admitted, ReadOnlyContext context, Collector<GovernedRecord> out) {
+        DecodedRecord record = admitted.record();
+        Optional<TenantRules> rules = registry.rules(record.tenant(), RulesBroadcast.view(context.getBroadcastState(RulesBroadcast.RULE_SETS)));
+        if (rules.isEmpty()) {
+            metrics.counter("requests_without_rules", record.tenant()).inc();
+            context.output(Outputs.DEAD_LETTERS, deadLetter(record, registry.whyUnusable(record.tenant())));
+            return;
+        }
+        RequestGovernor.Outcome outcome = governor.govern(admitted, rules.get());
+        String tenant = record.tenant();
+        metrics.gauge("rule_set_version", tenant, rules.get().version());
+        for (GovernedRecord governed : outcome.records()) {
+            metrics.counter("items_accepted", tenant, "tier", governed.tier()).inc(governed.items());
+            out.collect(governed);
+        }
+        for (UsageDelta usage : outcome.usage()) {
+            countDrops(usage);
+            context.output(Outputs.USAGE, usage);
+        }
+        for (AuditDelta audit : outcome.audit()) {
+            countAction(audit);
+            context.output(Outputs.AUDIT, audit);
+        }
+    }
+
+    private void countDrops(UsageDelta usage) {
+        if (usage.droppedPolicy() > 0) {
+            metrics.counter("items_dropped", usage.tenant(), "reason", "policy").inc(usage.droppedPolicy());
+        }
+        if (usage.droppedAge() > 0) {
+            metrics.counter("items_dropped", usage.tenant(), "reason", "age").inc(usage.droppedAge());
+        }
+    }
+
+    private void countAction(AuditDelta audit) {
+        if (!audit.label().isEmpty()) {
+            metrics.counter("protections", audit.tenant(), "label", audit.label()).inc(audit.count());
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(RuleUpdate update, Context context, Collector<GovernedRecord> out) throws Exception {
+        RuleChange change = RulesBroadcast.apply(registry, update, context.getBroadcastState(RulesBroadcast.RULE_SETS));
+        if (!reportsRuleChanges || change.outcome() == RuleChange.Outcome.UNCHANGED) {
+            return;
+        }
+        metrics.counter("rule_set_changes", change.tenant(), "outcome", change.outcome().id()).inc();
+        context.output(Outputs.AUDIT_EVENTS, new Report(change.tenant(), AuditReports.ruleChange(change)));
+    }
+
+    static DeadLetter deadLetter(DecodedRecord record, String reason) {
+        InputRecord original = new InputRecord(record.signal(), record.tenant(), record.payload(), record.source().topic(),
+                record.source().partition(), record.source().offset(), record.arrivalMillis());
+        return new DeadLetter(original, reason);
+    }
+}

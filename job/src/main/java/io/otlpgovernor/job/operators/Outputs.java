@@ -1,0 +1,23 @@
+package io.otlpgovernor.job.operators;
+
+import io.otlpgovernor.job.model.AuditDelta;
+import io.otlpgovernor.job.model.DeadLetter;
+import io.otlpgovernor.job.model.Report;
+import io.otlpgovernor.job.model.UsageDelta;
+import org.apache.flink.util.OutputTag;
+
+/** The side outputs operators share: usage and audit contributions, rule-change events, dead letters. */
+public final class Outputs {
+
+    public static final OutputTag<UsageDelta> USAGE = new OutputTag<>("usage") {
+    };
+    public static final OutputTag<AuditDelta> AUDIT = new OutputTag<>("audit") {
+    };
+    /** Audit events that are not aggregated: rule-set changes. */
+    public static final OutputTag<Report> AUDIT_EVENTS = new OutputTag<>("audit-events") {
+    };
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = DecodeFunction.DEAD_LETTERS;
+
+    private Outputs() {
+    }
+}

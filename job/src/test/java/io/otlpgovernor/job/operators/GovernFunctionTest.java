@@ -1,0 +1,142 @@
+package io.otlpgovernor.job.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import com.google.protobuf.CodedOutputStream;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.otlpgovernor.job.model.AdmittedRecord;
+import io.otlpgovernor.job.model.AuditDelta;
+import io.otlpgovernor.job.model.DecodedRecord;
+import io.otlpgovernor.job.model.GovernedRecord;
+import io.otlpgovernor.job.model.RuleUpdate;
+import io.otlpgovernor.job.model.SourcePosition;
+import io.otlpgovernor.rules.ruleset.RuleSetMessage;
+import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.rules.testing.OtlpFixtures;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GovernFunctionTest {
+
+    private BroadcastOperatorTestHarness<AdmittedRecord, RuleUpdate, GovernedRecord> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(new GovernFunction(QuotaFunctionTest.RULES),
+                RulesBroadcast.RULE_SETS);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void governsSplitsByTierAndReportsWhatItDid() throws Exception {
+        long now = System.currentTimeMillis();
+        harness.processElement(admitted("shop", spans(now, "user.email", "ana@example.com", "card", "4111 1111 1111 1111")), 0);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(governed -> {
+            assertThat(governed.tier()).isEqualTo("compliance");
+            assertThat(governed.ruleSetVersion()).isEqualTo(1);
+            assertThat(governed.labels()).isEqualTo("pci,pii");
+            assertThat(new String(governed.payload(), StandardCharsets.ISO_8859_1))
+                    .doesNotContain("ana@example.com").doesNotContain("4111").contains("[REDACTED:email]");
+        });
+        assertThat(side(Outputs.USAGE)).singleElement().satisfies(usage -> {
+            assertThat(usage.tier()).isEqualTo("compliance");
+            assertThat(usage.accepted()).isEqualTo(1);
+            assertThat(usage.represented()).isEqualTo(1.0);
+        });
+        assertThat(side(Outputs.AUDIT)).extracting(AuditDelta::rule, AuditDelta::action, AuditDelta::target)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("email", "redact", "span.attributes[user.email]"),
+                        org.assertj.core.groups.Tuple.tuple("payment-card", "redact", "span.attributes[card]"),
+                        org.assertj.core.groups.Tuple.tuple("cards-kept-long", "route", "compliance"));
+    }
+
+    @Test
+    void anUntouchedRequestKeepsItsBytes() throws Exception {
+        // Valid but not in protobuf's canonical field order: re-encoding it would change the bytes.
+        ResourceSpans canonical = spans(System.currentTimeMillis(), "http.method", "GET").getResourceSpans(0);
+        ByteArrayOutputStream resourceSpans = new ByteArrayOutputStream();
+        canonical.toBuilder().clearResource().build().writeTo(resourceSpans);
+        ResourceSpans.newBuilder().setResource(canonical.getResource()).build().writeTo(resourceSpans);
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(request);
+        out.writeByteArray(1, resourceSpans.toByteArray());
+        out.flush();
+        byte[] payload = request.toByteArray();
+        assertThat(ExportTraceServiceRequest.parseFrom(payload).toByteArray()).isNotEqualTo(payload);
+
+        harness.processElement(new AdmittedRecord(decoded("shop", payload, 1), 0, 1), 0);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(g -> assertThat(g.payload()).isEqualTo(payload));
+    }
+
+    @Test
+    void dataOlderThanItsTierIsDroppedAndCounted() throws Exception {
+        long longAgo = System.currentTimeMillis() - java.time.Duration.ofDays(31).toMillis();
+        harness.processElement(admitted("shop", spans(longAgo, "http.method", "GET")), 0);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(side(Outputs.USAGE)).singleElement().satisfies(u -> assertThat(u.droppedAge()).isEqualTo(1));
+        assertThat(side(Outputs.AUDIT)).extracting(AuditDelta::action).contains("expire");
+    }
+
+    @Test
+    void ruleChangesAreReportedAndApplied() throws Exception {
+        RuleSetMessage v2 = new RuleSetMessage("shop", 2, Map.of("tenants/shop.yaml", "tenant: shop\nversion: 2\n"));
+        harness.processBroadcastElement(new RuleUpdate("shop", v2.toJson(), 3), 0);
+        harness.processBroadcastElement(new RuleUpdate("shop", "nonsense".getBytes(StandardCharsets.UTF_8), 4), 0);
+        harness.processElement(admitted("shop", spans(System.currentTimeMillis(), "user.email", "ana@example.com")), 0);
+
+        assertThat(side(Outputs.AUDIT_EVENTS)).extracting(r -> new String(r.json(), StandardCharsets.UTF_8))
+                .satisfiesExactly(
+                        accepted -> assertThat(accepted).contains("\"outcome\":\"accepted\"", "\"version\":2", "\"previous_version\":1"),
+                        rejected -> assertThat(rejected).contains("\"outcome\":\"rejected\"", "not a rule set message"));
+        // Version 2 has no classification: the address passes, and the record says which rules governed it.
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(g -> {
+            assertThat(g.ruleSetVersion()).isEqualTo(2);
+            assertThat(g.tier()).isEqualTo("standard");
+        });
+    }
+
+    private <T> List<T> side(OutputTag<T> tag) {
+        var queue = harness.getSideOutput(tag);
+        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+    }
+
+    private static AdmittedRecord admitted(String tenant, ExportTraceServiceRequest request) {
+        return new AdmittedRecord(decoded(tenant, request.toByteArray(), 1), 0, 1);
+    }
+
+    private static DecodedRecord decoded(String tenant, byte[] payload, long items) {
+        return new DecodedRecord(tenant, Signal.SPANS, payload, items, System.currentTimeMillis(), new char[(int) items],
+                new SourcePosition("otlp_spans", 0, 1));
+    }
+
+    /** One span ended at {@code endMillis} with string attributes given as pairs. */
+    private static ExportTraceServiceRequest spans(long endMillis, String... attributes) {
+        ExportTraceServiceRequest.Builder request = OtlpFixtures.spans("op", 1).toBuilder();
+        var span = request.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(0)
+                .setEndTimeUnixNano(endMillis * 1_000_000).setStartTimeUnixNano(endMillis * 1_000_000 - 1000);
+        for (int i = 0; i + 1 < attributes.length; i += 2) {
+            span.addAttributes(KeyValue.newBuilder().setKey(attributes[i]).setValue(AnyValue.newBuilder().setStringValue(attributes[i + 1])));
+        }
+        return request.build();
+    }
+}
