@@ -156,8 +156,7 @@ public final class QuotaGate {
         int threshold16 = state.threshold16();
         long start = windowStart(now);
         if (start > windowStart) {
-            // Load per second over the time that passed: after a gap it is lower, and when the clock held still
-            // while a catch-up delivered several seconds of data at once (see SourceClock), it is spread over them.
+            // Load per second over the time that passed: after a gap of several seconds it is spread over them.
             offeredLastWindow = offeredInWindow / ((start - windowStart) / NANOS_PER_SECOND);
             offeredInWindow = 0;
             windowStart = start;

@@ -14,7 +14,6 @@ import io.otlpgovernor.job.rules.TenantRules;
 import io.otlpgovernor.rules.quota.QuotaGate;
 import io.otlpgovernor.rules.quota.QuotaRules;
 import io.otlpgovernor.rules.quota.QuotaState;
-import io.otlpgovernor.rules.quota.SourceClock;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -27,23 +26,18 @@ import org.apache.flink.util.Collector;
  * no parsing, integer arithmetic on sizes and per-item randomness that decode computed — because it is the one
  * serial point per tenant; everything expensive happens after it, spread over all instances.
  *
- * <p>Time is the records' arrival in Kafka, not the machine clock, so a replay after a failure takes exactly the
- * same decisions; per tenant it is the time all of the tenant's active input partitions have reached
- * ({@link SourceClock}), so partitions read out of step do not cost the tenant tokens. Over quota, the tenant's
- * rule drops the request or downsamples it by a consistent-sampling threshold that the governing step applies.
+ * <p>Time is the record's arrival in Kafka, not the machine clock, so a replay after a failure takes exactly the
+ * same decisions. Over quota, the tenant's rule drops the request or downsamples it by a consistent-sampling
+ * threshold that the governing step applies.
  */
 public final class QuotaFunction extends KeyedBroadcastProcessFunction<String, DecodedRecord, RuleUpdate, AdmittedRecord> {
 
     static final ValueStateDescriptor<QuotaState> QUOTA = new ValueStateDescriptor<>("quota", QuotaState.class);
-    static final ValueStateDescriptor<SourceClock> CLOCK = new ValueStateDescriptor<>("quota-clock", SourceClock.class);
-    /** How far one input partition may run ahead of another before the lagging one counts as idle for the tenant. */
-    static final long CLOCK_TOLERANCE_MILLIS = 60_000;
     private static final long NANOS_PER_MILLI = 1_000_000;
 
     private final RuleBootstrap bootstrap;
     private transient RuleRegistry registry;
     private transient ValueState<QuotaState> quota;
-    private transient ValueState<SourceClock> clock;
     private transient Metrics metrics;
 
     public QuotaFunction(RuleBootstrap bootstrap) {
@@ -54,7 +48,6 @@ public final class QuotaFunction extends KeyedBroadcastProcessFunction<String, D
     public void open(OpenContext context) throws Exception {
         registry = bootstrap.newRegistry();
         quota = getRuntimeContext().getState(QUOTA);
-        clock = getRuntimeContext().getState(CLOCK);
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
     }
 
@@ -80,11 +73,7 @@ public final class QuotaFunction extends KeyedBroadcastProcessFunction<String, D
     }
 
     private QuotaGate.Verdict decide(QuotaRules rules, DecodedRecord record) throws Exception {
-        SourceClock before = clock.value();
-        SourceClock after = (before == null ? SourceClock.EMPTY : before)
-                .observe(record.source().topic() + "/" + record.source().partition(), record.arrivalMillis(), CLOCK_TOLERANCE_MILLIS);
-        clock.update(after);
-        long now = after.nowMillis() * NANOS_PER_MILLI;
+        long now = record.arrivalMillis() * NANOS_PER_MILLI;
         QuotaState state = quota.value();
         QuotaGate.Result result = QuotaGate.decide(rules, state == null ? QuotaGate.start(rules, now) : state,
                 new QuotaGate.Request(record.items(), record.payload().length, record.randomness16()), now);

@@ -114,9 +114,13 @@ class QuotaFunctionTest {
     }
 
     static DecodedRecord request(String tenant, int spans, long arrivalMillis) {
+        return request(tenant, spans, arrivalMillis, 0);
+    }
+
+    static DecodedRecord request(String tenant, int spans, long arrivalMillis, int partition) {
         byte[] payload = OtlpFixtures.spans("q", spans).toByteArray();
         return new DecodedRecord(tenant, Signal.SPANS, payload, spans, arrivalMillis, new char[spans],
-                new SourcePosition("otlp_spans", 0, 1));
+                new SourcePosition("otlp_spans", partition, 1));
     }
 
     private static RuleBootstrap load() {
