@@ -1,10 +1,15 @@
 package io.otlpgovernor.job;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.TopicLayout;
@@ -45,17 +50,17 @@ final class JobHarness {
     /** Copies the test rule files ({@code src/test/resources/it-rules}) to {@code target}, where a test may change them. */
     static void copyTestRules(Path target) {
         Path source = Path.of("src/test/resources/it-rules");
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(source)) {
+        try (Stream<Path> files = Files.walk(source)) {
             for (Path file : files.toList()) {
                 Path copy = target.resolve(source.relativize(file).toString());
-                if (java.nio.file.Files.isDirectory(file)) {
-                    java.nio.file.Files.createDirectories(copy);
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
                 } else {
-                    java.nio.file.Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -174,6 +174,26 @@ class JobSettingsTest {
     }
 
     @Test
+    void readsRulesAndReports() throws Exception {
+        JobSettings settings = JobSettings.load(write("rules:\n  directory: /etc/rules\n  hmac-keys: /etc/keys.yaml\n"
+                + "reports:\n  audit-window: 30s\n  grace: 1m\n"));
+
+        assertThat(settings.rules().directoryPath()).isEqualTo(Path.of("/etc/rules"));
+        assertThat(settings.rules().hmacKeysPath()).isEqualTo(Path.of("/etc/keys.yaml"));
+        assertThat(settings.reports().auditWindowDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.reports().graceDuration()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(JobSettings.defaults().rules().hmacKeysPath()).isNull();
+        assertThat(JobSettings.defaults().rules().directory()).isEqualTo("governance-rules/rules");
+    }
+
+    @Test
+    void rejectsAnAuditWindowShorterThanASecond() throws Exception {
+        Path file = write("reports:\n  audit-window: 200ms\n");
+
+        assertThatThrownBy(() -> JobSettings.load(file)).hasMessageContaining("reports.audit-window must be at least 1s");
+    }
+
+    @Test
     void withEnvironmentReplacesOnlyServersAndCheckpointDirectory() {
         JobSettings settings = JobSettings.defaults().withEnvironment("broker:9093", "s3://b/c");
 
