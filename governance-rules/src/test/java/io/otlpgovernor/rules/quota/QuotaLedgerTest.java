@@ -60,13 +60,38 @@ class QuotaLedgerTest {
     }
 
     @Test
-    void aClockGoingBackwardsAddsNothing() {
+    void aLateRequestSpendsTheTokensOfItsOwnTime() {
         QuotaRules rules = rate(100, 100);
         QuotaLedger.Take spent = QuotaLedger.start(rules, T0).take(rules, 100, T0);
 
-        QuotaLedger.Take earlier = spent.ledger().take(rules, 1, T0 - 10 * SECOND);
+        // 10 s earlier, nothing had been spent: the late request finds the tokens of its own second.
+        QuotaLedger.Take earlier = spent.ledger().take(rules, 60, T0 - 10 * SECOND);
+        QuotaLedger.Take again = earlier.ledger().take(rules, 60, T0 - 10 * SECOND);
+        QuotaLedger.Take now = again.ledger().take(rules, 1, T0);
 
-        assertThat(earlier.granted()).isZero();
+        assertThat(earlier.granted()).isEqualTo(60);
+        assertThat(again.granted()).isZero();
+        assertThat(again.reason()).isEqualTo("rate");
+        assertThat(now.granted()).isZero();
+        assertThat(now.ledger().newestNanos()).isEqualTo(T0);
+    }
+
+    @Test
+    void aRequestOlderThanTheHorizonArrivesAtItsEdge() {
+        QuotaRules rules = rate(100, 100);
+        QuotaLedger ledger = QuotaLedger.start(rules, T0).take(rules, 100, T0 + 100 * SECOND).ledger();
+
+        // 100 s behind the newest: placed 60 s behind it, where nothing has been spent.
+        QuotaLedger.Take veryLate = ledger.take(rules, 100, T0);
+        // Also placed at the edge, whose tokens the previous request took.
+        QuotaLedger.Take alsoLate = veryLate.ledger().take(rules, 1, T0 + 20 * SECOND);
+        // Within the horizon: its own time.
+        QuotaLedger.Take withinHorizon = alsoLate.ledger().take(rules, 100, T0 + 50 * SECOND);
+
+        assertThat(QuotaLedger.LATE_HORIZON_NANOS).isEqualTo(60 * SECOND);
+        assertThat(veryLate.granted()).isEqualTo(100);
+        assertThat(alsoLate.granted()).isZero();
+        assertThat(withinHorizon.granted()).isEqualTo(100);
     }
 
     @Test
