@@ -51,7 +51,8 @@ import java.util.Arrays;
  * @param day              the current UTC day, in days since the epoch
  * @param usedToday        units charged to the daily limit today
  */
-public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFrontiers, long day, long usedToday) {
+public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFrontiers, int[] slotSpent, long day,
+                          long usedToday) {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long NANOS_PER_DAY = Duration.ofDays(1).toNanos();
@@ -71,19 +72,22 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
      * @throws IllegalArgumentException when a slot's frontier is outside the slot
      */
     public QuotaLedger {
-        if (slotFrontiers == null || slotFrontiers.length != SLOTS) {
+        if (slotFrontiers == null || slotFrontiers.length != SLOTS || slotSpent == null || slotSpent.length != SLOTS) {
             slotFrontiers = new int[SLOTS];
+            slotSpent = new int[SLOTS];
         }
-        for (int frontier : slotFrontiers) {
-            if (frontier < 0 || frontier > SLOT_NANOS) {
-                throw new IllegalArgumentException("slot frontier " + frontier + " is outside the slot");
+        for (int i = 0; i < SLOTS; i++) {
+            if (slotSpent[i] < 0 || slotSpent[i] > slotFrontiers[i] || slotFrontiers[i] > SLOT_NANOS) {
+                throw new IllegalArgumentException("slot " + i + " spent " + slotSpent[i] + " ns of "
+                        + slotFrontiers[i] + " (at most " + SLOT_NANOS + ")");
             }
         }
     }
 
     /** A full bucket at {@code nowNanos}: nothing spent. */
     public static QuotaLedger start(QuotaRules rules, long nowNanos) {
-        return new QuotaLedger(nowNanos, Long.MIN_VALUE, new int[SLOTS], Math.floorDiv(nowNanos, NANOS_PER_DAY), 0);
+        return new QuotaLedger(nowNanos, Long.MIN_VALUE, new int[SLOTS], new int[SLOTS], Math.floorDiv(nowNanos, NANOS_PER_DAY),
+                0);
     }
 
     /**
@@ -121,26 +125,30 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
         long today = Math.max(day, Math.floorDiv(nowNanos, NANOS_PER_DAY));
         long used = today == day ? usedToday : 0;
         if (nowNanos <= newestNanos) {
-            return today == day ? this : new QuotaLedger(newestNanos, oldFrontierNanos, slotFrontiers, today, used);
+            return today == day ? this
+                    : new QuotaLedger(newestNanos, oldFrontierNanos, slotFrontiers, slotSpent, today, used);
         }
         long fromSlot = Math.floorDiv(newestNanos, SLOT_NANOS);
         long moved = Math.floorDiv(nowNanos, SLOT_NANOS) - fromSlot;
         int[] slots = slotFrontiers;
+        int[] spent = slotSpent;
         long oldFrontier = oldFrontierNanos;
         if (moved > 0) {
             slots = slots.clone();
+            spent = spent.clone();
             long firstTracked = fromSlot - SLOTS + 1;
             long leaving = Math.min(moved, SLOTS);
             for (long slot = firstTracked; slot < firstTracked + leaving; slot++) {
                 int index = (int) Math.floorMod(slot, (long) SLOTS);
                 if (slots[index] > 0) {
-                    // The old run must stay one run: its unspent tokens before this slot's frontier are given up.
+                    // The old run must stay one run: unspent tokens before this slot's frontier are given up.
                     oldFrontier = slot * SLOT_NANOS + slots[index];
                 }
                 slots[index] = 0;
+                spent[index] = 0;
             }
         }
-        return new QuotaLedger(nowNanos, oldFrontier, slots, today, used);
+        return new QuotaLedger(nowNanos, oldFrontier, slots, spent, today, used);
     }
 
     /**
@@ -189,18 +197,17 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
         }
         long used = rules.dailyLimit().isEmpty() ? usedToday : usedToday + dailyUnits;
         if (rules.rate().isEmpty() || rateUnits == 0) {
-            return new QuotaLedger(newestNanos, oldFrontierNanos, slotFrontiers, day, used);
+            return new QuotaLedger(newestNanos, oldFrontierNanos, slotFrontiers, slotSpent, day, used);
         }
         QuotaRules.Rate rate = rules.rate().get();
         long nanos = QuotaGate.multiplyDivide(rateUnits, NANOS_PER_SECOND, rate.perSecond(), true);
-        int[] slots = slotFrontiers.clone();
-        long[] oldFrontier = {oldFrontierNanos};
-        spend(rate, arrivalNanos(nowNanos), nanos, new Spent(slots, oldFrontier));
-        return new QuotaLedger(newestNanos, oldFrontier[0], slots, day, used);
+        Spent spent = new Spent(slotFrontiers.clone(), slotSpent.clone(), new long[] {oldFrontierNanos});
+        spend(rate, arrivalNanos(nowNanos), nanos, spent);
+        return new QuotaLedger(newestNanos, spent.oldFrontier()[0], spent.frontiers(), spent.spent(), day, used);
     }
 
     /** Where {@link #spend} writes what it spent. */
-    private record Spent(int[] slots, long[] oldFrontier) {
+    private record Spent(int[] frontiers, int[] spent, long[] oldFrontier) {
     }
 
     /**
@@ -231,16 +238,29 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
             }
             int index = (int) Math.floorMod(slot, (long) SLOTS);
             long slotStart = slot * SLOT_NANOS;
-            long from = Math.max(slotStart + slotFrontiers[index], oldest);
+            long from = Math.max(slotStart, oldest);
             long to = Math.min(slotStart + SLOT_NANOS, arrival);
             if (to <= from) {
                 continue;
             }
-            total += to - from;
+            // What was spent lies before the frontier, but not necessarily in [from, to): of the part of [from, to)
+            // before the frontier, all but what was spent is free; everything after the frontier is.
+            long frontier = slotStart + slotFrontiers[index];
+            long spent = slotSpent[index];
+            long beforeFrontier = Math.max(0, Math.min(to, frontier) - from);
+            long freeBefore = Math.max(0, beforeFrontier - spent);
+            long afterStart = Math.max(from, frontier);
+            long freeAfter = Math.max(0, to - afterStart);
+            total += freeBefore + freeAfter;
             if (into != null) {
-                long taken = Math.min(left, to - from);
-                into.slots()[index] = (int) (from + taken - slotStart);
-                left -= taken;
+                long takenBefore = Math.min(left, freeBefore);
+                left -= takenBefore;
+                long takenAfter = Math.min(left, freeAfter);
+                left -= takenAfter;
+                into.spent()[index] = (int) (spent + takenBefore + takenAfter);
+                if (takenAfter > 0) {
+                    into.frontiers()[index] = (int) (afterStart + takenAfter - slotStart);
+                }
             }
         }
         return into == null ? total : left;
@@ -258,7 +278,7 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
     public boolean equals(Object other) {
         return other instanceof QuotaLedger that && newestNanos == that.newestNanos
                 && oldFrontierNanos == that.oldFrontierNanos && day == that.day && usedToday == that.usedToday
-                && Arrays.equals(slotFrontiers, that.slotFrontiers);
+                && Arrays.equals(slotFrontiers, that.slotFrontiers) && Arrays.equals(slotSpent, that.slotSpent);
     }
 
     @Override
@@ -266,6 +286,7 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
         int hash = Long.hashCode(newestNanos);
         hash = 31 * hash + Long.hashCode(oldFrontierNanos);
         hash = 31 * hash + Arrays.hashCode(slotFrontiers);
+        hash = 31 * hash + Arrays.hashCode(slotSpent);
         hash = 31 * hash + Long.hashCode(day);
         return 31 * hash + Long.hashCode(usedToday);
     }
@@ -273,6 +294,6 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
     @Override
     public String toString() {
         return "QuotaLedger[newestNanos=" + newestNanos + ", oldFrontierNanos=" + oldFrontierNanos + ", slotFrontiers="
-                + Arrays.toString(slotFrontiers) + ", day=" + day + ", usedToday=" + usedToday + "]";
+                + Arrays.toString(slotFrontiers) + ", slotSpent=" + Arrays.toString(slotSpent) + ", day=" + day + ", usedToday=" + usedToday + "]";
     }
 }
