@@ -19,13 +19,17 @@ import java.util.Arrays;
  * one partition seconds ahead of another — a late request still finds the tokens of its own time, instead of a
  * bucket already drained by requests that arrived after it.
  *
- * <p>What was spent is kept as a position in time: the spent tokens of a slot of {@link #SLOT_NANOS} are the
- * ones earned from the slot's start up to its frontier ({@link #slotFrontiers()}, nanoseconds into the slot).
- * Spending starts at the later of the frontier and the oldest token the request may spend, and moves the frontier
- * past what it took; tokens it skipped in that slot (too old for this request) are given up with them. That loss
- * only touches requests seen out of order, and at most a slot's worth of tokens at a time; in arrival order
- * skipped tokens have expired anyway. Tokens earned before the tracked slots are one run, from
- * {@link #oldFrontierNanos()} to the first tracked slot.
+ * <p>Tokens are kept as time: a token is the moment it was earned, and spending {@code n} units takes
+ * {@code n / perSecond} seconds' worth of them. Per slot of {@link #SLOT_NANOS} the ledger keeps two numbers: its
+ * frontier ({@link #slotFrontiers()}, nanoseconds into the slot), beyond which nothing has been spent, and how
+ * much of the slot before the frontier has been spent ({@link #slotSpent()}). A request may take, in each slot, the
+ * part of its window after the frontier, and of the part before the frontier whatever exceeds what was spent there
+ * (the spent tokens may lie anywhere before the frontier, so this is all that is surely free). Taking from after
+ * the frontier moves it; taking from before only adds to what was spent. So tokens a request skips because they
+ * are too old for it remain for a request read later that arrived earlier. In arrival order everything before the
+ * frontier within a request's window has been spent, and this is exactly the token bucket. Tokens earned before
+ * the tracked slots are one run, from {@link #oldFrontierNanos()} to the first tracked slot; a slot leaving the
+ * horizon gives up its free tokens before its frontier, and the run's, to keep it one run.
  *
  * <p>The slots cover {@link #LATE_HORIZON_NANOS} behind the newest arrival seen. A request arriving earlier than
  * that is treated as arriving at the horizon's edge; a request arriving after the newest moves the slots on.
@@ -40,14 +44,17 @@ import java.util.Arrays;
  * The daily counter is per UTC day of the arrival time, and never goes back: a late request from yesterday counts
  * against today, so it cannot reset today's counter.
  *
- * <p>The ledger is a value (the slot array is never modified once the ledger is built): every operation returns a
+ * <p>The ledger is a value (its slot arrays are never modified once it is built): every operation returns a
  * new ledger, so a stateful operator keeps it in keyed state and every decision is reproducible from the sequence
- * of inputs (which is what makes it exact across restarts). Its size is fixed: {@value #SLOTS} ints and four longs.
+ * of inputs (which is what makes it exact across restarts). Its size is fixed: twice {@value #SLOTS} ints and four
+ * longs, about 520 bytes.
  *
  * @param newestNanos      the newest arrival seen (Unix epoch nanoseconds)
  * @param oldFrontierNanos tokens earned before the first tracked slot are spent (or given up) up to this time
  * @param slotFrontiers    per tracked slot, indexed by slot number modulo {@value #SLOTS}: nanoseconds from the
- *                         slot's start up to which its tokens are spent, 0 to {@link #SLOT_NANOS}
+ *                         slot's start beyond which none of its tokens are spent, 0 to {@link #SLOT_NANOS}
+ * @param slotSpent        per tracked slot, likewise indexed: nanoseconds' worth of its tokens spent, all before
+ *                         its frontier (so at most the frontier)
  * @param day              the current UTC day, in days since the epoch
  * @param usedToday        units charged to the daily limit today
  */
