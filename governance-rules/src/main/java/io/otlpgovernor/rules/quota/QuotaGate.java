@@ -55,8 +55,10 @@ import io.otlpgovernor.rules.sampling.Threshold;
  * it fits and dropped whole when it does not, in downsample mode too — it neither applies the threshold nor
  * raises it. It does count towards the offered load.
  *
- * <p><b>Time</b> never goes backwards here: a timestamp earlier than the latest seen is read as the latest seen,
- * as {@link QuotaLedger} does.
+ * <p><b>Time.</b> The ledger places each request at its own arrival time, so a request seen late (another
+ * partition read behind) spends the tokens of its own time; see {@link QuotaLedger}. The downsampling windows
+ * follow a clock that never goes backwards — the newest arrival seen — so a late request belongs to the current
+ * window, counts towards its offered load and is sampled at its threshold.
  */
 public final class QuotaGate {
 
@@ -147,8 +149,9 @@ public final class QuotaGate {
      * description.
      */
     public static Result decide(QuotaRules rules, QuotaState state, Request request, long nowNanos) {
-        long now = Math.max(nowNanos, Math.max(state.ledger().refilledAtNanos(), state.windowStartNanos()));
-        QuotaLedger ledger = state.ledger().refill(rules, now);
+        QuotaLedger ledger = state.ledger().advance(rules, nowNanos);
+        // The window clock is the newest arrival seen: it never goes backwards, whatever the ledger does.
+        long now = Math.max(ledger.newestNanos(), state.windowStartNanos());
 
         long windowStart = state.windowStartNanos();
         long offeredInWindow = state.offeredInWindow();
@@ -174,9 +177,9 @@ public final class QuotaGate {
                     new Verdict(Outcome.ADMIT, Threshold.ALWAYS, request.items(), 0, 0, null));
         } else if (rules.overQuota() == QuotaRules.OverQuota.DROP || request.randomness16() == null
                 || request.items() == 0) {
-            decided = whole(rules, ledger, threshold16, request);
+            decided = whole(rules, ledger, threshold16, request, nowNanos);
         } else {
-            decided = sample(rules, ledger, threshold16, request);
+            decided = sample(rules, ledger, threshold16, request, nowNanos);
         }
         QuotaState after = new QuotaState(decided.ledger, decided.threshold16, windowStart, offeredInWindow,
                 offeredLastWindow);
@@ -187,27 +190,29 @@ public final class QuotaGate {
     }
 
     /** All or nothing: the drop mode, and requests that cannot be sampled. */
-    private static Decided whole(QuotaRules rules, QuotaLedger ledger, int threshold16, Request request) {
+    private static Decided whole(QuotaRules rules, QuotaLedger ledger, int threshold16, Request request,
+                                 long nowNanos) {
         long rateUnits = rules.rate().map(r -> units(r.unit(), request)).orElse(0L);
         long dailyUnits = rules.dailyLimit().map(d -> units(d.unit(), request)).orElse(0L);
         String reason = null;
         if (dailyUnits > ledger.dailyUnitsAvailable(rules)) {
             reason = "daily";
-        } else if (rateUnits > ledger.rateUnitsAvailable(rules)) {
+        } else if (rateUnits > ledger.rateUnitsAvailable(rules, nowNanos)) {
             reason = "rate";
         }
         if (reason != null) {
             return new Decided(ledger, threshold16, dropped(request, reason));
         }
-        return new Decided(ledger.charge(rules, rateUnits, dailyUnits), threshold16, new Verdict(Outcome.ADMIT,
+        return new Decided(ledger.charge(rules, rateUnits, dailyUnits, nowNanos), threshold16, new Verdict(Outcome.ADMIT,
                 Threshold.ALWAYS, request.items(), 0, charged(rules, rateUnits, dailyUnits), null));
     }
 
     /** Downsampling: keep {@code r16 >= t16}, raising t16 when what it keeps does not fit. */
-    private static Decided sample(QuotaRules rules, QuotaLedger ledger, int threshold16, Request request) {
+    private static Decided sample(QuotaRules rules, QuotaLedger ledger, int threshold16, Request request,
+                                  long nowNanos) {
         char[] randomness = request.randomness16();
         int items = randomness.length;
-        long rateAvailable = ledger.rateUnitsAvailable(rules);
+        long rateAvailable = ledger.rateUnitsAvailable(rules, nowNanos);
         long dailyAvailable = ledger.dailyUnitsAvailable(rules);
         long rateFits = rules.rate().map(r -> itemsWithin(r.unit(), rateAvailable, request)).orElse(Long.MAX_VALUE);
         long dailyFits = rules.dailyLimit().map(d -> itemsWithin(d.unit(), dailyAvailable, request)).orElse(Long.MAX_VALUE);
@@ -241,12 +246,13 @@ public final class QuotaGate {
         Verdict verdict = new Verdict(threshold == 0 ? Outcome.ADMIT : Outcome.SAMPLE,
                 threshold == 0 ? Threshold.ALWAYS : new Threshold((long) threshold << 40), admitted, items - admitted,
                 charged(rules, rateUnits, dailyUnits), reason);
-        return new Decided(ledger.charge(rules, rateUnits, dailyUnits), threshold, verdict);
+        return new Decided(ledger.charge(rules, rateUnits, dailyUnits, nowNanos), threshold, verdict);
     }
 
     /**
-     * The threshold for a new window: see the class description. {@code ledger} is refilled to the window's first
-     * request; {@code current} is the threshold the previous window ended with.
+     * The threshold for a new window: see the class description. {@code ledger} has seen the window's first
+     * request, and its bucket is what a request arriving then could spend; {@code current} is the threshold the
+     * previous window ended with.
      */
     static int windowThreshold(QuotaRules rules, QuotaLedger ledger, int current, long offeredLastWindow) {
         if (rules.overQuota() != QuotaRules.OverQuota.DOWNSAMPLE || rules.rate().isEmpty()) {

@@ -86,7 +86,7 @@ class QuotaGateTest {
             Result result = QuotaGate.decide(QuotaRules.NONE, state, sampled(spread(1000)), T0 + i * 400 * MILLISECOND);
             assertThat(result.verdict()).isEqualTo(new Verdict(Outcome.ADMIT, Threshold.ALWAYS, 1000, 0, 0, null));
             assertThat(result.state().threshold16()).isZero();
-            assertThat(result.state().ledger().tokensNano()).isEqualTo(state.ledger().tokensNano());
+            assertThat(result.state().ledger().slotFrontiers()).isEqualTo(state.ledger().slotFrontiers());
             state = result.state();
         }
         assertThat(state.offeredLastWindow() + state.offeredInWindow()).isPositive();
@@ -113,7 +113,7 @@ class QuotaGateTest {
             assertThat(result.verdict().chargedUnits()).isEqualTo(admitted ? n : 0);
             assertThat(result.verdict().threshold()).isEqualTo(Threshold.ALWAYS);
             assertThat(result.verdict().reason()).isEqualTo(admitted ? null : "rate");
-            assertThat(result.state().ledger().tokensNano()).isEqualTo(take.ledger().tokensNano());
+            assertThat(result.state().ledger()).isEqualTo(take.ledger());
             state = result.state();
             ledger = take.ledger();
         }
@@ -190,7 +190,7 @@ class QuotaGateTest {
         assertThat(result.verdict()).isEqualTo(new Verdict(Outcome.SAMPLE, new Threshold((long) t16 << 40), 100, 100,
                 100, "rate"));
         assertThat(result.state().threshold16()).isEqualTo(t16);
-        assertThat(result.state().ledger().tokensNano()).isZero();
+        assertThat(result.state().ledger().rateUnitsAvailable(rules)).isZero();
     }
 
     @Test
@@ -256,7 +256,7 @@ class QuotaGateTest {
         assertThat(result.verdict().outcome()).isEqualTo(Outcome.SAMPLE);
         assertThat(result.verdict().admittedItems()).isEqualTo(33);
         assertThat(result.verdict().chargedUnits()).isEqualTo(9_901);
-        assertThat(result.state().ledger().tokensNano()).isEqualTo(99 * SECOND);
+        assertThat(result.state().ledger().rateUnitsAvailable(rules)).isEqualTo(99);
     }
 
     @Test
@@ -288,16 +288,21 @@ class QuotaGateTest {
     }
 
     @Test
-    void aLateTimestampIsReadAsTheLatestSeen() {
+    void aLateRequestSpendsTheTokensOfItsOwnTimeButBelongsToTheCurrentWindow() {
         QuotaRules rules = rate(Unit.ITEMS, 100, 100, OverQuota.DOWNSAMPLE);
         Result drained = QuotaGate.decide(rules, QuotaGate.start(rules, T0), sampled(spread(100)), T0 + 2 * SECOND);
 
+        // Another partition, read behind: its request arrived 7 s earlier, when nothing had been spent.
         Result late = QuotaGate.decide(rules, drained.state(), sampled(spread(10)), T0 - 5 * SECOND);
+        Result now = QuotaGate.decide(rules, late.state(), sampled(spread(10)), T0 + 2 * SECOND);
 
-        assertThat(late.verdict().outcome()).isEqualTo(Outcome.DROP);
+        assertThat(drained.verdict().outcome()).isEqualTo(Outcome.ADMIT);
+        assertThat(late.verdict().outcome()).isEqualTo(Outcome.ADMIT);
         assertThat(late.state().windowStartNanos()).isEqualTo(drained.state().windowStartNanos());
         assertThat(late.state().offeredInWindow()).isEqualTo(110);
-        assertThat(late.state().ledger().refilledAtNanos()).isEqualTo(T0 + 2 * SECOND);
+        assertThat(late.state().ledger().newestNanos()).isEqualTo(T0 + 2 * SECOND);
+        // The late request took nothing from the newest time's bucket, which is still empty.
+        assertThat(now.verdict().outcome()).isEqualTo(Outcome.DROP);
     }
 
     @Test
@@ -334,12 +339,24 @@ class QuotaGateTest {
 
     // --- Downsample mode: the window estimate ----------------------------------------------------------------
 
+    /**
+     * A ledger at T0 whose bucket holds {@code units}: one fewer when the rate does not divide its burst × 10^9
+     * (the burst's duration is rounded down to the nanosecond).
+     */
+    private static QuotaLedger holding(QuotaRules rules, long units) {
+        QuotaLedger full = QuotaLedger.start(rules, T0);
+        long spend = Math.min(rules.rate().get().burst() - units, full.rateUnitsAvailable(rules));
+        QuotaLedger ledger = full.charge(rules, spend, 0, T0);
+        assertThat(ledger.rateUnitsAvailable(rules)).isBetween(Math.max(0, units - 1), units);
+        return ledger;
+    }
+
     @Test
     void theWindowEstimatePicksTheLaxOrStrictStepByTheBucketAndHoldsItNearTheLoad() {
         QuotaRules rules = rate(Unit.ITEMS, 1_000, 1_000, OverQuota.DOWNSAMPLE);
-        QuotaLedger full = new QuotaLedger(1_000 * SECOND, T0, 0, 0);
-        QuotaLedger half = new QuotaLedger(500 * SECOND, T0, 0, 0);
-        QuotaLedger empty = new QuotaLedger(0, T0, 0, 0);
+        QuotaLedger full = holding(rules, 1_000);
+        QuotaLedger half = holding(rules, 500);
+        QuotaLedger empty = holding(rules, 0);
 
         int lax = QuotaGate.windowThreshold(rules, full, 0xf000, 3_000);
         int strict = QuotaGate.windowThreshold(rules, empty, 0xf000, 3_000);
@@ -365,8 +382,8 @@ class QuotaGateTest {
     @Test
     void theWindowEstimateHandlesTheEndsOfItsScale() {
         QuotaRules rules = rate(Unit.ITEMS, 1_000, 1_000, OverQuota.DOWNSAMPLE);
-        QuotaLedger empty = new QuotaLedger(0, T0, 0, 0);
-        QuotaLedger full = new QuotaLedger(1_000 * SECOND, T0, 0, 0);
+        QuotaLedger empty = holding(rules, 0);
+        QuotaLedger full = holding(rules, 1_000);
 
         // 2 % over the rate: between keeping everything and the first step. A threshold raised within the
         // window (not on the scale) is replaced.
@@ -384,7 +401,7 @@ class QuotaGateTest {
             long perSecond = 1 + random.nextLong(10_000);
             long burst = perSecond + random.nextLong(perSecond);
             QuotaRules rules = rate(Unit.ITEMS, perSecond, burst, OverQuota.DOWNSAMPLE);
-            QuotaLedger ledger = new QuotaLedger(random.nextLong(burst + 1) * SECOND, T0, 0, 0);
+            QuotaLedger ledger = holding(rules, random.nextLong(burst + 1));
             int current = random.nextBoolean() ? random.nextInt(1 << 16) : 0;
             long offered = random.nextBoolean() ? perSecond + random.nextLong(perSecond / 10 + 1)
                     : random.nextLong(perSecond * 70_000);
@@ -477,6 +494,7 @@ class QuotaGateTest {
         long start = T0 + random.nextLong(DAY);
         QuotaState state = QuotaGate.start(rules, start);
         long latest = start;
+        long earliest = start;
         long rateCharged = 0;
         long day = Math.floorDiv(start, DAY);
         long dailyCharged = 0;
@@ -487,6 +505,8 @@ class QuotaGateTest {
                     : move == 2 ? latest + random.nextLong(DAY / 4)                     // hours later
                     : latest + random.nextLong(100 * MILLISECOND);
             latest = Math.max(latest, now);
+            // Where the ledger places the request: its own time, or the late horizon's edge.
+            earliest = Math.min(earliest, Math.max(now, latest - QuotaLedger.LATE_HORIZON_NANOS));
             int items = random.nextInt(10) == 0 ? 0 : 1 + random.nextInt(300);
             long bytes = random.nextInt(10) == 0 ? 0 : random.nextLong(1 + items * 1_000L);
             char[] randomness = switch (random.nextInt(6)) {
@@ -500,7 +520,7 @@ class QuotaGateTest {
             };
             Request request = new Request(items, bytes, randomness);
 
-            QuotaLedger before = state.ledger().refill(rules, latest);
+            QuotaLedger before = state.ledger().advance(rules, now);
             Result result = QuotaGate.decide(rules, state, request, now);
             Verdict verdict = result.verdict();
 
@@ -528,15 +548,15 @@ class QuotaGateTest {
             }
             long rateUnits = rules.rate().map(r -> cost(r.unit(), kept, request)).orElse(0L);
             long dailyUnits = rules.dailyLimit().map(d -> cost(d.unit(), kept, request)).orElse(0L);
-            assertThat(rateUnits).isLessThanOrEqualTo(before.rateUnitsAvailable(rules));
+            assertThat(rateUnits).isLessThanOrEqualTo(before.rateUnitsAvailable(rules, now));
             assertThat(dailyUnits).isLessThanOrEqualTo(before.dailyUnitsAvailable(rules));
             assertThat(verdict.chargedUnits()).isEqualTo(rules.rate().isPresent() ? rateUnits : dailyUnits);
 
-            // Independently of the ledger: a bucket that starts full lets through at most burst + rate × time.
+            // Independently of the ledger: over the arrival times seen, at most burst + rate × time passes.
             rateCharged += rateUnits;
             if (rules.rate().isPresent()) {
                 QuotaRules.Rate rate = rules.rate().get();
-                long allowance = rate.burst() + QuotaGate.multiplyDivide(rate.perSecond(), latest - start, SECOND, false);
+                long allowance = rate.burst() + QuotaGate.multiplyDivide(rate.perSecond(), latest - earliest, SECOND, false);
                 assertThat(rateCharged).isLessThanOrEqualTo(allowance);
             }
             if (Math.floorDiv(latest, DAY) != day) {
