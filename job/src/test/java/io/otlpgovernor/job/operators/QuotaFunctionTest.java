@@ -61,6 +61,22 @@ class QuotaFunctionTest {
     }
 
     @Test
+    void partitionsReadOutOfStepGetWhatArrivalOrderWouldHaveGiven() throws Exception {
+        harness = open(null);
+        // 500 items a second on each of two partitions — exactly the rate — but partition 0 is read ten seconds
+        // ahead of partition 1, as in a catch-up.
+        for (int second = 0; second < 10; second++) {
+            harness.processElement(request("metered", 500, T0 + second * 1000L, 0), 0);
+        }
+        for (int second = 0; second < 10; second++) {
+            harness.processElement(request("metered", 500, T0 + second * 1000L, 1), 0);
+        }
+
+        long admitted = harness.extractOutputValues().stream().mapToLong(a -> a.record().items()).sum();
+        assertThat(admitted).isEqualTo(10_000);
+    }
+
+    @Test
     void theLedgerSurvivesASnapshotAndRestore() throws Exception {
         harness = open(null);
         harness.processElement(request("metered", 1000, T0), 0);
