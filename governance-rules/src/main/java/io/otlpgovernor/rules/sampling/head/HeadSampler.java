@@ -134,14 +134,12 @@ public final class HeadSampler {
      *                   engine's decisions give them; null when not known
      */
     public Filtered<ExportTraceServiceRequest> spans(ExportTraceServiceRequest request, List<Set<String>> itemLabels) {
-        if (keepsEverything) {
-            long count = 0;
-            for (ResourceSpans resource : request.getResourceSpansList()) {
-                for (ScopeSpans scope : resource.getScopeSpansList()) {
-                    count += scope.getSpansCount();
-                }
+        if (keepsEverything || itemLabels != null) {
+            long count = count(request);
+            checkLabels(itemLabels, count);
+            if (keepsEverything) {
+                return new Filtered<>(request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
             }
-            return new Filtered<>(request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
         }
         Counts counts = new Counts(rules.size());
         boolean changed = false;
@@ -181,7 +179,6 @@ public final class HeadSampler {
             }
             changed |= resourceChanged;
         }
-        checkLabels(itemLabels, index);
         return new Filtered<>(changed ? out.build() : request, counts.kept, counts.dropped, counts.byRule());
     }
 
@@ -197,14 +194,12 @@ public final class HeadSampler {
      *                   when not known
      */
     public Filtered<ExportLogsServiceRequest> logs(ExportLogsServiceRequest request, List<Set<String>> itemLabels) {
-        if (keepsEverything) {
-            long count = 0;
-            for (ResourceLogs resource : request.getResourceLogsList()) {
-                for (ScopeLogs scope : resource.getScopeLogsList()) {
-                    count += scope.getLogRecordsCount();
-                }
+        if (keepsEverything || itemLabels != null) {
+            long count = count(request);
+            checkLabels(itemLabels, count);
+            if (keepsEverything) {
+                return new Filtered<>(request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
             }
-            return new Filtered<>(request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
         }
         Counts counts = new Counts(rules.size());
         boolean changed = false;
@@ -244,11 +239,31 @@ public final class HeadSampler {
             }
             changed |= resourceChanged;
         }
-        checkLabels(itemLabels, index);
         return new Filtered<>(changed ? out.build() : request, counts.kept, counts.dropped, counts.byRule());
     }
 
-    private static void checkLabels(List<Set<String>> itemLabels, int items) {
+    private static long count(ExportTraceServiceRequest request) {
+        long count = 0;
+        for (ResourceSpans resource : request.getResourceSpansList()) {
+            for (ScopeSpans scope : resource.getScopeSpansList()) {
+                count += scope.getSpansCount();
+            }
+        }
+        return count;
+    }
+
+    private static long count(ExportLogsServiceRequest request) {
+        long count = 0;
+        for (ResourceLogs resource : request.getResourceLogsList()) {
+            for (ScopeLogs scope : resource.getScopeLogsList()) {
+                count += scope.getLogRecordsCount();
+            }
+        }
+        return count;
+    }
+
+    /** @throws IllegalArgumentException when labels are given but not one entry per item */
+    private static void checkLabels(List<Set<String>> itemLabels, long items) {
         if (itemLabels != null && itemLabels.size() != items) {
             throw new IllegalArgumentException(itemLabels.size() + " label entries for " + items + " items");
         }
