@@ -178,7 +178,7 @@ public final class ThresholdFilter {
      * The record with exactly these {@code sampling.threshold} and {@code sampling.randomness} attributes (absent
      * when empty); itself when it already has them. An existing attribute is replaced where it stands.
      */
-    private static LogRecord withSamplingAttributes(LogRecord record, Optional<String> threshold,
+    static LogRecord withSamplingAttributes(LogRecord record, Optional<String> threshold,
                                                     Optional<String> randomness) {
         String thresholdKey = ConsistentDecision.SAMPLING_THRESHOLD_ATTRIBUTE;
         String randomnessKey = ConsistentDecision.SAMPLING_RANDOMNESS_ATTRIBUTE;

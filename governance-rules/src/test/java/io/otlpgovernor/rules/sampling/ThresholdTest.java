@@ -267,6 +267,31 @@ class ThresholdTest {
         assertThat(Threshold.fromProbability(0.99, 1).thValue()).isEqualTo("0");
     }
 
+    @ParameterizedTest
+    @CsvSource({
+            // T = (1 - p) * 2^56, four significant hex digits, the fifth rounding half up.
+            "0.3333333333333333, aaab",   // aaaa|a… rounds up
+            "0.6666666666666666, 5555",   // 5555|5… rounds down
+            "0.9,                199a",   // 1999|9… rounds up
+            "0.999,              0042",   // 0041|8… rounds up; no extra precision near 1
+            "0.7,                4ccd",   // 4ccc|c… rounds up
+            "0.05,               f3333",  // one leading zero hex digit in p: five digits, f3333|3… rounds down
+    })
+    void roundsHalfUpAtTheLastSignificantDigit(double probability, String th) {
+        Threshold threshold = Threshold.fromProbability(probability);
+        assertThat(threshold.thValue()).isEqualTo(th);
+        assertThat(Threshold.parse(th)).isEqualTo(threshold);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "'é',  th value has a character that is not a hex digit at position 1; expected 1 to 14 lower-case hex digits",
+            "'8;',  th value has a character that is not a hex digit at position 2; expected 1 to 14 lower-case hex digits",
+    })
+    void rejectsNonAsciiAndSeparatorCharacters(String th, String reason) {
+        assertThat(Threshold.problem(th)).hasValue(reason);
+    }
+
     @Test
     void printsItsThValue() {
         assertThat(Threshold.parse("e666")).hasToString("Threshold[th:e666]");
