@@ -23,7 +23,7 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 
 /** Test telemetry with current timestamps (fixtures from years ago would be past every retention tier). */
-final class Telemetry {
+public final class Telemetry {
 
     private static final AtomicLong SEQUENCE = new AtomicLong(1);
 
@@ -31,7 +31,7 @@ final class Telemetry {
     }
 
     /** A span of trace {@code trace} ended at {@code endMillis}, named {@code name}, with string attributes as key/value pairs. */
-    static Span span(long trace, String name, long endMillis, String... attributes) {
+    public static Span span(long trace, String name, long endMillis, String... attributes) {
         long n = SEQUENCE.getAndIncrement();
         Span.Builder span = Span.newBuilder()
                 .setTraceId(traceId(trace))
@@ -46,7 +46,7 @@ final class Telemetry {
         return span.build();
     }
 
-    static ExportTraceServiceRequest spans(Iterable<Span> spans) {
+    public static ExportTraceServiceRequest spans(Iterable<Span> spans) {
         return ExportTraceServiceRequest.newBuilder()
                 .addResourceSpans(ResourceSpans.newBuilder().setResource(resource("checkout"))
                         .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(spans)))
@@ -54,7 +54,7 @@ final class Telemetry {
     }
 
     /** {@code count} spans, each in a trace of its own, ended at {@code endMillis}, named {@code <prefix>-<n>}. */
-    static ExportTraceServiceRequest spans(String prefix, int count, long endMillis, String... attributes) {
+    public static ExportTraceServiceRequest spans(String prefix, int count, long endMillis, String... attributes) {
         ScopeSpans.Builder scope = ScopeSpans.newBuilder();
         for (int i = 0; i < count; i++) {
             long n = SEQUENCE.get();
@@ -66,7 +66,7 @@ final class Telemetry {
     }
 
     /** {@code count} log records with body {@code body} at {@code millis}, with string attributes as pairs. */
-    static ExportLogsServiceRequest logs(String body, int count, long millis, String... attributes) {
+    public static ExportLogsServiceRequest logs(String body, int count, long millis, String... attributes) {
         ScopeLogs.Builder scope = ScopeLogs.newBuilder();
         for (int i = 0; i < count; i++) {
             LogRecord.Builder log = LogRecord.newBuilder()
@@ -83,7 +83,7 @@ final class Telemetry {
     }
 
     /** A gauge with {@code points} data points at {@code millis}, each with string attributes as pairs. */
-    static ExportMetricsServiceRequest gauge(String name, int points, long millis, String... attributes) {
+    public static ExportMetricsServiceRequest gauge(String name, int points, long millis, String... attributes) {
         Gauge.Builder gauge = Gauge.newBuilder();
         for (int i = 0; i < points; i++) {
             NumberDataPoint.Builder point = NumberDataPoint.newBuilder().setAsDouble(i).setTimeUnixNano(millis * 1_000_000 + i);
@@ -98,12 +98,12 @@ final class Telemetry {
                 .build();
     }
 
-    static KeyValue attribute(String key, String value) {
+    public static KeyValue attribute(String key, String value) {
         return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
     }
 
     /** A trace id whose randomness (its low 56 bits) is spread evenly: a mixed {@code n}. */
-    static ByteString traceId(long n) {
+    public static ByteString traceId(long n) {
         ByteBuffer buffer = ByteBuffer.allocate(16);
         buffer.putLong(0, 0x5a5a5a5a5a5a5a5aL ^ n);
         buffer.putLong(8, mix(n));

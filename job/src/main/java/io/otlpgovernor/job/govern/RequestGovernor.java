@@ -23,10 +23,12 @@ import io.otlpgovernor.rules.retention.TierRouter;
 import io.otlpgovernor.rules.sampling.AdjustedCounts;
 import io.otlpgovernor.rules.sampling.Threshold;
 import io.otlpgovernor.rules.sampling.ThresholdFilter;
+import io.otlpgovernor.rules.sampling.head.HeadSampler;
 
 /**
- * Governs one admitted request with its tenant's rules: applies the quota's downsampling threshold, classifies and
- * protects (the engine), splits it by retention tier and drops what is past its tier's retention, and says what was
+ * Governs one admitted request with its tenant's rules: applies the quota's downsampling threshold and the head
+ * sampling rules (before classifying, so what is not kept is never looked at), classifies and protects (the
+ * engine), splits it by retention tier and drops what is past its tier's retention, and says what was
  * done — governed records per tier, usage and audit contributions. Plain Java, so it is tested without Flink; one
  * instance per task (the engine it holds is not thread-safe).
  */
@@ -59,19 +61,21 @@ public final class RequestGovernor {
             return switch (record.signal()) {
                 case SPANS -> {
                     ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(record.payload());
-                    ExportTraceServiceRequest sampled = ThresholdFilter.spans(request, threshold).request();
-                    GovernanceEngine.Governed<ExportTraceServiceRequest> governed = engine.governSpans(rules.compiled(), sampled);
+                    HeadSampler.Filtered<ExportTraceServiceRequest> sampled =
+                            rules.head().spans(ThresholdFilter.spans(request, threshold).request());
+                    GovernanceEngine.Governed<ExportTraceServiceRequest> governed = engine.governSpans(rules.compiled(), sampled.request());
                     TierRouter.Routed<ExportTraceServiceRequest> routed = rules.router()
                             .routeSpans(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
-                    yield outcome(record, rules, request, governed.decisions(), routed, AdjustedCounts::spans);
+                    yield outcome(record, rules, request, sampled, governed.decisions(), routed, AdjustedCounts::spans);
                 }
                 case LOGS -> {
                     ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(record.payload());
-                    ExportLogsServiceRequest sampled = ThresholdFilter.logs(request, threshold).request();
-                    GovernanceEngine.Governed<ExportLogsServiceRequest> governed = engine.governLogs(rules.compiled(), sampled);
+                    HeadSampler.Filtered<ExportLogsServiceRequest> sampled =
+                            rules.head().logs(ThresholdFilter.logs(request, threshold).request());
+                    GovernanceEngine.Governed<ExportLogsServiceRequest> governed = engine.governLogs(rules.compiled(), sampled.request());
                     TierRouter.Routed<ExportLogsServiceRequest> routed = rules.router()
                             .routeLogs(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
-                    yield outcome(record, rules, request, governed.decisions(), routed, AdjustedCounts::logs);
+                    yield outcome(record, rules, request, sampled, governed.decisions(), routed, AdjustedCounts::logs);
                 }
                 case METRICS -> {
                     // Metrics are never downsampled: the quota drops data points it cannot admit whole.
@@ -79,7 +83,7 @@ public final class RequestGovernor {
                     GovernanceEngine.Governed<ExportMetricsServiceRequest> governed = engine.governMetrics(rules.compiled(), request);
                     TierRouter.Routed<ExportMetricsServiceRequest> routed = rules.router()
                             .routeMetrics(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
-                    yield outcome(record, rules, request, governed.decisions(), routed, null);
+                    yield outcome(record, rules, request, null, governed.decisions(), routed, null);
                 }
             };
         } catch (InvalidProtocolBufferException e) {
@@ -92,11 +96,12 @@ public final class RequestGovernor {
         double of(T request);
     }
 
-    private static <T extends Message> Outcome outcome(DecodedRecord record, TenantRules rules, T original, Decisions decisions,
+    /** {@code sampled} is null for metrics, which are never head-sampled. */
+    private static <T extends Message> Outcome outcome(DecodedRecord record, TenantRules rules, T original,
+                                                       HeadSampler.Filtered<T> sampled, Decisions decisions,
                                                        TierRouter.Routed<T> routed, Represented<T> represented) {
         String tenant = record.tenant();
         long version = rules.version();
-        long minute = UsageDelta.minuteOf(record.arrivalMillis());
         String labels = String.join(",", decisions.labels());
         List<GovernedRecord> records = new ArrayList<>(routed.parts().size());
         List<UsageDelta> usage = new ArrayList<>(routed.parts().size() + 1);
@@ -105,13 +110,22 @@ public final class RequestGovernor {
             byte[] payload = part.request() == original ? record.payload() : part.request().toByteArray();
             records.add(new GovernedRecord(tenant, record.signal(), part.tier(), version, labels, payload, part.items()));
             double count = represented == null ? part.items() : represented.of(part.request());
-            usage.add(new UsageDelta(tenant, minute, record.signal(), part.tier(), 0, part.items(), 0, 0, 0, 0, 0, payload.length, count));
+            usage.add(UsageDelta.accepted(tenant, record.signal(), record.arrivalMillis(), part.tier(), part.items(), payload.length, count));
         }
+        long sampledOut = sampled == null ? 0 : sampled.dropped();
         long policyDrops = decisions.droppedItems();
-        if (policyDrops > 0 || routed.expiredItems() > 0) {
-            usage.add(new UsageDelta(tenant, minute, record.signal(), "", 0, 0, 0, policyDrops, routed.expiredItems(), 0, 0, 0, 0));
+        if (sampledOut > 0 || policyDrops > 0 || routed.expiredItems() > 0) {
+            usage.add(UsageDelta.removed(tenant, record.signal(), record.arrivalMillis(), sampledOut, policyDrops, routed.expiredItems()));
         }
-        return new Outcome(records, usage, audit(record, version, decisions, routed));
+        List<AuditDelta> audit = audit(record, version, decisions, routed);
+        if (sampled != null) {
+            sampled.byRule().forEach((rule, count) -> {
+                if (count.dropped() > 0) {
+                    audit.add(new AuditDelta(tenant, record.arrivalMillis(), version, rule, "", "head-sample-drop", "", count.dropped()));
+                }
+            });
+        }
+        return new Outcome(records, usage, audit);
     }
 
     private static <T> List<AuditDelta> audit(DecodedRecord record, long version, Decisions decisions,

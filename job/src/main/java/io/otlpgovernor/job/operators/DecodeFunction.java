@@ -65,8 +65,7 @@ public final class DecodeFunction extends ProcessFunction<InputRecord, DecodedRe
         context.output(DEAD_LETTERS, new DeadLetter(record, reason));
         if (record.signal() != null && TenantIds.isValid(record.tenant())) {
             long bytes = record.payload() == null ? 0 : record.payload().length;
-            context.output(Outputs.USAGE, new UsageDelta(record.tenant(), UsageDelta.minuteOf(record.timestamp()),
-                    record.signal(), "", 0, 0, 0, 0, 0, 1, bytes, 0, 0));
+            context.output(Outputs.USAGE, UsageDelta.invalid(record.tenant(), record.signal(), record.timestamp(), bytes));
         }
     }
 

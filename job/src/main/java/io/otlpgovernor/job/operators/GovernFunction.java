@@ -77,6 +77,9 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
     }
 
     private void countDrops(UsageDelta usage) {
+        if (usage.droppedSampling() > 0) {
+            metrics.counter("items_dropped", usage.tenant(), "reason", "sampling").inc(usage.droppedSampling());
+        }
         if (usage.droppedPolicy() > 0) {
             metrics.counter("items_dropped", usage.tenant(), "reason", "policy").inc(usage.droppedPolicy());
         }

@@ -83,8 +83,7 @@ public final class QuotaFunction extends KeyedBroadcastProcessFunction<String, D
 
     private void overQuota(DecodedRecord record, QuotaGate.Verdict verdict, long version, ReadOnlyContext context) {
         String action = verdict.outcome() == QuotaGate.Outcome.DROP ? "quota-drop" : "downsample";
-        context.output(Outputs.USAGE, new UsageDelta(record.tenant(), UsageDelta.minuteOf(record.arrivalMillis()),
-                record.signal(), "", 0, 0, verdict.droppedItems(), 0, 0, 0, 0, 0, 0));
+        context.output(Outputs.USAGE, UsageDelta.overQuota(record.tenant(), record.signal(), record.arrivalMillis(), verdict.droppedItems()));
         context.output(Outputs.AUDIT, new AuditDelta(record.tenant(), record.arrivalMillis(), version, "quota", "",
                 action, String.valueOf(verdict.reason()), verdict.droppedItems()));
         metrics.counter("items_dropped", record.tenant(), "reason", "quota").inc(verdict.droppedItems());

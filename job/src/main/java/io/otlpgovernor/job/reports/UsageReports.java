@@ -22,12 +22,13 @@ public final class UsageReports implements ReportKind<UsageDelta> {
     static final int RECEIVED = 0;
     static final int ACCEPTED = 1;
     static final int DROPPED_QUOTA = 2;
-    static final int DROPPED_POLICY = 3;
-    static final int DROPPED_AGE = 4;
-    static final int INVALID_REQUESTS = 5;
-    static final int BYTES_IN = 6;
-    static final int BYTES_OUT = 7;
-    private static final int COUNTS = 8;
+    static final int DROPPED_SAMPLING = 3;
+    static final int DROPPED_POLICY = 4;
+    static final int DROPPED_AGE = 5;
+    static final int INVALID_REQUESTS = 6;
+    static final int BYTES_IN = 7;
+    static final int BYTES_OUT = 8;
+    private static final int COUNTS = 9;
 
     @Override
     public Duration window() {
@@ -50,6 +51,7 @@ public final class UsageReports implements ReportKind<UsageDelta> {
         counts[RECEIVED] = delta.received();
         counts[ACCEPTED] = delta.accepted();
         counts[DROPPED_QUOTA] = delta.droppedQuota();
+        counts[DROPPED_SAMPLING] = delta.droppedSampling();
         counts[DROPPED_POLICY] = delta.droppedPolicy();
         counts[DROPPED_AGE] = delta.droppedAge();
         counts[INVALID_REQUESTS] = delta.invalidRequests();
@@ -78,6 +80,7 @@ public final class UsageReports implements ReportKind<UsageDelta> {
         signal.put("accepted", 0L);
         ObjectNode dropped = signal.putObject("dropped");
         dropped.put("quota", 0L);
+        dropped.put("sampling", 0L);
         dropped.put("policy", 0L);
         dropped.put("age", 0L);
         signal.put("invalid_requests", 0L);
@@ -94,6 +97,7 @@ public final class UsageReports implements ReportKind<UsageDelta> {
         increment(signal, "accepted", c[ACCEPTED]);
         ObjectNode dropped = (ObjectNode) signal.get("dropped");
         increment(dropped, "quota", c[DROPPED_QUOTA]);
+        increment(dropped, "sampling", c[DROPPED_SAMPLING]);
         increment(dropped, "policy", c[DROPPED_POLICY]);
         increment(dropped, "age", c[DROPPED_AGE]);
         increment(signal, "invalid_requests", c[INVALID_REQUESTS]);

@@ -8,6 +8,7 @@ import io.otlpgovernor.rules.engine.HmacKeyring;
 import io.otlpgovernor.rules.retention.RetentionPolicy;
 import io.otlpgovernor.rules.retention.TierRouter;
 import io.otlpgovernor.rules.ruleset.RuleSet;
+import io.otlpgovernor.rules.sampling.head.HeadSampler;
 
 /**
  * One tenant's rule set compiled for the job: built once per version in each task, shared by every record of the
@@ -16,8 +17,9 @@ import io.otlpgovernor.rules.ruleset.RuleSet;
  * @param ruleSet  the validated rule set
  * @param compiled classification and protection, compiled
  * @param router   retention tier choice and splitting
+ * @param head     head sampling
  */
-public record TenantRules(RuleSet ruleSet, CompiledRules compiled, TierRouter router) {
+public record TenantRules(RuleSet ruleSet, CompiledRules compiled, TierRouter router, HeadSampler head) {
 
     public String tenant() {
         return ruleSet.tenant();
@@ -41,6 +43,6 @@ public record TenantRules(RuleSet ruleSet, CompiledRules compiled, TierRouter ro
                     + " rules that define them");
         }
         return new TenantRules(ruleSet, CompiledRules.compile(ruleSet, keyring),
-                new TierRouter(RetentionPolicy.compile(ruleSet.retention())));
+                new TierRouter(RetentionPolicy.compile(ruleSet.retention())), HeadSampler.compile(ruleSet.sampling().head()));
     }
 }

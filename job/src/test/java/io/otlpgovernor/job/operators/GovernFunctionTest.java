@@ -17,6 +17,7 @@ import io.otlpgovernor.job.model.AuditDelta;
 import io.otlpgovernor.job.model.DecodedRecord;
 import io.otlpgovernor.job.model.GovernedRecord;
 import io.otlpgovernor.job.model.RuleUpdate;
+import io.otlpgovernor.job.Telemetry;
 import io.otlpgovernor.job.model.SourcePosition;
 import io.otlpgovernor.rules.ruleset.RuleSetMessage;
 import io.otlpgovernor.rules.signal.Signal;
@@ -113,6 +114,31 @@ class GovernFunctionTest {
             assertThat(g.ruleSetVersion()).isEqualTo(2);
             assertThat(g.tier()).isEqualTo("standard");
         });
+    }
+
+    @Test
+    void headSamplingKeepsAConsistentShareWithItsThresholdAndCountsTheRest() throws Exception {
+        RuleSetMessage quarter = new RuleSetMessage("shop", 2, Map.of("tenants/shop.yaml",
+                "tenant: shop\nversion: 2\nsampling:\n  head:\n    default-probability: 0.25\n"));
+        harness.processBroadcastElement(new RuleUpdate("shop", quarter.toJson(), 3), 0);
+        long now = System.currentTimeMillis();
+        List<io.opentelemetry.proto.trace.v1.Span> spans = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            spans.add(Telemetry.span(i, "op", now));
+        }
+        harness.processElement(new AdmittedRecord(decoded("shop", Telemetry.spans(spans).toByteArray(), 400), 0, 2), 0);
+
+        List<io.opentelemetry.proto.trace.v1.Span> kept = ExportTraceServiceRequest.parseFrom(harness.extractOutputValues().get(0).payload())
+                .getResourceSpans(0).getScopeSpans(0).getSpansList();
+        // 100 expected; 3σ = 3 × √(400 × 0.25 × 0.75) ≈ 26.
+        assertThat(kept.size()).isBetween(74, 126);
+        assertThat(kept).allSatisfy(span -> assertThat(span.getTraceState()).isEqualTo("ot=th:c"));
+        assertThat(side(Outputs.USAGE)).filteredOn(u -> u.droppedSampling() > 0).singleElement()
+                .satisfies(u -> assertThat(u.droppedSampling()).isEqualTo(400 - kept.size()));
+        assertThat(side(Outputs.USAGE)).filteredOn(u -> u.accepted() > 0).singleElement()
+                .satisfies(u -> assertThat(u.represented()).isEqualTo(kept.size() * 4.0));
+        assertThat(side(Outputs.AUDIT)).filteredOn(a -> a.action().equals("head-sample-drop")).singleElement()
+                .satisfies(a -> assertThat(a.count()).isEqualTo(400 - kept.size()));
     }
 
     private <T> List<T> side(OutputTag<T> tag) {
