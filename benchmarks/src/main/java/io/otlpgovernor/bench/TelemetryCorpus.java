@@ -33,10 +33,25 @@ public final class TelemetryCorpus {
         "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
         "okhttp/4.12.0"};
 
+    /** The default base time: November 2023. */
+    private static final long DEFAULT_BASE_NANOS = 1_700_000_000_000_000_000L;
+    /** Span starts and log times fall within this long after the base time (spans end up to 5 s later). */
+    public static final long TIME_SPREAD_NANOS = 1_000_000_000_000L;
+
     private final SplittableRandom random;
+    private final long baseNanos;
 
     public TelemetryCorpus(long seed) {
+        this(seed, DEFAULT_BASE_NANOS);
+    }
+
+    /**
+     * A corpus whose spans start and log records happen within {@link #TIME_SPREAD_NANOS} (about 17 minutes) after
+     * {@code baseNanos} (epoch nanoseconds); the same seed gives the same content whatever the base time.
+     */
+    public TelemetryCorpus(long seed, long baseNanos) {
         this.random = new SplittableRandom(seed);
+        this.baseNanos = baseNanos;
     }
 
     /** One export request with {@code spans} spans from one service. */
@@ -137,7 +152,7 @@ public final class TelemetryCorpus {
     }
 
     private Span.Builder baseSpan(String name, Span.SpanKind kind) {
-        long start = 1_700_000_000_000_000_000L + random.nextLong(1_000_000_000_000L);
+        long start = baseNanos + random.nextLong(TIME_SPREAD_NANOS);
         return Span.newBuilder()
                 .setTraceId(id(16))
                 .setSpanId(id(8))
@@ -158,7 +173,7 @@ public final class TelemetryCorpus {
             default -> "Order " + random.nextInt(10_000_000) + " moved to state SHIPPED after " + random.nextInt(500) + " ms";
         };
         return LogRecord.newBuilder()
-                .setTimeUnixNano(1_700_000_000_000_000_000L + random.nextLong(1_000_000_000_000L))
+                .setTimeUnixNano(baseNanos + random.nextLong(TIME_SPREAD_NANOS))
                 .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO)
                 .setSeverityText("INFO")
                 .setBody(AnyValue.newBuilder().setStringValue(body))
