@@ -118,6 +118,42 @@ class TailSamplingIT {
     }
 
     @Test
+    void tracesInFlightAcrossRescalingOneToTwoToOneThroughSavepointsAreDecidedOnceAndWhole() throws Exception {
+        JobSettings settings = settings();
+        job = start(withParallelism(settings.flinkConfiguration(), 1, null), settings, null);
+        try (KafkaProducer<byte[], byte[]> producer = JobHarness.producer(broker)) {
+            sendFirstHalves(producer, "rescaled");
+            await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
+            String first = stopWithSavepoint("one");
+            job = start(withParallelism(settings.flinkConfiguration(), 2, first), settings, null);
+            sendSecondHalves(producer, "rescaled");
+            await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
+            String second = stopWithSavepoint("two");
+            job = start(withParallelism(settings.flinkConfiguration(), 1, second), settings, null);
+        }
+        expectExactlyTheKeptTraces("rescaled");
+    }
+
+    private static Configuration withParallelism(Configuration configuration, int parallelism, String savepoint) {
+        configuration.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        if (savepoint != null) {
+            configuration.setString("execution.savepoint.path", savepoint);
+        }
+        return configuration;
+    }
+
+    /** Stops the job with a savepoint, and checks nothing was decided yet (the traces are in flight in it). */
+    private String stopWithSavepoint(String name) throws Exception {
+        String savepoint = job.stopWithSavepoint(false, workDir.resolve("savepoints-" + name).toUri().toString(),
+                SavepointFormatType.CANONICAL).get();
+        job = null;
+        try (CommittedTopicReader governed = new CommittedTopicReader(broker.bootstrapServers(), TopicLayout.governedTopics())) {
+            assertThat(governed.poll()).as("no trace was decided before savepoint %s", name).isEmpty();
+        }
+        return savepoint;
+    }
+
+    @Test
     void aTraceInFlightWhenTheJobFailsIsDecidedOnceAndWholeAfterRecovery() throws Exception {
         JobSettings settings = settings();
         GovernorJobIT.FailOnceAfterCheckpoint.reset(1); // the first span request is offset 0, the second 1

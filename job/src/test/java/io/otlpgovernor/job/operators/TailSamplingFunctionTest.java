@@ -110,13 +110,20 @@ class TailSamplingFunctionTest {
         harness = open(null);
         harness.setProcessingTime(0);
         harness.processElement(spans("tailed", traceId(3, HIGH), 2, false), 0);
+        harness.processElement(logs("tailed", traceId(3, HIGH), 1), 0);
         harness.setProcessingTime(2_000);
 
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(record ->
+        assertThat(harness.extractOutputValues()).filteredOn(r -> r.signal() == Signal.SPANS).singleElement().satisfies(record ->
                 assertThat(spansOf(record)).allSatisfy(span -> assertThat(span.getTraceState()).startsWith("ot=th:e66")));
-        assertThat(side(Outputs.USAGE)).singleElement().satisfies(usage ->
+        assertThat(harness.extractOutputValues()).filteredOn(r -> r.signal() == Signal.LOGS).singleElement().satisfies(record ->
+                assertThat(ExportLogsServiceRequest.parseFrom(record.payload()).getResourceLogs(0).getScopeLogs(0).getLogRecords(0)
+                        .getAttributesList()).anySatisfy(attribute -> {
+                            assertThat(attribute.getKey()).isEqualTo("sampling.threshold");
+                            assertThat(attribute.getValue().getStringValue()).startsWith("e66");
+                        }));
+        assertThat(side(Outputs.USAGE)).filteredOn(u -> u.signal() == Signal.SPANS).singleElement().satisfies(usage ->
                 assertThat(usage.represented()).isCloseTo(20.0, org.assertj.core.data.Offset.offset(0.01)));
-        assertThat(side(Outputs.AUDIT)).singleElement().satisfies(audit -> assertThat(audit.rule()).isEqualTo("one-in-ten"));
+        assertThat(side(Outputs.AUDIT)).extracting(AuditDelta::rule).containsOnly("one-in-ten");
     }
 
     @Test
