@@ -98,11 +98,11 @@ class TailSamplingIT {
         job = start(settings.flinkConfiguration(), settings, null);
         String savepoint;
         try (KafkaProducer<byte[], byte[]> producer = JobHarness.producer(broker)) {
-            sendFirstHalves(producer, "durable");
+            sendFirstHalves(producer, "patient");
             await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
-            sendSecondHalves(producer, "durable");
+            sendSecondHalves(producer, "patient");
             await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
-            // Every piece is buffered, none decided (the wait is 10 s): the savepoint holds the traces in flight.
+            // Every piece is buffered, none decided (the wait is 30 s): the savepoint holds the traces in flight.
             savepoint = job.stopWithSavepoint(false, workDir.resolve("savepoints").toUri().toString(),
                     SavepointFormatType.CANONICAL).get();
             job = null;
@@ -114,7 +114,7 @@ class TailSamplingIT {
             restored.setString("execution.savepoint.path", savepoint);
             job = start(restored, settings, null);
         }
-        expectExactlyTheKeptTraces("durable");
+        expectExactlyTheKeptTraces("patient");
     }
 
     @Test
@@ -122,16 +122,16 @@ class TailSamplingIT {
         JobSettings settings = settings();
         job = start(withParallelism(settings.flinkConfiguration(), 1, null), settings, null);
         try (KafkaProducer<byte[], byte[]> producer = JobHarness.producer(broker)) {
-            sendFirstHalves(producer, "rescaled");
+            sendFirstHalves(producer, "patient");
             await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
             String first = stopWithSavepoint("one");
             job = start(withParallelism(settings.flinkConfiguration(), 2, first), settings, null);
-            sendSecondHalves(producer, "rescaled");
+            sendSecondHalves(producer, "patient");
             await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
             String second = stopWithSavepoint("two");
             job = start(withParallelism(settings.flinkConfiguration(), 1, second), settings, null);
         }
-        expectExactlyTheKeptTraces("rescaled");
+        expectExactlyTheKeptTraces("patient");
     }
 
     private static Configuration withParallelism(Configuration configuration, int parallelism, String savepoint) {
@@ -159,13 +159,13 @@ class TailSamplingIT {
         GovernorJobIT.FailOnceAfterCheckpoint.reset(1); // the first span request is offset 0, the second 1
         job = start(settings.flinkConfiguration(), settings, new GovernorJobIT.FailOnceAfterCheckpoint());
         try (KafkaProducer<byte[], byte[]> producer = JobHarness.producer(broker)) {
-            sendFirstHalves(producer, "durable");
+            sendFirstHalves(producer, "patient");
             // Its offset is committed with a checkpoint, so the first halves are in checkpointed state.
             await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
-            sendSecondHalves(producer, "durable");
+            sendSecondHalves(producer, "patient");
             await().atMost(TIMEOUT).untilTrue(GovernorJobIT.FailOnceAfterCheckpoint.FAILED);
         }
-        expectExactlyTheKeptTraces("durable");
+        expectExactlyTheKeptTraces("patient");
     }
 
     private JobSettings settings() {
