@@ -10,7 +10,9 @@ import io.otlpgovernor.job.model.AuditDelta;
 import io.otlpgovernor.job.model.DecodedRecord;
 import io.otlpgovernor.job.model.GovernedRecord;
 import io.otlpgovernor.job.model.InputRecord;
+import io.otlpgovernor.job.model.RateLimitedTrace;
 import io.otlpgovernor.job.model.Report;
+import io.otlpgovernor.job.model.TracePiece;
 import io.otlpgovernor.job.model.RuleUpdate;
 import io.otlpgovernor.job.model.UsageDelta;
 import io.otlpgovernor.job.operators.DecodeFunction;
@@ -18,6 +20,8 @@ import io.otlpgovernor.job.operators.GovernFunction;
 import io.otlpgovernor.job.operators.Outputs;
 import io.otlpgovernor.job.operators.QuotaFunction;
 import io.otlpgovernor.job.operators.RulesBroadcast;
+import io.otlpgovernor.job.operators.TailRateLimitFunction;
+import io.otlpgovernor.job.operators.TailSamplingFunction;
 import io.otlpgovernor.job.operators.TenantReportFunction;
 import io.otlpgovernor.job.reports.AuditReports;
 import io.otlpgovernor.job.reports.UsageReports;
@@ -36,6 +40,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * input topics → decode → quota (keyed by tenant) → govern (classify, protect, sample, tier; spread) → governed topics
+ *                                       tail-sampled tenants' spans ↘ tail sampling (keyed by trace) ↗
+ *                                                        rate-limited traces ↘ rate limit (keyed by service) ↗
  * rules topic  ─────────── broadcast to quota and govern ──────────────────────────────────────────┘
  * usage and audit contributions → per-tenant reports (keyed) → usage and audit topics; bad records → dead letters
  * </pre>
@@ -52,6 +58,8 @@ public final class GovernorJob {
     public static final String DECODE_UID = "decode";
     public static final String QUOTA_UID = "quota";
     public static final String GOVERN_UID = "govern";
+    public static final String TAIL_UID = "tail-sampling";
+    public static final String TAIL_RATE_LIMIT_UID = "tail-rate-limit";
     public static final String USAGE_UID = "usage-reports";
     public static final String AUDIT_UID = "audit-reports";
     public static final String GOVERNED_SINK_UID = "governed-sink";
@@ -118,20 +126,35 @@ public final class GovernorJob {
                 .uid(GOVERN_UID)
                 .name("Classify, protect, route tiers");
 
-        governed.sinkTo(edges.governed()).uid(GOVERNED_SINK_UID).name("Kafka: governed");
+        // Tenants with tail sampling: their spans (and traced logs) wait per trace for a decision.
+        SingleOutputStreamOperator<GovernedRecord> tailed = governed.getSideOutput(Outputs.TRACE_PIECES)
+                .keyBy(TracePiece::key)
+                .connect(ruleUpdates)
+                .process(new TailSamplingFunction(rules))
+                .uid(TAIL_UID)
+                .name("Tail sampling per trace");
+        SingleOutputStreamOperator<GovernedRecord> limited = tailed.getSideOutput(TailSamplingFunction.RATE_LIMITED)
+                .keyBy(RateLimitedTrace::limiterKey)
+                .process(new TailRateLimitFunction())
+                .uid(TAIL_RATE_LIMIT_UID)
+                .name("Tail rate limit per service");
+
+        governed.union(tailed, limited).sinkTo(edges.governed()).uid(GOVERNED_SINK_UID).name("Kafka: governed");
         decoded.getSideOutput(Outputs.DEAD_LETTERS)
                 .union(admitted.getSideOutput(Outputs.DEAD_LETTERS), governed.getSideOutput(Outputs.DEAD_LETTERS))
                 .sinkTo(edges.deadLetters())
                 .uid(DEAD_LETTER_SINK_UID)
                 .name("Kafka: dead letters");
-        usage(decoded, admitted, governed);
-        audit(admitted, governed);
+        usage(decoded, admitted, governed, tailed, limited);
+        audit(admitted, governed, tailed, limited);
     }
 
     private void usage(SingleOutputStreamOperator<DecodedRecord> decoded, SingleOutputStreamOperator<AdmittedRecord> admitted,
-                       SingleOutputStreamOperator<GovernedRecord> governed) {
+                       SingleOutputStreamOperator<GovernedRecord> governed, SingleOutputStreamOperator<GovernedRecord> tailed,
+                       SingleOutputStreamOperator<GovernedRecord> limited) {
         decoded.getSideOutput(Outputs.USAGE)
-                .union(admitted.getSideOutput(Outputs.USAGE), governed.getSideOutput(Outputs.USAGE))
+                .union(admitted.getSideOutput(Outputs.USAGE), governed.getSideOutput(Outputs.USAGE),
+                        tailed.getSideOutput(Outputs.USAGE), limited.getSideOutput(Outputs.USAGE))
                 .keyBy(UsageDelta::tenant)
                 .process(new TenantReportFunction<>(new UsageReports(), reports.graceDuration()))
                 .returns(Report.class)
@@ -142,9 +165,11 @@ public final class GovernorJob {
                 .name("Kafka: usage");
     }
 
-    private void audit(SingleOutputStreamOperator<AdmittedRecord> admitted, SingleOutputStreamOperator<GovernedRecord> governed) {
+    private void audit(SingleOutputStreamOperator<AdmittedRecord> admitted, SingleOutputStreamOperator<GovernedRecord> governed,
+                       SingleOutputStreamOperator<GovernedRecord> tailed, SingleOutputStreamOperator<GovernedRecord> limited) {
         DataStream<Report> summaries = admitted.getSideOutput(Outputs.AUDIT)
-                .union(governed.getSideOutput(Outputs.AUDIT))
+                .union(governed.getSideOutput(Outputs.AUDIT), tailed.getSideOutput(Outputs.AUDIT),
+                        limited.getSideOutput(Outputs.AUDIT))
                 .keyBy(AuditDelta::tenant)
                 .process(new TenantReportFunction<>(new AuditReports(reports.auditWindowDuration()), reports.graceDuration()))
                 .returns(Report.class)

@@ -29,7 +29,10 @@ class GovernorJobGraphTest {
         });
         assertThat(graph.getStreamNodes()).extracting(StreamNode::getTransformationUID).contains(
                 GovernorJob.SOURCE_UID, GovernorJob.RULES_SOURCE_UID, GovernorJob.DECODE_UID, GovernorJob.QUOTA_UID,
-                GovernorJob.GOVERN_UID, GovernorJob.USAGE_UID, GovernorJob.AUDIT_UID);
+                GovernorJob.GOVERN_UID, GovernorJob.TAIL_UID, GovernorJob.TAIL_RATE_LIMIT_UID, GovernorJob.USAGE_UID,
+                GovernorJob.AUDIT_UID);
+        assertThat(graph.getStreamNodes()).extracting(StreamNode::getOperatorName)
+                .contains("Tail sampling per trace", "Tail rate limit per service");
     }
 
     @Test
@@ -40,6 +43,16 @@ class GovernorJobGraphTest {
                 .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
         assertThat(dataInputs(graph, GovernorJob.GOVERN_UID)).singleElement()
                 .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(RebalancePartitioner.class));
+    }
+
+    @Test
+    void tailSamplingIsKeyedByTraceAndTheRateLimitByService() throws Exception {
+        StreamGraph graph = graph();
+
+        assertThat(dataInputs(graph, GovernorJob.TAIL_UID)).singleElement()
+                .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
+        assertThat(dataInputs(graph, GovernorJob.TAIL_RATE_LIMIT_UID)).singleElement()
+                .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
     }
 
     private static List<StreamEdge> dataInputs(StreamGraph graph, String uid) {

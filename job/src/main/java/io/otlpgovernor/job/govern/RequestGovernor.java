@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -13,6 +14,7 @@ import io.otlpgovernor.job.model.AdmittedRecord;
 import io.otlpgovernor.job.model.AuditDelta;
 import io.otlpgovernor.job.model.DecodedRecord;
 import io.otlpgovernor.job.model.GovernedRecord;
+import io.otlpgovernor.job.model.TracePiece;
 import io.otlpgovernor.job.model.UsageDelta;
 import io.otlpgovernor.job.rules.TenantRules;
 import io.otlpgovernor.rules.engine.Decisions;
@@ -48,8 +50,12 @@ public final class RequestGovernor {
      * @param records governed records, one per retention tier that kept items
      * @param usage   usage contributions (output counts per tier, policy and age drops)
      * @param audit   audit contributions
+     * @param pieces  for a tenant with tail sampling: its spans, and its log records that carry a trace id, per
+     *                trace and tier, to wait for their trace's decision (neither in {@code records} nor counted
+     *                as accepted in {@code usage}: tail sampling does that once it decides)
      */
-    public record Outcome(List<GovernedRecord> records, List<UsageDelta> usage, List<AuditDelta> audit) {
+    public record Outcome(List<GovernedRecord> records, List<UsageDelta> usage, List<AuditDelta> audit,
+                          List<TracePiece> pieces) {
     }
 
     /** Governs {@code admitted}; its payload was checked by decode, so it parses. */
@@ -105,7 +111,34 @@ public final class RequestGovernor {
         String labels = String.join(",", decisions.labels());
         List<GovernedRecord> records = new ArrayList<>(routed.parts().size());
         List<UsageDelta> usage = new ArrayList<>(routed.parts().size() + 1);
-        for (TierRouter.Part<T> part : routed.parts()) {
+        List<TracePiece> pieces = new ArrayList<>();
+        for (TierRouter.Part<T> routedPart : routed.parts()) {
+            TierRouter.Part<T> part = routedPart;
+            String tier = part.tier();
+            if (rules.tail() != null && part.request() instanceof ExportTraceServiceRequest spans) {
+                TraceSplitter.spans(spans).forEach((trace, piece) -> pieces.add(new TracePiece(
+                        TraceSplitter.key(tenant, trace), tenant, record.signal(), tier, version, labels,
+                        piece.toByteArray(), TraceSplitter.spanCount(piece), record.arrivalMillis())));
+                continue;
+            }
+            if (rules.tail() != null && part.request() instanceof ExportLogsServiceRequest logs) {
+                T untraced = null;
+                for (Map.Entry<ByteString, ExportLogsServiceRequest> trace : TraceSplitter.logs(logs).entrySet()) {
+                    if (trace.getKey().isEmpty()) {
+                        @SuppressWarnings("unchecked")
+                        T alone = (T) trace.getValue();
+                        untraced = alone;
+                    } else {
+                        pieces.add(new TracePiece(TraceSplitter.key(tenant, trace.getKey()), tenant, record.signal(),
+                                part.tier(), version, labels, trace.getValue().toByteArray(),
+                                TraceSplitter.logCount(trace.getValue()), record.arrivalMillis()));
+                    }
+                }
+                if (untraced == null) {
+                    continue;
+                }
+                part = new TierRouter.Part<>(part.tier(), untraced, TraceSplitter.logCount((ExportLogsServiceRequest) untraced));
+            }
             // Unchanged requests keep the bytes they arrived with: nothing to re-encode, and byte-identical output.
             byte[] payload = part.request() == original ? record.payload() : part.request().toByteArray();
             records.add(new GovernedRecord(tenant, record.signal(), part.tier(), version, labels, payload, part.items()));
@@ -125,7 +158,7 @@ public final class RequestGovernor {
                 }
             });
         }
-        return new Outcome(records, usage, audit);
+        return new Outcome(records, usage, audit, pieces);
     }
 
     private static <T> List<AuditDelta> audit(DecodedRecord record, long version, Decisions decisions,

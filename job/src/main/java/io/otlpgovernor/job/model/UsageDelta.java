@@ -17,13 +17,14 @@ import io.otlpgovernor.rules.signal.Signal;
  * @param droppedSampling  items not kept by head sampling
  * @param droppedPolicy    items removed by drop rules
  * @param droppedAge       items older than their tier keeps data
+ * @param droppedTail      items of traces tail sampling did not keep (spans, and log records that waited with them)
  * @param invalidRequests  requests dead-lettered as invalid (their items cannot be counted)
  * @param bytesIn          request bytes received (valid and invalid)
  * @param bytesOut         governed bytes written to the tier
  * @param represented      the count the accepted items stand for: the sum of their adjusted counts
  */
 public record UsageDelta(String tenant, long minuteMillis, Signal signal, String tier, long received, long accepted,
-                         long droppedQuota, long droppedSampling, long droppedPolicy, long droppedAge,
+                         long droppedQuota, long droppedSampling, long droppedPolicy, long droppedAge, long droppedTail,
                          long invalidRequests, long bytesIn, long bytesOut, double represented) {
 
     private static final long MINUTE = 60_000;
@@ -35,27 +36,32 @@ public record UsageDelta(String tenant, long minuteMillis, Signal signal, String
 
     /** What arrived in a valid request, before anything was decided. */
     public static UsageDelta received(String tenant, Signal signal, long arrivalMillis, long items, long bytes) {
-        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, "", items, 0, 0, 0, 0, 0, 0, bytes, 0, 0);
+        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, "", items, 0, 0, 0, 0, 0, 0, 0, bytes, 0, 0);
     }
 
     /** An invalid request of a known tenant. */
     public static UsageDelta invalid(String tenant, Signal signal, long arrivalMillis, long bytes) {
-        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, "", 0, 0, 0, 0, 0, 0, 1, bytes, 0, 0);
+        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, "", 0, 0, 0, 0, 0, 0, 0, 1, bytes, 0, 0);
     }
 
     /** Items the quota dropped or sampled out. */
     public static UsageDelta overQuota(String tenant, Signal signal, long arrivalMillis, long items) {
-        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, "", 0, 0, items, 0, 0, 0, 0, 0, 0, 0);
+        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, "", 0, 0, items, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** Items removed while governing: by head sampling, by drop rules, for their age. */
     public static UsageDelta removed(String tenant, Signal signal, long arrivalMillis, long sampling, long policy, long age) {
-        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, "", 0, 0, 0, sampling, policy, age, 0, 0, 0, 0);
+        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, "", 0, 0, 0, sampling, policy, age, 0, 0, 0, 0, 0);
     }
 
     /** Items written to a tier, their bytes and what they represent. */
     public static UsageDelta accepted(String tenant, Signal signal, long arrivalMillis, String tier, long items, long bytes,
                                       double represented) {
-        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, tier, 0, items, 0, 0, 0, 0, 0, 0, bytes, represented);
+        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, tier, 0, items, 0, 0, 0, 0, 0, 0, 0, bytes, represented);
+    }
+
+    /** Items of a trace tail sampling did not keep. */
+    public static UsageDelta droppedByTail(String tenant, Signal signal, long arrivalMillis, long items) {
+        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, "", 0, 0, 0, 0, 0, 0, items, 0, 0, 0, 0);
     }
 }

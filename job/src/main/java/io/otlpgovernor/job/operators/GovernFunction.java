@@ -11,6 +11,7 @@ import io.otlpgovernor.job.model.GovernedRecord;
 import io.otlpgovernor.job.model.InputRecord;
 import io.otlpgovernor.job.model.Report;
 import io.otlpgovernor.job.model.RuleUpdate;
+import io.otlpgovernor.job.model.TracePiece;
 import io.otlpgovernor.job.model.UsageDelta;
 import io.otlpgovernor.job.reports.AuditReports;
 import io.otlpgovernor.job.rules.RuleBootstrap;
@@ -65,6 +66,9 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
         for (GovernedRecord governed : outcome.records()) {
             metrics.counter("items_accepted", tenant, "tier", governed.tier()).inc(governed.items());
             out.collect(governed);
+        }
+        for (TracePiece piece : outcome.pieces()) {
+            context.output(Outputs.TRACE_PIECES, piece);
         }
         for (UsageDelta usage : outcome.usage()) {
             countDrops(usage);

@@ -3,6 +3,7 @@ package io.otlpgovernor.job.operators;
 import io.otlpgovernor.job.model.AuditDelta;
 import io.otlpgovernor.job.model.DeadLetter;
 import io.otlpgovernor.job.model.Report;
+import io.otlpgovernor.job.model.TracePiece;
 import io.otlpgovernor.job.model.UsageDelta;
 import org.apache.flink.util.OutputTag;
 
@@ -15,6 +16,9 @@ public final class Outputs {
     };
     /** Audit events that are not aggregated: rule-set changes. */
     public static final OutputTag<Report> AUDIT_EVENTS = new OutputTag<>("audit-events") {
+    };
+    /** Spans and traced log records of tenants with tail sampling, on their way to their trace's decision. */
+    public static final OutputTag<TracePiece> TRACE_PIECES = new OutputTag<>("trace-pieces") {
     };
     public static final OutputTag<DeadLetter> DEAD_LETTERS = DecodeFunction.DEAD_LETTERS;
 

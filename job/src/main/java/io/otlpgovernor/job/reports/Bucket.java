@@ -8,10 +8,13 @@ package io.otlpgovernor.job.reports;
  */
 public record Bucket(long[] counts, double represented) {
 
-    /** This bucket plus {@code other}, which has as many counts. */
+    /**
+     * This bucket plus {@code other}. A kind may append counts in a later version; a bucket restored from before
+     * has fewer, and the missing ones count as 0.
+     */
     public Bucket plus(Bucket other) {
-        long[] sum = counts.clone();
-        for (int i = 0; i < sum.length; i++) {
+        long[] sum = java.util.Arrays.copyOf(counts, Math.max(counts.length, other.counts.length));
+        for (int i = 0; i < other.counts.length; i++) {
             sum[i] += other.counts[i];
         }
         return new Bucket(sum, represented + other.represented);

@@ -28,7 +28,9 @@ public final class UsageReports implements ReportKind<UsageDelta> {
     static final int INVALID_REQUESTS = 6;
     static final int BYTES_IN = 7;
     static final int BYTES_OUT = 8;
-    private static final int COUNTS = 9;
+    /** Appended after the others, so buckets in state from before it keep their meaning. */
+    static final int DROPPED_TAIL = 9;
+    private static final int COUNTS = 10;
 
     @Override
     public Duration window() {
@@ -57,6 +59,7 @@ public final class UsageReports implements ReportKind<UsageDelta> {
         counts[INVALID_REQUESTS] = delta.invalidRequests();
         counts[BYTES_IN] = delta.bytesIn();
         counts[BYTES_OUT] = delta.bytesOut();
+        counts[DROPPED_TAIL] = delta.droppedTail();
         return new Bucket(counts, delta.represented());
     }
 
@@ -83,6 +86,7 @@ public final class UsageReports implements ReportKind<UsageDelta> {
         dropped.put("sampling", 0L);
         dropped.put("policy", 0L);
         dropped.put("age", 0L);
+        dropped.put("tail", 0L);
         signal.put("invalid_requests", 0L);
         signal.put("bytes_in", 0L);
         signal.put("bytes_out", 0L);
@@ -100,6 +104,7 @@ public final class UsageReports implements ReportKind<UsageDelta> {
         increment(dropped, "sampling", c[DROPPED_SAMPLING]);
         increment(dropped, "policy", c[DROPPED_POLICY]);
         increment(dropped, "age", c[DROPPED_AGE]);
+        increment(dropped, "tail", c.length > DROPPED_TAIL ? c[DROPPED_TAIL] : 0);
         increment(signal, "invalid_requests", c[INVALID_REQUESTS]);
         increment(signal, "bytes_in", c[BYTES_IN]);
         increment(signal, "bytes_out", c[BYTES_OUT]);

@@ -9,6 +9,7 @@ import io.otlpgovernor.rules.retention.RetentionPolicy;
 import io.otlpgovernor.rules.retention.TierRouter;
 import io.otlpgovernor.rules.ruleset.RuleSet;
 import io.otlpgovernor.rules.sampling.head.HeadSampler;
+import io.otlpgovernor.rules.sampling.tail.TailEvaluator;
 
 /**
  * One tenant's rule set compiled for the job: built once per version in each task, shared by every record of the
@@ -18,8 +19,10 @@ import io.otlpgovernor.rules.sampling.head.HeadSampler;
  * @param compiled classification and protection, compiled
  * @param router   retention tier choice and splitting
  * @param head     head sampling
+ * @param tail     tail sampling, or null when the rule set has none (then spans are written as they are governed)
  */
-public record TenantRules(RuleSet ruleSet, CompiledRules compiled, TierRouter router, HeadSampler head) {
+public record TenantRules(RuleSet ruleSet, CompiledRules compiled, TierRouter router, HeadSampler head,
+                          TailEvaluator tail) {
 
     public String tenant() {
         return ruleSet.tenant();
@@ -43,6 +46,7 @@ public record TenantRules(RuleSet ruleSet, CompiledRules compiled, TierRouter ro
                     + " rules that define them");
         }
         return new TenantRules(ruleSet, CompiledRules.compile(ruleSet, keyring),
-                new TierRouter(RetentionPolicy.compile(ruleSet.retention())), HeadSampler.compile(ruleSet.sampling().head()));
+                new TierRouter(RetentionPolicy.compile(ruleSet.retention())), HeadSampler.compile(ruleSet.sampling().head()),
+                ruleSet.sampling().tail().map(TailEvaluator::compile).orElse(null));
     }
 }

@@ -141,6 +141,39 @@ class GovernFunctionTest {
                 .satisfies(a -> assertThat(a.count()).isEqualTo(400 - kept.size()));
     }
 
+    @Test
+    void aTailSampledTenantsSpansAndTracedLogsWaitPerTraceAndOthersPassStraightThrough() throws Exception {
+        long now = System.currentTimeMillis();
+        ExportTraceServiceRequest twoTraces = Telemetry.spans(List.of(Telemetry.span(901, "a", now),
+                Telemetry.span(902, "b", now), Telemetry.span(901, "c", now)));
+        harness.processElement(admitted("tailed", twoTraces), 0);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(side(Outputs.USAGE)).isEmpty();
+        assertThat(side(Outputs.TRACE_PIECES)).extracting(io.otlpgovernor.job.model.TracePiece::key,
+                        io.otlpgovernor.job.model.TracePiece::items)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(io.otlpgovernor.job.govern.TraceSplitter.key("tailed", Telemetry.traceId(901)), 2L),
+                        org.assertj.core.groups.Tuple.tuple(io.otlpgovernor.job.govern.TraceSplitter.key("tailed", Telemetry.traceId(902)), 1L));
+
+        var logs = Telemetry.logs("hello", 2, now).toBuilder();
+        logs.getResourceLogsBuilder(0).getScopeLogsBuilder(0).getLogRecordsBuilder(0).setTraceId(Telemetry.traceId(901));
+        byte[] payload = logs.build().toByteArray();
+        harness.processElement(new AdmittedRecord(new DecodedRecord("tailed", Signal.LOGS, payload, 2, now, new char[2],
+                new SourcePosition("otlp_logs", 0, 2)), 0, 1), 0);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(record -> {
+            assertThat(record.signal()).isEqualTo(Signal.LOGS);
+            assertThat(record.items()).isEqualTo(1);
+        });
+        assertThat(side(Outputs.TRACE_PIECES)).hasSize(3).last().satisfies(piece -> {
+            assertThat(piece.signal()).isEqualTo(Signal.LOGS);
+            assertThat(piece.key()).isEqualTo(io.otlpgovernor.job.govern.TraceSplitter.key("tailed", Telemetry.traceId(901)));
+            assertThat(piece.items()).isEqualTo(1);
+        });
+        assertThat(side(Outputs.USAGE)).singleElement().satisfies(usage -> assertThat(usage.accepted()).isEqualTo(1));
+    }
+
     private <T> List<T> side(OutputTag<T> tag) {
         var queue = harness.getSideOutput(tag);
         return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();

@@ -27,6 +27,7 @@ class ReportsTest {
                 UsageDelta.overQuota("shop", Signal.SPANS, MINUTE, 2),
                 UsageDelta.removed("shop", Signal.SPANS, MINUTE, 0, 1, 1),
                 UsageDelta.accepted("shop", Signal.SPANS, MINUTE, "standard", 4, 300, 8.0),
+                UsageDelta.droppedByTail("shop", Signal.SPANS, MINUTE, 3),
                 UsageDelta.accepted("shop", Signal.SPANS, MINUTE, "compliance", 2, 200, 2.0),
                 UsageDelta.invalid("shop", Signal.LOGS, MINUTE, 50))) {
             lines.merge(usage.line(delta), usage.amounts(delta), Bucket::plus);
@@ -35,11 +36,11 @@ class ReportsTest {
         String json = new String(usage.write("shop", MINUTE, lines), StandardCharsets.UTF_8);
 
         assertThat(json).contains("\"type\":\"usage\"", "\"tenant\":\"shop\"", "\"minute\":\"2025-11-24T16:00:00Z\"")
-                .contains("\"spans\":{\"received\":10,\"accepted\":6,\"dropped\":{\"quota\":2,\"sampling\":0,\"policy\":1,\"age\":1},"
+                .contains("\"spans\":{\"received\":10,\"accepted\":6,\"dropped\":{\"quota\":2,\"sampling\":0,\"policy\":1,\"age\":1,\"tail\":3},"
                         + "\"invalid_requests\":0,\"bytes_in\":1000,\"bytes_out\":500,\"represented\":10.0,"
                         + "\"tiers\":{\"compliance\":{\"items\":2,\"bytes_out\":200,\"represented\":2.0},"
                         + "\"standard\":{\"items\":4,\"bytes_out\":300,\"represented\":8.0}}}")
-                .contains("\"logs\":{\"received\":0,\"accepted\":0,\"dropped\":{\"quota\":0,\"sampling\":0,\"policy\":0,\"age\":0},"
+                .contains("\"logs\":{\"received\":0,\"accepted\":0,\"dropped\":{\"quota\":0,\"sampling\":0,\"policy\":0,\"age\":0,\"tail\":0},"
                         + "\"invalid_requests\":1,\"bytes_in\":50");
         assertThat(usage.timeOf(UsageDelta.received("shop", Signal.SPANS, MINUTE + 59_999, 1, 1))).isEqualTo(MINUTE);
     }

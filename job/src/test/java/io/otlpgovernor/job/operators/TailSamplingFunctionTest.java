@@ -1,0 +1,291 @@
+package io.otlpgovernor.job.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import io.otlpgovernor.job.govern.TraceSplitter;
+import io.otlpgovernor.job.model.AuditDelta;
+import io.otlpgovernor.job.model.GovernedRecord;
+import io.otlpgovernor.job.model.RateLimitedTrace;
+import io.otlpgovernor.job.model.RuleUpdate;
+import io.otlpgovernor.job.model.TracePiece;
+import io.otlpgovernor.job.model.UsageDelta;
+import io.otlpgovernor.rules.signal.Signal;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tail sampling per trace, with the test tenants {@code tailed} (decision-wait 2 s, at most 20 spans, cache 5 s;
+ * keeps errors and one trace in ten) and {@code limited} (decision-wait 1 s; keeps errors, rate-limits the rest).
+ */
+class TailSamplingFunctionTest {
+
+    /** Randomness below T(0.1): the probabilistic policy does not keep such a trace. */
+    private static final long LOW = 0x10_0000_0000_0000L;
+    /** Randomness above T(0.1): kept by the probabilistic policy. */
+    private static final long HIGH = 0xf0_0000_0000_0000L;
+
+    private KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> harness;
+    private long spanSequence = 1;
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    @Test
+    void decidesOnceAfterTheWaitSinceTheTraceLastPieceAndWritesItWhole() throws Exception {
+        harness = open(null);
+        ByteString trace = traceId(1, LOW);
+        harness.setProcessingTime(10_000);
+        harness.processElement(spans("tailed", trace, 2, false), 0);
+        harness.setProcessingTime(11_500);
+        harness.processElement(spans("tailed", trace, 1, true), 0); // the error arrives later
+        harness.setProcessingTime(13_000); // 2 s after the first piece: not yet
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.setProcessingTime(14_000); // 11.5 s + 2 s, rounded up to the second
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(record -> {
+            assertThat(record.items()).isEqualTo(3);
+            assertThat(record.tier()).isEqualTo("standard");
+            assertThat(spansOf(record)).hasSize(3);
+        });
+        assertThat(side(Outputs.AUDIT)).singleElement().satisfies(audit -> {
+            assertThat(audit.action()).isEqualTo("tail-keep");
+            assertThat(audit.rule()).isEqualTo("errors");
+            assertThat(audit.count()).isEqualTo(3);
+        });
+        assertThat(side(Outputs.USAGE)).singleElement().satisfies(usage -> {
+            assertThat(usage.accepted()).isEqualTo(3);
+            assertThat(usage.represented()).isEqualTo(3.0);
+        });
+
+        harness.setProcessingTime(60_000);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(stateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void aTraceNoPolicyKeepsIsDroppedAndCounted() throws Exception {
+        harness = open(null);
+        harness.setProcessingTime(0);
+        harness.processElement(spans("tailed", traceId(2, LOW), 4, false), 0);
+        harness.setProcessingTime(2_000);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(side(Outputs.USAGE)).singleElement().satisfies(usage -> assertThat(usage.droppedTail()).isEqualTo(4));
+        assertThat(side(Outputs.AUDIT)).singleElement().satisfies(audit -> {
+            assertThat(audit.action()).isEqualTo("tail-drop");
+            assertThat(audit.count()).isEqualTo(4);
+        });
+    }
+
+    @Test
+    void aProbabilisticKeepRaisesThresholdAndCountsWhatItRepresents() throws Exception {
+        harness = open(null);
+        harness.setProcessingTime(0);
+        harness.processElement(spans("tailed", traceId(3, HIGH), 2, false), 0);
+        harness.processElement(logs("tailed", traceId(3, HIGH), 1), 0);
+        harness.setProcessingTime(2_000);
+
+        assertThat(harness.extractOutputValues()).filteredOn(r -> r.signal() == Signal.SPANS).singleElement().satisfies(record ->
+                assertThat(spansOf(record)).allSatisfy(span -> assertThat(span.getTraceState()).startsWith("ot=th:e66")));
+        assertThat(harness.extractOutputValues()).filteredOn(r -> r.signal() == Signal.LOGS).singleElement().satisfies(record ->
+                assertThat(ExportLogsServiceRequest.parseFrom(record.payload()).getResourceLogs(0).getScopeLogs(0).getLogRecords(0)
+                        .getAttributesList()).anySatisfy(attribute -> {
+                            assertThat(attribute.getKey()).isEqualTo("sampling.threshold");
+                            assertThat(attribute.getValue().getStringValue()).startsWith("e66");
+                        }));
+        assertThat(side(Outputs.USAGE)).filteredOn(u -> u.signal() == Signal.SPANS).singleElement().satisfies(usage ->
+                assertThat(usage.represented()).isCloseTo(20.0, org.assertj.core.data.Offset.offset(0.01)));
+        assertThat(side(Outputs.AUDIT)).extracting(AuditDelta::rule).containsOnly("one-in-ten");
+    }
+
+    @Test
+    void theSpanCapDecidesAtOnce() throws Exception {
+        harness = open(null);
+        harness.setProcessingTime(0);
+        ByteString trace = traceId(4, LOW);
+        harness.processElement(spans("tailed", trace, 15, true), 0);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processElement(spans("tailed", trace, 5, false), 0); // 20 spans: the cap
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(record -> assertThat(record.items()).isEqualTo(20));
+    }
+
+    @Test
+    void lateSpansAndLogsFollowTheCachedDecisionAndStateIsGoneAfterItsTtl() throws Exception {
+        harness = open(null);
+        harness.setProcessingTime(0);
+        ByteString kept = traceId(5, LOW);
+        ByteString dropped = traceId(6, LOW);
+        harness.processElement(spans("tailed", kept, 1, true), 0);
+        harness.processElement(logs("tailed", kept, 2), 0);
+        harness.processElement(spans("tailed", dropped, 1, false), 0);
+        harness.processElement(logs("tailed", dropped, 3), 0);
+        harness.setProcessingTime(2_000);
+        assertThat(harness.extractOutputValues()).extracting(GovernedRecord::signal, GovernedRecord::items)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(Signal.SPANS, 1L),
+                        org.assertj.core.groups.Tuple.tuple(Signal.LOGS, 2L));
+
+        harness.setProcessingTime(4_000);
+        harness.processElement(spans("tailed", kept, 1, false), 0);   // late: kept at once
+        harness.processElement(spans("tailed", dropped, 1, true), 0); // late: dropped at once, error or not
+        assertThat(harness.extractOutputValues()).hasSize(3);
+        assertThat(side(Outputs.USAGE)).extracting(UsageDelta::droppedTail).contains(1L, 3L);
+
+        harness.setProcessingTime(7_000); // the cache entries (5 s) expire
+        assertThat(stateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void aTraceInFlightSurvivesASnapshotAndIsDecidedOnceWhole() throws Exception {
+        harness = open(null);
+        harness.setProcessingTime(0);
+        ByteString trace = traceId(7, LOW);
+        harness.processElement(spans("tailed", trace, 2, false), 0);
+        assertThat(stateEntries()).isPositive();
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = open(snapshot);
+        harness.setProcessingTime(1_000);
+        harness.processElement(spans("tailed", trace, 1, true), 0);
+        harness.setProcessingTime(3_000);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(record -> assertThat(record.items()).isEqualTo(3));
+        harness.setProcessingTime(10_000);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(stateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void aTraceThatHingesOnARateLimitGoesWholeToItsServiceLimiter() throws Exception {
+        harness = open(null);
+        harness.setProcessingTime(0);
+        harness.processElement(spans("limited", traceId(8, LOW), 3, false), 0);
+        harness.processElement(logs("limited", traceId(8, LOW), 1), 0);
+        harness.setProcessingTime(1_000);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(side(TailSamplingFunction.RATE_LIMITED)).singleElement().satisfies(trace -> {
+            assertThat(trace.limiterKey()).isEqualTo("limited/checkout");
+            assertThat(trace.spans()).isEqualTo(3);
+            assertThat(trace.spansPerSecond()).isEqualTo(10);
+            assertThat(RateLimitedTrace.decode(trace.pieces())).extracting(TracePiece::items).containsExactly(3L, 1L);
+        });
+    }
+
+    @Test
+    void everyStateAndEdgeTypeHasASerializerWithoutKryo() {
+        for (Class<?> type : List.of(TracePiece.class, io.otlpgovernor.rules.sampling.tail.TraceSummary.class,
+                io.otlpgovernor.job.model.TailVerdict.class, RateLimitedTrace.class,
+                io.otlpgovernor.rules.sampling.tail.ServiceRateLimiter.class)) {
+            assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(type)).as(type.getSimpleName())
+                    .isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
+        }
+    }
+
+    private KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> open(OperatorSubtaskState state) throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> opened = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(new TailSamplingFunction(QuotaFunctionTest.RULES), List.of(RulesBroadcast.RULE_SETS)),
+                TracePiece::key, Types.STRING, 1, 1, 0);
+        if (state != null) {
+            opened.initializeState(state);
+        }
+        opened.open();
+        return opened;
+    }
+
+    private <T> List<T> side(OutputTag<T> tag) {
+        var queue = harness.getSideOutput(tag);
+        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+    }
+
+    /** Keyed state entries left, over every key (the harness keeps state on the heap). */
+    private int stateEntries() {
+        return ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend())
+                .numKeyValueStateEntries();
+    }
+
+    static ByteString traceId(long n, long randomness) {
+        ByteBuffer buffer = ByteBuffer.allocate(16);
+        buffer.putLong(0, 0x5a5a5a5a00000000L | n);
+        buffer.putLong(8, randomness);
+        return ByteString.copyFrom(buffer.array());
+    }
+
+    private TracePiece spans(String tenant, ByteString trace, int count, boolean error) {
+        ScopeSpans.Builder scope = ScopeSpans.newBuilder();
+        for (int i = 0; i < count; i++) {
+            Span.Builder span = Span.newBuilder().setTraceId(trace)
+                    .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(0, spanSequence++).array()))
+                    .setName("op").setStartTimeUnixNano(1_000_000).setEndTimeUnixNano(2_000_000);
+            if (i > 0) {
+                span.setParentSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+            }
+            if (error && i == 0) {
+                span.setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR));
+            }
+            scope.addSpans(span);
+        }
+        ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource()).addScopeSpans(scope)).build();
+        return new TracePiece(TraceSplitter.key(tenant, trace), tenant, Signal.SPANS, "standard", 1, "",
+                request.toByteArray(), count, 1_764_000_000_000L);
+    }
+
+    private static TracePiece logs(String tenant, ByteString trace, int count) {
+        ScopeLogs.Builder scope = ScopeLogs.newBuilder();
+        for (int i = 0; i < count; i++) {
+            scope.addLogRecords(LogRecord.newBuilder().setTraceId(trace).setBody(AnyValue.newBuilder().setStringValue("log")));
+        }
+        ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder()
+                .addResourceLogs(ResourceLogs.newBuilder().setResource(resource()).addScopeLogs(scope)).build();
+        return new TracePiece(TraceSplitter.key(tenant, trace), tenant, Signal.LOGS, "standard", 1, "",
+                request.toByteArray(), count, 1_764_000_000_000L);
+    }
+
+    private static Resource resource() {
+        return Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
+                .setValue(AnyValue.newBuilder().setStringValue("checkout"))).build();
+    }
+
+    static List<Span> spansOf(GovernedRecord record) throws Exception {
+        List<Span> spans = new ArrayList<>();
+        for (ResourceSpans resource : ExportTraceServiceRequest.parseFrom(record.payload()).getResourceSpansList()) {
+            for (ScopeSpans scope : resource.getScopeSpansList()) {
+                spans.addAll(scope.getSpansList());
+            }
+        }
+        return spans;
+    }
+}
