@@ -233,10 +233,22 @@ class GovernanceIT {
         return sent;
     }
 
+    /**
+     * Usage documents once they account for every offered span: received in full, and every received span accepted
+     * or dropped (the counts come from different operators and may land in different documents).
+     */
     private List<JsonNode> awaitUsage(String tenant, long received) {
         try (CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), List.of(TopicNames.USAGE))) {
-            await().atMost(TIMEOUT).until(() -> Reports.usage(Reports.documents(reader.poll()), tenant, "spans", "received") == received);
-            return Reports.documents(reader.poll());
+            await().atMost(TIMEOUT).until(() -> {
+                List<JsonNode> usage = Reports.documents(reader.poll());
+                long settled = Reports.usage(usage, tenant, "spans", "accepted")
+                        + Reports.usage(usage, tenant, "spans", "dropped/quota")
+                        + Reports.usage(usage, tenant, "spans", "dropped/sampling")
+                        + Reports.usage(usage, tenant, "spans", "dropped/policy")
+                        + Reports.usage(usage, tenant, "spans", "dropped/age");
+                return Reports.usage(usage, tenant, "spans", "received") == received && settled == received;
+            });
+            return Reports.documents(reader.records());
         }
     }
 
