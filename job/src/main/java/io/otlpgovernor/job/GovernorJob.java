@@ -124,7 +124,7 @@ public final class GovernorJob {
                 .connect(ruleUpdates)
                 .process(new GovernFunction(rules))
                 .uid(GOVERN_UID)
-                .name("Classify, protect, route tiers");
+                .name("Sample, classify, protect, route tiers");
 
         // Tenants with tail sampling: their spans (and traced logs) wait per trace for a decision.
         SingleOutputStreamOperator<GovernedRecord> tailed = governed.getSideOutput(Outputs.TRACE_PIECES)
