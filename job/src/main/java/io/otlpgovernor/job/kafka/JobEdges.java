@@ -20,8 +20,4 @@ import org.apache.flink.api.connector.source.Source;
  */
 public record JobEdges(Source<InputRecord, ?, ?> input, Source<RuleUpdate, ?, ?> rules, Sink<GovernedRecord> governed,
                        Sink<DeadLetter> deadLetters, Sink<Report> audit, Sink<Report> usage) {
-
-    public JobEdges withInput(Source<InputRecord, ?, ?> other) {
-        return new JobEdges(other, rules, governed, deadLetters, audit, usage);
-    }
 }
