@@ -2,7 +2,13 @@ package io.otlpgovernor.rules.sampling;
 
 import com.google.protobuf.ByteString;
 
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 
 /**
@@ -64,5 +70,27 @@ public final class SamplingItems {
     /** The {@code th} of a sampling state as T, or -1 without one; allocation-free. */
     public static long thresholdValue(OtelTraceState state) {
         return state.thresholdValue();
+    }
+
+    /** Spans in a request. */
+    public static long count(ExportTraceServiceRequest request) {
+        long count = 0;
+        for (ResourceSpans resource : request.getResourceSpansList()) {
+            for (ScopeSpans scope : resource.getScopeSpansList()) {
+                count += scope.getSpansCount();
+            }
+        }
+        return count;
+    }
+
+    /** Log records in a request. */
+    public static long count(ExportLogsServiceRequest request) {
+        long count = 0;
+        for (ResourceLogs resource : request.getResourceLogsList()) {
+            for (ScopeLogs scope : resource.getScopeLogsList()) {
+                count += scope.getLogRecordsCount();
+            }
+        }
+        return count;
     }
 }

@@ -51,7 +51,7 @@ public final class ThresholdFilter {
     /** Keeps the spans whose randomness passes {@code threshold}; see the class description. */
     public static Filtered<ExportTraceServiceRequest> spans(ExportTraceServiceRequest request, Threshold threshold) {
         if (threshold.value() == 0) {
-            return new Filtered<>(request, count(request), 0);
+            return new Filtered<>(request, SamplingItems.count(request), 0);
         }
         ConsistentSampler sampler = ConsistentSampler.withThreshold(threshold);
         long kept = 0;
@@ -84,7 +84,7 @@ public final class ThresholdFilter {
     /** Keeps the log records whose randomness passes {@code threshold}; see the class description. */
     public static Filtered<ExportLogsServiceRequest> logs(ExportLogsServiceRequest request, Threshold threshold) {
         if (threshold.value() == 0) {
-            return new Filtered<>(request, count(request), 0);
+            return new Filtered<>(request, SamplingItems.count(request), 0);
         }
         ConsistentSampler sampler = ConsistentSampler.withThreshold(threshold);
         long kept = 0;
@@ -112,26 +112,6 @@ public final class ThresholdFilter {
             }
         }
         return new Filtered<>(out.build(), kept, dropped);
-    }
-
-    private static long count(ExportTraceServiceRequest request) {
-        long count = 0;
-        for (ResourceSpans resource : request.getResourceSpansList()) {
-            for (ScopeSpans scope : resource.getScopeSpansList()) {
-                count += scope.getSpansCount();
-            }
-        }
-        return count;
-    }
-
-    private static long count(ExportLogsServiceRequest request) {
-        long count = 0;
-        for (ResourceLogs resource : request.getResourceLogsList()) {
-            for (ScopeLogs scope : resource.getScopeLogsList()) {
-                count += scope.getLogRecordsCount();
-            }
-        }
-        return count;
     }
 
     /** The kept span with its new tracestate, or null when it is dropped. */

@@ -135,7 +135,7 @@ public final class HeadSampler {
      */
     public Filtered<ExportTraceServiceRequest> spans(ExportTraceServiceRequest request, List<Set<String>> itemLabels) {
         if (keepsEverything || itemLabels != null) {
-            long count = count(request);
+            long count = SamplingItems.count(request);
             checkLabels(itemLabels, count);
             if (keepsEverything) {
                 return new Filtered<>(request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
@@ -195,7 +195,7 @@ public final class HeadSampler {
      */
     public Filtered<ExportLogsServiceRequest> logs(ExportLogsServiceRequest request, List<Set<String>> itemLabels) {
         if (keepsEverything || itemLabels != null) {
-            long count = count(request);
+            long count = SamplingItems.count(request);
             checkLabels(itemLabels, count);
             if (keepsEverything) {
                 return new Filtered<>(request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
@@ -240,26 +240,6 @@ public final class HeadSampler {
             changed |= resourceChanged;
         }
         return new Filtered<>(changed ? out.build() : request, counts.kept, counts.dropped, counts.byRule());
-    }
-
-    private static long count(ExportTraceServiceRequest request) {
-        long count = 0;
-        for (ResourceSpans resource : request.getResourceSpansList()) {
-            for (ScopeSpans scope : resource.getScopeSpansList()) {
-                count += scope.getSpansCount();
-            }
-        }
-        return count;
-    }
-
-    private static long count(ExportLogsServiceRequest request) {
-        long count = 0;
-        for (ResourceLogs resource : request.getResourceLogsList()) {
-            for (ScopeLogs scope : resource.getScopeLogsList()) {
-                count += scope.getLogRecordsCount();
-            }
-        }
-        return count;
     }
 
     /** @throws IllegalArgumentException when labels are given but not one entry per item */
