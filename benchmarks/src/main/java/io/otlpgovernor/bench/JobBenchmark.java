@@ -99,7 +99,8 @@ public final class JobBenchmark {
     private JobBenchmark() {
     }
 
-    record Options(int spanRequests, int pairs, int parallelism, String rules, String checkpointInterval, int partitions) {
+    record Options(int spanRequests, int pairs, int parallelism, String rules, String checkpointInterval, int partitions,
+                   int spansPerTrace) {
         static Options parse(String[] args) {
             Options o = new Options(
                     args.length > 0 ? Integer.parseInt(args[0]) : 15000,
@@ -107,7 +108,8 @@ public final class JobBenchmark {
                     args.length > 2 ? Integer.parseInt(args[2]) : 2,
                     args.length > 3 ? args[3] : "gdpr",
                     args.length > 4 ? args[4] : "5s",
-                    args.length > 5 ? Integer.parseInt(args[5]) : 2);
+                    args.length > 5 ? Integer.parseInt(args[5]) : 2,
+                    1);
             if (!o.rules.equals("gdpr") && !o.rules.equals("none")) {
                 throw new IllegalArgumentException("rules must be gdpr or none");
             }
@@ -306,7 +308,7 @@ public final class JobBenchmark {
      */
     static Input fill(EmbeddedKafkaBroker broker, Options options) throws Exception {
         long baseNanos = (System.currentTimeMillis() - 1_000) * 1_000_000L - TelemetryCorpus.TIME_SPREAD_NANOS - 5_000_000_000L;
-        TelemetryCorpus corpus = new TelemetryCorpus(42, baseNanos);
+        TelemetryCorpus corpus = new TelemetryCorpus(42, baseNanos, options.spansPerTrace());
         List<Header> headers = List.of(new RecordHeader(RecordHeaders.TENANT, TENANT.getBytes(StandardCharsets.UTF_8)));
         AtomicReference<Exception> failure = new AtomicReference<>();
         long records = 0;

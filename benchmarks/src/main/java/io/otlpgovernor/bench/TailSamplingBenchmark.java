@@ -38,20 +38,21 @@ import org.apache.kafka.common.TopicPartition;
  * {@link JobBenchmark}'s {@code gdpr} rules plus {@code sampling.tail} (policies {@code status-error} and
  * {@code probabilistic} 0.1). Two modes, first argument:
  * <ul>
- *   <li>{@code throughput} [span requests (1000)] [pairs (1)] [parallelism (2)]: the input is written once; identity
+ *   <li>{@code throughput} [span requests (1000)] [pairs (1)] [parallelism (2)] [spans per trace (1)]: the input is written once; identity
  *       job ({@link JobBenchmark#identity}, bounded, timed from submission to its end) and tail-sampling governor job
  *       ({@code decision-wait: 30s}) alternate. The governor runs <b>unbounded</b> (a processing-time timer of a trace
  *       still pending at the end of a bounded input would decide nothing useful), and is timed from submission until
  *       the tail-sampling operator has received everything: the governing operator has read every input record and
  *       the tail operator's {@code numRecordsIn} has not grown for 2 s (the end is its last change). Then the
  *       benchmark waits past the decision wait and counts the spans kept ({@code read_committed}).</li>
- *   <li>{@code state} [span requests (10100)] [parallelism (2)]: {@code decision-wait: 10m}; the governor starts on
+ *   <li>{@code state} [span requests (10100)] [parallelism (2)] [spans per trace (1)]: {@code decision-wait: 10m}; the governor starts on
  *       empty input topics; heap used after a full GC is read when it runs idle, then the input is written and read
  *       by the job, a few checkpoints pass, and heap after a full GC, the RocksDB working directories' size and the
  *       last checkpoint directory's size are read with every span still buffered.</li>
  * </ul>
- * Every corpus span has its own trace id, so every span is a pending trace of its own: the worst case for the
- * buffer.
+ * With one span per trace (the default) every corpus span and log record has its own trace id, so each is a pending
+ * trace of its own: the worst case for the buffer. With more, consecutive spans share a trace (which may continue
+ * in the next request) and log records join recent traces ({@link TelemetryCorpus}).
  */
 public final class TailSamplingBenchmark {
 
@@ -71,7 +72,8 @@ public final class TailSamplingBenchmark {
         int requests = args.length > 1 ? Integer.parseInt(args[1]) : state ? 10100 : 1000;
         int pairs = state ? 0 : args.length > 2 ? Integer.parseInt(args[2]) : 1;
         int parallelism = args.length > (state ? 2 : 3) ? Integer.parseInt(args[state ? 2 : 3]) : 2;
-        JobBenchmark.Options options = new JobBenchmark.Options(requests, pairs, parallelism, "gdpr", "5s", 2);
+        int spansPerTrace = args.length > (state ? 3 : 4) ? Integer.parseInt(args[state ? 3 : 4]) : 1;
+        JobBenchmark.Options options = new JobBenchmark.Options(requests, pairs, parallelism, "gdpr", "5s", 2, spansPerTrace);
 
         Path dir = Path.of(System.getProperty("bench.dir", "benchmarks/target/tail-benchmark")).toAbsolutePath().normalize();
         delete(dir);
@@ -92,8 +94,8 @@ public final class TailSamplingBenchmark {
                 """.formatted(state ? "10m" : "30s"));
         Path keys = JobBenchmark.writeHmacKeys(dir.resolve("hmac-keys.yaml"));
         RuleBootstrap bootstrap = RuleBootstrap.load(rulesDir, keys);
-        System.out.printf(Locale.ROOT, "mode %s: %d span requests of 100, parallelism %d, %d cores, max heap %d MiB%n", mode, requests,
-                parallelism, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(Locale.ROOT, "mode %s: %d span requests of 100, %d spans per trace, parallelism %d, %d cores, max heap %d MiB%n",
+                mode, requests, spansPerTrace, parallelism, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0)) {
             List<NewTopic> topics = new ArrayList<>(TopicLayout.topics(2, 2, (short) 1, bootstrap.tiers()));

@@ -38,8 +38,14 @@ public final class TelemetryCorpus {
     /** Span starts and log times fall within this long after the base time (spans end up to 5 s later). */
     public static final long TIME_SPREAD_NANOS = 1_000_000_000_000L;
 
+    private static final int RECENT_TRACES = 500;
+
     private final SplittableRandom random;
     private final long baseNanos;
+    private final int spansPerTrace;
+    private final ByteString[] recentTraces = new ByteString[RECENT_TRACES];
+    private long traces;
+    private int spansLeftInTrace;
 
     public TelemetryCorpus(long seed) {
         this(seed, DEFAULT_BASE_NANOS);
@@ -50,8 +56,18 @@ public final class TelemetryCorpus {
      * {@code baseNanos} (epoch nanoseconds); the same seed gives the same content whatever the base time.
      */
     public TelemetryCorpus(long seed, long baseNanos) {
+        this(seed, baseNanos, 1);
+    }
+
+    /**
+     * As {@link #TelemetryCorpus(long, long)}, with traces of {@code spansPerTrace} consecutive spans (a trace can
+     * continue in the next request) and log records that belong to one of the last {@value #RECENT_TRACES}
+     * traces. With 1, every span and log record has a trace id of its own.
+     */
+    public TelemetryCorpus(long seed, long baseNanos, int spansPerTrace) {
         this.random = new SplittableRandom(seed);
         this.baseNanos = baseNanos;
+        this.spansPerTrace = spansPerTrace;
     }
 
     /** One export request with {@code spans} spans from one service. */
@@ -154,7 +170,7 @@ public final class TelemetryCorpus {
     private Span.Builder baseSpan(String name, Span.SpanKind kind) {
         long start = baseNanos + random.nextLong(TIME_SPREAD_NANOS);
         return Span.newBuilder()
-                .setTraceId(id(16))
+                .setTraceId(spanTraceId())
                 .setSpanId(id(8))
                 .setParentSpanId(id(8))
                 .setName(name)
@@ -177,13 +193,34 @@ public final class TelemetryCorpus {
                 .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO)
                 .setSeverityText("INFO")
                 .setBody(AnyValue.newBuilder().setStringValue(body))
-                .setTraceId(id(16))
+                .setTraceId(logTraceId())
                 .setSpanId(id(8))
                 .addAttributes(kv("thread.name", "kafka-consumer-" + random.nextInt(8)))
                 .addAttributes(kv("code.namespace", "com.example.shop.OrderEvents"))
                 .addAttributes(kv("enduser.id", user))
                 .addAttributes(intKv("order.items", 1 + random.nextInt(9)))
                 .build();
+    }
+
+    /** The trace id of the next span: a new one every {@code spansPerTrace} spans. */
+    private ByteString spanTraceId() {
+        if (spansPerTrace == 1) {
+            return id(16);
+        }
+        if (spansLeftInTrace == 0) {
+            recentTraces[(int) (traces++ % RECENT_TRACES)] = id(16);
+            spansLeftInTrace = spansPerTrace;
+        }
+        spansLeftInTrace--;
+        return recentTraces[(int) ((traces - 1) % RECENT_TRACES)];
+    }
+
+    /** A log record's trace id: one of the recent traces' (or its own when traces are single spans). */
+    private ByteString logTraceId() {
+        if (spansPerTrace == 1 || traces == 0) {
+            return id(16);
+        }
+        return recentTraces[(int) ((traces - 1 - random.nextInt((int) Math.min(traces, RECENT_TRACES))) % RECENT_TRACES)];
     }
 
     private String ip() {

@@ -15,6 +15,8 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 
 /**
  * The job's configuration file ({@code job/config/job.yaml} holds the documented local defaults). Every key is
@@ -214,6 +216,12 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, checkpoints.incremental());
+        // Tail sampling looks up keys that are mostly absent (a new trace) or present only as list appends (its
+        // buffered pieces); without bloom filters each such lookup reads every SST file of every level.
+        conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        // Index and filter blocks of large SST files compete with the memtables for the slot's block cache; whole
+        // ones are evicted and read back on nearly every lookup. Partitioned, only the needed partitions move.
+        conf.set(RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS, true);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.directoryUri());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpoints.intervalDuration());
         conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpoints.timeoutDuration());

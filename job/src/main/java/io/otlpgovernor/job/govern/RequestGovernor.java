@@ -118,7 +118,8 @@ public final class RequestGovernor {
             if (rules.tail() != null && part.request() instanceof ExportTraceServiceRequest spans) {
                 TraceSplitter.spans(spans).forEach((trace, piece) -> pieces.add(new TracePiece(
                         TraceSplitter.key(tenant, trace), tenant, record.signal(), tier, version, labels,
-                        piece.toByteArray(), TraceSplitter.spanCount(piece), record.arrivalMillis())));
+                        piece.toByteArray(), TraceSplitter.spanCount(piece), AdjustedCounts.spans(piece),
+                        record.arrivalMillis(), rules.tail().summarize(piece))));
                 continue;
             }
             if (rules.tail() != null && part.request() instanceof ExportLogsServiceRequest logs) {
@@ -131,7 +132,8 @@ public final class RequestGovernor {
                     } else {
                         pieces.add(new TracePiece(TraceSplitter.key(tenant, trace.getKey()), tenant, record.signal(),
                                 part.tier(), version, labels, trace.getValue().toByteArray(),
-                                TraceSplitter.logCount(trace.getValue()), record.arrivalMillis()));
+                                TraceSplitter.logCount(trace.getValue()), AdjustedCounts.logs(trace.getValue()),
+                                record.arrivalMillis(), null));
                     }
                 }
                 if (untraced == null) {

@@ -91,7 +91,12 @@ public final class TailOutput {
             long items;
             double represented;
             try {
-                if (first.signal() == Signal.SPANS) {
+                if (verdict.threshold() == TailVerdict.UNCHANGED) {
+                    // Nothing to rewrite: the pieces, concatenated, are the request; their counts add up.
+                    payload = merged.toByteArray();
+                    items = group.stream().mapToLong(TracePiece::items).sum();
+                    represented = group.stream().mapToDouble(TracePiece::represented).sum();
+                } else if (first.signal() == Signal.SPANS) {
                     ExportTraceServiceRequest request = withThreshold(ExportTraceServiceRequest.parseFrom(merged.toByteArray()),
                             verdict.threshold());
                     payload = request.toByteArray();

@@ -39,6 +39,7 @@ public record RateLimitedTrace(String limiterKey, String tenant, String policyId
                 out.writeInt(piece.payload().length);
                 out.write(piece.payload());
                 out.writeLong(piece.items());
+                out.writeDouble(piece.represented());
                 out.writeLong(piece.arrivalMillis());
             }
         } catch (IOException e) {
@@ -61,7 +62,9 @@ public record RateLimitedTrace(String limiterKey, String tenant, String policyId
                 String labels = in.readUTF();
                 byte[] payload = new byte[in.readInt()];
                 in.readFully(payload);
-                pieces.add(new TracePiece(key, tenant, signal, tier, version, labels, payload, in.readLong(), in.readLong()));
+                long items = in.readLong();
+                double represented = in.readDouble();
+                pieces.add(new TracePiece(key, tenant, signal, tier, version, labels, payload, items, represented, in.readLong(), null));
             }
             return pieces;
         } catch (IOException e) {

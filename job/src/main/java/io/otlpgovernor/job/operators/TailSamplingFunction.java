@@ -5,9 +5,6 @@ import java.util.List;
 import java.util.Optional;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.job.govern.TailOutput;
 import io.otlpgovernor.job.model.AuditDelta;
 import io.otlpgovernor.job.model.GovernedRecord;
@@ -15,6 +12,7 @@ import io.otlpgovernor.job.model.RateLimitedTrace;
 import io.otlpgovernor.job.model.RuleUpdate;
 import io.otlpgovernor.job.model.TailVerdict;
 import io.otlpgovernor.job.model.TracePiece;
+import io.otlpgovernor.job.model.TraceState;
 import io.otlpgovernor.job.model.UsageDelta;
 import io.otlpgovernor.job.rules.RuleBootstrap;
 import io.otlpgovernor.job.rules.RuleRegistry;
@@ -29,14 +27,14 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Tail sampling, keyed by trace ({@code tenant/hex(trace id)}): buffers a trace's pieces (its spans, and its log
- * records that carry the trace id) in keyed state with a {@link TraceSummary} updated from each new piece's spans,
- * and decides the trace once, whole:
+ * records that carry the trace id) in keyed state with a {@link TraceSummary} merged from each new piece's own
+ * summary (computed by the governing step, which has the spans parsed; the buffer never parses a piece unless the
+ * tail rules changed in between), and decides the trace once, whole:
  * <ul>
  *   <li>when {@code decision-wait} has passed since its last piece arrived (processing time): ONE timer per trace,
  *       rounded up to the second, moved to the new time on each piece (the old one is deleted);</li>
@@ -49,6 +47,9 @@ import org.apache.flink.util.Collector;
  * remembered as dropped (the limiter's answer is not known here). When the cache entry expires, the key holds no
  * state at all.
  *
+ * <p>Per trace there are two state entries: the pieces (a list that is only appended to until the decision reads
+ * it once) and a {@link TraceState} (summary and timer, later the verdict): a piece costs one read and two writes.</p>
+ *
  * <p>A trace with log records but no spans (its spans never came) is written as it is. A trace whose tenant no
  * longer has tail rules when it is decided is written as it is.
  */
@@ -60,10 +61,7 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
     private transient RuleRegistry registry;
     private transient Metrics metrics;
     private transient ListState<TracePiece> pieces;
-    private transient ValueState<TraceSummary> summary;
-    private transient ValueState<Long> decisionTimer;
-    private transient ValueState<TailVerdict> decided;
-    private transient ValueState<Long> expiryTimer;
+    private transient ValueState<TraceState> traces;
 
     public TailSamplingFunction(RuleBootstrap bootstrap) {
         this.bootstrap = bootstrap;
@@ -79,87 +77,85 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
         registry = bootstrap.newRegistry();
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
         pieces = getRuntimeContext().getListState(new ListStateDescriptor<>("pieces", TypeInformation.of(TracePiece.class)));
-        summary = getRuntimeContext().getState(new ValueStateDescriptor<>("summary", TypeInformation.of(TraceSummary.class)));
-        decisionTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("decision-timer", Types.LONG));
-        decided = getRuntimeContext().getState(new ValueStateDescriptor<>("decided", TypeInformation.of(TailVerdict.class)));
-        expiryTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("decision-expiry-timer", Types.LONG));
+        traces = getRuntimeContext().getState(new ValueStateDescriptor<>("trace", TypeInformation.of(TraceState.class)));
     }
 
     @Override
     public void processElement(TracePiece piece, ReadOnlyContext context, Collector<GovernedRecord> out) throws Exception {
-        TailVerdict verdict = decided.value();
-        if (verdict != null) {
+        TraceState state = traces.value();
+        if (state != null && state.isDecided()) {
             metrics.counter("tail_late_items", piece.tenant(), "signal", piece.signal().id()).inc(piece.items());
-            emit(TailOutput.apply(List.of(piece), verdict), context, out);
+            emit(TailOutput.apply(List.of(piece), state.verdict()), context, out);
             return;
         }
         TailEvaluator evaluator = evaluator(piece.tenant(), context);
-        pieces.add(piece);
+        // Appending is a blind write: the buffered pieces are read once, when the trace is decided.
+        pieces.add(piece.withoutSummary());
+        TraceSummary summary = state == null ? null : state.summary();
+        long pendingTimer = state == null ? Long.MIN_VALUE : state.decisionAt();
         if (piece.signal() == Signal.SPANS && evaluator != null) {
-            TraceSummary current = summary.value();
-            if (current == null) {
-                current = evaluator.start();
-            }
-            ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(piece.payload());
-            for (ResourceSpans resource : request.getResourceSpansList()) {
-                for (ScopeSpans scope : resource.getScopeSpansList()) {
-                    for (Span span : scope.getSpansList()) {
-                        current = evaluator.observe(current, resource.getResource(), span, span.getSerializedSize());
-                    }
-                }
-            }
-            summary.update(current);
-            if (evaluator.capReached(current)) {
+            summary = evaluator.merge(summary == null ? evaluator.start() : summary, summaryOf(piece, evaluator));
+            if (evaluator.capReached(summary)) {
                 metrics.counter("tail_cap_decisions", piece.tenant()).inc();
-                decide(evaluator, context, out);
+                if (pendingTimer != Long.MIN_VALUE) {
+                    context.timerService().deleteProcessingTimeTimer(pendingTimer);
+                }
+                decide(piece.tenant(), evaluator, summary, context, out);
                 return;
             }
         }
         long wait = evaluator == null ? 0 : evaluator.decisionWait().toMillis();
         long at = roundUp(context.timerService().currentProcessingTime() + wait);
-        Long previous = decisionTimer.value();
-        if (previous == null || previous != at) {
-            if (previous != null) {
-                context.timerService().deleteProcessingTimeTimer(previous);
+        if (pendingTimer != at) {
+            if (pendingTimer != Long.MIN_VALUE) {
+                context.timerService().deleteProcessingTimeTimer(pendingTimer);
             }
             context.timerService().registerProcessingTimeTimer(at);
-            decisionTimer.update(at);
         }
+        traces.update(TraceState.pending(summary, at));
+    }
+
+    /**
+     * The piece's summary as the governing step computed it, or, when the tail rules changed in between (their
+     * conditions differ), computed again from its spans by the rules in force now.
+     */
+    private static TraceSummary summaryOf(TracePiece piece, TailEvaluator evaluator) throws Exception {
+        if (piece.summary() != null && evaluator.conditionsMatch(piece.summary())) {
+            return piece.summary();
+        }
+        return evaluator.summarize(ExportTraceServiceRequest.parseFrom(piece.payload()));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<GovernedRecord> out) throws Exception {
-        Long decisionAt = decisionTimer.value();
-        if (decisionAt != null && decisionAt == timestamp) {
-            String tenant = context.getCurrentKey().substring(0, context.getCurrentKey().lastIndexOf('/'));
-            decide(evaluator(tenant, context), context, out);
+        TraceState state = traces.value();
+        if (state == null) {
             return;
         }
-        Long expiry = expiryTimer.value();
-        if (expiry != null && expiry == timestamp) {
-            decided.clear();
-            expiryTimer.clear();
+        if (!state.isDecided() && state.decisionAt() == timestamp) {
+            String tenant = context.getCurrentKey().substring(0, context.getCurrentKey().lastIndexOf('/'));
+            decide(tenant, evaluator(tenant, context), state.summary(), context, out);
+        } else if (state.isDecided() && state.expiresAt() == timestamp) {
+            traces.clear();
         }
     }
 
-    private void decide(TailEvaluator evaluator, ReadOnlyContext context, Collector<GovernedRecord> out) throws Exception {
+    /** Decides the trace from its summary, writes or drops its buffered pieces, and remembers the verdict. */
+    private void decide(String tenant, TailEvaluator evaluator, TraceSummary summary, ReadOnlyContext context,
+                        Collector<GovernedRecord> out) throws Exception {
         List<TracePiece> buffered = new ArrayList<>();
         for (TracePiece piece : pieces.get()) {
             buffered.add(piece);
         }
-        TraceSummary current = summary.value();
+        pieces.clear();
         TailVerdict verdict;
-        long ttl;
-        if (evaluator == null || current == null || current.spans() == 0) {
+        if (evaluator == null || summary == null || summary.spans() == 0) {
             verdict = new TailVerdict(true, TailVerdict.UNCHANGED, "");
-            ttl = evaluator == null ? 0 : evaluator.decisionCacheTtl().toMillis();
         } else {
-            ttl = evaluator.decisionCacheTtl().toMillis();
-            TailDecision decision = evaluator.decide(current);
+            TailDecision decision = evaluator.decide(summary);
             if (decision.rateLimited()) {
-                String tenant = buffered.get(0).tenant();
-                context.output(RATE_LIMITED, new RateLimitedTrace(tenant + "/" + current.service(), tenant,
-                        decision.rateLimitPolicyId(), decision.rateLimitSpansPerSecond(), current.spans(),
+                context.output(RATE_LIMITED, new RateLimitedTrace(tenant + "/" + summary.service(), tenant,
+                        decision.rateLimitPolicyId(), decision.rateLimitSpansPerSecond(), summary.spans(),
                         RateLimitedTrace.encode(buffered)));
                 verdict = new TailVerdict(false, TailVerdict.ERASE, decision.rateLimitPolicyId());
                 buffered = List.of();
@@ -170,21 +166,16 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
             }
         }
         if (!buffered.isEmpty()) {
-            metrics.counter("tail_decisions", buffered.get(0).tenant(), "outcome", verdict.keep() ? "keep" : "drop").inc();
+            metrics.counter("tail_decisions", tenant, "outcome", verdict.keep() ? "keep" : "drop").inc();
         }
         emit(TailOutput.apply(buffered, verdict), context, out);
-        Long decisionAt = decisionTimer.value();
-        if (decisionAt != null) {
-            context.timerService().deleteProcessingTimeTimer(decisionAt);
-        }
-        pieces.clear();
-        summary.clear();
-        decisionTimer.clear();
+        long ttl = evaluator == null ? 0 : evaluator.decisionCacheTtl().toMillis();
         if (ttl > 0) {
             long expiry = roundUp(context.timerService().currentProcessingTime() + ttl);
-            decided.update(verdict);
-            expiryTimer.update(expiry);
+            traces.update(TraceState.decided(verdict, expiry));
             context.timerService().registerProcessingTimeTimer(expiry);
+        } else {
+            traces.clear();
         }
     }
 

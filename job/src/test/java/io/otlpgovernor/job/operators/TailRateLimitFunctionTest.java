@@ -69,7 +69,7 @@ class TailRateLimitFunctionTest {
         byte[] payload = ExportTraceServiceRequest.newBuilder()
                 .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(scope)).build().toByteArray();
         TracePiece piece = new TracePiece(TraceSplitter.key("limited", traceId), "limited", Signal.SPANS, "standard", 1,
-                "", payload, spans, 1_764_000_000_000L);
+                "", payload, spans, spans, 1_764_000_000_000L, null);
         return new RateLimitedTrace("limited/checkout", "limited", "ten-spans-a-second", 10, spans,
                 RateLimitedTrace.encode(List.of(piece)));
     }

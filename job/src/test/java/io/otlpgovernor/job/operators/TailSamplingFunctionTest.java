@@ -26,6 +26,8 @@ import io.otlpgovernor.job.model.RateLimitedTrace;
 import io.otlpgovernor.job.model.RuleUpdate;
 import io.otlpgovernor.job.model.TracePiece;
 import io.otlpgovernor.job.model.UsageDelta;
+import io.otlpgovernor.rules.sampling.tail.TailEvaluator;
+import io.otlpgovernor.rules.sampling.tail.TraceSummary;
 import io.otlpgovernor.rules.signal.Signal;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -205,8 +207,36 @@ class TailSamplingFunctionTest {
     }
 
     @Test
+    void aPieceIsDecidedByItsOwnSummaryAndOneFromOtherRulesIsSummarizedAgain() throws Exception {
+        harness = open(null);
+        harness.setProcessingTime(0);
+        // The summary came with the piece and is trusted: it says error, and the error policy keeps the trace.
+        TracePiece plain = spans("tailed", traceId(9, LOW), 2, false);
+        TraceSummary claimsError = new TraceSummary(2, plain.summary().bytes(), plain.summary().earliestStartNanos(),
+                plain.summary().latestEndNanos(), true, plain.summary().matched(), plain.summary().conditionsFingerprint(),
+                plain.summary().anchorIsRoot(), plain.summary().anchorStartNanos(), plain.summary().service(),
+                plain.summary().randomness(), plain.summary().threshold());
+        harness.processElement(withSummary(plain, claimsError), 0);
+        // A summary built by other tail conditions is not trusted: the spans (no error) are summarized again.
+        TracePiece other = spans("tailed", traceId(10, LOW), 2, false);
+        TraceSummary foreign = new TraceSummary(2, 1, 0, 0, true, new long[] {1}, 42, true, 0, "checkout", LOW, -1);
+        harness.processElement(withSummary(other, foreign), 0);
+        harness.setProcessingTime(2_000);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(record ->
+                assertThat(spansOf(record)).extracting(Span::getTraceId).containsOnly(traceId(9, LOW)));
+        assertThat(side(Outputs.USAGE)).anySatisfy(usage -> assertThat(usage.droppedTail()).isEqualTo(2));
+    }
+
+    private static TracePiece withSummary(TracePiece piece, TraceSummary summary) {
+        return new TracePiece(piece.key(), piece.tenant(), piece.signal(), piece.tier(), piece.ruleSetVersion(),
+                piece.labels(), piece.payload(), piece.items(), piece.represented(), piece.arrivalMillis(), summary);
+    }
+
+    @Test
     void everyStateAndEdgeTypeHasASerializerWithoutKryo() {
-        for (Class<?> type : List.of(TracePiece.class, io.otlpgovernor.rules.sampling.tail.TraceSummary.class,
+        for (Class<?> type : List.of(TracePiece.class, io.otlpgovernor.job.model.TraceState.class,
+                io.otlpgovernor.rules.sampling.tail.TraceSummary.class,
                 io.otlpgovernor.job.model.TailVerdict.class, RateLimitedTrace.class,
                 io.otlpgovernor.rules.sampling.tail.ServiceRateLimiter.class)) {
             assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(type)).as(type.getSimpleName())
@@ -259,8 +289,9 @@ class TailSamplingFunctionTest {
         }
         ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
                 .addResourceSpans(ResourceSpans.newBuilder().setResource(resource()).addScopeSpans(scope)).build();
+        // As the governing step sends it: with the spans' summary by the tenant's tail rules.
         return new TracePiece(TraceSplitter.key(tenant, trace), tenant, Signal.SPANS, "standard", 1, "",
-                request.toByteArray(), count, 1_764_000_000_000L);
+                request.toByteArray(), count, count, 1_764_000_000_000L, evaluator(tenant).summarize(request));
     }
 
     private static TracePiece logs(String tenant, ByteString trace, int count) {
@@ -271,7 +302,15 @@ class TailSamplingFunctionTest {
         ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder()
                 .addResourceLogs(ResourceLogs.newBuilder().setResource(resource()).addScopeLogs(scope)).build();
         return new TracePiece(TraceSplitter.key(tenant, trace), tenant, Signal.LOGS, "standard", 1, "",
-                request.toByteArray(), count, 1_764_000_000_000L);
+                request.toByteArray(), count, count, 1_764_000_000_000L, null);
+    }
+
+    private static TailEvaluator evaluator(String tenant) {
+        try {
+            return QuotaFunctionTest.RULES.newRegistry().rules(tenant, t -> null).orElseThrow().tail();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Resource resource() {

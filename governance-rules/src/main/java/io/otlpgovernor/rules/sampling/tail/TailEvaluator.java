@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.otlpgovernor.rules.retention.RetentionRules;
@@ -171,6 +174,55 @@ public final class TailEvaluator {
         return new TraceSummary(s.spans() + 1, s.bytes() + spanBytes, earliest, latest, error, updated, fingerprint,
                 newAnchor ? root : s.anchorIsRoot(), newAnchor ? anchorStart : s.anchorStartNanos(),
                 newAnchor ? service : s.service(), newAnchor ? randomness : s.randomness(), threshold);
+    }
+
+    /**
+     * The summary of a request's spans (all of one trace, as tail sampling buffers them), each measured as its
+     * serialized size. Computed where the spans are already parsed, so the buffer never parses them again.
+     */
+    public TraceSummary summarize(ExportTraceServiceRequest request) {
+        TraceSummary summary = start();
+        for (ResourceSpans resource : request.getResourceSpansList()) {
+            for (ScopeSpans scope : resource.getScopeSpansList()) {
+                for (Span span : scope.getSpansList()) {
+                    summary = observe(summary, resource.getResource(), span, span.getSerializedSize());
+                }
+            }
+        }
+        return summary;
+    }
+
+    /** Whether {@code s} was built from this evaluator's leaf conditions, so its condition bits can be trusted. */
+    public boolean conditionsMatch(TraceSummary s) {
+        return s.conditionsFingerprint() == fingerprint && s.matched().length == words;
+    }
+
+    /**
+     * The summary of the spans of both {@code a} and {@code b}: equal to observing all their spans one by one, in
+     * any order (every field is a commutative fold). As in {@link #observe}, a summary built by other leaf
+     * conditions (the rules changed) adds its counts, times, error and anchor but not its condition bits; where
+     * the spans are at hand, {@link #summarize} them again instead.
+     */
+    public TraceSummary merge(TraceSummary a, TraceSummary b) {
+        long[] matched = new long[words];
+        for (TraceSummary s : List.of(a, b)) {
+            if (conditionsMatch(s)) {
+                for (int word = 0; word < words; word++) {
+                    matched[word] |= s.matched()[word];
+                }
+            }
+        }
+        if (a.spans() == 0 || b.spans() == 0) {
+            TraceSummary only = a.spans() == 0 ? b : a;
+            return new TraceSummary(only.spans(), only.bytes(), only.earliestStartNanos(), only.latestEndNanos(),
+                    only.errorSeen(), matched, fingerprint, only.anchorIsRoot(), only.anchorStartNanos(), only.service(),
+                    only.randomness(), only.threshold());
+        }
+        TraceSummary anchor = precedes(b.anchorIsRoot(), b.anchorStartNanos(), b.service(), b.randomness(), a) ? b : a;
+        return new TraceSummary(a.spans() + b.spans(), a.bytes() + b.bytes(),
+                Math.min(a.earliestStartNanos(), b.earliestStartNanos()), Math.max(a.latestEndNanos(), b.latestEndNanos()),
+                a.errorSeen() || b.errorSeen(), matched, fingerprint, anchor.anchorIsRoot(), anchor.anchorStartNanos(),
+                anchor.service(), anchor.randomness(), Math.max(a.threshold(), b.threshold()));
     }
 
     /** Whether a span with these values comes before the summary's anchor: root first, earlier start, service, R. */

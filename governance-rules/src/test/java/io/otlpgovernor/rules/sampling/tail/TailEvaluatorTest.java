@@ -23,8 +23,11 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
 
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.otlpgovernor.rules.sampling.SamplingRules;
@@ -399,6 +402,25 @@ class TailEvaluatorTest {
                 assertThat(shuffled.hashCode()).isEqualTo(inOrder.hashCode());
                 assertThat(evaluator.decide(shuffled)).isEqualTo(evaluator.decide(inOrder));
             }
+            // Split into pieces (as requests bring them), summarized apart and merged in any order: the same.
+            List<Map.Entry<Resource, Span>> order = new ArrayList<>(spans);
+            Collections.shuffle(order, random);
+            List<TraceSummary> pieces = new ArrayList<>();
+            TraceSummary piece = evaluator.start();
+            for (Map.Entry<Resource, Span> entry : order) {
+                piece = evaluator.observe(piece, entry.getKey(), entry.getValue(), entry.getValue().getSerializedSize());
+                if (random.nextInt(3) == 0) {
+                    pieces.add(piece);
+                    piece = evaluator.start();
+                }
+            }
+            pieces.add(piece);
+            Collections.shuffle(pieces, random);
+            TraceSummary merged = evaluator.start();
+            for (TraceSummary next : pieces) {
+                merged = random.nextBoolean() ? evaluator.merge(merged, next) : evaluator.merge(next, merged);
+            }
+            assertThat(merged).isEqualTo(inOrder);
             // The summary holds what the spans say, taken together.
             assertThat(inOrder.spans()).isEqualTo(count);
             assertThat(inOrder.bytes()).isEqualTo(spans.stream().mapToLong(e -> e.getValue().getSerializedSize()).sum());
@@ -408,6 +430,29 @@ class TailEvaluatorTest {
             kept += evaluator.decide(inOrder).keep() ? 1 : 0;
         }
         assertThat(kept).isBetween(100, 1900);
+    }
+
+    @Test
+    void summarizeObservesEverySpanOfARequestAndMergeDropsConditionBitsOfOtherRules() {
+        TailEvaluator evaluator = evaluator(attributeValues("gold", "tier", "gold"));
+        Span gold = span(1, 0, 1).toBuilder().addAttributes(attribute("tier", "gold")).build();
+        Span plain = span(2, 5, 1);
+        ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder().setResource(SHOP)
+                        .addScopeSpans(ScopeSpans.newBuilder().addSpans(gold).addSpans(plain)))
+                .build();
+        assertThat(evaluator.summarize(request)).isEqualTo(summarize(evaluator, SHOP, gold, plain));
+
+        TailEvaluator other = evaluator(attributeValues("silver", "tier", "silver"));
+        TraceSummary foreign = summarize(other, SHOP, gold);
+        assertThat(evaluator.conditionsMatch(foreign)).isFalse();
+        // Counts and anchor carry over; the bits of other rules do not (as observe does after a rule change).
+        TraceSummary merged = evaluator.merge(summarize(evaluator, SHOP, plain), foreign);
+        assertThat(merged.spans()).isEqualTo(2);
+        assertThat(evaluator.conditionsMatch(merged)).isTrue();
+        assertThat(merged.matched()).containsOnly(0L);
+        assertThat(evaluator.merge(summarize(evaluator, SHOP, gold), foreign).matched()).isEqualTo(
+                summarize(evaluator, SHOP, gold).matched());
     }
 
     @Test
