@@ -679,6 +679,22 @@ public final class JobBenchmark {
         return items;
     }
 
+    /** Items in the audit summaries from {@code from} on, by {@code action/rule} (e.g. {@code tail-keep/errors}). */
+    static Map<String, Long> auditedItems(EmbeddedKafkaBroker broker, Map<TopicPartition, Long> from) {
+        Map<String, Long> items = new TreeMap<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        consume(broker, List.of(TopicNames.AUDIT), from, record -> {
+            try {
+                for (com.fasterxml.jackson.databind.JsonNode entry : json.readTree(record.value()).path("entries")) {
+                    items.merge(entry.path("action").asText() + "/" + entry.path("rule").asText(), entry.path("count").asLong(), Long::sum);
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("an audit record is not JSON", e);
+            }
+        });
+        return items;
+    }
+
     private static void consume(EmbeddedKafkaBroker broker, Collection<String> topics, Map<TopicPartition, Long> from,
                                 java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(broker)) {

@@ -126,11 +126,13 @@ public final class TailSamplingBenchmark {
 
             Running governor = startGovernor(broker, options, dir, rulesDir, keys, bootstrap, "bench-tail-" + pair);
             Map<TopicPartition, Long> before = JobBenchmark.endOffsets(broker, governedSpanTopics(bootstrap));
+            Map<TopicPartition, Long> auditBefore = JobBenchmark.endOffsets(broker, List.of(TopicNames.AUDIT));
             Ingest ingest = governor.awaitIngest(input.records(), 30 * 60);
             double rate = input.items() / ingest.seconds();
             System.out.printf(Locale.ROOT, "tail     %d: %.1f s, %,.0f items/s (tail operator received %,d pieces)%n", pair, ingest.seconds(), rate, ingest.pieces());
             Thread.sleep(45_000); // 30 s decision wait, then a checkpoint commits the decisions
             long kept = JobBenchmark.countItems(broker, governedSpanTopics(bootstrap), before).values().stream().mapToLong(Long::longValue).sum();
+            System.out.printf(Locale.ROOT, "  audited items by action/rule: %s%n", JobBenchmark.auditedItems(broker, auditBefore));
             governor.cancel();
             JobBenchmark.discard(broker, governedSpanTopics(bootstrap));
             double ratio = rate / identity.itemsPerSecond();

@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -26,6 +29,7 @@ import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import io.otlpgovernor.rules.contract.RecordHeaders;
+import io.otlpgovernor.rules.contract.TopicNames;
 import io.otlpgovernor.rules.sampling.Threshold;
 import io.otlpgovernor.rules.signal.Signal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -166,6 +170,55 @@ class TailSamplingIT {
             await().atMost(TIMEOUT).untilTrue(GovernorJobIT.FailOnceAfterCheckpoint.FAILED);
         }
         expectExactlyTheKeptTraces("patient");
+    }
+
+    @Test
+    void tracesOnlyTheRateLimitWouldKeepAreAdmittedWholeUpToTheServiceRateAndErrorsAlways() throws Exception {
+        JobSettings settings = settings();
+        job = start(settings.flinkConfiguration(), settings, null);
+        // Tenant limited: 10 spans a second for service checkout, errors always. 40 traces of two spans, every
+        // tenth with an error, all decided within about a second: the bucket (one second's worth) admits 5 of the
+        // others, a few more if the decisions spread over more time — never all 36.
+        int traces = 40;
+        long now = System.currentTimeMillis();
+        List<Span> spans = new ArrayList<>();
+        for (int i = 0; i < traces; i++) {
+            Span.Builder root = Telemetry.span(trace(i), "r" + i + "-a", now).toBuilder();
+            if (i % 10 == 0) {
+                root.setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR));
+            }
+            spans.add(root.build());
+            spans.add(Telemetry.span(trace(i), "r" + i + "-b", now).toBuilder()
+                    .setParentSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 1, 1, 1, 1, 1, 1, 1})).build());
+        }
+        try (KafkaProducer<byte[], byte[]> producer = JobHarness.producer(broker)) {
+            send(producer, Signal.SPANS.inputTopic(), "limited", Telemetry.spans(spans).toByteArray());
+        }
+
+        try (CommittedTopicReader governed = new CommittedTopicReader(broker.bootstrapServers(), TopicLayout.governedTopics());
+             CommittedTopicReader reports = new CommittedTopicReader(broker.bootstrapServers(), List.of(TopicNames.USAGE, TopicNames.AUDIT))) {
+            // Every span is accounted for: written, or dropped by tail sampling.
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                long written = names(governed.poll(), "limited", true).size();
+                long dropped = Reports.usage(Reports.documents(reports.poll()), "limited", "spans", "dropped/tail");
+                assertThat(written + dropped).isEqualTo(2L * traces);
+            });
+            List<String> written = names(governed.poll(), "limited", true);
+            Map<String, Long> spansPerTrace = written.stream()
+                    .collect(Collectors.groupingBy(name -> name.substring(0, name.indexOf('-')), Collectors.counting()));
+            assertThat(spansPerTrace).as("admitted whole").allSatisfy((trace, count) -> assertThat(count).isEqualTo(2));
+            assertThat(spansPerTrace).containsKeys("r0", "r10", "r20", "r30");
+            long admittedByLimit = spansPerTrace.size() - 4;
+            assertThat(admittedByLimit).as("traces the rate limit admitted").isBetween(1L, 15L);
+            // Audit windows close after the usage minutes may have: wait for them too.
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                List<JsonNode> documents = Reports.documents(reports.poll());
+                assertThat(Reports.audited(documents, "limited", "ten-spans-a-second", "tail-keep")).isEqualTo(2 * admittedByLimit);
+                assertThat(Reports.audited(documents, "limited", "ten-spans-a-second", "tail-drop"))
+                        .isEqualTo(2 * (traces - 4 - admittedByLimit));
+                assertThat(Reports.audited(documents, "limited", "errors", "tail-keep")).isEqualTo(8);
+            });
+        }
     }
 
     private JobSettings settings() {

@@ -1,11 +1,9 @@
 package io.otlpgovernor.job.operators;
 
 import io.otlpgovernor.job.govern.TailOutput;
-import io.otlpgovernor.job.model.AuditDelta;
 import io.otlpgovernor.job.model.GovernedRecord;
 import io.otlpgovernor.job.model.RateLimitedTrace;
 import io.otlpgovernor.job.model.TailVerdict;
-import io.otlpgovernor.job.model.UsageDelta;
 import io.otlpgovernor.rules.sampling.tail.ServiceRateLimiter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -28,9 +26,11 @@ public final class TailRateLimitFunction extends KeyedProcessFunction<String, Ra
 
     private transient ValueState<ServiceRateLimiter> limiter;
     private transient ValueState<Long> cleanupTimer;
+    private transient Metrics metrics;
 
     @Override
     public void open(OpenContext context) throws Exception {
+        metrics = new Metrics(getRuntimeContext().getMetricGroup());
         limiter = getRuntimeContext().getState(new ValueStateDescriptor<>("limiter", TypeInformation.of(ServiceRateLimiter.class)));
         cleanupTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-timer", TypeInformation.of(Long.class)));
     }
@@ -45,13 +45,8 @@ public final class TailRateLimitFunction extends KeyedProcessFunction<String, Ra
         limiter.update(take.state());
         TailOutput.Result result = TailOutput.apply(RateLimitedTrace.decode(trace.pieces()),
                 new TailVerdict(take.admitted(), TailVerdict.ERASE, trace.policyId()));
-        result.records().forEach(out::collect);
-        for (UsageDelta usage : result.usage()) {
-            context.output(Outputs.USAGE, usage);
-        }
-        for (AuditDelta audit : result.audit()) {
-            context.output(Outputs.AUDIT, audit);
-        }
+        TailSamplingFunction.emit(result, metrics, out, usage -> context.output(Outputs.USAGE, usage),
+                audit -> context.output(Outputs.AUDIT, audit));
         long cleanup = (Math.floorDiv(now, SECOND) + 2) * SECOND;
         Long previous = cleanupTimer.value();
         if (previous == null || previous != cleanup) {

@@ -3,6 +3,7 @@ package io.otlpgovernor.job.operators;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlpgovernor.job.govern.TailOutput;
@@ -149,7 +150,8 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
         }
         pieces.clear();
         TailVerdict verdict;
-        if (evaluator == null || summary == null || summary.spans() == 0) {
+        boolean spansDecided = evaluator != null && summary != null && summary.spans() > 0;
+        if (!spansDecided) {
             verdict = new TailVerdict(true, TailVerdict.UNCHANGED, "");
         } else {
             TailDecision decision = evaluator.decide(summary);
@@ -169,7 +171,9 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
             metrics.counter("tail_decisions", tenant, "outcome", verdict.keep() ? "keep" : "drop").inc();
         }
         emit(TailOutput.apply(buffered, verdict), context, out);
-        long ttl = evaluator == null ? 0 : evaluator.decisionCacheTtl().toMillis();
+        // Only a decision on spans is remembered: log records written because no span came must not make the
+        // trace's spans, should they still come, bypass sampling — those are decided on their own.
+        long ttl = spansDecided ? evaluator.decisionCacheTtl().toMillis() : 0;
         if (ttl > 0) {
             long expiry = roundUp(context.timerService().currentProcessingTime() + ttl);
             traces.update(TraceState.decided(verdict, expiry));
@@ -184,14 +188,24 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
         return rules.map(TenantRules::tail).orElse(null);
     }
 
-    static void emit(TailOutput.Result result, ReadOnlyContext context, Collector<GovernedRecord> out) {
-        result.records().forEach(out::collect);
+    private void emit(TailOutput.Result result, ReadOnlyContext context, Collector<GovernedRecord> out) {
+        emit(result, metrics, out, usage -> context.output(Outputs.USAGE, usage), audit -> context.output(Outputs.AUDIT, audit));
+    }
+
+    /** Writes what a verdict produced, counting written items as accepted and dropped ones as dropped by tail. */
+    static void emit(TailOutput.Result result, Metrics metrics, Collector<GovernedRecord> out,
+                     Consumer<UsageDelta> usageOut, Consumer<AuditDelta> auditOut) {
+        for (GovernedRecord record : result.records()) {
+            metrics.counter("items_accepted", record.tenant(), "tier", record.tier()).inc(record.items());
+            out.collect(record);
+        }
         for (UsageDelta usage : result.usage()) {
-            context.output(Outputs.USAGE, usage);
+            if (usage.droppedTail() > 0) {
+                metrics.counter("items_dropped", usage.tenant(), "reason", "tail").inc(usage.droppedTail());
+            }
+            usageOut.accept(usage);
         }
-        for (AuditDelta audit : result.audit()) {
-            context.output(Outputs.AUDIT, audit);
-        }
+        result.audit().forEach(auditOut);
     }
 
     private static long roundUp(long millis) {

@@ -168,6 +168,23 @@ class TailSamplingFunctionTest {
     }
 
     @Test
+    void logsWhoseSpansNeverCameAreWrittenButTheSpansThatComeLaterAreStillSampled() throws Exception {
+        harness = open(null);
+        harness.setProcessingTime(0);
+        ByteString trace = traceId(11, LOW);
+        harness.processElement(logs("tailed", trace, 2), 0);
+        harness.setProcessingTime(2_000);
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(record -> assertThat(record.signal()).isEqualTo(Signal.LOGS));
+        assertThat(stateEntries()).as("no verdict remembered for a trace decided without spans").isZero();
+
+        // The spans, late (a logs topic read ahead of the spans topic): decided on their own, and not kept.
+        harness.processElement(spans("tailed", trace, 3, false), 0);
+        harness.setProcessingTime(4_000);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(side(Outputs.USAGE)).anySatisfy(usage -> assertThat(usage.droppedTail()).isEqualTo(3));
+    }
+
+    @Test
     void aTraceInFlightSurvivesASnapshotAndIsDecidedOnceWhole() throws Exception {
         harness = open(null);
         harness.setProcessingTime(0);
