@@ -28,7 +28,10 @@ final class GovernanceTraffic {
     static final String UNRULED_KEY = "unruled-monitoring-key-01";
     static final Map<String, String> TENANT_BY_KEY = Map.of(KEY, TENANT, UNRULED_KEY, "unruled");
 
-    /** The trace that tail sampling keeps; a span of it sent after the decision is a late item. */
+    /**
+     * The only trace tail sampling keeps (every other trace reaching it has a randomness the 50 % policy drops), so a
+     * keep decision means this one is decided; a span of it sent after that is a late item.
+     */
     private static final ByteString KEPT_TRACE = Otlp.traceId(1, true);
 
     private final RunningSystem system;
@@ -62,16 +65,16 @@ final class GovernanceTraffic {
                 // Dropped by head sampling's health-check rule.
                 Otlp.span(Otlp.traceId(3, false), "GET /health", false, "http.route", "/health"),
                 // Dropped whole by the drop-record protection of the secret label.
-                Otlp.span(Otlp.traceId(4, true), "lookup FORBIDDEN-1234", false),
+                Otlp.span(Otlp.traceId(4, false), "lookup FORBIDDEN-1234", false),
                 // Older than the standard tier's 30 days.
-                Otlp.span(Otlp.traceId(5, true), "ancient", false, 40L * 24 * 3600 * 1000))));
+                Otlp.span(Otlp.traceId(5, false), "ancient", false, 40L * 24 * 3600 * 1000))));
         // Reaches the tail sampler's cap of 3 spans: decided at once.
-        ByteString capped = Otlp.traceId(6, true);
+        ByteString capped = Otlp.traceId(6, false);
         ok("/v1/traces", Otlp.spans(List.of(Otlp.span(capped, "a", false), Otlp.span(capped, "b", false), Otlp.span(capped, "c", false))));
         // 150 items against a bucket of 100: the quota drops the request whole.
         List<Span> flood = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
-            flood.add(Otlp.span(Otlp.traceId(100 + i, true), "flood", false));
+            flood.add(Otlp.span(Otlp.traceId(100 + i, false), "flood", false));
         }
         ok("/v1/traces", Otlp.spans(flood));
     }
@@ -85,7 +88,7 @@ final class GovernanceTraffic {
     private static io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest partlyInvalidSpans() {
         Span invalid = Otlp.span(Otlp.traceId(11, true), "bad id", false).toBuilder()
                 .setTraceId(ByteString.copyFrom(new byte[5])).build();
-        return Otlp.spans(List.of(Otlp.span(Otlp.traceId(12, true), "good id", false), invalid));
+        return Otlp.spans(List.of(Otlp.span(Otlp.traceId(12, false), "good id", false), invalid));
     }
 
     /** Version 2 of the tenant's rules (accepted), then a version 3 that does not validate (rejected). */
