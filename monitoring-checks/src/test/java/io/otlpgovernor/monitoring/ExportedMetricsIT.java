@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * whole system (broker, job on a local Flink cluster with the Prometheus reporter, bridge), sends traffic that
  * exercises every governance feature (see {@link GovernanceTraffic}), waits until the metrics appear, scrapes both
  * {@code /metrics} endpoints and compares. Metrics only a real cluster has are allowed by
- * {@code cluster-only-metrics.yaml}, each with its reason. The last scrapes are kept in
+ * {@code cluster-only-metrics.yaml}, each with its reason. Label matchers are checked too: a label the metric does not
+ * have, or an exact value no sample has, would leave a panel or an alert empty. The last scrapes are kept in
  * {@code target/monitoring-checks/scrapes/}.
  */
 class ExportedMetricsIT {
@@ -39,6 +40,7 @@ class ExportedMetricsIT {
     private static RunningSystem system;
     private static Set<String> allowed;
     private static Set<String> exported;
+    private static SelectorLabels exportedLabels;
 
     @BeforeAll
     static void startSendAndScrape() throws Exception {
@@ -56,6 +58,7 @@ class ExportedMetricsIT {
             // The test below names what is still missing.
         }
         exported = scrapeBoth();
+        exportedLabels = new SelectorLabels(system.scrapeJob(), system.scrapeBridge());
     }
 
     @AfterAll
@@ -73,6 +76,18 @@ class ExportedMetricsIT {
     }
 
     @Test
+    void everyLabelTheQueriesMatchOnIsExported() throws IOException {
+        AlertRuleFile alerts = AlertRuleFile.load(MonitoringFiles.ALERTS);
+        List<Query> queries = new ArrayList<>(GrafanaDashboard.load(MonitoringFiles.DASHBOARD).allQueries());
+        queries.addAll(alerts.queries());
+        List<String> problems = new ArrayList<>();
+        for (Query query : queries) {
+            problems.addAll(exportedLabels.problems(new Query(query.where(), GrafanaDashboard.substituteVariables(query.expr()))));
+        }
+        assertThat(problems).as("label matchers that match no exported series").isEmpty();
+    }
+
+    @Test
     void noClusterOnlyMetricIsExportedBySystem() {
         assertThat(allowed).as("entries of cluster-only-metrics.yaml that the system exports: remove them").doesNotContainAnyElementsOf(exported);
     }
@@ -85,6 +100,14 @@ class ExportedMetricsIT {
         assertThat(MetricReferences.of(queries, List.of()).missingFrom(exported, allowed)).containsExactly(
                 "flink_taskmanager_job_task_operator_governor_items_dropped — used by dashboard panel 98 \"Wrong group\" query A",
                 "otlp_bridge_request_total — used by dashboard panel 99 \"Typo\" query A");
+    }
+
+    @Test
+    void aQueryMatchingOnALabelOrValueThatDoesNotExistFails() {
+        String dropped = "flink_taskmanager_job_task_operator_governor_tenant_reason_items_dropped";
+        assertThat(exportedLabels.problems(new Query("alert rule Y", "rate(" + dropped + "{reason=\"qouta\", cause=\"x\"}[5m])")))
+                .containsExactly(dropped + " has no sample with reason=\"qouta\" — used by alert rule Y",
+                        dropped + " has no label cause — used by alert rule Y");
     }
 
     @Test
