@@ -77,7 +77,7 @@ public record Manifest(String source, ObjectNode body) {
             try {
                 node = YAML.readTree(document);
             } catch (IOException e) {
-                throw new IllegalArgumentException(where + ": not valid YAML: " + e.getOriginalMessage(), e);
+                throw new IllegalArgumentException(where + ": not valid YAML: " + e.getMessage(), e);
             }
             if (node == null || node.isNull() || node.isMissingNode()) {
                 continue;
