@@ -82,7 +82,11 @@ fi
 if [[ "$release" == *otlp-governor* ]]; then fullname="$release"; else fullname="$release-otlp-governor"; fi
 fullname="${fullname:0:63}"
 bridge_deployment="${fullname}-bridge"
-flink_deployment="${fullname:0:45}-job"
+bridge_deployment="${bridge_deployment:0:63}"
+bridge_deployment="${bridge_deployment%-}"
+flink_deployment="${fullname}-job"
+flink_deployment="${flink_deployment:0:45}"
+flink_deployment="${flink_deployment%-}"
 
 # Chart arguments shared by the dry run and the installation: values files, images, start-up rules.
 chart_values=()

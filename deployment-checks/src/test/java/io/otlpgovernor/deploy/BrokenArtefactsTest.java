@@ -216,7 +216,8 @@ class BrokenArtefactsTest {
     }
 
     @Test
-    void aDockerfileWithFindingsFailsTheLint() throws IOException {
+    void aDockerfileWithFindingsFailsTheLint() throws IOException, InterruptedException {
+        Repository.installDockerfilelint();
         Path dockerfile = write("bad.Dockerfile", "FROM ubuntu\nRUN apt-get install curl\nEXPOSE 80000\n");
 
         List<Problem> problems = new DockerfileLint(Repository.ROOT.resolve("deployment-checks/src/test/node")).lint(dockerfile);

@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** docker/*.Dockerfile: dockerfilelint finds nothing, and the images are what the deployment expects. */
 class DockerfileLintTest {
+
+    @BeforeAll
+    static void installDockerfilelint() throws IOException, InterruptedException {
+        Repository.installDockerfilelint();
+    }
 
     @Test
     void dockerfilesLintClean() {

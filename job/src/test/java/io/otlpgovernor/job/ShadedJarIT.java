@@ -62,8 +62,10 @@ class ShadedJarIT {
 
     @Test
     void mergesServiceFiles() throws IOException {
-        // The Kafka connector's table factories and Kafka's config providers are found through service files.
-        assertThat(entries).anyMatch(name -> name.startsWith("META-INF/services/"));
+        // Kafka's config providers, Jackson's modules and the connector's table factories are found through service
+        // files: merged, each appears once with every implementation.
+        assertThat(entries).contains("META-INF/services/org.apache.kafka.common.config.provider.ConfigProvider",
+                "META-INF/services/com.fasterxml.jackson.databind.Module");
         for (String name : entries) {
             if (name.startsWith("META-INF/services/") && !name.endsWith("/")) {
                 String content = new String(jar.getInputStream(jar.getEntry(name)).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
