@@ -2,6 +2,8 @@ package io.otlpgovernor.job.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import io.otlpgovernor.rules.config.ConfigException;
@@ -38,7 +40,7 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
         jobName = jobName == null ? "otlp-governor" : jobName;
         parallelism = parallelism == null ? 1 : parallelism;
         maxParallelism = maxParallelism == null ? 128 : maxParallelism;
-        kafka = kafka == null ? new Kafka(null, null, null, null) : kafka;
+        kafka = kafka == null ? new Kafka(null, null, null, null, null) : kafka;
         checkpoints = checkpoints == null ? new Checkpoints(null, null, null, null, null) : checkpoints;
         restart = restart == null ? new Restart(null, null, null, null) : restart;
         rules = rules == null ? new Rules(null, null) : rules;
@@ -76,18 +78,39 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
      * @param transactionTimeout    Kafka transaction timeout; must exceed the checkpoint interval plus timeout and
      *                              stay within the brokers' {@code transaction.max.timeout.ms} (15m by default);
      *                              default 10m
+     * @param properties            Kafka client security settings, given to every consumer, producer and admin
+     *                              client of the job as they are: only {@code security.protocol}, {@code ssl.*} and
+     *                              {@code sasl.*} keys (the settings exactly-once depends on are fixed by the job);
+     *                              default none. Secrets do not belong here: use files (a PEM trust store needs no
+     *                              password) and a JAAS file named by {@code java.security.auth.login.config}
      */
     public record Kafka(String bootstrapServers, String consumerGroup, String transactionalIdPrefix,
-                        String transactionTimeout) {
+                        String transactionTimeout, Map<String, String> properties) {
         public Kafka {
             bootstrapServers = bootstrapServers == null ? "localhost:9092" : bootstrapServers;
             consumerGroup = consumerGroup == null ? "otlp-governor" : consumerGroup;
             transactionalIdPrefix = transactionalIdPrefix == null ? "otlp-governor" : transactionalIdPrefix;
             transactionTimeout = transactionTimeout == null ? "10m" : transactionTimeout;
+            properties = properties == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(properties));
             Durations.parse(transactionTimeout, "kafka.transaction-timeout");
             if (!transactionalIdPrefix.matches("[A-Za-z0-9._-]{1,100}")) {
                 throw new IllegalArgumentException("kafka.transactional-id-prefix must be 1-100 characters of letters, digits, '.', '_', '-'");
             }
+            for (Map.Entry<String, String> property : properties.entrySet()) {
+                String key = property.getKey();
+                if (!key.equals("security.protocol") && !key.startsWith("ssl.") && !key.startsWith("sasl.")) {
+                    throw new IllegalArgumentException("kafka.properties: '" + key + "' is not a security setting (only"
+                            + " security.protocol, ssl.* and sasl.* may be set; the others are fixed by the job)");
+                }
+                if (property.getValue() == null) {
+                    throw new IllegalArgumentException("kafka.properties." + key + ": needs a value");
+                }
+            }
+        }
+
+        /** Without security settings (a plaintext cluster). */
+        public Kafka(String bootstrapServers, String consumerGroup, String transactionalIdPrefix, String transactionTimeout) {
+            this(bootstrapServers, consumerGroup, transactionalIdPrefix, transactionTimeout, null);
         }
 
         public Duration transactionTimeoutDuration() {
@@ -256,7 +279,8 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
     /** A copy pointing at other Kafka servers and another checkpoint directory; used by the local stack and tests. */
     public JobSettings withEnvironment(String bootstrapServers, String checkpointDirectory) {
         return new JobSettings(jobName, parallelism, maxParallelism,
-                new Kafka(bootstrapServers, kafka.consumerGroup(), kafka.transactionalIdPrefix(), kafka.transactionTimeout()),
+                new Kafka(bootstrapServers, kafka.consumerGroup(), kafka.transactionalIdPrefix(), kafka.transactionTimeout(),
+                        kafka.properties()),
                 new Checkpoints(checkpoints.interval(), checkpoints.timeout(), checkpoints.minPause(), checkpointDirectory,
                         checkpoints.incremental()),
                 restart, rules, reports);

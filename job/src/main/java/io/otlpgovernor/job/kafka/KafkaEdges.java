@@ -1,5 +1,7 @@
 package io.otlpgovernor.job.kafka;
 
+import java.util.Properties;
+
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.model.DeadLetter;
 import io.otlpgovernor.job.model.GovernedRecord;
@@ -35,6 +37,7 @@ public final class KafkaEdges {
                 // KafkaSource leaves isolation at read_uncommitted; aborted upstream writes must never be governed.
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .setProperty(ConsumerConfig.CLIENT_ID_CONFIG + ".prefix", settings.kafka().consumerGroup())
+                .setProperties(security(settings))
                 .build();
     }
 
@@ -48,6 +51,7 @@ public final class KafkaEdges {
                 .setDeserializer(new RuleUpdateDeserializer())
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .setProperty(ConsumerConfig.CLIENT_ID_CONFIG + ".prefix", settings.kafka().consumerGroup() + "-rules")
+                .setProperties(security(settings))
                 .build();
     }
 
@@ -72,8 +76,16 @@ public final class KafkaEdges {
         return transactionalSink(settings, "deadletter", new DeadLetterSerializer());
     }
 
+    /** The security settings ({@code kafka.properties}): only security.protocol, ssl.* and sasl.* keys. */
+    static Properties security(JobSettings settings) {
+        Properties properties = new Properties();
+        properties.putAll(settings.kafka().properties());
+        return properties;
+    }
+
     private static <T> KafkaSink<T> transactionalSink(JobSettings settings, String name, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(security(settings))
                 .setBootstrapServers(settings.kafka().bootstrapServers())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)

@@ -203,6 +203,37 @@ class JobSettingsTest {
         assertThat(settings.restart()).isEqualTo(JobSettings.defaults().restart());
     }
 
+    @Test
+    void readsKafkaSecuritySettings() throws Exception {
+        JobSettings settings = JobSettings.load(write("""
+                kafka:
+                  bootstrap-servers: kafka-bootstrap.kafka:9093
+                  properties:
+                    security.protocol: SASL_SSL
+                    sasl.mechanism: SCRAM-SHA-512
+                    ssl.truststore.type: PEM
+                    ssl.truststore.location: /etc/otlp-governor/kafka-truststore/ca.crt
+                """));
+
+        assertThat(settings.kafka().properties()).containsExactly(
+                Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+                Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("ssl.truststore.location", "/etc/otlp-governor/kafka-truststore/ca.crt"),
+                Map.entry("ssl.truststore.type", "PEM"));
+        assertThat(settings.withEnvironment("other:9093", "s3://b/c").kafka().properties())
+                .isEqualTo(settings.kafka().properties());
+        assertThat(JobSettings.defaults().kafka().properties()).isEmpty();
+    }
+
+    @Test
+    void rejectsKafkaPropertiesThatAreNotSecuritySettings() throws Exception {
+        Path file = write("kafka:\n  properties:\n    isolation.level: read_uncommitted\n");
+
+        assertThatThrownBy(() -> JobSettings.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.properties: 'isolation.level' is not a security setting");
+    }
+
     private static JobSettings.Checkpoints checkpointsIn(String directory) {
         return new JobSettings.Checkpoints(null, null, null, directory, null);
     }

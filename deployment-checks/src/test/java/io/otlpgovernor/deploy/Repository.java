@@ -1,0 +1,32 @@
+package io.otlpgovernor.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Paths of the repository under test. */
+final class Repository {
+
+    static final Path ROOT = Path.of(System.getProperty("deploy.repository.root", "..")).toAbsolutePath().normalize();
+    static final Path TEMP = Path.of("target/tmp").toAbsolutePath();
+
+    private Repository() {
+    }
+
+    /** Installs the pinned dockerfilelint when it is missing (.ci/run does it beforehand), as the bridge's Node test does. */
+    static synchronized void installDockerfilelint() throws IOException, InterruptedException {
+        Path node = ROOT.resolve("deployment-checks/src/test/node");
+        if (new DockerfileLint(node).installed()) {
+            return;
+        }
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(node.toFile()).inheritIO().start();
+        assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci in " + node).isTrue();
+        assertThat(npm.exitValue()).as("npm ci in " + node).isZero();
+    }
+
+    static DeploymentCheck check() {
+        return new DeploymentCheck(ROOT, TEMP);
+    }
+}
