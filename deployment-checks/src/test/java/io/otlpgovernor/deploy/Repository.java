@@ -3,6 +3,7 @@ package io.otlpgovernor.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -21,9 +22,14 @@ final class Repository {
         if (new DockerfileLint(node).installed()) {
             return;
         }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(node.toFile()).inheritIO().start();
+        // Not inheritIO(): npm would share the test JVM's stdin (its channel to Maven's surefire, which then breaks)
+        // and write into its stdout. Its output goes to a file under target/ instead.
+        Path log = Files.createDirectories(TEMP).resolve("npm-ci.log");
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(node.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci in " + node).isTrue();
-        assertThat(npm.exitValue()).as("npm ci in " + node).isZero();
+        assertThat(npm.exitValue()).as("npm ci in %s; its output: %s", node, log).isZero();
     }
 
     static DeploymentCheck check() {
