@@ -57,6 +57,8 @@ import org.apache.flink.util.Collector;
 public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<String, TracePiece, RuleUpdate, GovernedRecord> {
 
     private static final long SECOND = 1000;
+    /** A pending timer's time when the trace has none yet. */
+    private static final long NO_TIMER = Long.MIN_VALUE;
 
     private final RuleBootstrap bootstrap;
     private transient RuleRegistry registry;
@@ -93,12 +95,12 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
         // Appending is a blind write: the buffered pieces are read once, when the trace is decided.
         pieces.add(piece.withoutSummary());
         TraceSummary summary = state == null ? null : state.summary();
-        long pendingTimer = state == null ? Long.MIN_VALUE : state.decisionAt();
+        long pendingTimer = state == null ? NO_TIMER : state.decisionAt();
         if (piece.signal() == Signal.SPANS && evaluator != null) {
             summary = evaluator.merge(summary == null ? evaluator.start() : summary, summaryOf(piece, evaluator));
             if (evaluator.capReached(summary)) {
                 metrics.counter("tail_cap_decisions", piece.tenant()).inc();
-                if (pendingTimer != Long.MIN_VALUE) {
+                if (pendingTimer != NO_TIMER) {
                     context.timerService().deleteProcessingTimeTimer(pendingTimer);
                 }
                 decide(piece.tenant(), evaluator, summary, context, out);
@@ -108,7 +110,7 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
         long wait = evaluator == null ? 0 : evaluator.decisionWait().toMillis();
         long at = roundUp(context.timerService().currentProcessingTime() + wait);
         if (pendingTimer != at) {
-            if (pendingTimer != Long.MIN_VALUE) {
+            if (pendingTimer != NO_TIMER) {
                 context.timerService().deleteProcessingTimeTimer(pendingTimer);
             }
             context.timerService().registerProcessingTimeTimer(at);
