@@ -23,6 +23,7 @@ import io.otlpgovernor.rules.engine.GovernanceEngine;
 import io.otlpgovernor.rules.engine.HmacKeyring;
 import io.otlpgovernor.rules.retention.TierRouter;
 import io.otlpgovernor.rules.sampling.AdjustedCounts;
+import io.otlpgovernor.rules.sampling.SamplingItems;
 import io.otlpgovernor.rules.sampling.Threshold;
 import io.otlpgovernor.rules.sampling.ThresholdFilter;
 import io.otlpgovernor.rules.sampling.head.HeadSampler;
@@ -118,7 +119,7 @@ public final class RequestGovernor {
             if (rules.tail() != null && part.request() instanceof ExportTraceServiceRequest spans) {
                 TraceSplitter.spans(spans).forEach((trace, piece) -> pieces.add(new TracePiece(
                         TraceSplitter.key(tenant, trace), tenant, record.signal(), tier, version, labels,
-                        piece.toByteArray(), TraceSplitter.spanCount(piece), AdjustedCounts.spans(piece),
+                        piece.toByteArray(), SamplingItems.count(piece), AdjustedCounts.spans(piece),
                         record.arrivalMillis(), rules.tail().summarize(piece))));
                 continue;
             }
@@ -132,14 +133,14 @@ public final class RequestGovernor {
                     } else {
                         pieces.add(new TracePiece(TraceSplitter.key(tenant, trace.getKey()), tenant, record.signal(),
                                 part.tier(), version, labels, trace.getValue().toByteArray(),
-                                TraceSplitter.logCount(trace.getValue()), AdjustedCounts.logs(trace.getValue()),
+                                SamplingItems.count(trace.getValue()), AdjustedCounts.logs(trace.getValue()),
                                 record.arrivalMillis(), null));
                     }
                 }
                 if (untraced == null) {
                     continue;
                 }
-                part = new TierRouter.Part<>(part.tier(), untraced, TraceSplitter.logCount((ExportLogsServiceRequest) untraced));
+                part = new TierRouter.Part<>(part.tier(), untraced, SamplingItems.count((ExportLogsServiceRequest) untraced));
             }
             // Unchanged requests keep the bytes they arrived with: nothing to re-encode, and byte-identical output.
             byte[] payload = part.request() == original ? record.payload() : part.request().toByteArray();

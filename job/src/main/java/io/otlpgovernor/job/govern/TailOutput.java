@@ -100,13 +100,13 @@ public final class TailOutput {
                     ExportTraceServiceRequest request = withThreshold(ExportTraceServiceRequest.parseFrom(merged.toByteArray()),
                             verdict.threshold());
                     payload = request.toByteArray();
-                    items = TraceSplitter.spanCount(request);
+                    items = SamplingItems.count(request);
                     represented = AdjustedCounts.spans(request);
                 } else {
                     ExportLogsServiceRequest request = withThreshold(ExportLogsServiceRequest.parseFrom(merged.toByteArray()),
                             verdict.threshold());
                     payload = request.toByteArray();
-                    items = TraceSplitter.logCount(request);
+                    items = SamplingItems.count(request);
                     represented = AdjustedCounts.logs(request);
                 }
             } catch (InvalidProtocolBufferException e) {

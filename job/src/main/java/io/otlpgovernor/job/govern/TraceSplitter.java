@@ -83,26 +83,4 @@ public final class TraceSplitter {
         }
         return true;
     }
-
-    /** The spans in {@code request}. */
-    public static long spanCount(ExportTraceServiceRequest request) {
-        long n = 0;
-        for (ResourceSpans resource : request.getResourceSpansList()) {
-            for (ScopeSpans scope : resource.getScopeSpansList()) {
-                n += scope.getSpansCount();
-            }
-        }
-        return n;
-    }
-
-    /** The log records in {@code request}. */
-    public static long logCount(ExportLogsServiceRequest request) {
-        long n = 0;
-        for (ResourceLogs resource : request.getResourceLogsList()) {
-            for (ScopeLogs scope : resource.getScopeLogsList()) {
-                n += scope.getLogRecordsCount();
-            }
-        }
-        return n;
-    }
 }
