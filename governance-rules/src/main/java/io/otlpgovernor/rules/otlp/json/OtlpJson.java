@@ -1,5 +1,6 @@
 package io.otlpgovernor.rules.otlp.json;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -208,6 +209,9 @@ public final class OtlpJson {
             }
         } catch (JsonProcessingException e) {
             throw malformed(e);
+        } catch (CharConversionException e) {
+            // Bytes that Jackson takes for UTF-16/32 but that hold no valid character: bad input, not an I/O failure.
+            throw new InvalidPayloadException("malformed JSON: not valid text in UTF-8, UTF-16 or UTF-32");
         }
         @SuppressWarnings("unchecked")
         M message = (M) builder.build();

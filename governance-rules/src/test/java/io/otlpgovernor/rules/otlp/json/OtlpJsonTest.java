@@ -641,6 +641,16 @@ class OtlpJsonTest {
                 .hasMessageStartingWith("malformed JSON: invalid syntax at line 1");
     }
 
+    @Test
+    void rejectsBytesThatLookLikeUtf32ButHoldNoValidCharacter() {
+        // Four zero bytes first make Jackson read UTF-32; 0xFFFFFF00 is no Unicode character.
+        byte[] json = {0, 0, 0, '{', (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, 0, '}'};
+
+        assertThatThrownBy(() -> OtlpJson.parseTraces(json))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessage("malformed JSON: not valid text in UTF-8, UTF-16 or UTF-32");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "[]", "null", "\"" + SECRET + "\"", "42"})
     void rejectsDocumentsThatAreNotAnObject(String json) {
