@@ -186,6 +186,10 @@ public final class OtlpJson {
     public static <M extends Message> M parse(byte[] json, M prototype) throws InvalidPayloadException {
         try (JsonParser parser = JSON.createParser(json)) {
             return parse(parser, prototype);
+        } catch (CharConversionException e) {
+            // Bytes Jackson takes for UTF-16/32 (from their zero bytes) that are no valid text in it — seen when the
+            // encoding is detected or when a character is decoded: bad input, not an I/O failure.
+            throw new InvalidPayloadException("malformed JSON: not valid text in UTF-8, UTF-16 or UTF-32");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -209,9 +213,6 @@ public final class OtlpJson {
             }
         } catch (JsonProcessingException e) {
             throw malformed(e);
-        } catch (CharConversionException e) {
-            // Bytes that Jackson takes for UTF-16/32 but that hold no valid character: bad input, not an I/O failure.
-            throw new InvalidPayloadException("malformed JSON: not valid text in UTF-8, UTF-16 or UTF-32");
         }
         @SuppressWarnings("unchecked")
         M message = (M) builder.build();

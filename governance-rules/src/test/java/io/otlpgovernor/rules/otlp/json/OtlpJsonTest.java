@@ -649,6 +649,12 @@ class OtlpJsonTest {
         assertThatThrownBy(() -> OtlpJson.parseTraces(json))
                 .isInstanceOf(InvalidPayloadException.class)
                 .hasMessage("malformed JSON: not valid text in UTF-8, UTF-16 or UTF-32");
+        // Zero bytes in the 1st, 3rd and 4th place: Jackson takes this for UCS-4 in byte order "3412", unsupported.
+        byte[] unsupportedOrder = {0, '{', 0, 0, 0, '}', 0, 0};
+
+        assertThatThrownBy(() -> OtlpJson.parseTraces(unsupportedOrder))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessage("malformed JSON: not valid text in UTF-8, UTF-16 or UTF-32");
     }
 
     @ParameterizedTest
