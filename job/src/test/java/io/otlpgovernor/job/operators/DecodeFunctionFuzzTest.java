@@ -1,0 +1,94 @@
+package io.otlpgovernor.job.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.otlpgovernor.job.model.DeadLetter;
+import io.otlpgovernor.job.model.DecodedRecord;
+import io.otlpgovernor.job.model.InputRecord;
+import io.otlpgovernor.rules.otlp.InvalidPayloadException;
+import io.otlpgovernor.rules.otlp.OtlpPayloads;
+import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.rules.testing.Echoes;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+
+/**
+ * The job's decode step on arbitrary input records: topic, tenant header and value all come from the fuzzer.
+ *
+ * <p>Input layout (so seeds can be written by hand): byte 0 picks the topic ({@code 0..2} the input topics of spans,
+ * metrics, logs; anything else a topic that is not an input topic); byte 1 is the tenant header's length in bytes, or
+ * {@code 0xFF} for no header; then the header (UTF-8) and the value.
+ *
+ * <p>Properties: processing never throws; every record comes out exactly once, either decoded — with its bytes
+ * untouched and the item count and per-item randomness {@link OtlpPayloads} gives — or as a dead letter whose reason
+ * quotes neither the value nor the header.
+ */
+class DecodeFunctionFuzzTest {
+
+    private static final String[] TOPICS = {"otlp_spans", "otlp_metrics", "otlp_logs"};
+    private static final Set<String> TEMPLATE = Echoes.schemaAnd(
+            "topic is not an input topic; record has no value; header 'tenant': tenant id is missing",
+            "tenant id is malformed (characters; expected 1-63 of a-z, 0-9, starting with a letter or digit)",
+            "not a valid ExportTraceServiceRequest ExportMetricsServiceRequest ExportLogsServiceRequest",
+            "unknown top-level field number(s); must be bytes or empty, got",
+            "While parsing a protocol message, the input ended unexpectedly in the middle of a field. This could mean "
+                    + "either that the input has been truncated or that an embedded message misreported its own length.",
+            "Protocol message contained an invalid tag (zero). Protocol message end-group tag did not match expected tag.",
+            "CodedInputStream encountered a malformed varint. CodedInputStream encountered an embedded string or "
+                    + "message which claimed to have negative size. Protocol message tag had invalid wire type.",
+            "Protocol message had too many levels of nesting. Protocol message had invalid UTF-8.");
+
+    @FuzzTest(maxDuration = "10s")
+    void decodesOrDeadLettersEveryRecordOnceWithoutQuotingIt(byte[] data) throws Exception {
+        InputRecord record = record(data);
+        try (OneInputStreamOperatorTestHarness<InputRecord, DecodedRecord> harness =
+                     ProcessFunctionTestHarnesses.forProcessFunction(new DecodeFunction())) {
+            harness.processElement(record, 0);
+
+            List<DecodedRecord> decoded = harness.extractOutputValues();
+            var deadQueue = harness.getSideOutput(DecodeFunction.DEAD_LETTERS);
+            List<DeadLetter> dead = deadQueue == null ? List.of() : deadQueue.stream().map(StreamRecord::getValue).toList();
+            assertThat(decoded.size() + dead.size()).as("outputs of one record").isEqualTo(1);
+            if (decoded.isEmpty()) {
+                assertDeadLetterQuotesNothing(record, dead.get(0));
+            } else {
+                assertDecodedAsOtlpPayloadsSays(record, decoded.get(0));
+            }
+        }
+    }
+
+    private static void assertDeadLetterQuotesNothing(InputRecord record, DeadLetter letter) {
+        assertThat(letter.original()).isSameAs(record);
+        String header = record.tenant() == null ? "" : record.tenant();
+        assertThat(Echoes.in(letter.reason(), record.payload(), TEMPLATE)).as("value quoted in: %s", letter.reason()).isEmpty();
+        assertThat(Echoes.in(letter.reason(), header, TEMPLATE)).as("header quoted in: %s", letter.reason()).isEmpty();
+    }
+
+    private static void assertDecodedAsOtlpPayloadsSays(InputRecord record, DecodedRecord decoded) throws InvalidPayloadException {
+        OtlpPayloads.Parsed parsed = OtlpPayloads.parse(record.signal(), record.payload());
+        assertThat(decoded.payload()).isSameAs(record.payload());
+        assertThat(decoded.tenant()).isEqualTo(record.tenant());
+        assertThat(decoded.items()).isEqualTo(parsed.summary().items());
+        if (record.signal() != Signal.METRICS) {
+            assertThat(decoded.randomness16()).hasSize((int) parsed.summary().items());
+        }
+    }
+
+    private static InputRecord record(byte[] data) {
+        int topicChoice = data.length > 0 ? data[0] & 0xFF : 0;
+        String topic = topicChoice < TOPICS.length ? TOPICS[topicChoice] : "not_an_input_topic";
+        Signal signal = Signal.forInputTopic(topic).orElse(null);
+        int headerLength = data.length > 1 ? data[1] & 0xFF : 0xFF;
+        int headerEnd = Math.min(data.length, 2 + (headerLength == 0xFF ? 0 : headerLength));
+        String tenant = headerLength == 0xFF ? null : new String(data, Math.min(2, data.length), headerEnd - Math.min(2, data.length), StandardCharsets.UTF_8);
+        byte[] value = Arrays.copyOfRange(data, headerEnd, data.length);
+        return new InputRecord(signal, tenant, value, topic, 0, 7, 1_764_000_123_456L);
+    }
+}
