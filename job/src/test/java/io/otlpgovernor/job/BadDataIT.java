@@ -4,7 +4,9 @@ import static io.otlpgovernor.job.JobHarness.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -25,6 +28,10 @@ import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.common.v1.KeyValueList;
 import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.TopicLayout;
@@ -256,28 +263,54 @@ class BadDataIT {
         return bytes;
     }
 
-    /** A log whose body is a key-value list nested {@link #DEEP} levels — far past protobuf's 100-message limit. */
+    /**
+     * A log whose body is a key-value list nested {@link #DEEP} levels — far past protobuf's limit of 100. Written on
+     * the wire by hand: protobuf's own serializer recurses once per level and would overflow this thread's stack.
+     */
     private static byte[] deeplyNestedLogBody(long now) {
-        AnyValue value = AnyValue.newBuilder().setStringValue("bottom").build();
+        byte[] value = AnyValue.newBuilder().setStringValue("bottom").build().toByteArray();
         for (int i = 0; i < DEEP; i++) {
-            value = AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
-                    .addValues(KeyValue.newBuilder().setKey("k").setValue(value))).build();
+            byte[] keyValue = concat(field(KeyValue.KEY_FIELD_NUMBER, "k".getBytes(StandardCharsets.UTF_8)),
+                    field(KeyValue.VALUE_FIELD_NUMBER, value));
+            value = field(AnyValue.KVLIST_VALUE_FIELD_NUMBER, field(KeyValueList.VALUES_FIELD_NUMBER, keyValue));
         }
-        ExportLogsServiceRequest.Builder logs = Telemetry.logs("deep", 1, now).toBuilder();
-        logs.getResourceLogsBuilder(0).getScopeLogsBuilder(0).getLogRecordsBuilder(0).setBody(value);
-        return logs.build().toByteArray();
+        byte[] record = concat(Telemetry.logs("deep", 1, now).getResourceLogs(0).getScopeLogs(0).getLogRecords(0).toBuilder()
+                .clearBody().build().toByteArray(), field(LogRecord.BODY_FIELD_NUMBER, value));
+        return field(ExportLogsServiceRequest.RESOURCE_LOGS_FIELD_NUMBER,
+                field(ResourceLogs.SCOPE_LOGS_FIELD_NUMBER, field(ScopeLogs.LOG_RECORDS_FIELD_NUMBER, record)));
     }
 
-    /** A span attribute that is an array nested {@link #DEEP} levels. */
+    /** A span attribute that is an array nested {@link #DEEP} levels, written on the wire by hand as above. */
     private static byte[] deeplyNestedSpanAttribute(long now) {
-        AnyValue value = AnyValue.newBuilder().setStringValue("bottom").build();
+        byte[] value = AnyValue.newBuilder().setStringValue("bottom").build().toByteArray();
         for (int i = 0; i < DEEP; i++) {
-            value = AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(value)).build();
+            value = field(AnyValue.ARRAY_VALUE_FIELD_NUMBER, field(ArrayValue.VALUES_FIELD_NUMBER, value));
         }
-        ExportTraceServiceRequest.Builder spans = Telemetry.spans("deep-array", 1, now).toBuilder();
-        spans.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(0)
-                .addAttributes(KeyValue.newBuilder().setKey("deep").setValue(value));
-        return spans.build().toByteArray();
+        byte[] attribute = concat(field(KeyValue.KEY_FIELD_NUMBER, "deep".getBytes(StandardCharsets.UTF_8)),
+                field(KeyValue.VALUE_FIELD_NUMBER, value));
+        byte[] span = concat(Telemetry.spans("deep-array", 1, now).getResourceSpans(0).getScopeSpans(0).getSpans(0).toByteArray(),
+                field(Span.ATTRIBUTES_FIELD_NUMBER, attribute));
+        return field(ExportTraceServiceRequest.RESOURCE_SPANS_FIELD_NUMBER,
+                field(ResourceSpans.SCOPE_SPANS_FIELD_NUMBER, field(ScopeSpans.SPANS_FIELD_NUMBER, span)));
+    }
+
+    /** One length-delimited protobuf field. */
+    private static byte[] field(int number, byte[] content) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(content.length + 10);
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        try {
+            out.writeByteArray(number, content);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     /** A span named "café!" whose "é" loses its continuation byte: no longer UTF-8. */

@@ -23,6 +23,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 public final class KafkaEdges {
 
+    /**
+     * Largest record a sink writes, before compression: the bridge's largest request (20 MiB over HTTP, see
+     * docs/configuration.md) with room for what governing adds (hashes longer than the values, sampling marks).
+     */
+    static final int MAX_RECORD_BYTES = 24 * 1024 * 1024;
+
     private KafkaEdges() {
     }
 
@@ -83,17 +89,32 @@ public final class KafkaEdges {
         return properties;
     }
 
+    /**
+     * The producer settings of every sink. {@code max.request.size} is checked by the producer on a record's size
+     * before compression: at Kafka's default of 1 MiB, one governed or dead-lettered request larger than that — the
+     * bridge accepts up to 4 MiB over gRPC and 20 MiB over HTTP — fails the sink, and the job, on every restart
+     * from the same offset. The brokers' {@code max.message.bytes} (on compressed batches) stays the real limit,
+     * and a record got into the input topic under it.
+     */
+    static Properties producerSettings(JobSettings settings) {
+        Properties properties = security(settings);
+        properties.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                Long.toString(settings.kafka().transactionTimeoutDuration().toMillis()));
+        properties.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        properties.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_RECORD_BYTES));
+        // A record must also fit in the producer's buffer, 32 MiB by default.
+        properties.setProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(2L * MAX_RECORD_BYTES));
+        return properties;
+    }
+
     private static <T> KafkaSink<T> transactionalSink(JobSettings settings, String name, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
-                .setKafkaProducerConfig(security(settings))
+                .setKafkaProducerConfig(producerSettings(settings))
                 .setBootstrapServers(settings.kafka().bootstrapServers())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 // Each sink needs its own prefix: two sinks sharing one would fence each other's transactions.
                 .setTransactionalIdPrefix(settings.kafka().transactionalIdPrefix() + "-" + name)
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                        Long.toString(settings.kafka().transactionTimeoutDuration().toMillis()))
-                .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
                 .build();
     }
 }

@@ -23,6 +23,18 @@ class KafkaEdgesTest {
     }
 
     @Test
+    void sinksWriteRecordsAsLargeAsTheBridgeAccepts() {
+        long bridgeHttpLimit = 20L * 1024 * 1024;
+
+        var producer = KafkaEdges.producerSettings(JobSettings.defaults());
+
+        assertThat(Long.parseLong(producer.getProperty("max.request.size"))).isGreaterThan(bridgeHttpLimit);
+        assertThat(Long.parseLong(producer.getProperty("buffer.memory")))
+                .isGreaterThanOrEqualTo(Long.parseLong(producer.getProperty("max.request.size")));
+        assertThat(producer.getProperty("compression.type")).isEqualTo("lz4");
+    }
+
+    @Test
     void addsNothingForAPlaintextCluster() {
         assertThat(KafkaEdges.security(JobSettings.defaults())).isEmpty();
     }
