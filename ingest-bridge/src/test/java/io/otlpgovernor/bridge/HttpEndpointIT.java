@@ -180,6 +180,11 @@ class HttpEndpointIT {
                 "resourceSpans[0].scopeSpans[0].spans[0].traceId: not a hex string of 32 characters (24 characters, looks like base64: OTLP/JSON ids are hex)");
         assertThat(notGzip.statusCode()).isEqualTo(400);
         assertThat(com.google.rpc.Status.parseFrom(notGzip.body()).getMessage()).isEqualTo("the body is not valid gzip");
+        // Leading zero bytes make the JSON parser read UTF-32, in which FF FF FF 00 is no character (found by fuzzing).
+        HttpResponse<byte[]> notText = post(bridge, "/v1/traces", JSON, new byte[] {0, 0, 0, '{', (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0},
+                "Authorization", "Bearer " + ACME_KEY);
+        assertThat(notText.statusCode()).isEqualTo(400);
+        assertThat(jsonStatusMessage(notText)).isEqualTo("malformed JSON: not valid text in UTF-8, UTF-16 or UTF-32");
     }
 
     @Test

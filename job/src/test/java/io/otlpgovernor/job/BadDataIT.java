@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -110,7 +112,7 @@ class BadDataIT {
         job = GovernorJob.onKafka(settings).start(StreamExecutionEnvironment.createLocalEnvironment(settings.flinkConfiguration()), settings.jobName());
 
         List<Case> cases = interleaved(goodCases(), badCases());
-        Map<Case, RecordMetadata> written = new java.util.LinkedHashMap<>();
+        Map<Case, RecordMetadata> written = new LinkedHashMap<>();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (Case c : cases) {
                 written.put(c, send(producer, c));
@@ -246,7 +248,7 @@ class BadDataIT {
     private static Case metrics(String name, ExportMetricsServiceRequest request) {
         int points = request.getResourceMetrics(0).getScopeMetrics(0).getMetrics(0).getGauge().getDataPointsCount();
         return new Case(name, Signal.METRICS, tenant(TENANT), request.toByteArray(), null,
-                new Governed(java.util.Collections.nCopies(points, name)));
+                new Governed(Collections.nCopies(points, name)));
     }
 
     private static List<String> spanNames(ExportTraceServiceRequest request) {
@@ -395,7 +397,7 @@ class BadDataIT {
             }
             return ExportMetricsServiceRequest.parseFrom(record.value()).getResourceMetricsList().stream()
                     .flatMap(r -> r.getScopeMetricsList().stream()).flatMap(s -> s.getMetricsList().stream())
-                    .flatMap(m -> java.util.Collections.nCopies(m.getGauge().getDataPointsCount(), m.getName()).stream());
+                    .flatMap(m -> Collections.nCopies(m.getGauge().getDataPointsCount(), m.getName()).stream());
         } catch (IOException e) {
             throw new AssertionError("governed record on " + record.topic() + " does not parse", e);
         }

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -39,8 +40,10 @@ class GovernanceEngineFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void neverThrowsAndNeverLetsAPlantedEmailThrough(FuzzedDataProvider data) {
-        Span.Builder span = OtlpFixtures.spans("s", 1).getResourceSpans(0).getScopeSpans(0).getSpans(0).toBuilder();
-        LogRecord.Builder log = LogRecord.newBuilder();
+        ExportTraceServiceRequest.Builder spans = OtlpFixtures.spans("s", 1).toBuilder();
+        Span.Builder span = spans.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(0);
+        ExportLogsServiceRequest.Builder logs = OtlpFixtures.logs("l", 1).toBuilder();
+        LogRecord.Builder log = logs.getResourceLogsBuilder(0).getScopeLogsBuilder(0).getLogRecordsBuilder(0);
         int attributes = data.consumeInt(0, 6);
         int planted = data.consumeInt(0, attributes);
         for (int i = 0; i <= attributes; i++) {
@@ -50,19 +53,13 @@ class GovernanceEngineFuzzTest {
         }
         log.setBody(value(data, 0));
 
-        var spans = engine.governSpans(GDPR, ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(OtlpFixtures.spans("s", 1).getResourceSpans(0).toBuilder()
-                        .setScopeSpans(0, OtlpFixtures.spans("s", 1).getResourceSpans(0).getScopeSpans(0).toBuilder().setSpans(0, span)))
-                .build());
-        var logs = engine.governLogs(GDPR, OtlpFixtures.logs("l", 1).toBuilder()
-                .setResourceLogs(0, OtlpFixtures.logs("l", 1).getResourceLogs(0).toBuilder()
-                        .setScopeLogs(0, OtlpFixtures.logs("l", 1).getResourceLogs(0).getScopeLogs(0).toBuilder().setLogRecords(0, log)))
-                .build());
+        var governedSpans = engine.governSpans(GDPR, spans.build());
+        var governedLogs = engine.governLogs(GDPR, logs.build());
 
-        assertThat(text(spans.request().toByteArray())).doesNotContain(EMAIL);
-        assertThat(spans.decisions().counts().keySet().toString()).doesNotContain(EMAIL);
-        assertThat(text(logs.request().toByteArray())).doesNotContain(EMAIL);
-        assertThat(logs.decisions().counts().keySet().toString()).doesNotContain(EMAIL);
+        assertThat(text(governedSpans.request().toByteArray())).doesNotContain(EMAIL);
+        assertThat(governedSpans.decisions().counts().keySet().toString()).doesNotContain(EMAIL);
+        assertThat(text(governedLogs.request().toByteArray())).doesNotContain(EMAIL);
+        assertThat(governedLogs.decisions().counts().keySet().toString()).doesNotContain(EMAIL);
     }
 
     /** An attribute holding the address, at the top or nested in a list or array, between fuzzed text. */
@@ -89,7 +86,7 @@ class GovernanceEngineFuzzTest {
             case 0 -> text(data.consumeString(200));
             case 1 -> AnyValue.newBuilder().setIntValue(data.consumeLong()).build();
             case 2 -> AnyValue.newBuilder().setDoubleValue(data.consumeDouble()).build();
-            case 3 -> AnyValue.newBuilder().setBytesValue(com.google.protobuf.ByteString.copyFrom(data.consumeBytes(50))).build();
+            case 3 -> AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(data.consumeBytes(50))).build();
             case 4 -> {
                 ArrayValue.Builder array = ArrayValue.newBuilder();
                 for (int i = data.consumeInt(0, 4); i > 0; i--) {

@@ -75,27 +75,32 @@ class RuleLoaderFuzzTest {
         }
     }
 
-    /** Words of the scalar values in {@code text} that are data rather than names; none when it is not YAML. */
+    /**
+     * Words of the scalar values in {@code text} that are data rather than names; none when it is not YAML. A word
+     * the file also uses as a name (say a tenant id that appears in a description too) counts as a name.
+     */
     private static Set<String> dataWords(String text) {
-        Set<String> words = new HashSet<>();
+        Set<String> data = new HashSet<>();
+        Set<String> names = new HashSet<>();
         try {
             Node root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
-            collect(root, null, words);
+            collect(root, null, data, names);
         } catch (YAMLException | IllegalArgumentException e) {
             // Not YAML: the loader reports SnakeYAML's problem, which names a token kind, not content.
         }
-        return words;
+        data.removeAll(names);
+        return data;
     }
 
-    private static void collect(Node node, String key, Set<String> words) {
-        if (node instanceof ScalarNode scalar && (key == null || !IDENTIFIER_KEYS.contains(key))) {
-            words.addAll(Echoes.words(scalar.getValue()));
+    private static void collect(Node node, String key, Set<String> data, Set<String> names) {
+        if (node instanceof ScalarNode scalar) {
+            (key != null && IDENTIFIER_KEYS.contains(key) ? names : data).addAll(Echoes.words(scalar.getValue()));
         } else if (node instanceof SequenceNode sequence) {
-            sequence.getValue().forEach(item -> collect(item, key, words));
+            sequence.getValue().forEach(item -> collect(item, key, data, names));
         } else if (node instanceof MappingNode mapping) {
             for (NodeTuple tuple : mapping.getValue()) {
                 String childKey = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : null;
-                collect(tuple.getValueNode(), childKey, words);
+                collect(tuple.getValueNode(), childKey, data, names);
             }
         }
     }

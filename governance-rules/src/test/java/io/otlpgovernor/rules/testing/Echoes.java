@@ -30,6 +30,22 @@ public final class Echoes {
     public static final Set<String> OTLP_SCHEMA_WORDS = schemaWords(ExportTraceServiceRequest.getDescriptor(),
             ExportMetricsServiceRequest.getDescriptor(), ExportLogsServiceRequest.getDescriptor());
 
+    /**
+     * Words a protobuf payload check may use: the schema's, OtlpPayloads' (and WireCheck's) wording, and protobuf's
+     * own parse errors, which describe the wire problem and never content.
+     */
+    public static final Set<String> PAYLOAD_CHECK_WORDS = schemaAnd(
+            "not a valid ExportTraceServiceRequest ExportMetricsServiceRequest ExportLogsServiceRequest",
+            "unknown top-level field number(s); must be bytes or empty, got",
+            "While parsing a protocol message, the input ended unexpectedly in the middle of a field. This could mean "
+                    + "either that the input has been truncated or that an embedded message misreported its own length.",
+            "Protocol message contained an invalid tag (zero). Protocol message end-group tag did not match expected tag.",
+            "CodedInputStream encountered a malformed varint. CodedInputStream encountered an embedded string or "
+                    + "message which claimed to have negative size. Protocol message tag had invalid wire type.",
+            "Protocol message had too many levels of nesting. May be malicious. Use setRecursionLimit() to increase "
+                    + "the recursion depth limit. Protocol message had invalid UTF-8. Failed to parse the message.",
+            "Protocol message was too large. May be malicious. Use CodedInputStream.setSizeLimit() to increase the size limit.");
+
     private Echoes() {
     }
 
