@@ -64,11 +64,31 @@ final class FlinkCluster implements AutoCloseable {
     }
 
     private static List<String> jvmArgs(Path dir, String heap) {
-        return List.of("-Xmx" + heap, "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
+        List<String> args = new ArrayList<>(List.of("-Xmx" + heap, "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-Dlog4j.configurationFile=" + LogConfig.write(dir),
-                "-Dlog4j2.configurationFile=" + LogConfig.write(dir));
+                "-Dlog4j2.configurationFile=" + LogConfig.write(dir)));
+        args.addAll(JAVA_17_OPENS);
+        return args;
     }
+
+    /** What Flink's distribution passes on Java 17 ({@code env.java.opts.all}): its serializers reflect into the JDK. */
+    private static final List<String> JAVA_17_OPENS = List.of(
+            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.text=ALL-UNNAMED",
+            "--add-opens=java.base/java.time=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     private static Path writeConfig(Path dir, int restPort, int rpcPort) {
         Map<String, String> config = new java.util.LinkedHashMap<>();
@@ -93,6 +113,9 @@ final class FlinkCluster implements AutoCloseable {
         config.put("taskmanager.memory.network.min", "32m");
         config.put("taskmanager.memory.network.max", "32m");
         config.put("taskmanager.memory.managed.size", "64m");
+        config.put("taskmanager.memory.jvm-metaspace.size", "128m");
+        config.put("taskmanager.memory.jvm-overhead.min", "64m");
+        config.put("taskmanager.memory.jvm-overhead.max", "64m");
         config.put("jobmanager.memory.process.size", "600m");
         // A killed TaskManager is noticed through its closed connection; a frozen one only by the heartbeat timeout.
         config.put("heartbeat.interval", "2000");

@@ -56,6 +56,9 @@ final class JavaProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
             process = builder.start();
+            // If the test JVM itself is stopped (Ctrl-C, a build timeout), its children must not outlive it.
+            Process started = process;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "kill-" + name));
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
