@@ -21,6 +21,7 @@ import io.otlpgovernor.job.kafka.TopicLayout;
 final class FaultSystem implements AutoCloseable {
 
     static final String CONSUMER_GROUP = "otlp-governor-faults";
+    static final String TRANSACTIONAL_ID_PREFIX = "otlp-governor-faults";
     private static final Duration SETTLE = Duration.ofMinutes(4);
 
     private final Path dir;
@@ -72,7 +73,7 @@ final class FaultSystem implements AutoCloseable {
                 "kafka:",
                 "  bootstrap-servers: " + kafka.bootstrapServers(),
                 "  consumer-group: " + CONSUMER_GROUP,
-                "  transactional-id-prefix: otlp-governor-faults",
+                "  transactional-id-prefix: " + TRANSACTIONAL_ID_PREFIX,
                 // Short enough that a TaskManager frozen past it has its transactions aborted by the brokers.
                 "  transaction-timeout: 60s",
                 "checkpoints:",

@@ -184,6 +184,14 @@ final class KafkaCluster implements AutoCloseable {
         }
     }
 
+    /** Whether any transaction whose id starts with {@code prefix} is open on the brokers. */
+    boolean hasOngoingTransactions(String prefix) throws Exception {
+        try (Admin admin = admin()) {
+            return admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
+                    .anyMatch(t -> t.transactionalId().startsWith(prefix) && t.state() == org.apache.kafka.clients.admin.TransactionState.ONGOING);
+        }
+    }
+
     Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
