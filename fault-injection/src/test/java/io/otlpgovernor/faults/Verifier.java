@@ -105,6 +105,25 @@ final class Verifier implements AutoCloseable {
         }
     }
 
+    /** How many audit events report an accepted change of the tenant's rules to {@code version}. */
+    long acceptedRuleChanges(long version) {
+        return documents(reports.records(), TopicNames.AUDIT).stream()
+                .filter(d -> d.path("type").asText().equals("rule-set-change") && d.path("tenant").asText().equals(BridgeProcess.TENANT))
+                .filter(d -> d.path("outcome").asText().equals("accepted") && d.path("version").asLong() == version)
+                .count();
+    }
+
+    /** Governed spans per rule-set version (the {@code rule-set-version} header of their record). */
+    Map<String, Long> governedSpansByRuleSetVersion() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : governed.records()) {
+            org.apache.kafka.common.header.Header header = record.headers().lastHeader(io.otlpgovernor.rules.contract.RecordHeaders.RULE_SET_VERSION);
+            String version = header == null ? "none" : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+            counts.merge(version, (long) spans(List.of(record)).size(), Long::sum);
+        }
+        return counts;
+    }
+
     private static Map<String, Integer> count(List<ConsumerRecord<byte[], byte[]>> records) {
         Map<String, Integer> counts = new HashMap<>();
         spans(records).forEach(span -> counts.merge(span.getName(), 1, Integer::sum));
