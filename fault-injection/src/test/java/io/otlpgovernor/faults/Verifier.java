@@ -12,7 +12,6 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.job.kafka.TopicLayout;
-import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.rules.contract.TopicNames;
 import io.otlpgovernor.rules.signal.Signal;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,14 +29,14 @@ final class Verifier implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final CommittedTopicReader input;
-    private final CommittedTopicReader governed;
-    private final CommittedTopicReader reports;
+    private final TopicReader input;
+    private final TopicReader governed;
+    private final TopicReader reports;
 
     Verifier(String bootstrapServers) {
-        input = new CommittedTopicReader(bootstrapServers, List.of(Signal.SPANS.inputTopic()));
-        governed = new CommittedTopicReader(bootstrapServers, TopicLayout.governedTopics());
-        reports = new CommittedTopicReader(bootstrapServers, List.of(TopicNames.USAGE, TopicNames.AUDIT));
+        input = new TopicReader(bootstrapServers, List.of(Signal.SPANS.inputTopic()));
+        governed = new TopicReader(bootstrapServers, TopicLayout.governedTopics());
+        reports = new TopicReader(bootstrapServers, List.of(TopicNames.USAGE, TopicNames.AUDIT));
     }
 
     /**
@@ -46,11 +45,11 @@ final class Verifier implements AutoCloseable {
      * @param acknowledged the spans of every request the bridge acknowledged
      */
     Outcome read(List<String> acknowledged) {
-        Map<String, Integer> in = count(input.poll());
-        List<Span> out = spans(governed.poll());
+        Map<String, Integer> in = count(input.readToEnd());
+        List<Span> out = spans(governed.readToEnd());
         Map<String, Integer> outCounts = new HashMap<>();
         out.forEach(span -> outCounts.merge(span.getName(), 1, Integer::sum));
-        List<ConsumerRecord<byte[], byte[]>> reportRecords = reports.poll();
+        List<ConsumerRecord<byte[], byte[]>> reportRecords = reports.readToEnd();
 
         long lostAcknowledged = acknowledged.stream().filter(name -> !in.containsKey(name)).count();
         long lost = 0;
