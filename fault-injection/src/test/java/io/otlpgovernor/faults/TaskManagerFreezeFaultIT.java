@@ -1,0 +1,53 @@
+package io.otlpgovernor.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGSTOP of a TaskManager under load, held until the brokers have aborted the transactions it left open (the job's
+ * transaction timeout is 60 s), then SIGCONT: the JobManager has declared it lost, and when it comes back its old
+ * producers are fenced; the job recovers from its checkpoint and the read_committed output is exact.
+ */
+class TaskManagerFreezeFaultIT {
+
+    private FaultSystem system;
+
+    @AfterEach
+    void stop() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    @Tag("full")
+    void governsEverySpanExactlyOnceWhenATaskManagerIsFrozenPastTheTransactionTimeout() throws Exception {
+        system = FaultSystem.start("taskmanager-freeze");
+        try (Verifier verifier = new Verifier(system.kafka().bootstrapServers());
+             Workload workload = Scenarios.workload(system)) {
+            Scenarios.awaitProgress(workload, 0.3);
+            JavaProcess frozen = system.flink().taskManager(0);
+            frozen.freeze();
+            try {
+                // Observed, not timed: the brokers abort a transaction only once its timeout has passed.
+                await("transactions of the frozen TaskManager aborted by the brokers").atMost(Duration.ofMinutes(4))
+                        .pollDelay(Duration.ofSeconds(5)).pollInterval(Duration.ofSeconds(2))
+                        .until(() -> !system.kafka().hasOngoingTransactions(FaultSystem.TRANSACTIONAL_ID_PREFIX));
+            } finally {
+                frozen.resume();
+            }
+            system.flink().awaitRunning(system.jobId());
+
+            Verifier.Outcome outcome = system.settle(workload, verifier);
+
+            assertThat(system.flink().restoredCheckpoints(system.jobId())).as("the job recovered from a checkpoint").isPositive();
+            Scenarios.assertExactlyOnce("taskmanager-freeze", outcome, 0);
+        }
+    }
+}
