@@ -44,6 +44,7 @@ final class TenantTelemetry implements AutoCloseable {
     private final LogRecordExporter logExporter;
     private final MetricExporter metricExporter;
     private final Map<String, Service> services = new LinkedHashMap<>();
+    private boolean stopped;
 
     private record Service(SdkTracerProvider traces, SdkLoggerProvider logs, SdkMeterProvider metrics) {
     }
@@ -112,9 +113,12 @@ final class TenantTelemetry implements AutoCloseable {
         return service;
     }
 
-    /** Flushes every provider (the last metric collection included), then closes the exporters. */
-    @Override
-    public void close() {
+    /** Flushes and stops every provider: the last spans, log records and metric collection are exported. Idempotent. */
+    void stopProviders() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         List<AutoCloseable> providers = new ArrayList<>();
         services.values().forEach(s -> providers.addAll(List.of(s.traces(), s.logs(), s.metrics())));
         for (AutoCloseable provider : providers) {
@@ -124,6 +128,12 @@ final class TenantTelemetry implements AutoCloseable {
                 throw new IllegalStateException("could not close the demo's SDK provider", e);
             }
         }
+    }
+
+    /** Stops the providers, then closes the exporters. */
+    @Override
+    public void close() {
+        stopProviders();
         spanExporter.shutdown().join(10, TimeUnit.SECONDS);
         logExporter.shutdown().join(10, TimeUnit.SECONDS);
         metricExporter.shutdown().join(10, TimeUnit.SECONDS);

@@ -162,12 +162,17 @@ class DemoRunIT {
         for (Path notebook : notebooks) {
             Tools.Run run = Notebook.execute(notebook, OUTPUT.resolve("notebooks"), stack.bootstrapServers());
             if (run.exitCode() != 0) {
-                failures.add(notebook.getFileName() + " failed (exit " + run.exitCode() + "):\n" + Tools.tail(run.output(), 40));
+                failures.add(notebook.getFileName() + " failed (exit " + run.exitCode() + "):\n" + Tools.tail(withoutColours(run.output()), 40));
                 continue;
             }
             failures.addAll(problemsOf(OUTPUT.resolve("notebooks").resolve(notebook.getFileName())));
         }
         assertThat(failures).as("notebooks that did not run cleanly").isEmpty();
+    }
+
+    /** Jupyter colours its tracebacks with terminal escapes; a test report shows them as noise. */
+    private static String withoutColours(String text) {
+        return text.replaceAll("\u001B\\[[;\\d]*m", "");
     }
 
     /** What is wrong with an executed notebook: an error output, no plot, or a sensitive value the demo sent. */
