@@ -36,11 +36,15 @@ def bootstrap_servers():
 
 
 def _consumer(bootstrap):
+    # The output topics are written in transactions: read only committed data.
+    committed = "isolation_level" in KafkaConsumer.DEFAULT_CONFIG
+    options = {"isolation_level": "read_committed"} if committed else {}
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                             consumer_timeout_ms=2000, api_version_auto_timeout_ms=10000)
-    # The output topics are written in transactions: read only committed data. kafka-python 2.0 (Debian 12) has no
-    # isolation_level setting, but its fetch requests carry the level the fetcher holds.
-    consumer._fetcher._isolation_level = 1
+                             consumer_timeout_ms=2000, api_version_auto_timeout_ms=10000, **options)
+    if not committed:
+        # kafka-python 2.0 (Debian 12) has no isolation_level setting, but its fetch requests carry the level its
+        # fetcher holds: 1 is read_committed.
+        consumer._fetcher._isolation_level = 1
     return consumer
 
 
