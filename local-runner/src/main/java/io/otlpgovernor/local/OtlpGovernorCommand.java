@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import io.otlpgovernor.bridge.BridgeConfig;
 import io.otlpgovernor.bridge.auth.ApiKeys;
 import io.otlpgovernor.job.config.JobSettings;
-import io.otlpgovernor.local.demo.DemoTenant;
 import io.otlpgovernor.local.demo.DemoTruth;
 import io.otlpgovernor.local.demo.DemoWorkload;
 import io.otlpgovernor.rules.config.ConfigException;
@@ -156,9 +155,8 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
             return null;
         }
         double rate = demoRate == null ? DEFAULT_DEMO_RATE : demoRate;
-        DemoWorkload workload = DemoWorkload.start(rate, DemoWorkload.localEndpoints(stack.grpcPort(), stack.httpPort()),
-                stack.bootstrapServers());
-        System.out.println("Demo workload: " + rate + " user requests per second for each of " + String.join(", ", DemoTenant.ids())
+        DemoWorkload workload = DemoWorkload.start(rate, stack.grpcPort(), stack.httpPort(), stack.bootstrapServers());
+        System.out.println("Demo workload: " + rate + " user requests per second for each of " + String.join(", ", DemoWorkload.apiKeys().keySet())
                 + "; what it sent goes to the topic " + DemoTruth.TOPIC + ". Notebooks: notebooks/README.md");
         return workload;
     }
@@ -182,11 +180,11 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
     /** The demo keys (the README's) that {@code keys} accepts, by tenant, to print for people; the keys file holds only their hashes. */
     private static Map<String, List<String>> demoKeys(ApiKeys keys) {
         Map<String, List<String>> byTenant = new TreeMap<>();
-        for (DemoTenant tenant : DemoTenant.all()) {
-            if (keys.tenantFor(tenant.apiKey()).filter(tenant.id()::equals).isPresent()) {
-                byTenant.put(tenant.id(), List.of(tenant.apiKey()));
+        DemoWorkload.apiKeys().forEach((tenant, key) -> {
+            if (keys.tenantFor(key).filter(tenant::equals).isPresent()) {
+                byTenant.put(tenant, List.of(key));
             }
-        }
+        });
         return byTenant;
     }
 

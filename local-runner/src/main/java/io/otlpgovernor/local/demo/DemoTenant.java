@@ -6,10 +6,10 @@ import java.util.List;
  * A demo tenant: its id (a rule file in {@code governance-rules/rules/tenants/}), the demo API key whose hash is in
  * {@code ingest-bridge/config/demo-keys.yaml}, how its services send, and what they do.
  */
-public record DemoTenant(String id, String apiKey, Transport transport, Scenario scenario) {
+record DemoTenant(String id, String apiKey, Transport transport, Scenario scenario) {
 
     /** The demo tenants: an online shop, a health-care provider and a payment processor. */
-    public static List<DemoTenant> all() {
+    static List<DemoTenant> all() {
         return List.of(
                 new DemoTenant("acme", "acme-demo-key-0001", Transport.GRPC, new ShopScenario()),
                 new DemoTenant("globex", "globex-demo-key-0001", Transport.HTTP, new ClinicScenario()),
@@ -17,7 +17,7 @@ public record DemoTenant(String id, String apiKey, Transport transport, Scenario
     }
 
     /** The demo tenants' ids. */
-    public static List<String> ids() {
+    static List<String> ids() {
         return all().stream().map(DemoTenant::id).toList();
     }
 }

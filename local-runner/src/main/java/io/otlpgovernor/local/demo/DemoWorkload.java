@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,8 @@ public final class DemoWorkload implements AutoCloseable {
     static final Duration TRUTH_INTERVAL = Duration.ofSeconds(10);
     /** How often the SDKs export metrics; short, so the notebooks see data points within a minute. */
     static final Duration METRIC_INTERVAL = Duration.ofSeconds(10);
+    private static final long MISENCODED_SECOND = 45;
+    private static final String MISENCODED_TENANT = "globex";
 
     private final double requestsPerSecond;
     private final List<TenantRun> runs;
@@ -56,8 +59,6 @@ public final class DemoWorkload implements AutoCloseable {
         return thread;
     });
     private final Clock clock = Clock.systemUTC();
-    private static final long MISENCODED_SECOND = 45;
-    private static final String MISENCODED_TENANT = "globex";
     private long ticks;
 
     /** One tenant's SDKs, emitter and generator state. */
@@ -84,10 +85,11 @@ public final class DemoWorkload implements AutoCloseable {
     }
 
     /**
-     * Starts sending: {@code requestsPerSecond} user requests per second and tenant to the bridge at {@code endpoints};
-     * the truth goes to the Kafka cluster at {@code bootstrapServers}.
+     * Starts sending: {@code requestsPerSecond} user requests per second and tenant to the bridge on localhost's
+     * {@code grpcPort} and {@code httpPort}; the truth goes to the Kafka cluster at {@code bootstrapServers}.
      */
-    public static DemoWorkload start(double requestsPerSecond, TenantTelemetry.Endpoints endpoints, String bootstrapServers) {
+    public static DemoWorkload start(double requestsPerSecond, int grpcPort, int httpPort, String bootstrapServers) {
+        TenantTelemetry.Endpoints endpoints = new TenantTelemetry.Endpoints("http://localhost:" + grpcPort, "http://localhost:" + httpPort);
         if (!(requestsPerSecond > 0)) {
             throw new IllegalArgumentException("the request rate must be above 0, not " + requestsPerSecond);
         }
@@ -106,9 +108,11 @@ public final class DemoWorkload implements AutoCloseable {
         return workload;
     }
 
-    /** The bridge's endpoints on localhost. */
-    public static TenantTelemetry.Endpoints localEndpoints(int grpcPort, int httpPort) {
-        return new TenantTelemetry.Endpoints("http://localhost:" + grpcPort, "http://localhost:" + httpPort);
+    /** The demo tenants' API keys (whose hashes are in the demo keys file), by tenant id. */
+    public static Map<String, String> apiKeys() {
+        Map<String, String> keys = new LinkedHashMap<>();
+        DemoTenant.all().forEach(tenant -> keys.put(tenant.id(), tenant.apiKey()));
+        return keys;
     }
 
     private void tickSafely() {

@@ -75,8 +75,7 @@ class DemoRunIT {
         dashboardPort = freePort();
         stack = LocalStack.start(new LocalStackOptions(dataDir, 0, 0, 0, 0, dashboardPort, freePort()), settings,
                 BridgeConfig.defaults(Path.of("unused")), demoKeys);
-        demo = DemoWorkload.start(REQUESTS_PER_SECOND, DemoWorkload.localEndpoints(stack.grpcPort(), stack.httpPort()),
-                stack.bootstrapServers());
+        demo = DemoWorkload.start(REQUESTS_PER_SECOND, stack.grpcPort(), stack.httpPort(), stack.bootstrapServers());
     }
 
     @AfterAll
@@ -257,8 +256,9 @@ class DemoRunIT {
     private static Map<String, Long> receivedByTenantAndSignal(List<JsonNode> usage) {
         Map<String, Long> received = new TreeMap<>();
         for (JsonNode document : usage) {
-            document.path("signals").fields().forEachRemaining(signal -> received.merge(
-                    document.path("tenant").asText() + " " + signal.getKey(), signal.getValue().path("received").asLong(), Long::sum));
+            for (Map.Entry<String, JsonNode> signal : document.path("signals").properties()) {
+                received.merge(document.path("tenant").asText() + " " + signal.getKey(), signal.getValue().path("received").asLong(), Long::sum);
+            }
         }
         return received;
     }
