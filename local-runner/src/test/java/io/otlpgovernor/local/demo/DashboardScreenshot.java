@@ -14,14 +14,16 @@ import javax.imageio.ImageIO;
  * A screenshot of a page of the Flink dashboard, taken by headless Chromium, and whether it shows a rendered page.
  *
  * <p>The dashboard is a single-page application that draws the job graph after its REST calls return; Chromium's
- * virtual time budget lets those finish before the picture is taken. A picture of the empty frame (taken too early)
- * has a uniform area where the graph belongs, which {@link #isRendered} detects.
+ * virtual time budget lets those finish before the picture is taken. Now and then Chromium never ends a virtual
+ * time budget on this page (it keeps polling): {@code --timeout} then takes the picture after 30 s of real time, and
+ * the process is killed after {@value #TIMEOUT_SECONDS} s. A picture of the empty frame (taken too early) has a
+ * uniform area where the graph belongs, which {@link #isRendered} detects.
  */
 final class DashboardScreenshot {
 
     static final int WIDTH = 1600;
     static final int HEIGHT = 1000;
-    private static final long TIMEOUT_SECONDS = 90;
+    private static final long TIMEOUT_SECONDS = 60;
 
     private DashboardScreenshot() {
     }
@@ -32,7 +34,8 @@ final class DashboardScreenshot {
         Tools.Run run = Tools.run(List.of(Tools.chromium().toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profileDir,
-                "--window-size=" + WIDTH + "," + HEIGHT, "--virtual-time-budget=10000", "--screenshot=" + png, url),
+                "--window-size=" + WIDTH + "," + HEIGHT, "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
+                "--timeout=30000", "--screenshot=" + png, url),
                 Map.of(), TIMEOUT_SECONDS);
         if (run.exitCode() != 0 || !Files.exists(png)) {
             throw new AssertionError("Chromium could not take a screenshot of " + url + " (exit " + run.exitCode() + "):\n"
