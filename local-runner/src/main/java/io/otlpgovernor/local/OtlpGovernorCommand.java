@@ -14,11 +14,15 @@ import java.util.concurrent.CountDownLatch;
 import io.otlpgovernor.bridge.BridgeConfig;
 import io.otlpgovernor.bridge.auth.ApiKeys;
 import io.otlpgovernor.job.config.JobSettings;
+import io.otlpgovernor.local.demo.DemoTruth;
+import io.otlpgovernor.local.demo.DemoWorkload;
 import io.otlpgovernor.rules.config.ConfigException;
 import org.apache.logging.log4j.LogManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./otlp-governor local}: runs the whole system on embedded defaults until Ctrl-C.
@@ -56,8 +60,27 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
     @Option(names = "--bridge-config", defaultValue = "ingest-bridge/config/bridge.yaml", description = "Bridge settings (default: ${DEFAULT-VALUE}).")
     Path bridgeConfig;
 
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--demo", description = "Also run the demo workload: the demo tenants' services send traces, logs and metrics "
+            + "through the bridge; what they sent goes to the topic " + DemoTruth.TOPIC + ".")
+    boolean demo;
+
+    @Option(names = "--demo-rate", paramLabel = "<requests per second>",
+            description = "User requests per second and demo tenant (default: " + DEFAULT_DEMO_RATE + "; with --demo).")
+    Double demoRate;
+
+    static final double DEFAULT_DEMO_RATE = 5;
+    static final double MAX_DEMO_RATE = 1000;
+
     @Override
     public Integer call() throws Exception {
+        Optional<String> demoProblem = demoProblem();
+        if (demoProblem.isPresent()) {
+            spec.commandLine().getErr().println("otlp-governor: " + demoProblem.get());
+            return 2;
+        }
         JobSettings jobSettings;
         BridgeConfig bridge;
         Map<String, List<String>> demoKeys;
@@ -89,16 +112,53 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
             LogManager.getLogger(OtlpGovernorCommand.class).error("Local stack failed to start", e);
             return 1;
         }
+        stack.describe(demoKeys).forEach(System.out::println);
+        DemoWorkload workload;
+        try {
+            workload = startDemo(stack);
+        } catch (RuntimeException e) {
+            System.err.println("otlp-governor: could not start the demo workload: " + e.getMessage());
+            stack.close();
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (workload != null) {
+                System.out.println("Stopping the demo workload ...");
+                workload.close();
+            }
             System.out.println("Stopping: bridge, job, Kafka ...");
             stack.close();
             stopped.countDown();
             LogManager.shutdown();
         }, "local-stack-shutdown"));
-        stack.describe(demoKeys).forEach(System.out::println);
         stopped.await();
         return 0;
+    }
+
+    /** What is wrong with the demo options, if anything. */
+    private Optional<String> demoProblem() {
+        if (demoRate == null) {
+            return Optional.empty();
+        }
+        if (!demo) {
+            return Optional.of("--demo-rate needs --demo");
+        }
+        if (!(demoRate > 0 && demoRate <= MAX_DEMO_RATE)) {
+            return Optional.of("--demo-rate must be above 0 and at most " + (int) MAX_DEMO_RATE + " requests per second");
+        }
+        return Optional.empty();
+    }
+
+    private DemoWorkload startDemo(LocalStack stack) {
+        if (!demo) {
+            return null;
+        }
+        double rate = demoRate == null ? DEFAULT_DEMO_RATE : demoRate;
+        DemoWorkload workload = DemoWorkload.start(rate, stack.grpcPort(), stack.httpPort(), stack.bootstrapServers());
+        System.out.println("Demo workload: " + rate + " user requests per second for each of " + String.join(", ", DemoWorkload.apiKeys().keySet())
+                + "; what it sent goes to the topic " + DemoTruth.TOPIC + ". Notebooks: notebooks/README.md");
+        return workload;
     }
 
     /** A message naming the first of {@code ports} that another process already listens on, if any. */
@@ -117,13 +177,10 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    /** The README's demo keys; the keys file holds only their hashes. */
-    private static final Map<String, String> DEMO_KEYS = Map.of("acme", "acme-demo-key-0001", "globex", "globex-demo-key-0001");
-
-    /** The demo keys that {@code keys} accepts, by tenant, to print for people. */
+    /** The demo keys (the README's) that {@code keys} accepts, by tenant, to print for people; the keys file holds only their hashes. */
     private static Map<String, List<String>> demoKeys(ApiKeys keys) {
         Map<String, List<String>> byTenant = new TreeMap<>();
-        DEMO_KEYS.forEach((tenant, key) -> {
+        DemoWorkload.apiKeys().forEach((tenant, key) -> {
             if (keys.tenantFor(key).filter(tenant::equals).isPresent()) {
                 byTenant.put(tenant, List.of(key));
             }
@@ -131,8 +188,18 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
         return byTenant;
     }
 
+    /** The command line, with a mistake in the options reported in one line and exit status 2. */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new OtlpGovernorCommand());
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("otlp-governor: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        return commandLine;
+    }
+
     public static void main(String[] args) {
-        int status = new CommandLine(new OtlpGovernorCommand()).execute(args);
+        int status = commandLine().execute(args);
         if (status != 0) {
             System.exit(status);
         }

@@ -32,7 +32,7 @@ class RulesCommandTest {
         Run run = run("validate", "rules");
 
         assertThat(run.status()).isZero();
-        assertThat(run.out()).isEqualTo("OK: 2 tenants (acme v1, globex v1) in 6 files\n");
+        assertThat(run.out()).isEqualTo("OK: 3 tenants (acme v1, globex v1, paynow v1) in 7 files\n");
     }
 
     @Test

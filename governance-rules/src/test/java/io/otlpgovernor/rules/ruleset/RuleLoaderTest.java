@@ -22,7 +22,7 @@ class RuleLoaderTest {
     void loadsTheShippedPresetsAndTenants() throws Exception {
         RuleBook book = RuleLoader.load(RuleSources.fromDirectory(SHIPPED));
 
-        assertThat(book.tenants()).containsOnlyKeys("acme", "globex");
+        assertThat(book.tenants()).containsOnlyKeys("acme", "globex", "paynow");
         RuleSet acme = book.tenant("acme").orElseThrow();
         assertThat(acme.version()).isEqualTo(1);
         assertThat(acme.presets()).containsExactly("gdpr", "pci-dss");
@@ -31,6 +31,11 @@ class RuleLoaderTest {
         assertThat(acme.protection()).filteredOn(p -> p.label().equals(Optional.of("pci")))
                 .extracting(ProtectionRule::action).containsExactly(Action.REDACT);
         assertThat(acme.retention().tiers()).containsEntry("standard", Duration.ofDays(30));
+        RuleSet paynow = book.tenant("paynow").orElseThrow();
+        assertThat(paynow.presets()).containsExactly("pci-dss", "sox");
+        assertThat(paynow.protection()).filteredOn(p -> p.rule().equals(Optional.of("bearer-token")))
+                .extracting(ProtectionRule::action).containsExactly(Action.DROP_RECORD);
+        assertThat(paynow.retention().tiers()).containsEntry("sox", Duration.ofDays(2557));
     }
 
     @Test

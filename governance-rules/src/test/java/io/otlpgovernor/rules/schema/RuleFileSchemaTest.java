@@ -288,10 +288,10 @@ class RuleFileSchemaTest {
     }
 
     @Test
-    void theShippedRulesAreTheFourPresetsAndTwoTenants() throws IOException {
+    void theShippedRulesAreTheFourPresetsAndThreeTenants() throws IOException {
         assertThat(shippedRuleFiles().map(p -> SHIPPED.relativize(p).toString().replace('\\', '/'))).containsExactly(
                 "presets/gdpr.yaml", "presets/hipaa.yaml", "presets/pci-dss.yaml", "presets/sox.yaml",
-                "tenants/acme.yaml", "tenants/globex.yaml");
+                "tenants/acme.yaml", "tenants/globex.yaml", "tenants/paynow.yaml");
     }
 
     @ParameterizedTest

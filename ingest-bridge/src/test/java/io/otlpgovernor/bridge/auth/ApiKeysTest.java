@@ -58,6 +58,7 @@ class ApiKeysTest {
 
         assertThat(keys.tenantFor("acme-demo-key-0001")).hasValue("acme");
         assertThat(keys.tenantFor("globex-demo-key-0001")).hasValue("globex");
+        assertThat(keys.tenantFor("paynow-demo-key-0001")).hasValue("paynow");
     }
 
     @Test

@@ -1,0 +1,321 @@
+package io.otlpgovernor.local.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.otlpgovernor.bridge.BridgeConfig;
+import io.otlpgovernor.bridge.auth.ApiKeys;
+import io.otlpgovernor.job.config.JobSettings;
+import io.otlpgovernor.kafka.CommittedTopicReader;
+import io.otlpgovernor.local.LocalStack;
+import io.otlpgovernor.local.LocalStackOptions;
+import io.otlpgovernor.rules.contract.TopicNames;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code ./otlp-governor local --demo} as people use it: the whole system with the job's own settings
+ * ({@code job/config/job.yaml}: 5 s checkpoints, 10 s audit windows, reports 10 s after their window), the shipped
+ * rules and demo keys, on free ports, and the demo workload sending.
+ *
+ * <p>While it runs, the Flink dashboard is checked as users see it (a screenshot of the job graph) and through its
+ * REST API (operator names, governance metrics). Then the demo stops, usage must account for everything it sent, and
+ * every notebook in {@code notebooks/} must run end to end against the run's topics. The tests share the run, in that
+ * order. The screenshot and the executed notebooks are kept in {@code target/demo-run/}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DemoRunIT {
+
+    private static final Path OUTPUT = Path.of("target/demo-run");
+    private static final double REQUESTS_PER_SECOND = 5;
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    /** Long enough for a usage minute to be written (a minute plus its grace) while the demo runs. */
+    private static final Duration TRAFFIC_TIMEOUT = Duration.ofSeconds(180);
+    /** After the demo stops: the last traces' tail decision (30 s), their minute and its grace. */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(180);
+    /** Operator names Flink gives when the job does not name one. */
+    private static final Pattern DEFAULT_NAME = Pattern.compile(
+            "(Source: )?(Map|Filter|Flat ?Map|KeyedProcess|Process|Co-Process|Co-Process-Broadcast|Keyed-Broadcast-Process|"
+                    + "Sink: (Writer|Committer|Unnamed)|Custom Source|Unnamed|Timestamps/Watermarks|Partition)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static LocalStack stack;
+    private static DemoWorkload demo;
+    private static int dashboardPort;
+    private static boolean settled;
+
+    @BeforeAll
+    static void startStackAndDemo() throws Exception {
+        Path dataDir = Files.createDirectories(OUTPUT.resolve("data"));
+        JobSettings settings = JobSettings.load(Path.of("../job/config/job.yaml"))
+                .withRules(new JobSettings.Rules("../governance-rules/rules", null));
+        ApiKeys demoKeys = ApiKeys.load(Path.of("../ingest-bridge/config/demo-keys.yaml"));
+        dashboardPort = freePort();
+        stack = LocalStack.start(new LocalStackOptions(dataDir, 0, 0, 0, 0, dashboardPort, freePort()), settings,
+                BridgeConfig.defaults(Path.of("unused")), demoKeys);
+        demo = DemoWorkload.start(REQUESTS_PER_SECOND, stack.grpcPort(), stack.httpPort(), stack.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (demo != null) {
+            demo.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyOperatorHasAReadableNameAndReportsGovernanceMetrics() throws Exception {
+        FlinkRest rest = new FlinkRest(dashboardPort);
+        String jobId = runningJob(rest);
+        Map<String, String> vertices = rest.vertexNames(jobId);
+
+        List<String> operators = vertices.values().stream().flatMap(name -> Pattern.compile(" -> ").splitAsStream(name)).toList();
+        assertThat(operators).as("operator names in the dashboard").noneMatch(name -> DEFAULT_NAME.matcher(name).matches())
+                .contains("Source: Kafka: OTLP input", "Decode OTLP", "Quota per tenant", "Sample, classify, protect, route tiers",
+                        "Tail sampling per trace", "Usage per tenant and minute", "Audit per tenant");
+        // Counters with tenant labels appear once the demo's data has passed the operator.
+        AtomicReference<List<String>> governance = new AtomicReference<>();
+        await().atMost(TRAFFIC_TIMEOUT).untilAsserted(() -> {
+            governance.set(governanceMetrics(rest, jobId, vertices));
+            assertThat(governance.get()).as("governance metrics of the job's vertices").contains(
+                    "Decode OTLP: requests_decoded",
+                    "Quota per tenant: tenant.paynow.signal.spans.items_received",
+                    "Quota per tenant: tenant.paynow.reason.quota.items_dropped",
+                    "Sample, classify, protect, route tiers: tenant.globex.tier.compliance.items_accepted",
+                    "Sample, classify, protect, route tiers: tenant.acme.label.pii.protections",
+                    "Sample, classify, protect, route tiers: tenant.acme.rule_set_version",
+                    "Tail sampling per trace: tenant.acme.outcome.keep.tail_decisions");
+        });
+    }
+
+    @Test
+    @Order(2)
+    void theDashboardShowsTheRunningJobsGraph() throws Exception {
+        FlinkRest rest = new FlinkRest(dashboardPort);
+        String page = rest.jobOverviewPage(runningJob(rest));
+        Path png = OUTPUT.resolve("flink-dashboard.png");
+        AtomicReference<BufferedImage> image = new AtomicReference<>();
+        AtomicInteger attempt = new AtomicInteger();
+        // Each attempt loads the page afresh: on a busy machine the graph can miss one attempt's time budget, and
+        // Chromium can fail one (the failure of the last attempt is reported).
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            image.set(DashboardScreenshot.take(page, png, Files.createDirectories(OUTPUT.resolve("chromium-" + attempt.incrementAndGet()))));
+            assertThat(DashboardScreenshot.isRendered(image.get())).as("the job graph is drawn in " + png).isTrue();
+        });
+
+        assertThat(Files.readAllBytes(png)).startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
+        assertThat(Files.size(png)).as("bytes of the screenshot").isGreaterThan(40_000);
+        assertThat(image.get().getWidth()).isEqualTo(DashboardScreenshot.WIDTH);
+        assertThat(image.get().getHeight()).isEqualTo(DashboardScreenshot.HEIGHT);
+    }
+
+    @Test
+    @Order(3)
+    void usageAccountsForEverythingTheDemoSent() throws Exception {
+        Map<String, Long> sent = stopDemoAndAwaitItsUsage();
+
+        assertThat(sent).as("items the demo sent, by tenant and signal").hasSize(DemoTenant.ids().size() * 3)
+                .allSatisfy((line, items) -> assertThat(items).as(line).isPositive());
+        try (CommittedTopicReader reader = new CommittedTopicReader(stack.bootstrapServers(), List.of(TopicNames.USAGE))) {
+            List<JsonNode> usage = documents(readAll(reader));
+            assertThat(sum(usage, "dropped/quota")).as("quota drops (paynow's settlement batches)").isPositive();
+            assertThat(sum(usage, "dropped/tail")).as("tail-sampling drops (acme)").isPositive();
+            assertThat(sum(usage, "dropped/sampling")).as("head-sampling drops (paynow, acme's health checks)").isPositive();
+            assertThat(sum(usage, "dropped/policy")).as("drop-record (paynow's leaked tokens)").isPositive();
+            assertThat(sum(usage, "dropped/age")).as("late uploads past their tier (acme)").isPositive();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void everyNotebookRunsEndToEndAgainstTheRun() throws Exception {
+        stopDemoAndAwaitItsUsage();
+        List<Path> notebooks = Notebook.all();
+        assertThat(notebooks).as("notebooks in " + Notebook.DIRECTORY).hasSizeGreaterThanOrEqualTo(3);
+        List<String> failures = new ArrayList<>();
+        for (Path notebook : notebooks) {
+            Tools.Run run = Notebook.execute(notebook, OUTPUT.resolve("notebooks"), stack.bootstrapServers());
+            if (run.exitCode() != 0) {
+                failures.add(notebook.getFileName() + " failed (exit " + run.exitCode() + "):\n" + Tools.tail(withoutColours(run.output()), 40));
+                continue;
+            }
+            failures.addAll(problemsOf(OUTPUT.resolve("notebooks").resolve(notebook.getFileName())));
+        }
+        assertThat(failures).as("notebooks that did not run cleanly").isEmpty();
+    }
+
+    /** Jupyter colours its tracebacks with terminal escapes; a test report shows them as noise. */
+    private static String withoutColours(String text) {
+        return text.replaceAll("\u001B\\[[;\\d]*m", "");
+    }
+
+    /** What is wrong with an executed notebook: an error output, no plot, or a sensitive value the demo sent. */
+    private static List<String> problemsOf(Path executed) throws IOException {
+        Map<String, List<String>> outputs = Notebook.outputs(executed);
+        List<String> problems = new ArrayList<>();
+        outputs.get("error").forEach(error -> problems.add(executed.getFileName() + ": " + error));
+        if (outputs.get("image/png").isEmpty()) {
+            problems.add(executed.getFileName() + ": no plot");
+        }
+        for (String value : FakeData.all()) {
+            if (outputs.get("text").stream().anyMatch(text -> text.contains(value))) {
+                problems.add(executed.getFileName() + " shows a sensitive value the demo sent");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Waits for the traffic the notebooks plot (a settled usage minute of every tenant, a dead letter), stops the demo,
+     * and waits until usage accounts for every item it sent and every trace is decided. Returns what it sent, by
+     * "tenant signal". Once per run.
+     */
+    private static synchronized Map<String, Long> stopDemoAndAwaitItsUsage() throws Exception {
+        try (CommittedTopicReader usage = new CommittedTopicReader(stack.bootstrapServers(), List.of(TopicNames.USAGE));
+             CommittedTopicReader truth = new CommittedTopicReader(stack.bootstrapServers(), List.of(DemoTruth.TOPIC));
+             CommittedTopicReader deadLetters = new CommittedTopicReader(stack.bootstrapServers(), List.of(TopicNames.DEAD_LETTER))) {
+            if (!settled) {
+                await().atMost(TRAFFIC_TIMEOUT).until(() -> !deadLetters.poll().isEmpty()
+                        && tenantsIn(documents(usage.poll())).containsAll(DemoTenant.ids()));
+                demo.close();
+                demo = null;
+            }
+            Map<String, Long> sent = new TreeMap<>();
+            await().atMost(SETTLE_TIMEOUT).untilAsserted(() -> {
+                sent.clear();
+                sent.putAll(sentByTenantAndSignal(documents(readAll(truth))));
+                List<JsonNode> documents = documents(usage.poll());
+                assertThat(receivedByTenantAndSignal(documents)).as("items received, from usage").isEqualTo(sent);
+                assertThat(undecided(documents)).as("items received but neither accepted nor dropped").isZero();
+            });
+            settled = true;
+            return sent;
+        }
+    }
+
+    private static String runningJob(FlinkRest rest) {
+        AtomicReference<String> jobId = new AtomicReference<>();
+        await().atMost(STARTUP_TIMEOUT).until(() -> {
+            rest.runningJobId().ifPresent(jobId::set);
+            return jobId.get() != null;
+        });
+        return jobId.get();
+    }
+
+    /** "vertex name: metric" for every governance metric of the job's vertices, without the subtask and operator prefix. */
+    private static List<String> governanceMetrics(FlinkRest rest, String jobId, Map<String, String> vertices) throws Exception {
+        List<String> found = new ArrayList<>();
+        for (Map.Entry<String, String> vertex : vertices.entrySet()) {
+            String operator = vertex.getValue().replaceFirst("^.* -> ", "");
+            for (String id : rest.vertexMetrics(jobId, vertex.getKey())) {
+                int group = id.indexOf(".governor.");
+                if (group >= 0) {
+                    found.add(operator + ": " + id.substring(group + ".governor.".length()));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Map<String, Long> sentByTenantAndSignal(List<JsonNode> truth) {
+        Map<String, Long> sent = new TreeMap<>();
+        for (JsonNode document : truth) {
+            String tenant = document.path("tenant").asText();
+            sent.merge(tenant + " spans", document.path("spans").asLong(), Long::sum);
+            sent.merge(tenant + " logs", document.path("log_records").asLong(), Long::sum);
+            sent.merge(tenant + " metrics", document.path("data_points").asLong(), Long::sum);
+        }
+        return sent;
+    }
+
+    private static Map<String, Long> receivedByTenantAndSignal(List<JsonNode> usage) {
+        Map<String, Long> received = new TreeMap<>();
+        for (JsonNode document : usage) {
+            for (Map.Entry<String, JsonNode> signal : document.path("signals").properties()) {
+                received.merge(document.path("tenant").asText() + " " + signal.getKey(), signal.getValue().path("received").asLong(), Long::sum);
+            }
+        }
+        return received;
+    }
+
+    private static long undecided(List<JsonNode> usage) {
+        long undecided = 0;
+        for (JsonNode document : usage) {
+            for (JsonNode signal : document.path("signals")) {
+                long dropped = 0;
+                for (JsonNode reason : signal.path("dropped")) {
+                    dropped += reason.asLong();
+                }
+                undecided += signal.path("received").asLong() - signal.path("accepted").asLong() - dropped;
+            }
+        }
+        return undecided;
+    }
+
+    private static long sum(List<JsonNode> usage, String field) {
+        return usage.stream().mapToLong(document -> {
+            long total = 0;
+            for (JsonNode signal : document.path("signals")) {
+                total += signal.at("/" + field).asLong();
+            }
+            return total;
+        }).sum();
+    }
+
+    private static List<String> tenantsIn(List<JsonNode> usage) {
+        return usage.stream().map(document -> document.path("tenant").asText()).distinct().toList();
+    }
+
+    /** Everything committed so far: polls until a poll brings nothing new. */
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(CommittedTopicReader reader) {
+        int before;
+        List<ConsumerRecord<byte[], byte[]>> records;
+        do {
+            before = reader.records().size();
+            records = reader.poll();
+        } while (records.size() > before);
+        return records;
+    }
+
+    private static List<JsonNode> documents(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(record -> {
+            try {
+                return JSON.readTree(record.value());
+            } catch (IOException e) {
+                throw new UncheckedIOException("not a JSON document on " + record.topic(), e);
+            }
+        }).toList();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
