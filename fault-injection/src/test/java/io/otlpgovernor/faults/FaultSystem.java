@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -16,7 +18,9 @@ import io.otlpgovernor.job.kafka.TopicLayout;
  * The whole system on loopback, every part its own process: three Kafka nodes, a Flink JobManager and two
  * TaskManagers running the shaded job (parallelism 2, one slot per TaskManager, so each TaskManager runs half the
  * job), and the bridge. Everything lives under {@code target/fault-injection/<run>/}: data, configuration, one log
- * file per process. {@link #close()} kills every process, whatever state the scenario left it in.
+ * file per process. {@link #close()} kills every process, whatever state the scenario left it in, and deletes the
+ * bulky data (Kafka's logs, checkpoints, temporary files: hundreds of megabytes a run) unless
+ * {@code -Dfault.keep-data=true}; configuration and process logs stay for reading after the run.
  */
 final class FaultSystem implements AutoCloseable {
 
@@ -152,6 +156,39 @@ final class FaultSystem implements AutoCloseable {
         }
         if (kafka != null) {
             kafka.close();
+        }
+        if (!Boolean.getBoolean("fault.keep-data")) {
+            deleteData();
+        }
+    }
+
+    private void deleteData() {
+        try (Stream<Path> children = Files.list(dir)) {
+            List<Path> data = new ArrayList<>();
+            for (Path child : children.toList()) {
+                String name = child.getFileName().toString();
+                if (name.startsWith("kafka-")) {
+                    data.add(child.resolve("data"));
+                } else if (name.equals("checkpoints") || name.equals("tmp") || name.equals("uploads")) {
+                    data.add(child);
+                }
+            }
+            for (Path path : data) {
+                deleteRecursively(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the data of " + dir, e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 }
