@@ -179,14 +179,18 @@ final class FlinkCluster implements AutoCloseable {
 
     /** Waits until every task of the job is RUNNING (after a submission or a recovery). */
     void awaitRunning(String jobId) {
-        await("job " + jobId + " running").atMost(READY).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-            JsonNode job = get("/jobs/" + jobId);
-            String state = job.path("state").asText();
-            if (state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED")) {
-                throw new IllegalStateException("job " + jobId + " is " + state);
-            }
-            return state.equals("RUNNING") && job.path("vertices").findValuesAsText("status").stream().allMatch("RUNNING"::equals);
-        });
+        await("job " + jobId + " running").atMost(READY).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> isRunning(jobId));
+    }
+
+    /** Whether every task of the job is RUNNING; fails when the job has ended. */
+    boolean isRunning(String jobId) throws IOException, InterruptedException {
+        JsonNode job = get("/jobs/" + jobId);
+        String state = job.path("state").asText();
+        if (state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED")) {
+            throw new IllegalStateException("job " + jobId + " is " + state);
+        }
+        return state.equals("RUNNING") && job.path("vertices").findValuesAsText("status").stream().allMatch("RUNNING"::equals);
     }
 
     /** Number of checkpoints the job has completed. */

@@ -22,7 +22,7 @@ import javax.imageio.ImageIO;
 final class DashboardScreenshot {
 
     static final int WIDTH = 1600;
-    static final int HEIGHT = 1000;
+    static final int HEIGHT = 1400;
     private static final long TIMEOUT_SECONDS = 60;
 
     private DashboardScreenshot() {
