@@ -25,6 +25,7 @@ final class BridgeProcess implements AutoCloseable {
     static final String API_KEY = "faults-test-key-0001";
 
     private final JavaProcess process;
+    private final int grpcPort = Ports.free();
     private final int httpPort = Ports.free();
     private final int adminPort = Ports.free();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -56,7 +57,7 @@ final class BridgeProcess implements AutoCloseable {
             Path config = dir.resolve("bridge.yaml");
             Files.writeString(config, String.join("\n",
                     "grpc:",
-                    "  port: 0",
+                    "  port: " + grpcPort,
                     "http:",
                     "  port: " + httpPort,
                     "admin:",
@@ -79,6 +80,11 @@ final class BridgeProcess implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The OTLP/gRPC endpoint, host:port. */
+    String grpcTarget() {
+        return "127.0.0.1:" + grpcPort;
     }
 
     /** The OTLP/HTTP traces endpoint. */

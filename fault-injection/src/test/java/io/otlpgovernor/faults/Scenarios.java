@@ -22,7 +22,7 @@ final class Scenarios {
     }
 
     static Workload workload(FaultSystem system) {
-        return new Workload(system.bridge()::tracesUri, REQUESTS, SPANS_PER_REQUEST, RATE);
+        return new Workload(system.bridge().tracesUri(), system.bridge().grpcTarget(), REQUESTS, SPANS_PER_REQUEST, RATE);
     }
 
     /** Waits until {@code share} (0 to 1) of the requests have been acknowledged. */

@@ -17,10 +17,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -28,8 +35,9 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 
 /**
- * A client that sends a numbered set of OTLP/HTTP trace requests at a steady rate and retries each one, as OTLP
- * exporters do, on connection errors and retryable answers (429, 502, 503, 504) until the bridge acknowledges it.
+ * A client that sends a numbered set of OTLP trace requests at a steady rate — even-numbered ones over OTLP/HTTP,
+ * odd-numbered ones over OTLP/gRPC — and retries each one, as OTLP exporters do, until the bridge acknowledges it:
+ * on connection errors, on HTTP 429, 502, 503 and 504, and on the gRPC codes the OTLP specification calls retryable.
  * Request {@code r} holds spans named {@code span-<r>-<i>}, each with an e-mail address attribute that the
  * tenant's rules redact; which requests were acknowledged is recorded.
  */
@@ -38,10 +46,20 @@ final class Workload implements AutoCloseable {
     static final String EMAIL_ATTRIBUTE = "user.email";
     private static final Duration GIVE_UP = Duration.ofMinutes(3);
 
-    private final Supplier<URI> endpoint;
+    /**
+     * What OTLP exporters retry. They retry RESOURCE_EXHAUSTED only with RetryInfo; these requests are far below the
+     * bridge's size limit and the tenant has no rate limit, so here it can only be an overload that passes.
+     */
+    private static final Set<Status.Code> RETRYABLE_GRPC = Set.of(Status.Code.CANCELLED, Status.Code.DEADLINE_EXCEEDED,
+            Status.Code.ABORTED, Status.Code.OUT_OF_RANGE, Status.Code.UNAVAILABLE, Status.Code.DATA_LOSS,
+            Status.Code.RESOURCE_EXHAUSTED);
+
+    private final URI httpEndpoint;
     private final int requests;
     private final int spansPerRequest;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ManagedChannel grpc;
+    private final TraceServiceGrpc.TraceServiceBlockingStub traces;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "workload"));
     private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicInteger next = new AtomicInteger();
@@ -49,12 +67,18 @@ final class Workload implements AutoCloseable {
     private volatile RuntimeException failure;
 
     /**
-     * @param endpoint the bridge's traces URI, asked again on every attempt
-     * @param requests how many requests to send
-     * @param rate     requests per second
+     * @param httpEndpoint the bridge's OTLP/HTTP traces URI
+     * @param grpcTarget   the bridge's OTLP/gRPC host:port
+     * @param requests     how many requests to send
+     * @param rate         requests per second
      */
-    Workload(Supplier<URI> endpoint, int requests, int spansPerRequest, int rate) {
-        this.endpoint = endpoint;
+    Workload(URI httpEndpoint, String grpcTarget, int requests, int spansPerRequest, int rate) {
+        this.httpEndpoint = httpEndpoint;
+        Metadata bearer = new Metadata();
+        bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + BridgeProcess.API_KEY);
+        // The channel reconnects by itself when a killed bridge comes back on the same port.
+        this.grpc = ManagedChannelBuilder.forTarget(grpcTarget).usePlaintext().build();
+        this.traces = TraceServiceGrpc.newBlockingStub(grpc).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer));
         this.requests = requests;
         this.spansPerRequest = spansPerRequest;
         // One thread and a fixed rate: a request that is being retried delays the next ones, as in an exporter's queue.
@@ -67,10 +91,10 @@ final class Workload implements AutoCloseable {
             scheduler.shutdown();
             return;
         }
-        byte[] body = request(number).toByteArray();
+        ExportTraceServiceRequest request = request(number);
         try {
             await("request " + number + " acknowledged").atMost(GIVE_UP).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
-                    .until(() -> send(body));
+                    .until(() -> number % 2 == 0 ? sendHttp(request.toByteArray()) : sendGrpc(request));
             acknowledged.add(number);
         } catch (RuntimeException e) {
             // A scheduled task that throws is silently never run again: keep the reason for done() to report.
@@ -79,9 +103,9 @@ final class Workload implements AutoCloseable {
         }
     }
 
-    /** One attempt: true when acknowledged, false when the answer says to retry; anything else is a test failure. */
-    private boolean send(byte[] body) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(endpoint.get())
+    /** One OTLP/HTTP attempt: true when acknowledged, false when the answer says to retry; anything else fails the test. */
+    private boolean sendHttp(byte[] body) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(httpEndpoint)
                 .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/x-protobuf")
                 .header("Authorization", "Bearer " + BridgeProcess.API_KEY)
@@ -100,6 +124,23 @@ final class Workload implements AutoCloseable {
         } catch (IOException e) {
             retries.incrementAndGet();
             return false;
+        }
+    }
+
+    /** One OTLP/gRPC attempt: true when acknowledged, false when the status says to retry; anything else fails the test. */
+    private boolean sendGrpc(ExportTraceServiceRequest request) {
+        try {
+            ExportTraceServiceResponse response = traces.withDeadlineAfter(20, TimeUnit.SECONDS).export(request);
+            if (response.hasPartialSuccess() && response.getPartialSuccess().getRejectedSpans() > 0) {
+                throw new IllegalStateException("the bridge rejected spans: " + response.getPartialSuccess().getErrorMessage());
+            }
+            return true;
+        } catch (StatusRuntimeException e) {
+            if (RETRYABLE_GRPC.contains(e.getStatus().getCode())) {
+                retries.incrementAndGet();
+                return false;
+            }
+            throw new IllegalStateException("the bridge refused a request for good: gRPC " + e.getStatus().getCode(), e);
         }
     }
 
@@ -163,5 +204,6 @@ final class Workload implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        grpc.shutdownNow();
     }
 }
