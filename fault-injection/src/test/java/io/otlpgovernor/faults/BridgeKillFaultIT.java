@@ -2,7 +2,6 @@ package io.otlpgovernor.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -11,16 +10,7 @@ import org.junit.jupiter.api.Test;
  * so Kafka may hold some twice (OTLP's at-least-once), but every acknowledged request is there and the job governs
  * each record of the input exactly once.
  */
-class BridgeKillFaultIT {
-
-    private FaultSystem system;
-
-    @AfterEach
-    void stop() {
-        if (system != null) {
-            system.close();
-        }
-    }
+class BridgeKillFaultIT extends FaultScenario {
 
     @Test
     @Tag("full")

@@ -1,6 +1,5 @@
 package io.otlpgovernor.faults;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -9,16 +8,7 @@ import org.junit.jupiter.api.Test;
  * and the job's transactions go on with two nodes; the node rejoins on its data; nothing acknowledged is lost and
  * the read_committed output is exact.
  */
-class BrokerKillFaultIT {
-
-    private FaultSystem system;
-
-    @AfterEach
-    void stop() {
-        if (system != null) {
-            system.close();
-        }
-    }
+class BrokerKillFaultIT extends FaultScenario {
 
     @Test
     @Tag("full")

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -25,16 +24,7 @@ import org.junit.jupiter.api.Test;
  * version 2) is applied once — one accepted change in the audit, though the recovered job reads the rules topic
  * again — later spans are governed under it, and the output is still exact.
  */
-class RuleUpdateDuringRecoveryFaultIT {
-
-    private FaultSystem system;
-
-    @AfterEach
-    void stop() {
-        if (system != null) {
-            system.close();
-        }
-    }
+class RuleUpdateDuringRecoveryFaultIT extends FaultScenario {
 
     @Test
     @Tag("full")

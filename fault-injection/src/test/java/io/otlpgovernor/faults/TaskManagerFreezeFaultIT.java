@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -16,16 +15,7 @@ import org.junit.jupiter.api.Test;
  * resumed TaskManager exit on a fatal error (Flink's answer to a failure while cleaning up its cancelled tasks), it is
  * started again, as its supervisor would.
  */
-class TaskManagerFreezeFaultIT {
-
-    private FaultSystem system;
-
-    @AfterEach
-    void stop() {
-        if (system != null) {
-            system.close();
-        }
-    }
+class TaskManagerFreezeFaultIT extends FaultScenario {
 
     @Test
     @Tag("full")

@@ -2,7 +2,6 @@ package io.otlpgovernor.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -10,16 +9,7 @@ import org.junit.jupiter.api.Test;
  * kill -9 of a TaskManager under load, and its restart: the job restarts from its last checkpoint, the killed
  * TaskManager's open transactions are aborted or committed on recovery, and the read_committed output is exact.
  */
-class TaskManagerKillFaultIT {
-
-    private FaultSystem system;
-
-    @AfterEach
-    void stop() {
-        if (system != null) {
-            system.close();
-        }
-    }
+class TaskManagerKillFaultIT extends FaultScenario {
 
     @Test
     @Tag("ci")
