@@ -71,10 +71,7 @@ class GovernanceIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-        }
-        broker.close();
+        JobHarness.cancelAndClose(job, broker);
     }
 
     @Test

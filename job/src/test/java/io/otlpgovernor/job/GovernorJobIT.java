@@ -56,10 +56,7 @@ class GovernorJobIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-        }
-        broker.close();
+        JobHarness.cancelAndClose(job, broker);
     }
 
     @Test

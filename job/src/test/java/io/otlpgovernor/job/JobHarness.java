@@ -9,12 +9,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import io.otlpgovernor.rules.contract.RecordHeaders;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,6 +26,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** What the job's integration tests share: topics, settings for a fast local run, a producer that checks every send. */
 final class JobHarness {
+
+    /**
+     * Numbers each test's transactional-id prefix: Flink's Kafka sink registers prefixes JVM-wide, and a job of an
+     * earlier test whose writers are still closing would otherwise make this one fail on a duplicate prefix.
+     */
+    private static final AtomicInteger JOBS = new AtomicInteger();
 
     private JobHarness() {
     }
@@ -40,7 +48,7 @@ final class JobHarness {
     static JobSettings fastSettings(EmbeddedKafkaBroker broker, Path checkpoints, Path rules) {
         copyTestRules(rules);
         return new JobSettings("otlp-governor-test", 1, 128,
-                new JobSettings.Kafka(broker.bootstrapServers(), "otlp-governor-test", "otlp-governor-test", "2m"),
+                new JobSettings.Kafka(broker.bootstrapServers(), "otlp-governor-test", "otlp-governor-test-" + JOBS.incrementAndGet(), "2m"),
                 new JobSettings.Checkpoints("500ms", "30s", "100ms", checkpoints.toString(), true),
                 new JobSettings.Restart("fixed-delay", 5, "200ms", null),
                 new JobSettings.Rules(rules.toString(), null),
@@ -87,6 +95,30 @@ final class JobHarness {
     /** Whether the job's consumer group has committed offsets at the end of every input partition. */
     static boolean consumedEverything(EmbeddedKafkaBroker broker, String group) {
         return broker.hasConsumedToEnd(group, TopicLayout.inputTopics());
+    }
+
+    /**
+     * Ends a test's run: cancels its job if it is still running and waits until it has ended — its Kafka writers
+     * closed while the broker is still there to answer them — then closes the broker, even when the job could not be
+     * cancelled: a job or broker left running would disturb the next test in this JVM.
+     */
+    static void cancelAndClose(JobClient job, EmbeddedKafkaBroker broker) throws Exception {
+        try {
+            if (job != null && !job.getJobExecutionResult().isDone()) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+                job.getJobExecutionResult().handle((result, failure) -> null).get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            broker.close();
+        }
+    }
+
+    /** Fails, naming the job's failure, once the job has ended: a wait on its output can stop there. */
+    static void assertRunning(JobClient job) throws Exception {
+        if (job.getJobExecutionResult().isDone()) {
+            Throwable failure = job.getJobExecutionResult().handle((result, error) -> error).get();
+            throw new AssertionError("the job ended" + (failure == null ? "" : ": " + failure), failure);
+        }
     }
 
     static String header(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record, String name) {

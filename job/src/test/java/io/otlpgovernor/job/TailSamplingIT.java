@@ -72,14 +72,7 @@ class TailSamplingIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (job != null) {
-            try {
-                job.cancel().get();
-            } catch (Exception e) {
-                // already stopped (stop-with-savepoint)
-            }
-        }
-        broker.close();
+        JobHarness.cancelAndClose(job, broker);
     }
 
     @Test
