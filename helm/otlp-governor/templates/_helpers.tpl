@@ -170,6 +170,7 @@ kafka:
   consumer-group: {{ $j.kafka.consumerGroup }}
   transactional-id-prefix: {{ $j.kafka.transactionalIdPrefix }}
   transaction-timeout: {{ $j.kafka.transactionTimeout }}
+  max-record-bytes: {{ int $j.kafka.maxRecordBytes }}
   {{- $props := include "otlp-governor.kafkaProperties" . | fromYaml }}
   {{- if $props }}
   properties:

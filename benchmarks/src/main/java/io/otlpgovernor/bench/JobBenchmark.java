@@ -451,7 +451,7 @@ public final class JobBenchmark {
         StreamExecutionEnvironment env = environment(settings, dir);
         JobEdges kafka = KafkaEdges.all(settings);
         JobEdges edges = new JobEdges(boundedInput(settings), boundedRules(settings), kafka.governed(), kafka.deadLetters(),
-                kafka.audit(), kafka.usage());
+                kafka.audit(), kafka.usage(), kafka.maxRecordBytes());
         new GovernorJob(edges, bootstrap, settings.reports()).build(env);
 
         List<String> governedTopics = new ArrayList<>();

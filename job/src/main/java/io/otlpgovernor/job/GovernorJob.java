@@ -122,7 +122,7 @@ public final class GovernorJob {
         SingleOutputStreamOperator<GovernedRecord> governed = admitted
                 .rebalance()
                 .connect(ruleUpdates)
-                .process(new GovernFunction(rules))
+                .process(new GovernFunction(rules, edges.maxRecordBytes()))
                 .uid(GOVERN_UID)
                 .name("Sample, classify, protect, route tiers");
 
@@ -130,12 +130,12 @@ public final class GovernorJob {
         SingleOutputStreamOperator<GovernedRecord> tailed = governed.getSideOutput(Outputs.TRACE_PIECES)
                 .keyBy(TracePiece::key)
                 .connect(ruleUpdates)
-                .process(new TailSamplingFunction(rules))
+                .process(new TailSamplingFunction(rules, edges.maxRecordBytes()))
                 .uid(TAIL_UID)
                 .name("Tail sampling per trace");
         SingleOutputStreamOperator<GovernedRecord> limited = tailed.getSideOutput(TailSamplingFunction.RATE_LIMITED)
                 .keyBy(RateLimitedTrace::limiterKey)
-                .process(new TailRateLimitFunction())
+                .process(new TailRateLimitFunction(edges.maxRecordBytes()))
                 .uid(TAIL_RATE_LIMIT_UID)
                 .name("Tail rate limit per service");
 

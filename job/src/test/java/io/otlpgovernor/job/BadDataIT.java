@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +49,13 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -73,6 +77,8 @@ class BadDataIT {
     private static final String TENANT = "shop";
     private static final int HUGE = 3 * 1024 * 1024;
     private static final int DEEP = 1_500;
+    private static final int GOVERNED_TOPIC_MAX_BYTES = 256 * 1024;
+    private static final int MAX_RECORD_BYTES = 200 * 1024;
 
     @TempDir
     Path workDir;
@@ -107,8 +113,8 @@ class BadDataIT {
 
     @Test
     void deadLettersOrGovernsEveryBadRecordAndGovernsEveryGoodOneOnceWithoutARestart() throws Exception {
-        JobHarness.createTopics(broker, 2);
-        JobSettings settings = withoutRestarts(JobHarness.fastSettings(broker, workDir.resolve("checkpoints"), workDir.resolve("rules")));
+        broker.createTopics(topicsWithSmallGovernedRecords());
+        JobSettings settings = withSmallRecordsWithoutRestarts(JobHarness.fastSettings(broker, workDir.resolve("checkpoints"), workDir.resolve("rules")));
         Configuration flink = settings.flinkConfiguration();
         // Without restarts, only data can fail the job here: a checkpoint that a busy machine lets expire must not.
         flink.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, Integer.MAX_VALUE);
@@ -139,6 +145,9 @@ class BadDataIT {
 
             assertThat(job.getJobStatus().get(5, TimeUnit.SECONDS)).as("the job never failed").isEqualTo(JobStatus.RUNNING);
             assertThat(markers(governed.poll())).containsExactlyInAnyOrderElementsOf(expectedMarkers);
+            assertThat(governed.poll()).filteredOn(r -> markers(r).anyMatch(m -> m.startsWith("large-request-")))
+                    .as("the request larger than a governed record, in parts that fit").hasSizeGreaterThanOrEqualTo(4)
+                    .allSatisfy(r -> assertThat(r.value().length).isLessThanOrEqualTo(MAX_RECORD_BYTES));
             List<ConsumerRecord<byte[], byte[]>> bad = deadLetters.poll();
             assertThat(bad).hasSize((int) expectedDeadLetters);
             for (Map.Entry<Case, RecordMetadata> entry : written.entrySet()) {
@@ -205,7 +214,28 @@ class BadDataIT {
                 new Case("garbage tenant header", Signal.LOGS, new byte[] {(byte) 0xFF, 0, 's', 'h', 'o', 'p', (byte) 0xC3},
                         Telemetry.logs("garbage-header", 1, now).toByteArray(), null,
                         new DeadLettered("header 'tenant': tenant id is malformed")),
-                kafkaTimestampZero(now));
+                kafkaTimestampZero(now),
+                largerThanAGovernedRecord(now));
+    }
+
+    /**
+     * 600 KiB of incompressible attribute values over 600 spans: within the input topic's limit, but more than a
+     * governed topic takes in one record. Governed in several records, each span once.
+     */
+    private static Case largerThanAGovernedRecord(long now) {
+        Random random = new Random(20261128L);
+        List<Span> spans = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            byte[] noise = new byte[768];
+            random.nextBytes(noise);
+            spans.add(Telemetry.span(1_000 + i, "large-request-" + i, now).toBuilder()
+                    .addAttributes(KeyValue.newBuilder().setKey("noise")
+                            .setValue(AnyValue.newBuilder().setStringValue(Base64.getEncoder().encodeToString(noise))))
+                    .build());
+        }
+        ExportTraceServiceRequest request = Telemetry.spans(spans);
+        return new Case("600 KiB request, more than a governed record", Signal.SPANS, tenant(TENANT), request.toByteArray(), null,
+                new Governed(spanNames(request)));
     }
 
     /** A 3 MiB string attribute: valid OTLP, governed like any other (the test producer compresses it below Kafka's limit). */
@@ -367,8 +397,28 @@ class BadDataIT {
 
     // ------------------------------------------------------------------------------------------------- Kafka
 
-    private static JobSettings withoutRestarts(JobSettings settings) {
-        return new JobSettings(settings.jobName(), settings.parallelism(), settings.maxParallelism(), settings.kafka(),
+    /**
+     * The governed topics take records of at most {@link #GOVERNED_TOPIC_MAX_BYTES} (compressed), the input topics
+     * Kafka's default of 1 MiB: a request that fits the input may not fit a governed topic whole.
+     */
+    private static List<NewTopic> topicsWithSmallGovernedRecords() {
+        List<NewTopic> topics = TopicLayout.topics(2, 1, (short) 1);
+        for (NewTopic topic : topics) {
+            if (TopicLayout.governedTopics().contains(topic.name())) {
+                Map<String, String> configs = new HashMap<>(topic.configs());
+                configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(GOVERNED_TOPIC_MAX_BYTES));
+                topic.configs(configs);
+            }
+        }
+        return topics;
+    }
+
+    /** No restarts: a record that failed a task would fail the job. Governed records that fit the governed topics. */
+    private static JobSettings withSmallRecordsWithoutRestarts(JobSettings settings) {
+        JobSettings.Kafka kafka = settings.kafka();
+        return new JobSettings(settings.jobName(), settings.parallelism(), settings.maxParallelism(),
+                new JobSettings.Kafka(kafka.bootstrapServers(), kafka.consumerGroup(), kafka.transactionalIdPrefix(),
+                        kafka.transactionTimeout(), MAX_RECORD_BYTES, kafka.properties()),
                 settings.checkpoints(), new JobSettings.Restart("none", null, null, null), settings.rules(), settings.reports());
     }
 

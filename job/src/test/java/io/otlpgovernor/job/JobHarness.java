@@ -117,7 +117,11 @@ final class JobHarness {
     static void assertRunning(JobClient job) throws Exception {
         if (job.getJobExecutionResult().isDone()) {
             Throwable failure = job.getJobExecutionResult().handle((result, error) -> error).get();
-            throw new AssertionError("the job ended" + (failure == null ? "" : ": " + failure), failure);
+            Throwable cause = failure;
+            while (cause != null && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new AssertionError("the job ended" + (cause == null ? "" : ", failed by " + cause), failure);
         }
     }
 

@@ -40,7 +40,7 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
         jobName = jobName == null ? "otlp-governor" : jobName;
         parallelism = parallelism == null ? 1 : parallelism;
         maxParallelism = maxParallelism == null ? 128 : maxParallelism;
-        kafka = kafka == null ? new Kafka(null, null, null, null, null) : kafka;
+        kafka = kafka == null ? new Kafka(null, null, null, null, null, null) : kafka;
         checkpoints = checkpoints == null ? new Checkpoints(null, null, null, null, null) : checkpoints;
         restart = restart == null ? new Restart(null, null, null, null) : restart;
         rules = rules == null ? new Rules(null, null) : rules;
@@ -78,6 +78,11 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
      * @param transactionTimeout    Kafka transaction timeout; must exceed the checkpoint interval plus timeout and
      *                              stay within the brokers' {@code transaction.max.timeout.ms} (15m by default);
      *                              default 10m
+     * @param maxRecordBytes        largest governed record the job writes, before compression: a governed request
+     *                              or kept trace larger than this is written as several records, each item whole
+     *                              (an item larger than this alone is a record of its own); keep it below the
+     *                              governed topics' {@code max.message.bytes}; default 1,000,000 (Kafka's default
+     *                              limit is 1 MiB)
      * @param properties            Kafka client security settings, given to every consumer, producer and admin
      *                              client of the job as they are: only {@code security.protocol}, {@code ssl.*} and
      *                              {@code sasl.*} keys (the settings exactly-once depends on are fixed by the job);
@@ -85,12 +90,23 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
      *                              password) and a JAAS file named by {@code java.security.auth.login.config}
      */
     public record Kafka(String bootstrapServers, String consumerGroup, String transactionalIdPrefix,
-                        String transactionTimeout, Map<String, String> properties) {
+                        String transactionTimeout, Integer maxRecordBytes, Map<String, String> properties) {
+
+        /** Kafka's default {@code max.message.bytes} (1 MiB + 12) less room for a record's headers and batch framing. */
+        public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+        /** The sinks' {@code max.request.size}: no record may be larger than this before compression. */
+        public static final int MAX_RECORD_BYTES_LIMIT = 24 * 1024 * 1024;
+
         public Kafka {
             bootstrapServers = bootstrapServers == null ? "localhost:9092" : bootstrapServers;
             consumerGroup = consumerGroup == null ? "otlp-governor" : consumerGroup;
             transactionalIdPrefix = transactionalIdPrefix == null ? "otlp-governor" : transactionalIdPrefix;
             transactionTimeout = transactionTimeout == null ? "10m" : transactionTimeout;
+            maxRecordBytes = maxRecordBytes == null ? DEFAULT_MAX_RECORD_BYTES : maxRecordBytes;
+            if (maxRecordBytes < 64 * 1024 || maxRecordBytes > MAX_RECORD_BYTES_LIMIT) {
+                throw new IllegalArgumentException("kafka.max-record-bytes must be between 65536 and " + MAX_RECORD_BYTES_LIMIT
+                        + ", got " + maxRecordBytes);
+            }
             properties = properties == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(properties));
             Durations.parse(transactionTimeout, "kafka.transaction-timeout");
             if (!transactionalIdPrefix.matches("[A-Za-z0-9._-]{1,100}")) {
@@ -110,7 +126,7 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
 
         /** Without security settings (a plaintext cluster). */
         public Kafka(String bootstrapServers, String consumerGroup, String transactionalIdPrefix, String transactionTimeout) {
-            this(bootstrapServers, consumerGroup, transactionalIdPrefix, transactionTimeout, null);
+            this(bootstrapServers, consumerGroup, transactionalIdPrefix, transactionTimeout, null, null);
         }
 
         public Duration transactionTimeoutDuration() {
@@ -280,7 +296,7 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
     public JobSettings withEnvironment(String bootstrapServers, String checkpointDirectory) {
         return new JobSettings(jobName, parallelism, maxParallelism,
                 new Kafka(bootstrapServers, kafka.consumerGroup(), kafka.transactionalIdPrefix(), kafka.transactionTimeout(),
-                        kafka.properties()),
+                        kafka.maxRecordBytes(), kafka.properties()),
                 new Checkpoints(checkpoints.interval(), checkpoints.timeout(), checkpoints.minPause(), checkpointDirectory,
                         checkpoints.incremental()),
                 restart, rules, reports);

@@ -21,6 +21,7 @@ import io.otlpgovernor.rules.engine.Decisions;
 import io.otlpgovernor.rules.engine.Finding;
 import io.otlpgovernor.rules.engine.GovernanceEngine;
 import io.otlpgovernor.rules.engine.HmacKeyring;
+import io.otlpgovernor.rules.otlp.RequestSplitter;
 import io.otlpgovernor.rules.retention.TierRouter;
 import io.otlpgovernor.rules.sampling.AdjustedCounts;
 import io.otlpgovernor.rules.sampling.SamplingItems;
@@ -40,15 +41,19 @@ public final class RequestGovernor {
     private static final long NANOS_PER_MILLI = 1_000_000;
 
     private final GovernanceEngine engine;
+    private final int maxRecordBytes;
 
-    public RequestGovernor(Map<String, HmacKeyring> keyrings) {
+    /** @param maxRecordBytes a governed request larger than this is written as several records ({@link RequestSplitter}) */
+    public RequestGovernor(Map<String, HmacKeyring> keyrings, int maxRecordBytes) {
         this.engine = new GovernanceEngine(keyrings);
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     /**
      * What governing one request produced.
      *
-     * @param records governed records, one per retention tier that kept items
+     * @param records governed records, one per retention tier that kept items (several for a tier whose share is
+     *                larger than the record size limit)
      * @param usage   usage contributions (output counts per tier, policy and age drops)
      * @param audit   audit contributions
      * @param pieces  for a tenant with tail sampling: its spans, and its log records that carry a trace id, per
@@ -104,7 +109,7 @@ public final class RequestGovernor {
     }
 
     /** {@code sampled} is null for metrics, which are never head-sampled. */
-    private static <T extends Message> Outcome outcome(DecodedRecord record, TenantRules rules, T original,
+    private <T extends Message> Outcome outcome(DecodedRecord record, TenantRules rules, T original,
                                                        HeadSampler.Filtered<T> sampled, Decisions decisions,
                                                        TierRouter.Routed<T> routed, Represented<T> represented) {
         String tenant = record.tenant();
@@ -144,9 +149,15 @@ public final class RequestGovernor {
             }
             // Unchanged requests keep the bytes they arrived with: nothing to re-encode, and byte-identical output.
             byte[] payload = part.request() == original ? record.payload() : part.request().toByteArray();
-            records.add(new GovernedRecord(tenant, record.signal(), part.tier(), version, labels, payload, part.items()));
-            double count = represented == null ? part.items() : represented.of(part.request());
-            usage.add(UsageDelta.accepted(tenant, record.signal(), record.arrivalMillis(), part.tier(), part.items(), payload.length, count));
+            List<RequestSplitter.Chunk<T>> chunks = payload.length <= maxRecordBytes
+                    ? List.of(new RequestSplitter.Chunk<>(part.request(), part.items()))
+                    : RequestSplitter.split(part.request(), maxRecordBytes);
+            for (RequestSplitter.Chunk<T> chunk : chunks) {
+                byte[] bytes = chunks.size() == 1 ? payload : chunk.request().toByteArray();
+                records.add(new GovernedRecord(tenant, record.signal(), part.tier(), version, labels, bytes, chunk.items()));
+                double count = represented == null ? chunk.items() : represented.of(chunk.request());
+                usage.add(UsageDelta.accepted(tenant, record.signal(), record.arrivalMillis(), part.tier(), chunk.items(), bytes.length, count));
+            }
         }
         long sampledOut = sampled == null ? 0 : sampled.dropped();
         long policyDrops = decisions.droppedItems();

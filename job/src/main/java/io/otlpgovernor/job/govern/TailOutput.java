@@ -22,6 +22,7 @@ import io.otlpgovernor.job.model.GovernedRecord;
 import io.otlpgovernor.job.model.TailVerdict;
 import io.otlpgovernor.job.model.TracePiece;
 import io.otlpgovernor.job.model.UsageDelta;
+import io.otlpgovernor.rules.otlp.RequestSplitter;
 import io.otlpgovernor.rules.sampling.AdjustedCounts;
 import io.otlpgovernor.rules.sampling.ConsistentDecision;
 import io.otlpgovernor.rules.sampling.OtelTraceState;
@@ -31,7 +32,8 @@ import io.otlpgovernor.rules.signal.Signal;
 
 /**
  * Carries out a tail-sampling verdict on a trace's buffered pieces: a kept trace becomes one governed record per
- * signal and tier (its pieces merged, {@code th} set as the verdict says), counted as accepted with what it
+ * signal and tier (its pieces merged, {@code th} set as the verdict says; several if that is larger than the record
+ * size limit), counted as accepted with what it
  * represents; a dropped one is counted as dropped by tail sampling. Either way one audit line per signal says so
  * ({@code tail-keep} or {@code tail-drop}, the deciding policy, the item count). Plain Java.
  */
@@ -44,7 +46,10 @@ public final class TailOutput {
     public record Result(List<GovernedRecord> records, List<UsageDelta> usage, List<AuditDelta> audit) {
     }
 
-    public static Result apply(List<TracePiece> pieces, TailVerdict verdict) {
+    /**
+     * @param maxRecordBytes a kept trace larger than this (per signal and tier) is written as several records
+     */
+    public static Result apply(List<TracePiece> pieces, TailVerdict verdict, int maxRecordBytes) {
         List<GovernedRecord> records = new ArrayList<>();
         List<UsageDelta> usage = new ArrayList<>();
         List<AuditDelta> audit = new ArrayList<>();
@@ -112,11 +117,45 @@ public final class TailOutput {
             } catch (InvalidProtocolBufferException e) {
                 throw new IllegalStateException("a buffered trace piece no longer parses", e);
             }
-            records.add(new GovernedRecord(tenant, first.signal(), first.tier(), version, String.join(",", labels),
-                    payload, items));
-            usage.add(UsageDelta.accepted(tenant, first.signal(), arrival, first.tier(), items, payload.length, represented));
+            List<Part> parts = payload.length <= maxRecordBytes
+                    ? List.of(new Part(payload, items, represented))
+                    : parts(first.signal(), payload, maxRecordBytes);
+            for (Part part : parts) {
+                records.add(new GovernedRecord(tenant, first.signal(), first.tier(), version, String.join(",", labels),
+                        part.payload(), part.items()));
+                usage.add(UsageDelta.accepted(tenant, first.signal(), arrival, first.tier(), part.items(), part.payload().length,
+                        part.represented()));
+            }
         }
         return new Result(records, usage, audit);
+    }
+
+    /** One governed record of a kept trace: its bytes, items and the items they represent. */
+    private record Part(byte[] payload, long items, double represented) {
+    }
+
+    /**
+     * A kept trace too large for one record — it gathers every request its items came in — in parts of at most
+     * {@code maxRecordBytes}, each span or log record whole.
+     */
+    private static List<Part> parts(Signal signal, byte[] payload, int maxRecordBytes) {
+        List<Part> parts = new ArrayList<>();
+        try {
+            if (signal == Signal.SPANS) {
+                for (RequestSplitter.Chunk<ExportTraceServiceRequest> chunk
+                        : RequestSplitter.split(ExportTraceServiceRequest.parseFrom(payload), maxRecordBytes)) {
+                    parts.add(new Part(chunk.request().toByteArray(), chunk.items(), AdjustedCounts.spans(chunk.request())));
+                }
+            } else {
+                for (RequestSplitter.Chunk<ExportLogsServiceRequest> chunk
+                        : RequestSplitter.split(ExportLogsServiceRequest.parseFrom(payload), maxRecordBytes)) {
+                    parts.add(new Part(chunk.request().toByteArray(), chunk.items(), AdjustedCounts.logs(chunk.request())));
+                }
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a kept trace no longer parses", e);
+        }
+        return parts;
     }
 
     /** Spans with {@code th} raised to {@code threshold} (never lowered), or erased, per {@link TailVerdict}. */

@@ -23,12 +23,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 public final class KafkaEdges {
 
-    /**
-     * Largest record a sink writes, before compression: the bridge's largest request (20 MiB over HTTP, see
-     * docs/configuration.md) with room for what governing adds (hashes longer than the values, sampling marks).
-     */
-    static final int MAX_RECORD_BYTES = 24 * 1024 * 1024;
-
     private KafkaEdges() {
     }
 
@@ -64,7 +58,8 @@ public final class KafkaEdges {
     /** All of the job's edges on Kafka. */
     public static JobEdges all(JobSettings settings) {
         return new JobEdges(inputSource(settings), rulesSource(settings), governedSink(settings), deadLetterSink(settings),
-                reportSink(settings, "audit", TopicNames.AUDIT), reportSink(settings, "usage", TopicNames.USAGE));
+                reportSink(settings, "audit", TopicNames.AUDIT), reportSink(settings, "usage", TopicNames.USAGE),
+                settings.kafka().maxRecordBytes());
     }
 
     /** Report documents to {@code topic}, transactional. */
@@ -93,17 +88,19 @@ public final class KafkaEdges {
      * The producer settings of every sink. {@code max.request.size} is checked by the producer on a record's size
      * before compression: at Kafka's default of 1 MiB, one governed or dead-lettered request larger than that — the
      * bridge accepts up to 4 MiB over gRPC and 20 MiB over HTTP — fails the sink, and the job, on every restart
-     * from the same offset. The brokers' {@code max.message.bytes} (on compressed batches) stays the real limit,
-     * and a record got into the input topic under it.
+     * from the same offset. Governed requests and kept traces are split into records of at most
+     * {@code kafka.max-record-bytes} before they get here, so that the brokers' {@code max.message.bytes} (on
+     * compressed batches) holds them; {@code max.request.size} only bounds single items and dead letters, which got
+     * into the input topic under the same limit.
      */
     static Properties producerSettings(JobSettings settings) {
         Properties properties = security(settings);
         properties.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 Long.toString(settings.kafka().transactionTimeoutDuration().toMillis()));
         properties.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        properties.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_RECORD_BYTES));
+        properties.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(JobSettings.Kafka.MAX_RECORD_BYTES_LIMIT));
         // A record must also fit in the producer's buffer, 32 MiB by default.
-        properties.setProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(2L * MAX_RECORD_BYTES));
+        properties.setProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(2L * JobSettings.Kafka.MAX_RECORD_BYTES_LIMIT));
         return properties;
     }
 

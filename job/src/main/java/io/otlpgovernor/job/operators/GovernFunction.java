@@ -34,19 +34,22 @@ import org.apache.flink.util.Collector;
 public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecord, RuleUpdate, GovernedRecord> {
 
     private final RuleBootstrap bootstrap;
+    private final int maxRecordBytes;
     private transient RuleRegistry registry;
     private transient RequestGovernor governor;
     private transient Metrics metrics;
     private transient boolean reportsRuleChanges;
 
-    public GovernFunction(RuleBootstrap bootstrap) {
+    /** @param maxRecordBytes a governed request larger than this is written as several records */
+    public GovernFunction(RuleBootstrap bootstrap, int maxRecordBytes) {
         this.bootstrap = bootstrap;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     @Override
     public void open(OpenContext context) throws Exception {
         registry = bootstrap.newRegistry();
-        governor = new RequestGovernor(registry.keyrings());
+        governor = new RequestGovernor(registry.keyrings(), maxRecordBytes);
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
         reportsRuleChanges = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
     }

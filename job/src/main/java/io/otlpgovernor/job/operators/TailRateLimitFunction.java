@@ -24,9 +24,15 @@ public final class TailRateLimitFunction extends KeyedProcessFunction<String, Ra
     private static final long NANOS_PER_MILLI = 1_000_000;
     private static final long SECOND = 1000;
 
+    private final int maxRecordBytes;
     private transient ValueState<ServiceRateLimiter> limiter;
     private transient ValueState<Long> cleanupTimer;
     private transient Metrics metrics;
+
+    /** @param maxRecordBytes an admitted trace larger than this is written as several records */
+    public TailRateLimitFunction(int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
+    }
 
     @Override
     public void open(OpenContext context) throws Exception {
@@ -44,7 +50,7 @@ public final class TailRateLimitFunction extends KeyedProcessFunction<String, Ra
         ServiceRateLimiter.Take take = ServiceRateLimiter.take(state, trace.spans(), now * NANOS_PER_MILLI);
         limiter.update(take.state());
         TailOutput.Result result = TailOutput.apply(RateLimitedTrace.decode(trace.pieces()),
-                new TailVerdict(take.admitted(), TailVerdict.ERASE, trace.policyId()));
+                new TailVerdict(take.admitted(), TailVerdict.ERASE, trace.policyId()), maxRecordBytes);
         TailSamplingFunction.emit(result, metrics, out, usage -> context.output(Outputs.USAGE, usage),
                 audit -> context.output(Outputs.AUDIT, audit));
         long cleanup = (Math.floorDiv(now, SECOND) + 2) * SECOND;

@@ -61,13 +61,16 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
     private static final long NO_TIMER = Long.MIN_VALUE;
 
     private final RuleBootstrap bootstrap;
+    private final int maxRecordBytes;
     private transient RuleRegistry registry;
     private transient Metrics metrics;
     private transient ListState<TracePiece> pieces;
     private transient ValueState<TraceState> traces;
 
-    public TailSamplingFunction(RuleBootstrap bootstrap) {
+    /** @param maxRecordBytes a kept trace larger than this is written as several records */
+    public TailSamplingFunction(RuleBootstrap bootstrap, int maxRecordBytes) {
         this.bootstrap = bootstrap;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     /** Decided traces whose fate hinges on a per-service rate limit. */
@@ -88,7 +91,7 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
         TraceState state = traces.value();
         if (state != null && state.isDecided()) {
             metrics.counter("tail_late_items", piece.tenant(), "signal", piece.signal().id()).inc(piece.items());
-            emit(TailOutput.apply(List.of(piece), state.verdict()), context, out);
+            emit(TailOutput.apply(List.of(piece), state.verdict(), maxRecordBytes), context, out);
             return;
         }
         TailEvaluator evaluator = evaluator(piece.tenant(), context);
@@ -172,7 +175,7 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
         if (!buffered.isEmpty()) {
             metrics.counter("tail_decisions", tenant, "outcome", verdict.keep() ? "keep" : "drop").inc();
         }
-        emit(TailOutput.apply(buffered, verdict), context, out);
+        emit(TailOutput.apply(buffered, verdict, maxRecordBytes), context, out);
         // Only a decision on spans is remembered: log records written because no span came must not make the
         // trace's spans, should they still come, bypass sampling — those are decided on their own.
         long ttl = spansDecided ? evaluator.decisionCacheTtl().toMillis() : 0;

@@ -12,7 +12,7 @@ class KafkaEdgesTest {
     @Test
     void givesTheSecuritySettingsToEveryClient() {
         JobSettings settings = new JobSettings(null, null, null,
-                new JobSettings.Kafka("kafka:9093", null, null, null,
+                new JobSettings.Kafka("kafka:9093", null, null, null, null,
                         Map.of("security.protocol", "SSL", "ssl.truststore.type", "PEM")),
                 null, null, null, null);
 

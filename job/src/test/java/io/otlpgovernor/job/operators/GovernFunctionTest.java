@@ -19,6 +19,7 @@ import io.otlpgovernor.job.model.GovernedRecord;
 import io.otlpgovernor.job.model.RuleUpdate;
 import io.otlpgovernor.job.Telemetry;
 import io.otlpgovernor.job.model.SourcePosition;
+import io.otlpgovernor.job.model.UsageDelta;
 import io.otlpgovernor.rules.ruleset.RuleSetMessage;
 import io.otlpgovernor.rules.signal.Signal;
 import io.otlpgovernor.rules.testing.OtlpFixtures;
@@ -32,11 +33,14 @@ import org.junit.jupiter.api.Test;
 
 class GovernFunctionTest {
 
+    /** Small, so that a test request can be larger. */
+    private static final int MAX_RECORD_BYTES = 64 * 1024;
+
     private BroadcastOperatorTestHarness<AdmittedRecord, RuleUpdate, GovernedRecord> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(new GovernFunction(QuotaFunctionTest.RULES),
+        harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(new GovernFunction(QuotaFunctionTest.RULES, MAX_RECORD_BYTES),
                 RulesBroadcast.RULE_SETS);
     }
 
@@ -86,6 +90,31 @@ class GovernFunctionTest {
         harness.processElement(new AdmittedRecord(decoded("shop", payload, 1), 0, 1), 0);
 
         assertThat(harness.extractOutputValues()).singleElement().satisfies(g -> assertThat(g.payload()).isEqualTo(payload));
+    }
+
+    @Test
+    void aGovernedRequestLargerThanARecordIsWrittenInRecordsThatFitEachSpanOnce() throws Exception {
+        long now = System.currentTimeMillis();
+        ExportTraceServiceRequest request = Telemetry.spans("large", 300, now, "note", "n".repeat(1_000));
+        assertThat(request.getSerializedSize()).isGreaterThan(4 * MAX_RECORD_BYTES);
+
+        harness.processElement(admitted("shop", request), 0);
+
+        List<GovernedRecord> records = harness.extractOutputValues();
+        assertThat(records).hasSizeGreaterThan(4);
+        List<String> names = new java.util.ArrayList<>();
+        for (GovernedRecord record : records) {
+            assertThat(record.payload().length).isLessThanOrEqualTo(MAX_RECORD_BYTES);
+            ExportTraceServiceRequest part = ExportTraceServiceRequest.parseFrom(record.payload());
+            part.getResourceSpans(0).getScopeSpans(0).getSpansList().forEach(span -> names.add(span.getName()));
+            assertThat(record.items()).isEqualTo(part.getResourceSpans(0).getScopeSpans(0).getSpansCount());
+            assertThat(part.getResourceSpans(0).getResource()).isEqualTo(request.getResourceSpans(0).getResource());
+        }
+        assertThat(names).containsExactlyElementsOf(request.getResourceSpans(0).getScopeSpans(0).getSpansList().stream()
+                .map(io.opentelemetry.proto.trace.v1.Span::getName).toList());
+        assertThat(side(Outputs.USAGE)).hasSize(records.size())
+                .allSatisfy(usage -> assertThat(usage.represented()).isEqualTo(usage.accepted()))
+                .extracting(UsageDelta::accepted).containsExactlyElementsOf(records.stream().map(GovernedRecord::items).toList());
     }
 
     @Test

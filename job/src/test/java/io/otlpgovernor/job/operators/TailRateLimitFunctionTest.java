@@ -9,6 +9,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.govern.TraceSplitter;
 import io.otlpgovernor.job.model.AuditDelta;
 import io.otlpgovernor.job.model.GovernedRecord;
@@ -31,7 +32,7 @@ class TailRateLimitFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new TailRateLimitFunction(),
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new TailRateLimitFunction(JobSettings.Kafka.DEFAULT_MAX_RECORD_BYTES),
                 RateLimitedTrace::limiterKey, Types.STRING);
     }
 

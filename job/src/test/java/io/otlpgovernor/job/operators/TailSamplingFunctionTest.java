@@ -19,6 +19,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.govern.TraceSplitter;
 import io.otlpgovernor.job.model.AuditDelta;
 import io.otlpgovernor.job.model.GovernedRecord;
@@ -263,7 +264,7 @@ class TailSamplingFunctionTest {
 
     private KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> open(OperatorSubtaskState state) throws Exception {
         KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> opened = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(new TailSamplingFunction(QuotaFunctionTest.RULES), List.of(RulesBroadcast.RULE_SETS)),
+                new CoBroadcastWithKeyedOperator<>(new TailSamplingFunction(QuotaFunctionTest.RULES, JobSettings.Kafka.DEFAULT_MAX_RECORD_BYTES), List.of(RulesBroadcast.RULE_SETS)),
                 TracePiece::key, Types.STRING, 1, 1, 0);
         if (state != null) {
             opened.initializeState(state);

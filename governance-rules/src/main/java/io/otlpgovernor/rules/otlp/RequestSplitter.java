@@ -1,0 +1,176 @@
+package io.otlpgovernor.rules.otlp;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import io.opentelemetry.proto.metrics.v1.Metric;
+
+/**
+ * Splits an OTLP export request that is too large for one Kafka record into requests of at most a given size,
+ * each item (span, log record, metric) whole under its own resource and scope, in the order items came.
+ *
+ * <p>The three request types share one shape — request → resources (field 1) → scopes (field 2) → items (field 2)
+ * — so one walk over protobuf's reflection serves them all; it only runs for the rare request over the limit. A
+ * single item larger than the limit is a request of its own: it cannot be split without changing what it says.
+ */
+public final class RequestSplitter {
+
+    private static final int RESOURCES = 1;
+    private static final int SCOPES = 2;
+    private static final int ITEMS = 2;
+
+    private RequestSplitter() {
+    }
+
+    /**
+     * A part of a request.
+     *
+     * @param request the part, a request of the same type
+     * @param items   its spans or log records, or for metrics its data points
+     */
+    public record Chunk<T extends Message>(T request, long items) {
+    }
+
+    /**
+     * {@code request} in parts whose serialized size is at most {@code maxBytes}, but for single items larger than
+     * that, which are parts of their own; {@code request} alone when it fits.
+     */
+    public static <T extends Message> List<Chunk<T>> split(T request, int maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
+        }
+        Splitting<T> splitting = new Splitting<>(request, maxBytes);
+        if (request.getSerializedSize() <= maxBytes) {
+            return List.of(new Chunk<>(request, splitting.itemsOf(request)));
+        }
+        FieldDescriptor resources = field(request, RESOURCES);
+        for (Object resource : (List<?>) request.getField(resources)) {
+            splitting.addResource((Message) resource);
+        }
+        return splitting.finish();
+    }
+
+    private static FieldDescriptor field(Message message, int number) {
+        return message.getDescriptorForType().findFieldByNumber(number);
+    }
+
+    /** The size of a field holding {@code bytes} bytes: tag, length and content. */
+    private static int fieldSize(int bytes) {
+        return 1 + CodedOutputStream.computeUInt32SizeNoTag(bytes) + bytes;
+    }
+
+    /** A resource or scope opened in a part: its own fields, and room for its length to grow with what it holds. */
+    private static int container(Message head) {
+        return fieldSize(head.getSerializedSize()) + 4;
+    }
+
+    private static long items(Message item) {
+        return item instanceof Metric metric ? OtlpPayloads.dataPointCount(metric) : 1;
+    }
+
+    /** The parts made so far and the one being filled. */
+    private static final class Splitting<T extends Message> {
+
+        private final T request;
+        private final int maxBytes;
+        private final List<Chunk<T>> chunks = new ArrayList<>();
+        private Message.Builder chunk;
+        private Message.Builder resource;
+        private Message.Builder scope;
+        private FieldDescriptor scopeItems;
+        private int size;
+        private long items;
+
+        Splitting(T request, int maxBytes) {
+            this.request = request;
+            this.maxBytes = maxBytes;
+        }
+
+        void addResource(Message fullResource) {
+            FieldDescriptor scopes = field(fullResource, SCOPES);
+            Message resourceHead = fullResource.toBuilder().clearField(scopes).build();
+            for (Object fullScope : (List<?>) fullResource.getField(scopes)) {
+                Message scopeMessage = (Message) fullScope;
+                FieldDescriptor itemsField = field(scopeMessage, ITEMS);
+                Message scopeHead = scopeMessage.toBuilder().clearField(itemsField).build();
+                boolean scopeOpen = false;
+                for (Object item : (List<?>) scopeMessage.getField(itemsField)) {
+                    Message itemMessage = (Message) item;
+                    int itemSize = fieldSize(itemMessage.getSerializedSize());
+                    int opening = (resource == null ? container(resourceHead) : 0) + (scopeOpen ? 0 : container(scopeHead));
+                    if (chunk != null && size + opening + itemSize > maxBytes) {
+                        close();
+                        scopeOpen = false;
+                        opening = container(resourceHead) + container(scopeHead);
+                    }
+                    if (chunk == null) {
+                        chunk = request.newBuilderForType();
+                    }
+                    if (resource == null) {
+                        resource = resourceHead.toBuilder();
+                    }
+                    if (!scopeOpen) {
+                        closeScope();
+                        scope = scopeHead.toBuilder();
+                        scopeItems = itemsField;
+                        scopeOpen = true;
+                    }
+                    scope.addRepeatedField(scopeItems, itemMessage);
+                    size += opening + itemSize;
+                    items += items(itemMessage);
+                }
+            }
+            closeResource();
+        }
+
+        private void closeScope() {
+            if (scope != null) {
+                resource.addRepeatedField(field(resource.getDefaultInstanceForType(), SCOPES), scope.build());
+                scope = null;
+            }
+        }
+
+        private void closeResource() {
+            if (resource != null) {
+                closeScope();
+                chunk.addRepeatedField(field(request, RESOURCES), resource.build());
+                resource = null;
+            }
+        }
+
+        /** Ends the part being filled; the next item starts a new one. */
+        private void close() {
+            closeResource();
+            @SuppressWarnings("unchecked")
+            T part = (T) chunk.build();
+            chunks.add(new Chunk<>(part, items));
+            chunk = null;
+            size = 0;
+            items = 0;
+        }
+
+        List<Chunk<T>> finish() {
+            if (chunk != null) {
+                close();
+            }
+            return chunks;
+        }
+
+        long itemsOf(T whole) {
+            long count = 0;
+            for (Object fullResource : (List<?>) whole.getField(field(whole, RESOURCES))) {
+                Message resourceMessage = (Message) fullResource;
+                for (Object fullScope : (List<?>) resourceMessage.getField(field(resourceMessage, SCOPES))) {
+                    Message scopeMessage = (Message) fullScope;
+                    for (Object item : (List<?>) scopeMessage.getField(field(scopeMessage, ITEMS))) {
+                        count += items((Message) item);
+                    }
+                }
+            }
+            return count;
+        }
+    }
+}
