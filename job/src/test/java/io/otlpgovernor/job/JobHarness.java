@@ -17,6 +17,7 @@ import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import io.otlpgovernor.rules.contract.RecordHeaders;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -111,6 +112,17 @@ final class JobHarness {
         } finally {
             broker.close();
         }
+    }
+
+    /**
+     * Stops {@code job} with a savepoint in {@code directory} and waits until it has ended, so that a job restored
+     * from the savepoint — with the same transactional-id prefix — does not meet its writers still closing.
+     */
+    static String stopWithSavepoint(JobClient job, Path directory) throws Exception {
+        String savepoint = job.stopWithSavepoint(false, directory.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
+        job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+        return savepoint;
     }
 
     /** Fails, naming the job's failure, once the job has ended: a wait on its output can stop there. */

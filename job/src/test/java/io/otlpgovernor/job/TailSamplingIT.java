@@ -35,7 +35,6 @@ import io.otlpgovernor.rules.signal.Signal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -100,8 +99,7 @@ class TailSamplingIT {
             sendSecondHalves(producer, "patient");
             await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
             // Every piece is buffered, none decided (the wait is 30 s): the savepoint holds the traces in flight.
-            savepoint = job.stopWithSavepoint(false, workDir.resolve("savepoints").toUri().toString(),
-                    SavepointFormatType.CANONICAL).get();
+            savepoint = JobHarness.stopWithSavepoint(job, workDir.resolve("savepoints"));
             job = null;
             try (CommittedTopicReader governed = new CommittedTopicReader(broker.bootstrapServers(), TopicLayout.governedTopics())) {
                 assertThat(governed.poll()).as("no trace was decided before the savepoint").isEmpty();
@@ -141,8 +139,7 @@ class TailSamplingIT {
 
     /** Stops the job with a savepoint, and checks nothing was decided yet (the traces are in flight in it). */
     private String stopWithSavepoint(String name) throws Exception {
-        String savepoint = job.stopWithSavepoint(false, workDir.resolve("savepoints-" + name).toUri().toString(),
-                SavepointFormatType.CANONICAL).get();
+        String savepoint = JobHarness.stopWithSavepoint(job, workDir.resolve("savepoints-" + name));
         job = null;
         try (CommittedTopicReader governed = new CommittedTopicReader(broker.bootstrapServers(), TopicLayout.governedTopics())) {
             assertThat(governed.poll()).as("no trace was decided before savepoint %s", name).isEmpty();
