@@ -42,10 +42,10 @@ public final class RequestSplitter {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
         }
-        Splitting<T> splitting = new Splitting<>(request, maxBytes);
         if (request.getSerializedSize() <= maxBytes) {
-            return List.of(new Chunk<>(request, splitting.itemsOf(request)));
+            return List.of(new Chunk<>(request, itemsOf(request)));
         }
+        Splitting<T> splitting = new Splitting<>(request, maxBytes);
         FieldDescriptor resources = field(request, RESOURCES);
         for (Object resource : (List<?>) request.getField(resources)) {
             splitting.addResource((Message) resource);
@@ -65,6 +65,20 @@ public final class RequestSplitter {
     /** A resource or scope opened in a part: its own fields, and room for its length to grow with what it holds. */
     private static int container(Message head) {
         return fieldSize(head.getSerializedSize()) + 4;
+    }
+
+    private static long itemsOf(Message request) {
+        long count = 0;
+        for (Object resource : (List<?>) request.getField(field(request, RESOURCES))) {
+            Message resourceMessage = (Message) resource;
+            for (Object scope : (List<?>) resourceMessage.getField(field(resourceMessage, SCOPES))) {
+                Message scopeMessage = (Message) scope;
+                for (Object item : (List<?>) scopeMessage.getField(field(scopeMessage, ITEMS))) {
+                    count += items((Message) item);
+                }
+            }
+        }
+        return count;
     }
 
     private static long items(Message item) {
@@ -157,20 +171,6 @@ public final class RequestSplitter {
                 close();
             }
             return chunks;
-        }
-
-        long itemsOf(T whole) {
-            long count = 0;
-            for (Object fullResource : (List<?>) whole.getField(field(whole, RESOURCES))) {
-                Message resourceMessage = (Message) fullResource;
-                for (Object fullScope : (List<?>) resourceMessage.getField(field(resourceMessage, SCOPES))) {
-                    Message scopeMessage = (Message) fullScope;
-                    for (Object item : (List<?>) scopeMessage.getField(field(scopeMessage, ITEMS))) {
-                        count += items((Message) item);
-                    }
-                }
-            }
-            return count;
         }
     }
 }

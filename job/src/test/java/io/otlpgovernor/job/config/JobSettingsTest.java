@@ -31,6 +31,7 @@ class JobSettingsTest {
         assertThat(settings.jobName()).isEqualTo("otlp-governor");
         assertThat(settings.maxParallelism()).isEqualTo(128);
         assertThat(settings.kafka().transactionTimeoutDuration()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(settings.kafka().maxRecordBytes()).isEqualTo(1_000_000);
         assertThat(settings.checkpoints().intervalDuration()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.restart().strategy()).isEqualTo("exponential-delay");
         assertThat(settings).isEqualTo(JobSettings.defaults());
@@ -112,6 +113,18 @@ class JobSettingsTest {
         assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("none");
         assertThat(conf.toMap().keySet()).noneMatch(key -> key.startsWith("restart-strategy.fixed-delay")
                 || key.startsWith("restart-strategy.exponential-delay"));
+    }
+
+    @Test
+    void rejectsARecordSizeLimitOutsideWhatTheSinksCanWrite() throws Exception {
+        Path small = write("kafka:\n  max-record-bytes: 1024\n");
+        Path large = write("kafka:\n  max-record-bytes: 30000000\n");
+
+        assertThatThrownBy(() -> JobSettings.load(small)).isInstanceOf(ConfigException.class)
+                .hasMessage(small + ":1 kafka: kafka.max-record-bytes must be between 65536 and 25165824, got 1024");
+        assertThatThrownBy(() -> JobSettings.load(large)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.max-record-bytes must be between 65536 and 25165824, got 30000000");
+        assertThat(JobSettings.load(write("kafka:\n  max-record-bytes: 262144\n")).kafka().maxRecordBytes()).isEqualTo(262_144);
     }
 
     @Test
