@@ -14,7 +14,9 @@ import io.opentelemetry.proto.metrics.v1.Metric;
  *
  * <p>The three request types share one shape — request → resources (field 1) → scopes (field 2) → items (field 2)
  * — so one walk over protobuf's reflection serves them all; it only runs for the rare request over the limit. A
- * single item larger than the limit is a request of its own: it cannot be split without changing what it says.
+ * metric too large for a part is split into copies of itself, each with some of its data points (the same metric,
+ * as OTLP allows it to appear more than once). A single span or log record larger than the limit is a request of
+ * its own: it cannot be split without changing what it says.
  */
 public final class RequestSplitter {
 
@@ -67,6 +69,50 @@ public final class RequestSplitter {
         return fieldSize(head.getSerializedSize()) + 4;
     }
 
+    /** A scope's items, with each metric larger than {@code budget} (as a field) in copies that fit it. */
+    private static List<Message> itemsIn(Message scope, FieldDescriptor itemsField, int budget) {
+        List<Message> items = new ArrayList<>();
+        for (Object item : (List<?>) scope.getField(itemsField)) {
+            if (item instanceof Metric metric && fieldSize(metric.getSerializedSize()) > budget) {
+                items.addAll(metricInCopies(metric, budget));
+            } else {
+                items.add((Message) item);
+            }
+        }
+        return items;
+    }
+
+    /**
+     * {@code metric} as copies of itself that each hold consecutive data points and fit {@code budget} as a field; a
+     * data point larger than that alone is a copy of its own. Every metric type keeps its points in field 1 of its
+     * data message (gauge, sum, histogram, exponential histogram, summary).
+     */
+    private static List<Metric> metricInCopies(Metric metric, int budget) {
+        FieldDescriptor dataField = metric.getOneofFieldDescriptor(Metric.getDescriptor().getOneofs().get(0));
+        if (dataField == null) {
+            return List.of(metric);
+        }
+        Message data = (Message) metric.getField(dataField);
+        FieldDescriptor pointsField = field(data, 1);
+        Message dataHead = data.toBuilder().clearField(pointsField).build();
+        int headSize = fieldSize(metric.toBuilder().setField(dataField, dataHead).build().getSerializedSize()) + 8;
+        List<Metric> copies = new ArrayList<>();
+        Message.Builder points = dataHead.toBuilder();
+        int size = headSize;
+        for (Object point : (List<?>) data.getField(pointsField)) {
+            int pointSize = fieldSize(((Message) point).getSerializedSize());
+            if (points.getRepeatedFieldCount(pointsField) > 0 && size + pointSize > budget) {
+                copies.add(metric.toBuilder().setField(dataField, points.build()).build());
+                points = dataHead.toBuilder();
+                size = headSize;
+            }
+            points.addRepeatedField(pointsField, point);
+            size += pointSize;
+        }
+        copies.add(metric.toBuilder().setField(dataField, points.build()).build());
+        return copies;
+    }
+
     private static long itemsOf(Message request) {
         long count = 0;
         for (Object resource : (List<?>) request.getField(field(request, RESOURCES))) {
@@ -111,8 +157,8 @@ public final class RequestSplitter {
                 FieldDescriptor itemsField = field(scopeMessage, ITEMS);
                 Message scopeHead = scopeMessage.toBuilder().clearField(itemsField).build();
                 boolean scopeOpen = false;
-                for (Object item : (List<?>) scopeMessage.getField(itemsField)) {
-                    Message itemMessage = (Message) item;
+                int itemBudget = maxBytes - container(resourceHead) - container(scopeHead);
+                for (Message itemMessage : itemsIn(scopeMessage, itemsField, itemBudget)) {
                     int itemSize = fieldSize(itemMessage.getSerializedSize());
                     int opening = (resource == null ? container(resourceHead) : 0) + (scopeOpen ? 0 : container(scopeHead));
                     if (chunk != null && size + opening + itemSize > maxBytes) {

@@ -17,7 +17,10 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Gauge;
+import io.opentelemetry.proto.metrics.v1.Histogram;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
@@ -134,6 +137,45 @@ class RequestSplitterTest {
             assertThat(part.items()).isEqualTo(20L * part.request().getResourceMetrics(0).getScopeMetrics(0).getMetricsCount());
             assertThat(part.request().getResourceMetrics(0).getResource()).isEqualTo(resource("meter"));
         });
+    }
+
+    @Test
+    void aMetricLargerThanAPartIsSplitIntoCopiesWithItsDataPointsInOrder() {
+        Histogram.Builder histogram = Histogram.newBuilder().setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA);
+        for (int p = 0; p < 3_000; p++) {
+            histogram.addDataPoints(HistogramDataPoint.newBuilder().setTimeUnixNano(p).setCount(p).setSum(p)
+                    .addExplicitBounds(1).addBucketCounts(p).addBucketCounts(0)
+                    .addAttributes(KeyValue.newBuilder().setKey("route").setValue(AnyValue.newBuilder().setStringValue("/orders/" + p))));
+        }
+        Metric large = Metric.newBuilder().setName("http.server.duration").setUnit("ms").setHistogram(histogram).build();
+        Metric small = Metric.newBuilder().setName("small").setGauge(Gauge.newBuilder().addDataPoints(NumberDataPoint.newBuilder().setAsInt(1))).build();
+        ExportMetricsServiceRequest request = ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics.newBuilder()
+                .setResource(resource("meter")).addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(small).addMetrics(large).addMetrics(small))).build();
+        int limit = 20_000;
+
+        List<RequestSplitter.Chunk<ExportMetricsServiceRequest>> parts = RequestSplitter.split(request, limit);
+
+        assertThat(parts.size()).isGreaterThan(request.getSerializedSize() / limit);
+        List<Long> times = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (RequestSplitter.Chunk<ExportMetricsServiceRequest> part : parts) {
+            assertThat(part.request().getSerializedSize()).isLessThanOrEqualTo(limit);
+            long points = 0;
+            for (Metric metric : part.request().getResourceMetrics(0).getScopeMetrics(0).getMetricsList()) {
+                names.add(metric.getName());
+                points += OtlpPayloads.dataPointCount(metric);
+                if (metric.hasHistogram()) {
+                    assertThat(metric.getUnit()).isEqualTo("ms");
+                    assertThat(metric.getHistogram().getAggregationTemporality()).isEqualTo(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA);
+                    metric.getHistogram().getDataPointsList().forEach(point -> times.add(point.getTimeUnixNano()));
+                }
+            }
+            assertThat(part.items()).isEqualTo(points);
+        }
+        assertThat(times).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 3_000).boxed().toList());
+        assertThat(names.get(0)).isEqualTo("small");
+        assertThat(names.get(names.size() - 1)).isEqualTo("small");
+        assertThat(parts.stream().mapToLong(RequestSplitter.Chunk::items).sum()).isEqualTo(3_002);
     }
 
     @Test
