@@ -26,7 +26,7 @@ public final class Echoes {
 
     public static final int MIN_WORD = 6;
 
-    /** Every field name (proto and JSON spelling) and enum value name of the three OTLP export requests. */
+    /** Every message, field (proto and JSON spelling), enum and enum value name of the three OTLP export requests. */
     public static final Set<String> OTLP_SCHEMA_WORDS = schemaWords(ExportTraceServiceRequest.getDescriptor(),
             ExportMetricsServiceRequest.getDescriptor(), ExportLogsServiceRequest.getDescriptor());
 
@@ -113,6 +113,7 @@ public final class Echoes {
             names.add(field.getName());
             names.add(field.getJsonName());
             if (field.getJavaType() == FieldDescriptor.JavaType.ENUM) {
+                names.add(field.getEnumType().getName());
                 field.getEnumType().getValues().stream().map(EnumValueDescriptor::getName).forEach(names::add);
             }
             if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {

@@ -26,7 +26,7 @@ class OtlpJsonFuzzTest {
             "unexpected content after the JSON object at line column unknown position",
             "messages nested more than levels deep; field given more than once; more than one member of oneof is set",
             "null is not allowed in an array; malformed object; expected a string; base64 decimal integer integers",
-            "uint32 uint64 int32 int64 double float Infinity NaN characters hex digits length requires");
+            "uint32 uint64 int32 int64 double float Infinity NaN characters hex digits length requires; a non-hex character");
 
     @FuzzTest(maxDuration = "10s")
     void rejectsOnlyWithInvalidPayloadWithoutQuotingAndRoundTrips(byte[] json) {
