@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.otlpgovernor.bridge.BridgeConfig;
 import io.otlpgovernor.job.config.JobSettings;
-import io.otlpgovernor.rules.config.ConfigException;
+import io.otlpgovernor.contract.config.ConfigException;
 
 /**
  * What this project requires of its resources beyond their schemas: the FlinkDeployment's state, HA, upgrade and

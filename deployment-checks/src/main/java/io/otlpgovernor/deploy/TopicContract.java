@@ -50,7 +50,7 @@ public final class TopicContract {
                             + ", TopicLayout says " + (want == null ? "not set (broker default)" : want)));
                 }
             }
-            if (name.equals(io.otlpgovernor.rules.contract.TopicNames.RULES)
+            if (name.equals(io.otlpgovernor.contract.TopicNames.RULES)
                     && manifest.body().path("spec").path("partitions").asInt(-1) != 1) {
                 problems.add(new Problem(manifest.where(), "spec.partitions: the rules topic must have exactly 1 partition"));
             }

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.otlpgovernor.rules.contract.TopicNames;
+import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.rules.ruleset.RuleSetMessage;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -12,8 +12,8 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.job.kafka.TopicLayout;
-import io.otlpgovernor.rules.contract.TopicNames;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.contract.Signal;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -116,7 +116,7 @@ final class Verifier implements AutoCloseable {
     Map<String, Long> governedSpansByRuleSetVersion() {
         Map<String, Long> counts = new java.util.TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> record : governed.records()) {
-            org.apache.kafka.common.header.Header header = record.headers().lastHeader(io.otlpgovernor.rules.contract.RecordHeaders.RULE_SET_VERSION);
+            org.apache.kafka.common.header.Header header = record.headers().lastHeader(io.otlpgovernor.contract.RecordHeaders.RULE_SET_VERSION);
             String version = header == null ? "none" : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
             counts.merge(version, (long) spans(List.of(record)).size(), Long::sum);
         }

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import io.otlpgovernor.rules.config.ConfigException;
-import io.otlpgovernor.rules.config.Durations;
-import io.otlpgovernor.rules.tenant.TenantIds;
+import io.otlpgovernor.contract.config.ConfigException;
+import io.otlpgovernor.contract.config.Durations;
+import io.otlpgovernor.contract.TenantIds;
 
 /**
  * The bridge's configuration file ({@code ingest-bridge/config/bridge.yaml} is the documented example; every key is

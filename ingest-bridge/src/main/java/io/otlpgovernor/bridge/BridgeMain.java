@@ -3,7 +3,7 @@ package io.otlpgovernor.bridge;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
-import io.otlpgovernor.rules.config.ConfigException;
+import io.otlpgovernor.contract.config.ConfigException;
 
 /**
  * Runs the bridge on its own: {@code BridgeMain <config.yaml>}. Logs are JSON lines on standard output

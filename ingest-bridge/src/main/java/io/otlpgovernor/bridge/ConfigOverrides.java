@@ -18,8 +18,8 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.otlpgovernor.rules.config.ConfigException;
-import io.otlpgovernor.rules.config.YamlFiles;
+import io.otlpgovernor.contract.config.ConfigException;
+import io.otlpgovernor.contract.config.YamlFiles;
 
 /**
  * Environment overrides of the configuration file: {@code OTLP_BRIDGE_<KEY>}, where KEY is the key's path in upper

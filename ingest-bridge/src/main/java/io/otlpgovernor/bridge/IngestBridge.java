@@ -34,7 +34,7 @@ import io.otlpgovernor.bridge.limits.InFlightLimit;
 import io.otlpgovernor.bridge.limits.TenantRateLimiter;
 import io.otlpgovernor.bridge.ops.AdminServer;
 import io.otlpgovernor.bridge.ops.BridgeMetrics;
-import io.otlpgovernor.rules.config.ConfigException;
+import io.otlpgovernor.contract.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -28,8 +28,8 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlpgovernor.bridge.auth.ApiKeys;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.rules.signal.Signal;
-import io.otlpgovernor.rules.testing.OtlpFixtures;
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.testing.OtlpFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -13,8 +13,8 @@ import java.util.Map;
 
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.rules.contract.RecordHeaders;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.Signal;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Shared pieces of the bridge's integration tests: a broker with the input topics, test settings, reading back. */

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.otlpgovernor.bridge.auth.ApiKeys;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

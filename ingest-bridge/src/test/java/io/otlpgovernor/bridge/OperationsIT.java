@@ -18,7 +18,7 @@ import io.grpc.StatusRuntimeException;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.otlpgovernor.bridge.auth.ApiKeys;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.rules.testing.OtlpFixtures;
+import io.otlpgovernor.contract.testing.OtlpFixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

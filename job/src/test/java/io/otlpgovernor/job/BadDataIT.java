@@ -41,9 +41,9 @@ import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.rules.contract.RecordHeaders;
-import io.otlpgovernor.rules.contract.TopicNames;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.contract.Signal;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -63,6 +63,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.otlpgovernor.contract.testing.Telemetry;
 
 /**
  * Bad data end to end: malformed and hostile records, interleaved with good ones, on the job with RocksDB and

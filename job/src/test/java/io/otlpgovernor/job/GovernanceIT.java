@@ -25,10 +25,10 @@ import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.rules.cli.RulesCommand;
-import io.otlpgovernor.rules.contract.RecordHeaders;
-import io.otlpgovernor.rules.contract.TopicNames;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.cli.RulesCommand;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.contract.Signal;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,6 +41,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import io.otlpgovernor.contract.testing.Telemetry;
 
 /**
  * Governance on a Flink MiniCluster (RocksDB, checkpoints) against an embedded KRaft broker: quotas, downsampling,

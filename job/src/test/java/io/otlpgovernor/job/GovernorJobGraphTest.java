@@ -7,7 +7,7 @@ import java.util.List;
 
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.KafkaEdges;
-import io.otlpgovernor.job.rules.RuleBootstrap;
+import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamEdge;
 import org.apache.flink.streaming.api.graph.StreamGraph;

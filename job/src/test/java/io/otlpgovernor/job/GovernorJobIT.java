@@ -20,12 +20,12 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.KafkaEdges;
 import io.otlpgovernor.job.kafka.TopicLayout;
-import io.otlpgovernor.job.model.InputRecord;
+import io.otlpgovernor.rules.pipeline.model.InputRecord;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.rules.contract.RecordHeaders;
-import io.otlpgovernor.rules.contract.TopicNames;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.contract.Signal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.otlpgovernor.contract.testing.Telemetry;
 
 /** The job on a Flink MiniCluster with RocksDB and checkpoints, against an embedded KRaft broker. */
 class GovernorJobIT {

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.rules.contract.RecordHeaders;
+import io.otlpgovernor.contract.RecordHeaders;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.kafka.clients.producer.KafkaProducer;

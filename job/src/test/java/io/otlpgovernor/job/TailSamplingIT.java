@@ -28,10 +28,10 @@ import io.otlpgovernor.job.kafka.KafkaEdges;
 import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.rules.contract.RecordHeaders;
-import io.otlpgovernor.rules.contract.TopicNames;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.rules.sampling.Threshold;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -42,6 +42,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.otlpgovernor.contract.testing.Telemetry;
 
 /**
  * Tail sampling on a MiniCluster with RocksDB and checkpoints against an embedded broker. Each test sends a set of
@@ -216,8 +217,8 @@ class TailSamplingIT {
     }
 
     private JobClient start(Configuration configuration, JobSettings settings,
-                            org.apache.flink.api.common.functions.MapFunction<io.otlpgovernor.job.model.InputRecord,
-                                    io.otlpgovernor.job.model.InputRecord> tap) throws Exception {
+                            org.apache.flink.api.common.functions.MapFunction<io.otlpgovernor.rules.pipeline.model.InputRecord,
+                                    io.otlpgovernor.rules.pipeline.model.InputRecord> tap) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(configuration);
         GovernorJob governorJob = GovernorJob.onKafka(settings);
         if (tap == null) {

@@ -10,7 +10,7 @@ import java.util.Base64;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.otlpgovernor.rules.engine.HmacKeyring;
+import io.otlpgovernor.rules.protection.HmacKeyring;
 
 /**
  * The HMAC keys of a local run, for rules that hash: one random key per tenant, made on first use and kept in the

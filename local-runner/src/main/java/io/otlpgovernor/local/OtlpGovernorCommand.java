@@ -16,7 +16,7 @@ import io.otlpgovernor.bridge.auth.ApiKeys;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.local.demo.DemoTruth;
 import io.otlpgovernor.local.demo.DemoWorkload;
-import io.otlpgovernor.rules.config.ConfigException;
+import io.otlpgovernor.contract.config.ConfigException;
 import org.apache.logging.log4j.LogManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

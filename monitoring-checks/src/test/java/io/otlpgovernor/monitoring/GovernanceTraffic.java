@@ -11,7 +11,7 @@ import java.util.Map;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.otlpgovernor.rules.contract.TopicNames;
+import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.rules.ruleset.RuleSetMessage;
 
 /**

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.otlpgovernor.rules.contract.TopicNames;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.contract.Signal;
 
 /**
  * A tenant's retention rules, compiled: chooses the tier of a record and says whether the record is already older

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.otlpgovernor.rules.classification.ClassificationRules;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.rules.yaml.Fields;
 import org.yaml.snakeyaml.nodes.Node;
 

@@ -23,8 +23,8 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.otlpgovernor.rules.otlp.OtlpPayloads;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.otlp.OtlpPayloads;
+import io.otlpgovernor.contract.Signal;
 
 /**
  * Splits one governed export request into one request per retention tier, so each share can go to the topic that

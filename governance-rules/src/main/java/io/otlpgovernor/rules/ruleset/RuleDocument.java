@@ -8,7 +8,7 @@ import io.otlpgovernor.rules.protection.ProtectionRule;
 import io.otlpgovernor.rules.quota.QuotaRules;
 import io.otlpgovernor.rules.retention.RetentionRules;
 import io.otlpgovernor.rules.sampling.SamplingRules;
-import io.otlpgovernor.rules.tenant.TenantIds;
+import io.otlpgovernor.contract.TenantIds;
 import io.otlpgovernor.rules.yaml.Fields;
 import io.otlpgovernor.rules.yaml.NodePaths;
 import io.otlpgovernor.rules.yaml.Problem;

@@ -11,7 +11,7 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.otlpgovernor.rules.retention.RetentionRules;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 
 /**
  * The conditions of sampling rules, compiled for matching one item at a time: a {@code when} condition (head

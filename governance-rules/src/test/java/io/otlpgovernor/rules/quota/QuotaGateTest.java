@@ -24,7 +24,7 @@ import io.otlpgovernor.rules.quota.QuotaRules.Unit;
 import io.otlpgovernor.rules.sampling.ItemRandomness;
 import io.otlpgovernor.rules.sampling.Threshold;
 import io.otlpgovernor.rules.sampling.ThresholdFilter;
-import io.otlpgovernor.rules.testing.OtlpFixtures;
+import io.otlpgovernor.contract.testing.OtlpFixtures;
 
 class QuotaGateTest {
 

@@ -8,7 +8,7 @@ import java.util.Set;
 
 import io.otlpgovernor.rules.ruleset.RuleLoader;
 import io.otlpgovernor.rules.ruleset.RuleSources;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 import org.junit.jupiter.api.Test;
 
 class RetentionPolicyTest {

@@ -36,13 +36,13 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.otlpgovernor.rules.otlp.OtlpPayloads;
+import io.otlpgovernor.contract.otlp.OtlpPayloads;
 import io.otlpgovernor.rules.retention.TierRouter.Part;
 import io.otlpgovernor.rules.retention.TierRouter.Routed;
 import io.otlpgovernor.rules.retention.TierRouter.TierChoice;
 import io.otlpgovernor.rules.ruleset.RuleLoader;
 import io.otlpgovernor.rules.ruleset.RuleSources;
-import io.otlpgovernor.rules.testing.OtlpFixtures;
+import io.otlpgovernor.contract.testing.OtlpFixtures;
 import org.junit.jupiter.api.Test;
 
 class TierRouterTest {

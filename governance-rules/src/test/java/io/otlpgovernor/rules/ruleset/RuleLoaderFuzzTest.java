@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.otlpgovernor.rules.testing.Echoes;
+import io.otlpgovernor.contract.testing.Echoes;
 import io.otlpgovernor.rules.yaml.Problem;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;

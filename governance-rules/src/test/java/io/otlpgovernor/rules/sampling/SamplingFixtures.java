@@ -13,7 +13,7 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.rules.retention.RetentionRules;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 
 /** Spans, log records, resources and conditions for the head and tail sampling tests. */
 public final class SamplingFixtures {

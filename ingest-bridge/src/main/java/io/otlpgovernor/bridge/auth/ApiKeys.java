@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 import javax.security.auth.x500.X500Principal;
 
-import io.otlpgovernor.rules.config.ConfigException;
-import io.otlpgovernor.rules.config.YamlFiles;
-import io.otlpgovernor.rules.tenant.TenantIds;
+import io.otlpgovernor.contract.config.ConfigException;
+import io.otlpgovernor.contract.config.YamlFiles;
+import io.otlpgovernor.contract.TenantIds;
 
 /**
  * The credentials of each tenant, loaded from the keys file, which holds SHA-256 hashes of API keys — never the

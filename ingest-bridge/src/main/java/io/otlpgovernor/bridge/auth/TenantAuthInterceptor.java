@@ -12,7 +12,7 @@ import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.otlpgovernor.bridge.export.Refusal;
 import io.otlpgovernor.bridge.ops.BridgeMetrics;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,9 +10,9 @@ import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.otlpgovernor.rules.otlp.InvalidPayloadException;
-import io.otlpgovernor.rules.otlp.OtlpPayloads;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.otlp.InvalidPayloadException;
+import io.otlpgovernor.contract.otlp.OtlpPayloads;
+import io.otlpgovernor.contract.Signal;
 
 /**
  * Splits a request that {@link OtlpPayloads} refused into its valid items and the rest, for an OTLP partial

@@ -7,7 +7,7 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 
 /** The {@code Export*ServiceResponse} for an accepted request: {@code partial_success} set only when items were refused. */
 public final class Responses {

@@ -15,7 +15,7 @@ import io.otlpgovernor.bridge.export.Refusal;
 import io.otlpgovernor.bridge.export.Responses;
 import io.otlpgovernor.bridge.limits.InFlightLimit;
 import io.otlpgovernor.bridge.ops.BridgeMetrics;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 
 /**
  * One OTLP export service (traces, metrics or logs) over gRPC.

@@ -13,7 +13,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import io.otlpgovernor.bridge.export.ExportResult;
-import io.otlpgovernor.rules.otlp.json.OtlpJson;
+import io.otlpgovernor.contract.otlp.json.OtlpJson;
 
 /**
  * OTLP/HTTP answers: the export response with status 200, or a failure status with a {@code google.rpc.Status}

@@ -10,7 +10,7 @@ import io.otlpgovernor.bridge.auth.Authenticator;
 import io.otlpgovernor.bridge.export.ExportPipeline;
 import io.otlpgovernor.bridge.limits.InFlightLimit;
 import io.otlpgovernor.bridge.ops.BridgeMetrics;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 
 /** The OTLP/HTTP listener (Armeria): the three export endpoints, TLS if configured, graceful shutdown. */
 public final class OtlpHttpServer implements AutoCloseable {

@@ -27,9 +27,9 @@ import io.otlpgovernor.bridge.export.Refusal;
 import io.otlpgovernor.bridge.export.Responses;
 import io.otlpgovernor.bridge.limits.InFlightLimit;
 import io.otlpgovernor.bridge.ops.BridgeMetrics;
-import io.otlpgovernor.rules.otlp.InvalidPayloadException;
-import io.otlpgovernor.rules.otlp.json.OtlpJson;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.otlp.InvalidPayloadException;
+import io.otlpgovernor.contract.otlp.json.OtlpJson;
+import io.otlpgovernor.contract.Signal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import io.otlpgovernor.rules.config.ConfigException;
-import io.otlpgovernor.rules.config.Durations;
-import io.otlpgovernor.rules.config.YamlFiles;
+import io.otlpgovernor.contract.config.ConfigException;
+import io.otlpgovernor.contract.config.Durations;
+import io.otlpgovernor.contract.config.YamlFiles;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;

@@ -5,11 +5,11 @@ import static io.otlpgovernor.job.kafka.GovernedRecordSerializer.header;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.otlpgovernor.job.model.DeadLetter;
-import io.otlpgovernor.job.model.InputRecord;
-import io.otlpgovernor.rules.contract.RecordHeaders;
-import io.otlpgovernor.rules.contract.TopicNames;
-import io.otlpgovernor.rules.tenant.TenantIds;
+import io.otlpgovernor.rules.pipeline.model.DeadLetter;
+import io.otlpgovernor.rules.pipeline.model.InputRecord;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.contract.TenantIds;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;

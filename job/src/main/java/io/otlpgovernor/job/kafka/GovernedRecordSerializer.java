@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.otlpgovernor.job.model.GovernedRecord;
-import io.otlpgovernor.rules.contract.RecordHeaders;
-import io.otlpgovernor.rules.contract.TopicNames;
+import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.TopicNames;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;

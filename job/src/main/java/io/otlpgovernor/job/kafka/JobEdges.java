@@ -1,10 +1,10 @@
 package io.otlpgovernor.job.kafka;
 
-import io.otlpgovernor.job.model.DeadLetter;
-import io.otlpgovernor.job.model.GovernedRecord;
-import io.otlpgovernor.job.model.InputRecord;
-import io.otlpgovernor.job.model.Report;
-import io.otlpgovernor.job.model.RuleUpdate;
+import io.otlpgovernor.rules.pipeline.model.DeadLetter;
+import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
+import io.otlpgovernor.rules.pipeline.model.InputRecord;
+import io.otlpgovernor.rules.pipeline.model.Report;
+import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 

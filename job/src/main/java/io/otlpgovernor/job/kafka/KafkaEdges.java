@@ -3,12 +3,12 @@ package io.otlpgovernor.job.kafka;
 import java.util.Properties;
 
 import io.otlpgovernor.job.config.JobSettings;
-import io.otlpgovernor.job.model.DeadLetter;
-import io.otlpgovernor.job.model.GovernedRecord;
-import io.otlpgovernor.job.model.InputRecord;
-import io.otlpgovernor.job.model.Report;
-import io.otlpgovernor.job.model.RuleUpdate;
-import io.otlpgovernor.rules.contract.TopicNames;
+import io.otlpgovernor.rules.pipeline.model.DeadLetter;
+import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
+import io.otlpgovernor.rules.pipeline.model.InputRecord;
+import io.otlpgovernor.rules.pipeline.model.Report;
+import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
+import io.otlpgovernor.contract.TopicNames;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;

@@ -3,8 +3,8 @@ package io.otlpgovernor.job.kafka;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import io.otlpgovernor.job.model.Report;
-import io.otlpgovernor.rules.contract.RecordHeaders;
+import io.otlpgovernor.rules.pipeline.model.Report;
+import io.otlpgovernor.contract.RecordHeaders;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 

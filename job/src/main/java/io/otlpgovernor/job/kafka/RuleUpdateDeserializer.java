@@ -2,7 +2,7 @@ package io.otlpgovernor.job.kafka;
 
 import java.nio.charset.StandardCharsets;
 
-import io.otlpgovernor.job.model.RuleUpdate;
+import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.otlpgovernor.rules.contract.TopicNames;
+import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.rules.retention.RetentionRules;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 

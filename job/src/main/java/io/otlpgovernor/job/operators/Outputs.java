@@ -1,10 +1,10 @@
 package io.otlpgovernor.job.operators;
 
-import io.otlpgovernor.job.model.AuditDelta;
-import io.otlpgovernor.job.model.DeadLetter;
-import io.otlpgovernor.job.model.Report;
-import io.otlpgovernor.job.model.TracePiece;
-import io.otlpgovernor.job.model.UsageDelta;
+import io.otlpgovernor.rules.pipeline.model.AuditDelta;
+import io.otlpgovernor.rules.pipeline.model.DeadLetter;
+import io.otlpgovernor.rules.pipeline.model.Report;
+import io.otlpgovernor.rules.pipeline.model.TracePiece;
+import io.otlpgovernor.rules.pipeline.model.UsageDelta;
 import org.apache.flink.util.OutputTag;
 
 /** The side outputs operators share: usage and audit contributions, rule-change events, dead letters. */

@@ -2,15 +2,15 @@ package io.otlpgovernor.job.operators;
 
 import java.util.Optional;
 
-import io.otlpgovernor.job.model.AdmittedRecord;
-import io.otlpgovernor.job.model.AuditDelta;
-import io.otlpgovernor.job.model.DeadLetter;
-import io.otlpgovernor.job.model.DecodedRecord;
-import io.otlpgovernor.job.model.RuleUpdate;
-import io.otlpgovernor.job.model.UsageDelta;
-import io.otlpgovernor.job.rules.RuleBootstrap;
-import io.otlpgovernor.job.rules.RuleRegistry;
-import io.otlpgovernor.job.rules.TenantRules;
+import io.otlpgovernor.rules.pipeline.model.AdmittedRecord;
+import io.otlpgovernor.rules.pipeline.model.AuditDelta;
+import io.otlpgovernor.rules.pipeline.model.DeadLetter;
+import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
+import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
+import io.otlpgovernor.rules.pipeline.model.UsageDelta;
+import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
+import io.otlpgovernor.rules.pipeline.registry.RuleRegistry;
+import io.otlpgovernor.rules.pipeline.registry.TenantRules;
 import io.otlpgovernor.rules.quota.QuotaGate;
 import io.otlpgovernor.rules.quota.QuotaRules;
 import io.otlpgovernor.rules.quota.QuotaState;

@@ -2,9 +2,9 @@ package io.otlpgovernor.job.operators;
 
 import java.util.function.Function;
 
-import io.otlpgovernor.job.model.RuleUpdate;
-import io.otlpgovernor.job.rules.RuleChange;
-import io.otlpgovernor.job.rules.RuleRegistry;
+import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
+import io.otlpgovernor.rules.pipeline.registry.RuleChange;
+import io.otlpgovernor.rules.pipeline.registry.RuleRegistry;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;

@@ -1,9 +1,9 @@
 package io.otlpgovernor.job.operators;
 
-import io.otlpgovernor.job.govern.TailOutput;
-import io.otlpgovernor.job.model.GovernedRecord;
-import io.otlpgovernor.job.model.RateLimitedTrace;
-import io.otlpgovernor.job.model.TailVerdict;
+import io.otlpgovernor.rules.pipeline.TailOutput;
+import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
+import io.otlpgovernor.rules.pipeline.model.RateLimitedTrace;
+import io.otlpgovernor.rules.pipeline.model.TailVerdict;
 import io.otlpgovernor.rules.sampling.tail.ServiceRateLimiter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-import io.otlpgovernor.job.model.Report;
-import io.otlpgovernor.job.reports.Bucket;
-import io.otlpgovernor.job.reports.ReportKind;
+import io.otlpgovernor.rules.pipeline.model.Report;
+import io.otlpgovernor.rules.pipeline.reports.Bucket;
+import io.otlpgovernor.rules.pipeline.reports.ReportKind;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 
-import io.otlpgovernor.job.model.DeadLetter;
-import io.otlpgovernor.job.model.DecodedRecord;
-import io.otlpgovernor.job.model.InputRecord;
-import io.otlpgovernor.rules.signal.Signal;
-import io.otlpgovernor.rules.testing.OtlpFixtures;
+import io.otlpgovernor.rules.pipeline.model.DeadLetter;
+import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
+import io.otlpgovernor.rules.pipeline.model.InputRecord;
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.testing.OtlpFixtures;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -47,7 +47,7 @@ class DecodeFunctionTest {
             assertThat(governed.items()).isEqualTo(3);
             assertThat(governed.arrivalMillis()).isEqualTo(ARRIVAL);
             assertThat(governed.randomness16()).hasSize(3);
-            assertThat(governed.source()).isEqualTo(new io.otlpgovernor.job.model.SourcePosition("otlp_spans", 0, 7));
+            assertThat(governed.source()).isEqualTo(new io.otlpgovernor.rules.pipeline.model.SourcePosition("otlp_spans", 0, 7));
         });
         assertThat(deadLetters()).isEmpty();
     }

@@ -12,17 +12,17 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.otlpgovernor.job.model.AdmittedRecord;
-import io.otlpgovernor.job.model.AuditDelta;
-import io.otlpgovernor.job.model.DecodedRecord;
-import io.otlpgovernor.job.model.GovernedRecord;
-import io.otlpgovernor.job.model.RuleUpdate;
-import io.otlpgovernor.job.Telemetry;
-import io.otlpgovernor.job.model.SourcePosition;
-import io.otlpgovernor.job.model.UsageDelta;
+import io.otlpgovernor.rules.pipeline.model.AdmittedRecord;
+import io.otlpgovernor.rules.pipeline.model.AuditDelta;
+import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
+import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
+import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
+import io.otlpgovernor.contract.testing.Telemetry;
+import io.otlpgovernor.rules.pipeline.model.SourcePosition;
+import io.otlpgovernor.rules.pipeline.model.UsageDelta;
 import io.otlpgovernor.rules.ruleset.RuleSetMessage;
-import io.otlpgovernor.rules.signal.Signal;
-import io.otlpgovernor.rules.testing.OtlpFixtures;
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.testing.OtlpFixtures;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -179,11 +179,11 @@ class GovernFunctionTest {
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(side(Outputs.USAGE)).isEmpty();
-        assertThat(side(Outputs.TRACE_PIECES)).extracting(io.otlpgovernor.job.model.TracePiece::key,
-                        io.otlpgovernor.job.model.TracePiece::items)
+        assertThat(side(Outputs.TRACE_PIECES)).extracting(io.otlpgovernor.rules.pipeline.model.TracePiece::key,
+                        io.otlpgovernor.rules.pipeline.model.TracePiece::items)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(io.otlpgovernor.job.govern.TraceSplitter.key("tailed", Telemetry.traceId(901)), 2L),
-                        org.assertj.core.groups.Tuple.tuple(io.otlpgovernor.job.govern.TraceSplitter.key("tailed", Telemetry.traceId(902)), 1L));
+                        org.assertj.core.groups.Tuple.tuple(io.otlpgovernor.rules.pipeline.TraceSplitter.key("tailed", Telemetry.traceId(901)), 2L),
+                        org.assertj.core.groups.Tuple.tuple(io.otlpgovernor.rules.pipeline.TraceSplitter.key("tailed", Telemetry.traceId(902)), 1L));
 
         var logs = Telemetry.logs("hello", 2, now).toBuilder();
         logs.getResourceLogsBuilder(0).getScopeLogsBuilder(0).getLogRecordsBuilder(0).setTraceId(Telemetry.traceId(901));
@@ -197,7 +197,7 @@ class GovernFunctionTest {
         });
         assertThat(side(Outputs.TRACE_PIECES)).hasSize(3).last().satisfies(piece -> {
             assertThat(piece.signal()).isEqualTo(Signal.LOGS);
-            assertThat(piece.key()).isEqualTo(io.otlpgovernor.job.govern.TraceSplitter.key("tailed", Telemetry.traceId(901)));
+            assertThat(piece.key()).isEqualTo(io.otlpgovernor.rules.pipeline.TraceSplitter.key("tailed", Telemetry.traceId(901)));
             assertThat(piece.items()).isEqualTo(1);
         });
         assertThat(side(Outputs.USAGE)).singleElement().satisfies(usage -> assertThat(usage.accepted()).isEqualTo(1));

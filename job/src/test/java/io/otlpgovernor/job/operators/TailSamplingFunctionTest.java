@@ -20,16 +20,16 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.otlpgovernor.job.config.JobSettings;
-import io.otlpgovernor.job.govern.TraceSplitter;
-import io.otlpgovernor.job.model.AuditDelta;
-import io.otlpgovernor.job.model.GovernedRecord;
-import io.otlpgovernor.job.model.RateLimitedTrace;
-import io.otlpgovernor.job.model.RuleUpdate;
-import io.otlpgovernor.job.model.TracePiece;
-import io.otlpgovernor.job.model.UsageDelta;
+import io.otlpgovernor.rules.pipeline.TraceSplitter;
+import io.otlpgovernor.rules.pipeline.model.AuditDelta;
+import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
+import io.otlpgovernor.rules.pipeline.model.RateLimitedTrace;
+import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
+import io.otlpgovernor.rules.pipeline.model.TracePiece;
+import io.otlpgovernor.rules.pipeline.model.UsageDelta;
 import io.otlpgovernor.rules.sampling.tail.TailEvaluator;
 import io.otlpgovernor.rules.sampling.tail.TraceSummary;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -253,9 +253,9 @@ class TailSamplingFunctionTest {
 
     @Test
     void everyStateAndEdgeTypeHasASerializerWithoutKryo() {
-        for (Class<?> type : List.of(TracePiece.class, io.otlpgovernor.job.model.TraceState.class,
+        for (Class<?> type : List.of(TracePiece.class, io.otlpgovernor.rules.pipeline.model.TraceState.class,
                 io.otlpgovernor.rules.sampling.tail.TraceSummary.class,
-                io.otlpgovernor.job.model.TailVerdict.class, RateLimitedTrace.class,
+                io.otlpgovernor.rules.pipeline.model.TailVerdict.class, RateLimitedTrace.class,
                 io.otlpgovernor.rules.sampling.tail.ServiceRateLimiter.class)) {
             assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(type)).as(type.getSimpleName())
                     .isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);

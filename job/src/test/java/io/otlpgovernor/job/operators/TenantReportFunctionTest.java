@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.otlpgovernor.job.model.Report;
-import io.otlpgovernor.job.model.UsageDelta;
-import io.otlpgovernor.job.reports.UsageReports;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.rules.pipeline.model.Report;
+import io.otlpgovernor.rules.pipeline.model.UsageDelta;
+import io.otlpgovernor.rules.pipeline.reports.UsageReports;
+import io.otlpgovernor.contract.Signal;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;

@@ -15,8 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.otlpgovernor.rules.contract.RecordHeaders;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.Signal;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -26,7 +26,7 @@ import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.local.LocalStack;
 import io.otlpgovernor.local.LocalStackOptions;
-import io.otlpgovernor.rules.contract.TopicNames;
+import io.otlpgovernor.contract.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -25,7 +25,7 @@ import io.otlpgovernor.rules.sampling.OtelTraceState;
 import io.otlpgovernor.rules.sampling.SamplingConditions;
 import io.otlpgovernor.rules.sampling.SamplingItems;
 import io.otlpgovernor.rules.sampling.SamplingRules;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 
 /**
  * Head sampling ({@code sampling.head}), compiled: decides every span and log record of an export request as it

@@ -20,7 +20,7 @@ import io.otlpgovernor.rules.sampling.SamplingConditions;
 import io.otlpgovernor.rules.sampling.SamplingItems;
 import io.otlpgovernor.rules.sampling.SamplingRules;
 import io.otlpgovernor.rules.sampling.Threshold;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 
 /**
  * Tail sampling ({@code sampling.tail}), compiled: builds a {@link TraceSummary} span by span and decides a trace

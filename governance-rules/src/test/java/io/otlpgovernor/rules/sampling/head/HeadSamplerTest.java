@@ -39,7 +39,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.rules.retention.RetentionRules;
 import io.otlpgovernor.rules.sampling.ConsistentDecision;
 import io.otlpgovernor.rules.sampling.SamplingRules;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 
 class HeadSamplerTest {
 

@@ -32,7 +32,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.otlpgovernor.rules.sampling.SamplingRules;
 import io.otlpgovernor.rules.sampling.Threshold;
-import io.otlpgovernor.rules.signal.Signal;
+import io.otlpgovernor.contract.Signal;
 
 class TailEvaluatorTest {
 

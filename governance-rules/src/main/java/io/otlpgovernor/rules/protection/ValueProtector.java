@@ -1,0 +1,167 @@
+package io.otlpgovernor.rules.protection;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.otlpgovernor.rules.classification.detectors.Detector;
+import io.otlpgovernor.rules.protection.CompiledRules.ActiveDetector;
+import io.otlpgovernor.rules.protection.CompiledRules.Protection;
+import io.otlpgovernor.rules.protection.Action;
+
+/**
+ * Classifies and protects one text value: runs the detectors, resolves overlapping matches, and rewrites the
+ * text (redact, hash) or reports that the attribute or the whole record must go. Holds one {@link Mac} per key,
+ * so an instance is not thread-safe: each engine (one per operator instance) has its own.
+ */
+final class ValueProtector {
+
+    /** What happened to one value. */
+    record Outcome(Action strongest, String text) {
+        static final Outcome UNCHANGED = new Outcome(null, null);
+
+        boolean changed() {
+            return strongest != null && strongest != Action.TAG;
+        }
+    }
+
+    private record Hit(int start, int end, ActiveDetector detector) {
+    }
+
+    private final Map<String, HmacKeyring> keyrings;
+    private final Map<String, Mac> macs = new HashMap<>();
+
+    ValueProtector(Map<String, HmacKeyring> keyrings) {
+        this.keyrings = keyrings;
+    }
+
+    /**
+     * Protects {@code text} found under attribute key {@code key} (null for span names and log bodies); the field
+     * path is only computed when there is something to record. Records findings in {@code decisions}; returns {@link Outcome#UNCHANGED} when no rule matched.
+     */
+    Outcome protect(CompiledRules rules, String key, String text, Supplier<String> fieldPath, Decisions decisions) {
+        if (key != null && rules.sensitiveKey(key)) {
+            Protection protection = rules.keyNameProtection();
+            decisions.record(new Finding(CompiledRules.KEY_NAME_RULE, rules.keyNames().get().label(), protection.action(), fieldPath.get()));
+            return new Outcome(protection.action(), rewriteWhole(rules, CompiledRules.KEY_NAME_RULE, protection, text));
+        }
+        List<Hit> hits = findHits(rules, key, text);
+        if (hits.isEmpty()) {
+            return Outcome.UNCHANGED;
+        }
+        Action strongest = Action.TAG;
+        String path = fieldPath.get();
+        for (Hit hit : hits) {
+            Protection protection = hit.detector().protection();
+            strongest = strongest.strongest(protection.action());
+            decisions.record(new Finding(hit.detector().detector().id(), hit.detector().label(), protection.action(), path));
+        }
+        if (strongest == Action.DROP_ATTRIBUTE || strongest == Action.DROP_RECORD || strongest == Action.TAG) {
+            return new Outcome(strongest, text);
+        }
+        return new Outcome(strongest, rewrite(rules, text, hits));
+    }
+
+    private static List<Hit> findHits(CompiledRules rules, String key, String text) {
+        List<Hit> hits = null;
+        for (ActiveDetector active : rules.detectors()) {
+            if (key == null ? !active.onlyKeys().isEmpty() : !active.appliesTo(key)) {
+                continue;
+            }
+            List<Detector.Match> matches = active.detector().find(text);
+            if (matches.isEmpty()) {
+                continue;
+            }
+            if (hits == null) {
+                hits = new ArrayList<>(matches.size());
+            }
+            for (Detector.Match match : matches) {
+                hits.add(new Hit(match.start(), match.end(), active));
+            }
+        }
+        if (hits == null) {
+            return List.of();
+        }
+        return withoutOverlaps(hits);
+    }
+
+    /**
+     * Keeps, of overlapping hits, the one starting first (the longer one on a tie): one stretch of text is
+     * protected once. Detectors are listed in rule-set order, so ties between equal ranges go to the earlier rule.
+     */
+    private static List<Hit> withoutOverlaps(List<Hit> hits) {
+        if (hits.size() == 1) {
+            return hits;
+        }
+        hits.sort((a, b) -> a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(b.end(), a.end()));
+        List<Hit> kept = new ArrayList<>(hits.size());
+        int coveredTo = -1;
+        for (Hit hit : hits) {
+            if (hit.start() >= coveredTo) {
+                kept.add(hit);
+                coveredTo = hit.end();
+            }
+        }
+        return kept;
+    }
+
+    private String rewrite(CompiledRules rules, String text, List<Hit> hits) {
+        StringBuilder out = new StringBuilder(text.length() + 16 * hits.size());
+        int from = 0;
+        for (Hit hit : hits) {
+            out.append(text, from, hit.start());
+            Protection protection = hit.detector().protection();
+            String value = text.substring(hit.start(), hit.end());
+            out.append(replacement(rules, hit.detector().detector().id(), protection, value));
+            from = hit.end();
+        }
+        return out.append(text, from, text.length()).toString();
+    }
+
+    private String rewriteWhole(CompiledRules rules, String ruleId, Protection protection, String text) {
+        return switch (protection.action()) {
+            case REDACT, HASH -> replacement(rules, ruleId, protection, text);
+            default -> text;
+        };
+    }
+
+    private String replacement(CompiledRules rules, String ruleId, Protection protection, String value) {
+        return switch (protection.action()) {
+            case HASH -> hash(rules.tenant(), protection.keyId(), value);
+            case REDACT -> "[REDACTED:" + ruleId + "]";
+            default -> value;
+        };
+    }
+
+    /**
+     * {@code hmac:<key id>:<first 16 bytes of HMAC-SHA-256, base64url>}: equal values under one key give equal
+     * tokens (joins and counts still work), nothing can be read back, and the key id says which key to rotate.
+     */
+    private String hash(String tenant, Optional<String> keyId, String value) {
+        HmacKeyring keyring = keyrings.get(tenant);
+        String resolved = keyring.resolve(keyId);
+        Mac mac = macs.computeIfAbsent(tenant + '\u0000' + resolved, k -> newMac(keyring.secret(keyId).orElseThrow()));
+        byte[] digest = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        return "hmac:" + resolved + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+    }
+
+    private static Mac newMac(byte[] secret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac;
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.otlpgovernor.contract.otlp;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.Signal;
+
+/**
+ * Decodes and checks serialized OTLP export requests ({@code Export{Trace,Metrics,Logs}ServiceRequest}).
+ *
+ * <p>A payload is valid when it parses as the signal's request message, carries no unknown top-level fields (the
+ * request messages have had exactly one field since OTLP 1.0, so anything else there means a wrong message type or
+ * junk that happened to parse), and every span and log record has identifiers of the lengths the OTLP specification
+ * requires. An empty payload is a valid, empty request.
+ */
+public final class OtlpPayloads {
+
+    private static final int TRACE_ID_BYTES = 16;
+    private static final int SPAN_ID_BYTES = 8;
+
+    private OtlpPayloads() {
+    }
+
+    /**
+     * A checked request and what it holds.
+     *
+     * @param request an {@code Export*ServiceRequest} of the summary's signal
+     * @param summary what it holds
+     */
+    public record Parsed(Message request, PayloadSummary summary) {
+    }
+
+    /** Parses {@code payload} as a request of {@code signal}, checks it, and counts what it holds. */
+    public static PayloadSummary summarize(Signal signal, byte[] payload) throws InvalidPayloadException {
+        return parse(signal, payload).summary();
+    }
+
+    /** Parses {@code payload} as a request of {@code signal} and checks it; the request comes back with its summary. */
+    public static Parsed parse(Signal signal, byte[] payload) throws InvalidPayloadException {
+        return switch (signal) {
+            case SPANS -> {
+                ExportTraceServiceRequest request = checkTopLevel(signal, parseSpans(payload));
+                yield new Parsed(request, summarizeSpans(request));
+            }
+            case METRICS -> {
+                ExportMetricsServiceRequest request = checkTopLevel(signal, parseMetrics(payload));
+                yield new Parsed(request, summarizeMetrics(request));
+            }
+            case LOGS -> {
+                ExportLogsServiceRequest request = checkTopLevel(signal, parseLogs(payload));
+                yield new Parsed(request, summarizeLogs(request));
+            }
+        };
+    }
+
+    private static ExportTraceServiceRequest parseSpans(byte[] payload) throws InvalidPayloadException {
+        try {
+            return ExportTraceServiceRequest.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw notParseable(Signal.SPANS, e);
+        }
+    }
+
+    private static ExportMetricsServiceRequest parseMetrics(byte[] payload) throws InvalidPayloadException {
+        try {
+            return ExportMetricsServiceRequest.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw notParseable(Signal.METRICS, e);
+        }
+    }
+
+    private static ExportLogsServiceRequest parseLogs(byte[] payload) throws InvalidPayloadException {
+        try {
+            return ExportLogsServiceRequest.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw notParseable(Signal.LOGS, e);
+        }
+    }
+
+    private static InvalidPayloadException notParseable(Signal signal, InvalidProtocolBufferException e) {
+        // Protobuf's messages describe the wire problem (truncation, bad tag) and never echo field content.
+        return new InvalidPayloadException("not a valid " + requestName(signal) + ": " + e.getMessage());
+    }
+
+    private static <M extends Message> M checkTopLevel(Signal signal, M request) throws InvalidPayloadException {
+        if (!request.getUnknownFields().asMap().isEmpty()) {
+            throw new InvalidPayloadException("not a valid " + requestName(signal)
+                    + ": unknown top-level field number(s) " + request.getUnknownFields().asMap().keySet());
+        }
+        return request;
+    }
+
+    private static PayloadSummary summarizeSpans(ExportTraceServiceRequest request) throws InvalidPayloadException {
+        long spans = 0;
+        for (int r = 0; r < request.getResourceSpansCount(); r++) {
+            ResourceSpans resource = request.getResourceSpans(r);
+            for (int s = 0; s < resource.getScopeSpansCount(); s++) {
+                ScopeSpans scope = resource.getScopeSpans(s);
+                for (int i = 0; i < scope.getSpansCount(); i++) {
+                    Span span = scope.getSpans(i);
+                    String path = "resource_spans[" + r + "].scope_spans[" + s + "].spans[" + i + "]";
+                    requireLength(span.getTraceId(), TRACE_ID_BYTES, false, path + ".trace_id");
+                    requireLength(span.getSpanId(), SPAN_ID_BYTES, false, path + ".span_id");
+                    requireLength(span.getParentSpanId(), SPAN_ID_BYTES, true, path + ".parent_span_id");
+                }
+                spans += scope.getSpansCount();
+            }
+        }
+        return new PayloadSummary(Signal.SPANS, request.getResourceSpansCount(), spans);
+    }
+
+    private static PayloadSummary summarizeMetrics(ExportMetricsServiceRequest request) {
+        long points = 0;
+        for (ResourceMetrics resource : request.getResourceMetricsList()) {
+            for (ScopeMetrics scope : resource.getScopeMetricsList()) {
+                for (Metric metric : scope.getMetricsList()) {
+                    points += dataPointCount(metric);
+                }
+            }
+        }
+        return new PayloadSummary(Signal.METRICS, request.getResourceMetricsCount(), points);
+    }
+
+    /** Data points of one metric; a metric without data (no type set) counts zero. */
+    public static int dataPointCount(Metric metric) {
+        return switch (metric.getDataCase()) {
+            case GAUGE -> metric.getGauge().getDataPointsCount();
+            case SUM -> metric.getSum().getDataPointsCount();
+            case HISTOGRAM -> metric.getHistogram().getDataPointsCount();
+            case EXPONENTIAL_HISTOGRAM -> metric.getExponentialHistogram().getDataPointsCount();
+            case SUMMARY -> metric.getSummary().getDataPointsCount();
+            case DATA_NOT_SET -> 0;
+        };
+    }
+
+    private static PayloadSummary summarizeLogs(ExportLogsServiceRequest request) throws InvalidPayloadException {
+        long records = 0;
+        for (int r = 0; r < request.getResourceLogsCount(); r++) {
+            ResourceLogs resource = request.getResourceLogs(r);
+            for (int s = 0; s < resource.getScopeLogsCount(); s++) {
+                ScopeLogs scope = resource.getScopeLogs(s);
+                for (int i = 0; i < scope.getLogRecordsCount(); i++) {
+                    LogRecord record = scope.getLogRecords(i);
+                    String path = "resource_logs[" + r + "].scope_logs[" + s + "].log_records[" + i + "]";
+                    requireLength(record.getTraceId(), TRACE_ID_BYTES, true, path + ".trace_id");
+                    requireLength(record.getSpanId(), SPAN_ID_BYTES, true, path + ".span_id");
+                }
+                records += scope.getLogRecordsCount();
+            }
+        }
+        return new PayloadSummary(Signal.LOGS, request.getResourceLogsCount(), records);
+    }
+
+    private static void requireLength(ByteString id, int expected, boolean mayBeEmpty, String path)
+            throws InvalidPayloadException {
+        int actual = id.size();
+        if (actual == expected || (actual == 0 && mayBeEmpty)) {
+            return;
+        }
+        throw new InvalidPayloadException(path + ": must be " + expected + " bytes"
+                + (mayBeEmpty ? " or empty" : "") + ", got " + actual);
+    }
+
+    private static String requestName(Signal signal) {
+        return switch (signal) {
+            case SPANS -> "ExportTraceServiceRequest";
+            case METRICS -> "ExportMetricsServiceRequest";
+            case LOGS -> "ExportLogsServiceRequest";
+        };
+    }
+}
