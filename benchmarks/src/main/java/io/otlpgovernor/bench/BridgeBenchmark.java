@@ -19,9 +19,8 @@ import io.otlpgovernor.bridge.BridgeConfig;
 import io.otlpgovernor.bridge.BridgeMain;
 import io.otlpgovernor.bridge.auth.ApiKeys;
 import io.otlpgovernor.bridge.kafka.KafkaForwarder;
-import io.otlpgovernor.bench.LoadGenerator;
-import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -45,10 +44,10 @@ public final class BridgeBenchmark {
 
     private static final String KEY = "benchmark-key-0000000001";
     private static int SPANS_PER_REQUEST = 100;
-    private static final Pattern LISTENING = Pattern.compile("Bridge listening: OTLP/gRPC (\\d+), OTLP/HTTP (\\d+), admin (\\d+)");
+    private static final Pattern LISTENING =
+            Pattern.compile("Bridge listening: OTLP/gRPC (\\d+), OTLP/HTTP (\\d+), admin (\\d+)");
 
-    private BridgeBenchmark() {
-    }
+    private BridgeBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         System.setProperty("log4j2.configurationFile", "log4j2-bridge-benchmark.xml");
@@ -59,9 +58,16 @@ public final class BridgeBenchmark {
         byte[] request = LoadGenerator.request(SPANS_PER_REQUEST).toByteArray();
         Path dir = Files.createTempDirectory("bridge-benchmark");
         List<String> report = new ArrayList<>();
-        report.add(String.format("request: %d spans, %d bytes; %d s per measurement after %d s warm-up (the bridge: %d s more at first);"
-                        + " %d cores; Java %s", SPANS_PER_REQUEST, request.length, measure.toSeconds(), warmup.toSeconds(), jitWarmup.toSeconds(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
+        report.add(String.format(
+                "request: %d spans, %d bytes; %d s per measurement after %d s warm-up (the bridge: %d s more at first);"
+                        + " %d cores; Java %s",
+                SPANS_PER_REQUEST,
+                request.length,
+                measure.toSeconds(),
+                warmup.toSeconds(),
+                jitWarmup.toSeconds(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version")));
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0)) {
             broker.createTopics(Signal.SPANS.inputTopic());
             BridgeConfig config = config(dir, broker.bootstrapServers());
@@ -79,14 +85,28 @@ public final class BridgeBenchmark {
                 double rawBefore = rawProducer(config, request, warmup, measure);
                 report.add(String.format("raw producer (before): %.0f spans/s", rawBefore));
                 Duration bridgeCpu = bridge.toHandle().info().totalCpuDuration().orElseThrow();
-                long ownCpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                long ownCpu = ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                         .getProcessCpuTime();
                 LoadGenerator.Report grpcMax = load("grpc", "localhost:" + ports.grpc(), request, 0, warmup, measure);
-                double bridgeCores = bridge.toHandle().info().totalCpuDuration().orElseThrow().minus(bridgeCpu).toNanos() / 1e9 / (grpcMax.seconds() + warmup.toSeconds());
-                double ownCores = (((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                        .getProcessCpuTime() - ownCpu) / 1e9 / (grpcMax.seconds() + warmup.toSeconds());
+                double bridgeCores = bridge.toHandle()
+                                .info()
+                                .totalCpuDuration()
+                                .orElseThrow()
+                                .minus(bridgeCpu)
+                                .toNanos()
+                        / 1e9
+                        / (grpcMax.seconds() + warmup.toSeconds());
+                double ownCores = (((com.sun.management.OperatingSystemMXBean)
+                                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                                        .getProcessCpuTime()
+                                - ownCpu)
+                        / 1e9
+                        / (grpcMax.seconds() + warmup.toSeconds());
                 report.add("bridge OTLP/gRPC, max: " + grpcMax);
-                report.add(String.format("  CPU meanwhile: bridge process %.2f cores, this process (broker and load generator) %.2f cores", bridgeCores, ownCores));
+                report.add(String.format(
+                        "  CPU meanwhile: bridge process %.2f cores, this process (broker and load generator) %.2f cores",
+                        bridgeCores, ownCores));
                 LoadGenerator.Report httpMax = load("http", "localhost:" + ports.http(), request, 0, warmup, measure);
                 report.add("bridge OTLP/HTTP, max: " + httpMax);
                 double rawAfter = rawProducer(config, request, warmup, measure);
@@ -96,19 +116,31 @@ public final class BridgeBenchmark {
                 report.add(String.format("bridge idle: process CPU %.1f %% of one core", idle));
                 double cpu = cpuAtRate(bridge, ports, request, 10_000.0 / SPANS_PER_REQUEST, warmup, measure, report);
                 double halfRate = grpcMax.requestsPerSecond() / 2;
-                LoadGenerator.Report half = load("grpc", "localhost:" + ports.grpc(), request, halfRate, warmup, measure);
+                LoadGenerator.Report half =
+                        load("grpc", "localhost:" + ports.grpc(), request, halfRate, warmup, measure);
                 report.add(String.format("bridge OTLP/gRPC at half the maximum (%.0f requests/s): %s", halfRate, half));
 
                 double raw = (rawBefore + rawAfter) / 2;
                 report.add("");
                 report.add("| measure | result | target |");
                 report.add("| --- | --- | --- |");
-                report.add(String.format("| raw producer, same bytes and settings (mean of before/after) | %.0f spans/s | — |", raw));
-                report.add(String.format("| bridge OTLP/gRPC, max | %.0f spans/s, ratio **%.2f** | ≥ 0.9 |", grpcMax.spansPerSecond(), grpcMax.spansPerSecond() / raw));
-                report.add(String.format("| bridge OTLP/HTTP, max | %.0f spans/s, ratio **%.2f** | ≥ 0.9 |", httpMax.spansPerSecond(), httpMax.spansPerSecond() / raw));
-                report.add(String.format("| bridge CPU at 10,000 spans/s (OTLP/gRPC) | **%.1f %%** of one core (idle: %.1f %%) | ≤ 15 %% |", cpu, idle));
-                report.add(String.format("| latency at half the max (%.0f spans/s, OTLP/gRPC) | p50 %.2f ms, p99 **%.2f ms**, p99.9 %.2f ms | — |",
-                        half.spansPerSecond(), half.latencyMillis(0.5), half.latencyMillis(0.99), half.latencyMillis(0.999)));
+                report.add(String.format(
+                        "| raw producer, same bytes and settings (mean of before/after) | %.0f spans/s | — |", raw));
+                report.add(String.format(
+                        "| bridge OTLP/gRPC, max | %.0f spans/s, ratio **%.2f** | ≥ 0.9 |",
+                        grpcMax.spansPerSecond(), grpcMax.spansPerSecond() / raw));
+                report.add(String.format(
+                        "| bridge OTLP/HTTP, max | %.0f spans/s, ratio **%.2f** | ≥ 0.9 |",
+                        httpMax.spansPerSecond(), httpMax.spansPerSecond() / raw));
+                report.add(String.format(
+                        "| bridge CPU at 10,000 spans/s (OTLP/gRPC) | **%.1f %%** of one core (idle: %.1f %%) | ≤ 15 %% |",
+                        cpu, idle));
+                report.add(String.format(
+                        "| latency at half the max (%.0f spans/s, OTLP/gRPC) | p50 %.2f ms, p99 **%.2f ms**, p99.9 %.2f ms | — |",
+                        half.spansPerSecond(),
+                        half.latencyMillis(0.5),
+                        half.latencyMillis(0.99),
+                        half.latencyMillis(0.999)));
             } finally {
                 bridge.destroy();
                 bridge.waitFor();
@@ -118,7 +150,8 @@ public final class BridgeBenchmark {
     }
 
     private static BridgeConfig config(Path dir, String bootstrapServers) throws Exception {
-        Path keys = Files.writeString(dir.resolve("keys.yaml"), "tenants:\n  bench:\n    key-sha256: [\"" + ApiKeys.sha256(KEY) + "\"]\n");
+        Path keys = Files.writeString(
+                dir.resolve("keys.yaml"), "tenants:\n  bench:\n    key-sha256: [\"" + ApiKeys.sha256(KEY) + "\"]\n");
         Path file = Files.writeString(dir.resolve("bridge.yaml"), """
                 grpc: {port: 0}
                 http: {port: 0}
@@ -131,10 +164,13 @@ public final class BridgeBenchmark {
     }
 
     /** Spans per second a plain producer with the bridge's settings writes, with 64 requests in flight. */
-    private static double rawProducer(BridgeConfig config, byte[] request, Duration warmup, Duration measure) throws Exception {
+    private static double rawProducer(BridgeConfig config, byte[] request, Duration warmup, Duration measure)
+            throws Exception {
         int maxRequest = Math.max(config.grpc().maxRequestBytes(), config.http().maxRequestBytes());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaForwarder.producerProperties(config.kafka(), maxRequest),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                KafkaForwarder.producerProperties(config.kafka(), maxRequest),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             produceFor(producer, request, warmup);
             long start = System.nanoTime();
             long acknowledged = produceFor(producer, request, measure);
@@ -149,12 +185,19 @@ public final class BridgeBenchmark {
         RecordHeader tenant = new RecordHeader("tenant", "bench".getBytes(StandardCharsets.UTF_8));
         while (System.nanoTime() < end) {
             inFlight.acquireUninterruptibly();
-            producer.send(new ProducerRecord<byte[], byte[]>(Signal.SPANS.inputTopic(), null, (byte[]) null, request, List.<org.apache.kafka.common.header.Header>of(tenant)), (metadata, error) -> {
-                if (error == null) {
-                    acknowledged.incrementAndGet();
-                }
-                inFlight.release();
-            });
+            producer.send(
+                    new ProducerRecord<byte[], byte[]>(
+                            Signal.SPANS.inputTopic(),
+                            null,
+                            (byte[]) null,
+                            request,
+                            List.<org.apache.kafka.common.header.Header>of(tenant)),
+                    (metadata, error) -> {
+                        if (error == null) {
+                            acknowledged.incrementAndGet();
+                        }
+                        inFlight.release();
+                    });
         }
         inFlight.acquireUninterruptibly(64);
         return acknowledged.get();
@@ -168,44 +211,78 @@ public final class BridgeBenchmark {
         return 100.0 * cpu.toNanos() / (System.nanoTime() - start);
     }
 
-    private static double cpuAtRate(Process bridge, Ports ports, byte[] request, double requestsPerSecond, Duration warmup,
-                                    Duration measure, List<String> report) {
-        try (LoadGenerator generator = new LoadGenerator(new LoadGenerator.Settings("grpc", "localhost:" + ports.grpc(), KEY, request,
-                SPANS_PER_REQUEST, requestsPerSecond, 64, warmup, Duration.ZERO))) {
+    private static double cpuAtRate(
+            Process bridge,
+            Ports ports,
+            byte[] request,
+            double requestsPerSecond,
+            Duration warmup,
+            Duration measure,
+            List<String> report) {
+        try (LoadGenerator generator = new LoadGenerator(new LoadGenerator.Settings(
+                "grpc",
+                "localhost:" + ports.grpc(),
+                KEY,
+                request,
+                SPANS_PER_REQUEST,
+                requestsPerSecond,
+                64,
+                warmup,
+                Duration.ZERO))) {
             generator.run(); // warm-up at the rate
             Duration cpuBefore = bridge.toHandle().info().totalCpuDuration().orElseThrow();
             long start = System.nanoTime();
-            LoadGenerator measured = new LoadGenerator(new LoadGenerator.Settings("grpc", "localhost:" + ports.grpc(), KEY, request,
-                    SPANS_PER_REQUEST, requestsPerSecond, 64, measure, Duration.ZERO));
+            LoadGenerator measured = new LoadGenerator(new LoadGenerator.Settings(
+                    "grpc",
+                    "localhost:" + ports.grpc(),
+                    KEY,
+                    request,
+                    SPANS_PER_REQUEST,
+                    requestsPerSecond,
+                    64,
+                    measure,
+                    Duration.ZERO));
             LoadGenerator.Report result = measured.run();
             measured.close();
             double wallNanos = System.nanoTime() - start;
-            Duration cpu = bridge.toHandle().info().totalCpuDuration().orElseThrow().minus(cpuBefore);
+            Duration cpu =
+                    bridge.toHandle().info().totalCpuDuration().orElseThrow().minus(cpuBefore);
             double percent = 100.0 * cpu.toNanos() / wallNanos;
-            report.add(String.format("bridge at %.0f spans/s: %s; bridge process CPU %.1f %% of one core", result.spansPerSecond(), result, percent));
+            report.add(String.format(
+                    "bridge at %.0f spans/s: %s; bridge process CPU %.1f %% of one core",
+                    result.spansPerSecond(), result, percent));
             return percent;
         }
     }
 
-    private static LoadGenerator.Report load(String transport, String target, byte[] request, double rate, Duration warmup, Duration measure) {
-        try (LoadGenerator generator = new LoadGenerator(new LoadGenerator.Settings(transport, target, KEY, request, SPANS_PER_REQUEST,
-                rate, 64, measure, warmup))) {
+    private static LoadGenerator.Report load(
+            String transport, String target, byte[] request, double rate, Duration warmup, Duration measure) {
+        try (LoadGenerator generator = new LoadGenerator(new LoadGenerator.Settings(
+                transport, target, KEY, request, SPANS_PER_REQUEST, rate, 64, measure, warmup))) {
             return generator.run();
         }
     }
 
-    private record Ports(int grpc, int http, int admin) {
-    }
+    private record Ports(int grpc, int http, int admin) {}
 
     private static Process startBridge(Path dir, BridgeConfig config) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-        // Extra options for the bridge's JVM, e.g. -Dbridge.jvm.options=-XX:StartFlightRecording=filename=bridge.jfr to profile it.
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        // Extra options for the bridge's JVM, e.g. -Dbridge.jvm.options=-XX:StartFlightRecording=filename=bridge.jfr to
+        // profile it.
         String extra = System.getProperty("bridge.jvm.options", "");
         if (!extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BridgeMain.class.getName(), dir.resolve("bridge.yaml").toString()));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("bridge.log").toFile()).start();
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                BridgeMain.class.getName(),
+                dir.resolve("bridge.yaml").toString()));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("bridge.log").toFile())
+                .start();
     }
 
     private static Ports awaitPorts(Path log) throws Exception {
@@ -213,7 +290,8 @@ public final class BridgeBenchmark {
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
             if (m.find()) {
-                return new Ports(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+                return new Ports(
+                        Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
             }
             Thread.sleep(100);
         }
@@ -224,8 +302,13 @@ public final class BridgeBenchmark {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            if (client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + adminPort + "/health/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+            if (client.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create("http://localhost:" + adminPort + "/health/ready"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200) {
                 return;
             }
             Thread.sleep(100);

@@ -56,12 +56,16 @@ public class EngineBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        RuleSources shipped = RuleSources.fromDirectory(Path.of(System.getProperty("rules.dir", "governance-rules/rules")));
-        String tenant = "tenant: bench\nversion: 1\nextends: [" + preset + "]\nclassification:\n  detectors:\n    - id: payment-card\n"
+        RuleSources shipped =
+                RuleSources.fromDirectory(Path.of(System.getProperty("rules.dir", "governance-rules/rules")));
+        String tenant = "tenant: bench\nversion: 1\nextends: [" + preset
+                + "]\nclassification:\n  detectors:\n    - id: payment-card\n"
                 + "protection:\n  - label: pci\n    action: redact\n";
-        Map<String, String> files = new java.util.TreeMap<>(shipped.forTenant("none").files());
+        Map<String, String> files =
+                new java.util.TreeMap<>(shipped.forTenant("none").files());
         files.put("tenants/bench.yaml", tenant);
-        RuleSet ruleSet = RuleLoader.load(new RuleSources(files)).tenant("bench").orElseThrow();
+        RuleSet ruleSet =
+                RuleLoader.load(new RuleSources(files)).tenant("bench").orElseThrow();
         HmacKeyring keys = new HmacKeyring("bench", Map.of("bench", "benchmark-key-of-at-least-32-bytes!!".getBytes()));
         rules = CompiledRules.compile(ruleSet, keys);
         engine = new GovernanceEngine(Map.of("bench", keys));

@@ -22,6 +22,9 @@ import java.util.stream.Stream;
 
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.job.GovernorJob;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.InputRecordDeserializer;
@@ -29,13 +32,10 @@ import io.otlpgovernor.job.kafka.JobEdges;
 import io.otlpgovernor.job.kafka.KafkaEdges;
 import io.otlpgovernor.job.kafka.RuleUpdateDeserializer;
 import io.otlpgovernor.job.kafka.TopicLayout;
+import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import io.otlpgovernor.rules.pipeline.model.InputRecord;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
-import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.contract.RecordHeaders;
-import io.otlpgovernor.contract.TopicNames;
-import io.otlpgovernor.contract.Signal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -96,11 +96,16 @@ public final class JobBenchmark {
     /** One log export request per this many span export requests. */
     static final int SPAN_REQUESTS_PER_LOG_REQUEST = 5;
 
-    private JobBenchmark() {
-    }
+    private JobBenchmark() {}
 
-    record Options(int spanRequests, int pairs, int parallelism, String rules, String checkpointInterval, int partitions,
-                   int spansPerTrace) {
+    record Options(
+            int spanRequests,
+            int pairs,
+            int parallelism,
+            String rules,
+            String checkpointInterval,
+            int partitions,
+            int spansPerTrace) {
         static Options parse(String[] args) {
             Options o = new Options(
                     args.length > 0 ? Integer.parseInt(args[0]) : 15000,
@@ -144,10 +149,18 @@ public final class JobBenchmark {
         System.setProperty("java.io.tmpdir", tmp.toString());
 
         List<String> report = new ArrayList<>();
-        report.add(String.format(Locale.ROOT, "setup: %d span requests + %d log requests of %d items; parallelism %d; %d input partitions;"
+        report.add(String.format(
+                Locale.ROOT,
+                "setup: %d span requests + %d log requests of %d items; parallelism %d; %d input partitions;"
                         + " checkpoints every %s (RocksDB, incremental); rules: %s; %d cores; Java %s",
-                options.spanRequests(), options.spanRequests() / SPAN_REQUESTS_PER_LOG_REQUEST, ITEMS_PER_REQUEST, options.parallelism(),
-                options.partitions(), options.checkpointInterval(), options.rules(), Runtime.getRuntime().availableProcessors(),
+                options.spanRequests(),
+                options.spanRequests() / SPAN_REQUESTS_PER_LOG_REQUEST,
+                ITEMS_PER_REQUEST,
+                options.parallelism(),
+                options.partitions(),
+                options.checkpointInterval(),
+                options.rules(),
+                Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version")));
 
         Path rulesDir = writeRules(dir.resolve("rules"), options.rules());
@@ -155,14 +168,21 @@ public final class JobBenchmark {
         RuleBootstrap bootstrap = RuleBootstrap.load(rulesDir, keys);
         List<Run> runs = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0)) {
-            List<NewTopic> topics = new ArrayList<>(TopicLayout.topics(options.partitions(), options.partitions(), (short) 1, bootstrap.tiers()));
+            List<NewTopic> topics = new ArrayList<>(
+                    TopicLayout.topics(options.partitions(), options.partitions(), (short) 1, bootstrap.tiers()));
             topics.add(new NewTopic(IDENTITY_TOPIC, options.partitions(), (short) 1));
             broker.createTopics(topics);
 
             long fillStart = System.nanoTime();
             Input input = fill(broker, options);
-            report.add(String.format(Locale.ROOT, "input: %,d records, %,d spans + %,d log records, %,d bytes (written once in %.1f s)",
-                    input.records(), input.spans(), input.logRecords(), input.bytes(), (System.nanoTime() - fillStart) / 1e9));
+            report.add(String.format(
+                    Locale.ROOT,
+                    "input: %,d records, %,d spans + %,d log records, %,d bytes (written once in %.1f s)",
+                    input.records(),
+                    input.spans(),
+                    input.logRecords(),
+                    input.bytes(),
+                    (System.nanoTime() - fillStart) / 1e9));
             System.out.println(report.get(report.size() - 1));
 
             for (int pair = 0; pair <= options.pairs(); pair++) {
@@ -195,27 +215,59 @@ public final class JobBenchmark {
                 identities.add(identity.itemsPerSecond());
                 governors.add(governor.itemsPerSecond());
             }
-            report.add(String.format(Locale.ROOT, "| %s | %.1f | %,.0f | %.1f | %.1f | %,.0f | %.1f | %.3f |",
-                    warmup ? "warm-up" : Integer.toString(identity.pair()), identity.seconds(), identity.itemsPerSecond(), identity.cpuMicrosPerItem(),
-                    governor.seconds(), governor.itemsPerSecond(), governor.cpuMicrosPerItem(), ratio));
+            report.add(String.format(
+                    Locale.ROOT,
+                    "| %s | %.1f | %,.0f | %.1f | %.1f | %,.0f | %.1f | %.3f |",
+                    warmup ? "warm-up" : Integer.toString(identity.pair()),
+                    identity.seconds(),
+                    identity.itemsPerSecond(),
+                    identity.cpuMicrosPerItem(),
+                    governor.seconds(),
+                    governor.itemsPerSecond(),
+                    governor.cpuMicrosPerItem(),
+                    ratio));
         }
-        report.add(String.format(Locale.ROOT, "| **median** | | %,.0f | | | %,.0f | | **%.3f** |", median(identities), median(governors), median(ratios)));
+        report.add(String.format(
+                Locale.ROOT,
+                "| **median** | | %,.0f | | | %,.0f | | **%.3f** |",
+                median(identities),
+                median(governors),
+                median(ratios)));
         report.add("");
-        report.add("Ratio: governor items/s ÷ identity items/s of the same pair; the median row: the median of each column over the"
-                + " measured pairs. Seconds: from the job's submission to its end (its MiniCluster's start before submission, not"
-                + String.format(Locale.ROOT, " counted, took %.1f–%.1f s).", runs.stream().mapToDouble(Run::startSeconds).min().orElse(0),
-                runs.stream().mapToDouble(Run::startSeconds).max().orElse(0))
-                + " CPU µs/item: this process's CPU time (job, broker, GC, JIT) during the run per item. Items: spans and log records.");
+        report.add(
+                "Ratio: governor items/s ÷ identity items/s of the same pair; the median row: the median of each column over the"
+                        + " measured pairs. Seconds: from the job's submission to its end (its MiniCluster's start before submission, not"
+                        + String.format(
+                                Locale.ROOT,
+                                " counted, took %.1f–%.1f s).",
+                                runs.stream()
+                                        .mapToDouble(Run::startSeconds)
+                                        .min()
+                                        .orElse(0),
+                                runs.stream()
+                                        .mapToDouble(Run::startSeconds)
+                                        .max()
+                                        .orElse(0))
+                        + " CPU µs/item: this process's CPU time (job, broker, GC, JIT) during the run per item. Items: spans and log records.");
         report.add("");
         report.add("Output checks (read_committed, after each run):");
-        runs.forEach(r -> report.add("- " + r.job() + " " + (r.pair() == 0 ? "warm-up" : "pair " + r.pair()) + ": " + r.check()));
+        runs.forEach(r ->
+                report.add("- " + r.job() + " " + (r.pair() == 0 ? "warm-up" : "pair " + r.pair()) + ": " + r.check()));
         System.out.println();
         report.forEach(System.out::println);
     }
 
     private static void print(Run run) {
-        System.out.printf(Locale.ROOT, "%-8s %-7s %6.1f s  %,10.0f items/s  %.2f cores  (cluster start %.1f s)  %s%n", run.job(),
-                run.pair() == 0 ? "warm-up" : "pair " + run.pair(), run.seconds(), run.itemsPerSecond(), run.cores(), run.startSeconds(), run.check());
+        System.out.printf(
+                Locale.ROOT,
+                "%-8s %-7s %6.1f s  %,10.0f items/s  %.2f cores  (cluster start %.1f s)  %s%n",
+                run.job(),
+                run.pair() == 0 ? "warm-up" : "pair " + run.pair(),
+                run.seconds(),
+                run.itemsPerSecond(),
+                run.cores(),
+                run.startSeconds(),
+                run.check());
     }
 
     private static double median(List<Double> values) {
@@ -232,9 +284,11 @@ public final class JobBenchmark {
 
     private static Path workDirectory() throws IOException {
         String configured = System.getProperty("bench.dir");
-        Path dir = configured != null ? Path.of(configured)
-                : Files.isDirectory(Path.of("benchmarks", "target")) ? Path.of("benchmarks", "target", "job-benchmark")
-                : Path.of("target", "job-benchmark");
+        Path dir = configured != null
+                ? Path.of(configured)
+                : Files.isDirectory(Path.of("benchmarks", "target"))
+                        ? Path.of("benchmarks", "target", "job-benchmark")
+                        : Path.of("target", "job-benchmark");
         dir = dir.toAbsolutePath().normalize();
         deleteRecursively(dir);
         return Files.createDirectories(dir);
@@ -243,9 +297,11 @@ public final class JobBenchmark {
     /** The shipped presets, and tenant {@code bench}'s rules. */
     static Path writeRules(Path dir, String rules) throws IOException {
         Path presets = Files.createDirectories(dir.resolve("presets"));
-        Path shipped = Path.of(System.getProperty("rules.dir", "governance-rules/rules")).resolve("presets");
+        Path shipped = Path.of(System.getProperty("rules.dir", "governance-rules/rules"))
+                .resolve("presets");
         if (!Files.isDirectory(shipped)) {
-            throw new IllegalStateException("no presets in " + shipped.toAbsolutePath() + ": run from the repository root or set -Drules.dir");
+            throw new IllegalStateException(
+                    "no presets in " + shipped.toAbsolutePath() + ": run from the repository root or set -Drules.dir");
         }
         try (Stream<Path> files = Files.list(shipped)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
@@ -298,8 +354,10 @@ public final class JobBenchmark {
     static Path writeHmacKeys(Path file) throws IOException {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        return Files.writeString(file, "tenants:\n  " + TENANT + ":\n    current: k1\n    keys:\n      k1: \""
-                + Base64.getEncoder().encodeToString(key) + "\"\n");
+        return Files.writeString(
+                file,
+                "tenants:\n  " + TENANT + ":\n    current: k1\n    keys:\n      k1: \""
+                        + Base64.getEncoder().encodeToString(key) + "\"\n");
     }
 
     /**
@@ -307,7 +365,8 @@ public final class JobBenchmark {
      * (the job's arrival time) and item times in the 17 minutes before, so nothing is older than its tier.
      */
     static Input fill(EmbeddedKafkaBroker broker, Options options) throws Exception {
-        long baseNanos = (System.currentTimeMillis() - 1_000) * 1_000_000L - TelemetryCorpus.TIME_SPREAD_NANOS - 5_000_000_000L;
+        long baseNanos =
+                (System.currentTimeMillis() - 1_000) * 1_000_000L - TelemetryCorpus.TIME_SPREAD_NANOS - 5_000_000_000L;
         TelemetryCorpus corpus = new TelemetryCorpus(42, baseNanos, options.spansPerTrace());
         List<Header> headers = List.of(new RecordHeader(RecordHeaders.TENANT, TENANT.getBytes(StandardCharsets.UTF_8)));
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -315,23 +374,39 @@ public final class JobBenchmark {
         long spans = 0;
         long logRecords = 0;
         long bytes = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        "lz4",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5,
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        4 * 1024 * 1024),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             for (int i = 0; i < options.spanRequests(); i++) {
                 byte[] request = corpus.spans(ITEMS_PER_REQUEST).toByteArray();
-                send(producer, new ProducerRecord<>(Signal.SPANS.inputTopic(), i % options.partitions(), null, null, request, headers), failure);
+                send(
+                        producer,
+                        new ProducerRecord<>(
+                                Signal.SPANS.inputTopic(), i % options.partitions(), null, null, request, headers),
+                        failure);
                 records++;
                 spans += ITEMS_PER_REQUEST;
                 bytes += request.length;
                 if (i % SPAN_REQUESTS_PER_LOG_REQUEST == SPAN_REQUESTS_PER_LOG_REQUEST - 1) {
                     byte[] logs = corpus.logs(ITEMS_PER_REQUEST).toByteArray();
                     int partition = (i / SPAN_REQUESTS_PER_LOG_REQUEST) % options.partitions();
-                    send(producer, new ProducerRecord<>(Signal.LOGS.inputTopic(), partition, null, null, logs, headers), failure);
+                    send(
+                            producer,
+                            new ProducerRecord<>(Signal.LOGS.inputTopic(), partition, null, null, logs, headers),
+                            failure);
                     records++;
                     logRecords += ITEMS_PER_REQUEST;
                     bytes += logs.length;
@@ -349,7 +424,10 @@ public final class JobBenchmark {
         return new Input(records, spans, logRecords, bytes);
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record, AtomicReference<Exception> failure) {
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer,
+            ProducerRecord<byte[], byte[]> record,
+            AtomicReference<Exception> failure) {
         producer.send(record, (metadata, error) -> {
             if (error != null) {
                 failure.compareAndSet(null, error);
@@ -357,10 +435,19 @@ public final class JobBenchmark {
         });
     }
 
-    static JobSettings settings(String name, Options options, Path dir, EmbeddedKafkaBroker broker, Path rulesDir, Path keys) {
-        return new JobSettings(name, options.parallelism(), 128,
+    static JobSettings settings(
+            String name, Options options, Path dir, EmbeddedKafkaBroker broker, Path rulesDir, Path keys) {
+        return new JobSettings(
+                name,
+                options.parallelism(),
+                128,
                 new JobSettings.Kafka(broker.bootstrapServers(), name, name, "10m"),
-                new JobSettings.Checkpoints(options.checkpointInterval(), null, null, dir.resolve("checkpoints").resolve(name).toString(), true),
+                new JobSettings.Checkpoints(
+                        options.checkpointInterval(),
+                        null,
+                        null,
+                        dir.resolve("checkpoints").resolve(name).toString(),
+                        true),
                 new JobSettings.Restart("none", null, null, null),
                 new JobSettings.Rules(rulesDir.toString(), keys.toString()),
                 new JobSettings.Reports(null, null));
@@ -368,7 +455,10 @@ public final class JobBenchmark {
 
     private static StreamExecutionEnvironment environment(JobSettings settings, Path dir) throws IOException {
         Configuration conf = settings.flinkConfiguration();
-        conf.set(CoreOptions.TMP_DIRS, Files.createDirectories(dir.resolve("tmp").resolve(settings.jobName())).toString());
+        conf.set(
+                CoreOptions.TMP_DIRS,
+                Files.createDirectories(dir.resolve("tmp").resolve(settings.jobName()))
+                        .toString());
         return StreamExecutionEnvironment.getExecutionEnvironment(conf);
     }
 
@@ -388,7 +478,9 @@ public final class JobBenchmark {
                 .setBounded(OffsetsInitializer.latest())
                 .setDeserializer(new InputRecordDeserializer())
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG + ".prefix", settings.kafka().consumerGroup())
+                .setProperty(
+                        ConsumerConfig.CLIENT_ID_CONFIG + ".prefix",
+                        settings.kafka().consumerGroup())
                 .build();
     }
 
@@ -402,7 +494,9 @@ public final class JobBenchmark {
                 .setBounded(OffsetsInitializer.latest())
                 .setDeserializer(new RuleUpdateDeserializer())
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG + ".prefix", settings.kafka().consumerGroup() + "-rules")
+                .setProperty(
+                        ConsumerConfig.CLIENT_ID_CONFIG + ".prefix",
+                        settings.kafka().consumerGroup() + "-rules")
                 .build();
     }
 
@@ -410,8 +504,10 @@ public final class JobBenchmark {
     static final class IdentitySerializer implements KafkaRecordSerializationSchema<InputRecord> {
         @Override
         public ProducerRecord<byte[], byte[]> serialize(InputRecord record, KafkaSinkContext context, Long timestamp) {
-            List<Header> headers = record.tenant() == null ? List.of()
-                    : List.of(new RecordHeader(RecordHeaders.TENANT, record.tenant().getBytes(StandardCharsets.UTF_8)));
+            List<Header> headers = record.tenant() == null
+                    ? List.of()
+                    : List.of(new RecordHeader(
+                            RecordHeaders.TENANT, record.tenant().getBytes(StandardCharsets.UTF_8)));
             return new ProducerRecord<>(IDENTITY_TOPIC, null, null, null, record.payload(), headers);
         }
     }
@@ -423,12 +519,17 @@ public final class JobBenchmark {
                 .setRecordSerializer(new IdentitySerializer())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(settings.kafka().transactionalIdPrefix() + "-identity")
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(settings.kafka().transactionTimeoutDuration().toMillis()))
+                .setProperty(
+                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        Long.toString(
+                                settings.kafka().transactionTimeoutDuration().toMillis()))
                 .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
                 .build();
     }
 
-    static Run identity(EmbeddedKafkaBroker broker, Options options, Path dir, Path rulesDir, Path keys, Input input, int pair) throws Exception {
+    static Run identity(
+            EmbeddedKafkaBroker broker, Options options, Path dir, Path rulesDir, Path keys, Input input, int pair)
+            throws Exception {
         JobSettings settings = settings("bench-identity-" + pair, options, dir, broker, rulesDir, keys);
         StreamExecutionEnvironment env = environment(settings, dir);
         env.fromSource(boundedInput(settings), WatermarkStrategy.noWatermarks(), "Kafka: OTLP input")
@@ -440,18 +541,33 @@ public final class JobBenchmark {
         Timing timing = execute(env, settings.jobName());
         long copied = countRecords(broker, List.of(IDENTITY_TOPIC), before);
         discard(broker, List.of(IDENTITY_TOPIC));
-        String check = copied == input.records() ? "all " + copied + " records copied"
+        String check = copied == input.records()
+                ? "all " + copied + " records copied"
                 : "MISMATCH: " + copied + " of " + input.records() + " records copied";
         return new Run("identity", pair, timing.startSeconds(), timing.seconds(), timing.cores(), input.items(), check);
     }
 
-    static Run governor(EmbeddedKafkaBroker broker, Options options, Path dir, Path rulesDir, Path keys, RuleBootstrap bootstrap,
-                        Input input, int pair) throws Exception {
+    static Run governor(
+            EmbeddedKafkaBroker broker,
+            Options options,
+            Path dir,
+            Path rulesDir,
+            Path keys,
+            RuleBootstrap bootstrap,
+            Input input,
+            int pair)
+            throws Exception {
         JobSettings settings = settings("bench-governor-" + pair, options, dir, broker, rulesDir, keys);
         StreamExecutionEnvironment env = environment(settings, dir);
         JobEdges kafka = KafkaEdges.all(settings);
-        JobEdges edges = new JobEdges(boundedInput(settings), boundedRules(settings), kafka.governed(), kafka.deadLetters(),
-                kafka.audit(), kafka.usage(), kafka.maxRecordBytes());
+        JobEdges edges = new JobEdges(
+                boundedInput(settings),
+                boundedRules(settings),
+                kafka.governed(),
+                kafka.deadLetters(),
+                kafka.audit(),
+                kafka.usage(),
+                kafka.maxRecordBytes());
         new GovernorJob(edges, bootstrap, settings.reports()).build(env);
 
         List<String> governedTopics = new ArrayList<>();
@@ -464,13 +580,23 @@ public final class JobBenchmark {
         Map<String, Long> perTopic = countItems(broker, governedTopics, before);
         long deadLetters = countRecords(broker, List.of(TopicNames.DEAD_LETTER), deadBefore);
         discard(broker, governedTopics);
-        long spans = perTopic.entrySet().stream().filter(e -> e.getKey().startsWith(TopicNames.governed(Signal.SPANS, ""))).mapToLong(Map.Entry::getValue).sum();
-        long logs = perTopic.entrySet().stream().filter(e -> e.getKey().startsWith(TopicNames.governed(Signal.LOGS, ""))).mapToLong(Map.Entry::getValue).sum();
-        String split = perTopic.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("-");
+        long spans = perTopic.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(TopicNames.governed(Signal.SPANS, "")))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+        long logs = perTopic.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(TopicNames.governed(Signal.LOGS, "")))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+        String split = perTopic.entrySet().stream()
+                .filter(e -> e.getValue() > 0)
+                .map(e -> e.getKey() + " " + e.getValue())
+                .reduce((a, b) -> a + ", " + b)
+                .orElse("-");
         String check = spans == input.spans() && logs == input.logRecords() && deadLetters == 0
                 ? "all " + spans + " spans and " + logs + " log records governed (" + split + ")"
-                : "MISMATCH: " + spans + " of " + input.spans() + " spans, " + logs + " of " + input.logRecords() + " log records governed ("
-                + split + "), " + deadLetters + " dead letters";
+                : "MISMATCH: " + spans + " of " + input.spans() + " spans, " + logs + " of " + input.logRecords()
+                        + " log records governed (" + split + "), " + deadLetters + " dead letters";
         return new Run("governor", pair, timing.startSeconds(), timing.seconds(), timing.cores(), input.items(), check);
     }
 
@@ -479,11 +605,11 @@ public final class JobBenchmark {
      * @param seconds      from submission to the job's end
      * @param cores        this process's CPU time over {@code seconds}
      */
-    record Timing(double startSeconds, double seconds, double cores) {
-    }
+    record Timing(double startSeconds, double seconds, double cores) {}
 
     private static Timing execute(StreamExecutionEnvironment env, String name) throws Exception {
-        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long start = System.nanoTime();
         JobClient client = env.executeAsync(name);
         long submitted = System.nanoTime();
@@ -507,23 +633,26 @@ public final class JobBenchmark {
         private final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         private final Map<Long, long[]> cpu = new java.util.concurrent.ConcurrentHashMap<>(); // id -> {first, last}
         private final Map<Long, String> names = new java.util.concurrent.ConcurrentHashMap<>();
-        private final Map<String, long[]> nativeTicks = new java.util.concurrent.ConcurrentHashMap<>(); // tid -> {first, last}
+        private final Map<String, long[]> nativeTicks =
+                new java.util.concurrent.ConcurrentHashMap<>(); // tid -> {first, last}
         private final Map<String, String> nativeNames = new java.util.concurrent.ConcurrentHashMap<>();
         private final Thread sampler;
         private volatile boolean running = true;
 
         private ThreadCpu() {
             sample(true);
-            sampler = new Thread(() -> {
-                while (running) {
-                    sample(false);
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "bench-cpu-sampler");
+            sampler = new Thread(
+                    () -> {
+                        while (running) {
+                            sample(false);
+                            try {
+                                Thread.sleep(100);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "bench-cpu-sampler");
             sampler.setDaemon(true);
             sampler.start();
         }
@@ -542,7 +671,9 @@ public final class JobBenchmark {
                     continue;
                 }
                 names.putIfAbsent(info.getThreadId(), info.getThreadName());
-                cpu.compute(info.getThreadId(), (id, v) -> v == null ? new long[] {baseline ? time : 0, time} : new long[] {v[0], time});
+                cpu.compute(
+                        info.getThreadId(),
+                        (id, v) -> v == null ? new long[] {baseline ? time : 0, time} : new long[] {v[0], time});
             }
             sampleNative(baseline);
         }
@@ -567,7 +698,11 @@ public final class JobBenchmark {
                         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
                         String tid = task.getFileName().toString();
                         nativeNames.putIfAbsent(tid, category);
-                        nativeTicks.compute(tid, (id, v) -> v == null ? new long[] {baseline ? ticks : 0, ticks} : new long[] {v[0], ticks});
+                        nativeTicks.compute(
+                                tid,
+                                (id, v) -> v == null
+                                        ? new long[] {baseline ? ticks : 0, ticks}
+                                        : new long[] {v[0], ticks});
                     } catch (IOException | RuntimeException e) {
                         // the thread ended meanwhile
                     }
@@ -611,15 +746,19 @@ public final class JobBenchmark {
                 byName.merge(nativeNames.get(e.getKey()), used, Long::sum);
             }
             byName.put("unattributed", Math.max(0, processCpuNanos - total));
-            return byName.entrySet().stream().filter(e -> e.getValue() >= 50_000_000L)
+            return byName.entrySet().stream()
+                    .filter(e -> e.getValue() >= 50_000_000L)
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() / 1e9))
-                    .reduce((a, b) -> a + "; " + b).orElse("-");
+                    .reduce((a, b) -> a + "; " + b)
+                    .orElse("-");
         }
 
         private static String fold(String name) {
-            return name.replaceAll(" \\(\\d+/\\d+\\)#\\d+", "").replaceAll("bench-(governor|identity)-\\d+", "$1")
-                    .replaceAll("-\\d+", "").replaceAll("\\d+", "N");
+            return name.replaceAll(" \\(\\d+/\\d+\\)#\\d+", "")
+                    .replaceAll("bench-(governor|identity)-\\d+", "$1")
+                    .replaceAll("-\\d+", "")
+                    .replaceAll("\\d+", "N");
         }
     }
 
@@ -627,12 +766,20 @@ public final class JobBenchmark {
     // Counting output, read_committed
 
     private static KafkaConsumer<byte[], byte[]> consumer(EmbeddedKafkaBroker broker) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 * 1024 * 1024), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        8 * 1024 * 1024,
+                        ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+                        32 * 1024 * 1024),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, Collection<String> topics) {
@@ -661,16 +808,21 @@ public final class JobBenchmark {
     }
 
     /** Committed spans or log records per topic in {@code topics} after the offsets {@code from}. */
-    static Map<String, Long> countItems(EmbeddedKafkaBroker broker, Collection<String> topics, Map<TopicPartition, Long> from) {
+    static Map<String, Long> countItems(
+            EmbeddedKafkaBroker broker, Collection<String> topics, Map<TopicPartition, Long> from) {
         Map<String, Long> items = new TreeMap<>();
         topics.forEach(topic -> items.put(topic, 0L));
         consume(broker, topics, from, record -> {
             try {
                 long n = record.topic().startsWith(TopicNames.governed(Signal.SPANS, ""))
                         ? ExportTraceServiceRequest.parseFrom(record.value()).getResourceSpansList().stream()
-                        .flatMap(r -> r.getScopeSpansList().stream()).mapToLong(s -> s.getSpansCount()).sum()
+                                .flatMap(r -> r.getScopeSpansList().stream())
+                                .mapToLong(s -> s.getSpansCount())
+                                .sum()
                         : ExportLogsServiceRequest.parseFrom(record.value()).getResourceLogsList().stream()
-                        .flatMap(r -> r.getScopeLogsList().stream()).mapToLong(s -> s.getLogRecordsCount()).sum();
+                                .flatMap(r -> r.getScopeLogsList().stream())
+                                .mapToLong(s -> s.getLogRecordsCount())
+                                .sum();
                 items.merge(record.topic(), n, Long::sum);
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                 throw new IllegalStateException("governed output does not parse: " + record.topic(), e);
@@ -685,8 +837,13 @@ public final class JobBenchmark {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         consume(broker, List.of(TopicNames.AUDIT), from, record -> {
             try {
-                for (com.fasterxml.jackson.databind.JsonNode entry : json.readTree(record.value()).path("entries")) {
-                    items.merge(entry.path("action").asText() + "/" + entry.path("rule").asText(), entry.path("count").asLong(), Long::sum);
+                for (com.fasterxml.jackson.databind.JsonNode entry :
+                        json.readTree(record.value()).path("entries")) {
+                    items.merge(
+                            entry.path("action").asText() + "/"
+                                    + entry.path("rule").asText(),
+                            entry.path("count").asLong(),
+                            Long::sum);
                 }
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("an audit record is not JSON", e);
@@ -695,8 +852,11 @@ public final class JobBenchmark {
         return items;
     }
 
-    private static void consume(EmbeddedKafkaBroker broker, Collection<String> topics, Map<TopicPartition, Long> from,
-                                java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
+    private static void consume(
+            EmbeddedKafkaBroker broker,
+            Collection<String> topics,
+            Map<TopicPartition, Long> from,
+            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(broker)) {
             List<TopicPartition> partitions = partitions(consumer, topics);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
@@ -721,7 +881,9 @@ public final class JobBenchmark {
     /** Deletes the checked output of a run ({@code deleteRecords} to the end), so that runs do not fill the disk. */
     static void discard(EmbeddedKafkaBroker broker, Collection<String> topics) {
         Map<TopicPartition, org.apache.kafka.clients.admin.RecordsToDelete> all = new HashMap<>();
-        endOffsets(broker, topics).forEach((partition, end) -> all.put(partition, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(end)));
+        endOffsets(broker, topics)
+                .forEach((partition, end) ->
+                        all.put(partition, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(end)));
         try (org.apache.kafka.clients.admin.Admin admin = broker.admin()) {
             admin.deleteRecords(all).all().get(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {

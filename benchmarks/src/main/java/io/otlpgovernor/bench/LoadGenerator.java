@@ -66,9 +66,16 @@ public final class LoadGenerator implements AutoCloseable {
      * @param duration        how long to measure
      * @param warmup          how long to send before measuring
      */
-    public record Settings(String transport, String target, String apiKey, byte[] request, int spansPerRequest,
-                           double rate, int concurrency, Duration duration, Duration warmup) {
-    }
+    public record Settings(
+            String transport,
+            String target,
+            String apiKey,
+            byte[] request,
+            int spansPerRequest,
+            double rate,
+            int concurrency,
+            Duration duration,
+            Duration warmup) {}
 
     /**
      * @param ok          requests answered with success
@@ -76,7 +83,8 @@ public final class LoadGenerator implements AutoCloseable {
      * @param seconds     measured wall time
      * @param latencyMicros sorted latencies of the measured requests
      */
-    public record Report(long ok, Map<String, Long> failures, double seconds, int spansPerRequest, long[] latencyMicros) {
+    public record Report(
+            long ok, Map<String, Long> failures, double seconds, int spansPerRequest, long[] latencyMicros) {
         public double requestsPerSecond() {
             return ok / seconds;
         }
@@ -96,9 +104,17 @@ public final class LoadGenerator implements AutoCloseable {
 
         @Override
         public String toString() {
-            return String.format("%d ok in %.1f s: %.0f requests/s, %.0f spans/s; latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms;"
-                            + " failures %s", ok, seconds, requestsPerSecond(), spansPerSecond(), latencyMillis(0.5),
-                    latencyMillis(0.99), latencyMillis(0.999), failures);
+            return String.format(
+                    "%d ok in %.1f s: %.0f requests/s, %.0f spans/s; latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms;"
+                            + " failures %s",
+                    ok,
+                    seconds,
+                    requestsPerSecond(),
+                    spansPerSecond(),
+                    latencyMillis(0.5),
+                    latencyMillis(0.99),
+                    latencyMillis(0.999),
+                    failures);
         }
     }
 
@@ -118,13 +134,17 @@ public final class LoadGenerator implements AutoCloseable {
         if (settings.transport().equals("grpc")) {
             String[] hostPort = settings.target().split(":");
             Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + settings.apiKey());
-            this.channel = NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext()
-                    .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)).build();
+            headers.put(
+                    Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + settings.apiKey());
+            this.channel = NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]))
+                    .usePlaintext()
+                    .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .build();
             this.http = null;
         } else if (settings.transport().equals("http")) {
             this.channel = null;
-            this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            this.http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         } else {
             throw new IllegalArgumentException("transport must be grpc or http");
         }
@@ -168,7 +188,9 @@ public final class LoadGenerator implements AutoCloseable {
                         latencies[index] = micros;
                     }
                 } else {
-                    failures.computeIfAbsent(error != null ? error.getClass().getSimpleName() : status, k -> new AtomicLong()).incrementAndGet();
+                    failures.computeIfAbsent(
+                                    error != null ? error.getClass().getSimpleName() : status, k -> new AtomicLong())
+                            .incrementAndGet();
                 }
             });
         }
@@ -186,25 +208,33 @@ public final class LoadGenerator implements AutoCloseable {
     private CompletableFuture<String> sendOne() {
         if (channel != null) {
             CompletableFuture<String> result = new CompletableFuture<>();
-            var future = ClientCalls.futureUnaryCall(channel.newCall(EXPORT, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
+            var future = ClientCalls.futureUnaryCall(
+                    channel.newCall(EXPORT, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
                     settings.request());
-            future.addListener(() -> {
-                try {
-                    future.get();
-                    result.complete("ok");
-                } catch (java.util.concurrent.ExecutionException e) {
-                    result.complete(e.getCause() instanceof StatusRuntimeException s ? s.getStatus().getCode().name() : e.getCause().toString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    result.completeExceptionally(e);
-                }
-            }, Runnable::run);
+            future.addListener(
+                    () -> {
+                        try {
+                            future.get();
+                            result.complete("ok");
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            result.complete(
+                                    e.getCause() instanceof StatusRuntimeException s
+                                            ? s.getStatus().getCode().name()
+                                            : e.getCause().toString());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            result.completeExceptionally(e);
+                        }
+                    },
+                    Runnable::run);
             return result;
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + settings.target() + "/v1/traces"))
-                .header("Content-Type", "application/x-protobuf").header("Authorization", "Bearer " + settings.apiKey())
+                .header("Content-Type", "application/x-protobuf")
+                .header("Authorization", "Bearer " + settings.apiKey())
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(settings.request())).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(settings.request()))
+                .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .thenApply(response -> response.statusCode() == 200 ? "ok" : "http " + response.statusCode());
     }
@@ -214,7 +244,10 @@ public final class LoadGenerator implements AutoCloseable {
      * HTTP servers record, about 400 bytes per span.
      */
     public static ExportTraceServiceRequest request(int spans) {
-        ScopeSpans.Builder scope = ScopeSpans.newBuilder().setScope(InstrumentationScope.newBuilder().setName("io.opentelemetry.servlet").setVersion("2.10.0"));
+        ScopeSpans.Builder scope = ScopeSpans.newBuilder()
+                .setScope(InstrumentationScope.newBuilder()
+                        .setName("io.opentelemetry.servlet")
+                        .setVersion("2.10.0"));
         ByteBuffer ids = ByteBuffer.allocate(16);
         for (int i = 0; i < spans; i++) {
             ids.clear();
@@ -236,22 +269,31 @@ public final class LoadGenerator implements AutoCloseable {
                     .addAttributes(attribute("client.address", "10.1." + (i % 250) + "." + (i % 200)))
                     .addAttributes(attribute("user_agent.original", "Mozilla/5.0 (X11; Linux x86_64) checkout-web/4.2"))
                     .addAttributes(attribute("enduser.id", "user-" + (i * 7919 % 100_000)))
-                    .addAttributes(KeyValue.newBuilder().setKey("http.response.status_code").setValue(AnyValue.newBuilder().setIntValue(200)))
-                    .addAttributes(KeyValue.newBuilder().setKey("server.port").setValue(AnyValue.newBuilder().setIntValue(443)))
+                    .addAttributes(KeyValue.newBuilder()
+                            .setKey("http.response.status_code")
+                            .setValue(AnyValue.newBuilder().setIntValue(200)))
+                    .addAttributes(KeyValue.newBuilder()
+                            .setKey("server.port")
+                            .setValue(AnyValue.newBuilder().setIntValue(443)))
                     .addAttributes(attribute("network.protocol.version", "1.1"))
                     .addAttributes(attribute("session.id", Long.toHexString(i * 0x2545F4914F6CDD1DL))));
         }
-        return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
-                .setResource(Resource.newBuilder()
-                        .addAttributes(attribute("service.name", "orders"))
-                        .addAttributes(attribute("service.version", "1.42.0"))
-                        .addAttributes(attribute("deployment.environment.name", "production"))
-                        .addAttributes(attribute("host.name", "orders-7d9f8b6c5-x2x9q")))
-                .addScopeSpans(scope)).build();
+        return ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(Resource.newBuilder()
+                                .addAttributes(attribute("service.name", "orders"))
+                                .addAttributes(attribute("service.version", "1.42.0"))
+                                .addAttributes(attribute("deployment.environment.name", "production"))
+                                .addAttributes(attribute("host.name", "orders-7d9f8b6c5-x2x9q")))
+                        .addScopeSpans(scope))
+                .build();
     }
 
     private static KeyValue attribute(String key, String value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setStringValue(value))
+                .build();
     }
 
     @Override
@@ -266,8 +308,21 @@ public final class LoadGenerator implements AutoCloseable {
      * [--concurrency 64] [--duration 30s] [--warmup 5s]}
      */
     public static void main(String[] args) {
-        Map<String, String> options = new TreeMap<>(Map.of("--transport", "grpc", "--target", "localhost:4317",
-                "--spans-per-request", "100", "--rate", "0", "--concurrency", "64", "--duration", "30s", "--warmup", "5s"));
+        Map<String, String> options = new TreeMap<>(Map.of(
+                "--transport",
+                "grpc",
+                "--target",
+                "localhost:4317",
+                "--spans-per-request",
+                "100",
+                "--rate",
+                "0",
+                "--concurrency",
+                "64",
+                "--duration",
+                "30s",
+                "--warmup",
+                "5s"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!options.containsKey(args[i]) && !args[i].equals("--key")) {
                 System.err.println("unknown option " + args[i] + "; options: --key " + options.keySet());
@@ -276,12 +331,18 @@ public final class LoadGenerator implements AutoCloseable {
             options.put(args[i], args[i + 1]);
         }
         if (!options.containsKey("--key") || args.length % 2 != 0) {
-            System.err.println("usage: LoadGenerator --key <api key> [option value]...; options and defaults: " + options);
+            System.err.println(
+                    "usage: LoadGenerator --key <api key> [option value]...; options and defaults: " + options);
             System.exit(2);
         }
         int spans = Integer.parseInt(options.get("--spans-per-request"));
-        Settings settings = new Settings(options.get("--transport"), options.get("--target"), options.get("--key"),
-                request(spans).toByteArray(), spans, Double.parseDouble(options.get("--rate")),
+        Settings settings = new Settings(
+                options.get("--transport"),
+                options.get("--target"),
+                options.get("--key"),
+                request(spans).toByteArray(),
+                spans,
+                Double.parseDouble(options.get("--rate")),
                 Integer.parseInt(options.get("--concurrency")),
                 io.otlpgovernor.contract.config.Durations.parse(options.get("--duration"), "--duration"),
                 io.otlpgovernor.contract.config.Durations.parse(options.get("--warmup"), "--warmup"));

@@ -12,14 +12,14 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.job.GovernorJob;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.KafkaEdges;
 import io.otlpgovernor.job.kafka.TopicLayout;
-import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.contract.TopicNames;
-import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -59,8 +59,7 @@ public final class TailSamplingBenchmark {
     private static final String TAIL_OPERATOR = "Tail sampling per trace";
     private static final String GOVERN_OPERATOR = "Sample, classify, protect, route tiers";
 
-    private TailSamplingBenchmark() {
-    }
+    private TailSamplingBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         System.setProperty("log4j2.configurationFile", "log4j2-job-benchmark.xml");
@@ -73,12 +72,16 @@ public final class TailSamplingBenchmark {
         int pairs = state ? 0 : args.length > 2 ? Integer.parseInt(args[2]) : 1;
         int parallelism = args.length > (state ? 2 : 3) ? Integer.parseInt(args[state ? 2 : 3]) : 2;
         int spansPerTrace = args.length > (state ? 3 : 4) ? Integer.parseInt(args[state ? 3 : 4]) : 1;
-        JobBenchmark.Options options = new JobBenchmark.Options(requests, pairs, parallelism, "gdpr", "5s", 2, spansPerTrace);
+        JobBenchmark.Options options =
+                new JobBenchmark.Options(requests, pairs, parallelism, "gdpr", "5s", 2, spansPerTrace);
 
-        Path dir = Path.of(System.getProperty("bench.dir", "benchmarks/target/tail-benchmark")).toAbsolutePath().normalize();
+        Path dir = Path.of(System.getProperty("bench.dir", "benchmarks/target/tail-benchmark"))
+                .toAbsolutePath()
+                .normalize();
         delete(dir);
         Files.createDirectories(dir);
-        System.setProperty("java.io.tmpdir", Files.createDirectories(dir.resolve("tmp")).toString());
+        System.setProperty(
+                "java.io.tmpdir", Files.createDirectories(dir.resolve("tmp")).toString());
         Path rulesDir = JobBenchmark.writeRules(dir.resolve("rules"), "gdpr");
         Path tenantFile = rulesDir.resolve("tenants").resolve(JobBenchmark.TENANT + ".yaml");
         Files.writeString(tenantFile, Files.readString(tenantFile) + """
@@ -94,8 +97,15 @@ public final class TailSamplingBenchmark {
                 """.formatted(state ? "10m" : "30s"));
         Path keys = JobBenchmark.writeHmacKeys(dir.resolve("hmac-keys.yaml"));
         RuleBootstrap bootstrap = RuleBootstrap.load(rulesDir, keys);
-        System.out.printf(Locale.ROOT, "mode %s: %d span requests of 100, %d spans per trace, parallelism %d, %d cores, max heap %d MiB%n",
-                mode, requests, spansPerTrace, parallelism, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(
+                Locale.ROOT,
+                "mode %s: %d span requests of 100, %d spans per trace, parallelism %d, %d cores, max heap %d MiB%n",
+                mode,
+                requests,
+                spansPerTrace,
+                parallelism,
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20);
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0)) {
             List<NewTopic> topics = new ArrayList<>(TopicLayout.topics(2, 2, (short) 1, bootstrap.tiers()));
@@ -113,70 +123,140 @@ public final class TailSamplingBenchmark {
         }
     }
 
-    private static void throughput(EmbeddedKafkaBroker broker, JobBenchmark.Options options, Path dir, Path rulesDir, Path keys,
-                                   RuleBootstrap bootstrap) throws Exception {
+    private static void throughput(
+            EmbeddedKafkaBroker broker,
+            JobBenchmark.Options options,
+            Path dir,
+            Path rulesDir,
+            Path keys,
+            RuleBootstrap bootstrap)
+            throws Exception {
         JobBenchmark.Input input = JobBenchmark.fill(broker, options);
-        System.out.printf(Locale.ROOT, "input: %,d records, %,d spans + %,d log records, %,d bytes%n", input.records(), input.spans(),
-                input.logRecords(), input.bytes());
+        System.out.printf(
+                Locale.ROOT,
+                "input: %,d records, %,d spans + %,d log records, %,d bytes%n",
+                input.records(),
+                input.spans(),
+                input.logRecords(),
+                input.bytes());
         List<String> rows = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         for (int pair = 0; pair <= options.pairs(); pair++) {
             JobBenchmark.Run identity = JobBenchmark.identity(broker, options, dir, rulesDir, keys, input, pair);
-            System.out.printf(Locale.ROOT, "identity %d: %.1f s, %,.0f items/s, %s%n", pair, identity.seconds(), identity.itemsPerSecond(), identity.check());
+            System.out.printf(
+                    Locale.ROOT,
+                    "identity %d: %.1f s, %,.0f items/s, %s%n",
+                    pair,
+                    identity.seconds(),
+                    identity.itemsPerSecond(),
+                    identity.check());
 
             Running governor = startGovernor(broker, options, dir, rulesDir, keys, bootstrap, "bench-tail-" + pair);
             Map<TopicPartition, Long> before = JobBenchmark.endOffsets(broker, governedSpanTopics(bootstrap));
             Map<TopicPartition, Long> auditBefore = JobBenchmark.endOffsets(broker, List.of(TopicNames.AUDIT));
             Ingest ingest = governor.awaitIngest(input.records(), 30 * 60);
             double rate = input.items() / ingest.seconds();
-            System.out.printf(Locale.ROOT, "tail     %d: %.1f s, %,.0f items/s (tail operator received %,d pieces)%n", pair, ingest.seconds(), rate, ingest.pieces());
+            System.out.printf(
+                    Locale.ROOT,
+                    "tail     %d: %.1f s, %,.0f items/s (tail operator received %,d pieces)%n",
+                    pair,
+                    ingest.seconds(),
+                    rate,
+                    ingest.pieces());
             Thread.sleep(45_000); // 30 s decision wait, then a checkpoint commits the decisions
-            long kept = JobBenchmark.countItems(broker, governedSpanTopics(bootstrap), before).values().stream().mapToLong(Long::longValue).sum();
-            System.out.printf(Locale.ROOT, "  audited items by action/rule: %s%n", JobBenchmark.auditedItems(broker, auditBefore));
+            long kept = JobBenchmark.countItems(broker, governedSpanTopics(bootstrap), before).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+            System.out.printf(
+                    Locale.ROOT,
+                    "  audited items by action/rule: %s%n",
+                    JobBenchmark.auditedItems(broker, auditBefore));
             governor.cancel();
             JobBenchmark.discard(broker, governedSpanTopics(bootstrap));
             double ratio = rate / identity.itemsPerSecond();
             if (pair > 0) {
                 ratios.add(ratio);
             }
-            rows.add(String.format(Locale.ROOT, "| %s | %.1f | %,.0f | %.1f | %,.0f | %.3f | %,d of %,d (%.1f %%) |", pair == 0 ? "warm-up" : pair,
-                    identity.seconds(), identity.itemsPerSecond(), ingest.seconds(), rate, ratio, kept, input.spans(), 100.0 * kept / input.spans()));
+            rows.add(String.format(
+                    Locale.ROOT,
+                    "| %s | %.1f | %,.0f | %.1f | %,.0f | %.3f | %,d of %,d (%.1f %%) |",
+                    pair == 0 ? "warm-up" : pair,
+                    identity.seconds(),
+                    identity.itemsPerSecond(),
+                    ingest.seconds(),
+                    rate,
+                    ratio,
+                    kept,
+                    input.spans(),
+                    100.0 * kept / input.spans()));
             System.out.println(rows.get(rows.size() - 1));
         }
         System.out.println();
-        System.out.println("| pair | identity: s | items/s | tail governor: s to ingest | items/s | ratio | spans kept 45 s after ingest |");
+        System.out.println(
+                "| pair | identity: s | items/s | tail governor: s to ingest | items/s | ratio | spans kept 45 s after ingest |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
         rows.forEach(System.out::println);
-        System.out.printf(Locale.ROOT, "median ratio of measured pairs: %.3f%n", ratios.stream().sorted().toList().get(ratios.size() / 2));
+        System.out.printf(
+                Locale.ROOT,
+                "median ratio of measured pairs: %.3f%n",
+                ratios.stream().sorted().toList().get(ratios.size() / 2));
     }
 
-    private static void state(EmbeddedKafkaBroker broker, JobBenchmark.Options options, Path dir, Path rulesDir, Path keys,
-                              RuleBootstrap bootstrap) throws Exception {
+    private static void state(
+            EmbeddedKafkaBroker broker,
+            JobBenchmark.Options options,
+            Path dir,
+            Path rulesDir,
+            Path keys,
+            RuleBootstrap bootstrap)
+            throws Exception {
         Running governor = startGovernor(broker, options, dir, rulesDir, keys, bootstrap, "bench-tail-state");
         governor.awaitRunning();
         Thread.sleep(15_000);
         long heapIdle = heapAfterGc();
         long diskIdle = size(dir.resolve("rocksdb"));
-        System.out.printf(Locale.ROOT, "idle: heap after full GC %,d bytes; RocksDB directories %,d bytes%n", heapIdle, diskIdle);
+        System.out.printf(
+                Locale.ROOT, "idle: heap after full GC %,d bytes; RocksDB directories %,d bytes%n", heapIdle, diskIdle);
         JobBenchmark.Input input = JobBenchmark.fill(broker, options);
-        System.out.printf(Locale.ROOT, "input: %,d records, %,d spans + %,d log records, %,d bytes%n", input.records(), input.spans(),
-                input.logRecords(), input.bytes());
+        System.out.printf(
+                Locale.ROOT,
+                "input: %,d records, %,d spans + %,d log records, %,d bytes%n",
+                input.records(),
+                input.spans(),
+                input.logRecords(),
+                input.bytes());
         Ingest ingest = governor.awaitIngest(input.records(), 30 * 60);
-        System.out.printf(Locale.ROOT, "ingested in %.1f s (after the fill); tail operator received %,d pieces%n", ingest.seconds(), ingest.pieces());
+        System.out.printf(
+                Locale.ROOT,
+                "ingested in %.1f s (after the fill); tail operator received %,d pieces%n",
+                ingest.seconds(),
+                ingest.pieces());
         Thread.sleep(20_000); // a few checkpoints: memtables flushed to SST files
         long heapFull = heapAfterGc();
         long disk = size(dir.resolve("rocksdb"));
         long checkpoints = size(dir.resolve("checkpoints"));
-        long kept = JobBenchmark.countItems(broker, governedSpanTopics(bootstrap), Map.of()).values().stream().mapToLong(Long::longValue).sum();
-        System.out.printf(Locale.ROOT, "buffered: heap after full GC %,d bytes (idle %,d, difference %+,d); RocksDB directories %,d bytes"
+        long kept = JobBenchmark.countItems(broker, governedSpanTopics(bootstrap), Map.of()).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+        System.out.printf(
+                Locale.ROOT,
+                "buffered: heap after full GC %,d bytes (idle %,d, difference %+,d); RocksDB directories %,d bytes"
                         + " (%.0f bytes per span); checkpoint directory %,d bytes (%.0f bytes per span); spans written out so far: %,d%n",
-                heapFull, heapIdle, heapFull - heapIdle, disk, (double) (disk - diskIdle) / input.spans(), checkpoints,
-                (double) checkpoints / input.spans(), kept);
+                heapFull,
+                heapIdle,
+                heapFull - heapIdle,
+                disk,
+                (double) (disk - diskIdle) / input.spans(),
+                checkpoints,
+                (double) checkpoints / input.spans(),
+                kept);
         governor.cancel();
     }
 
     private static List<String> governedSpanTopics(RuleBootstrap bootstrap) {
-        return bootstrap.tiers().keySet().stream().map(tier -> TopicNames.governed(Signal.SPANS, tier)).toList();
+        return bootstrap.tiers().keySet().stream()
+                .map(tier -> TopicNames.governed(Signal.SPANS, tier))
+                .toList();
     }
 
     private static long heapAfterGc() {
@@ -186,8 +266,7 @@ public final class TailSamplingBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    record Ingest(double seconds, long pieces) {
-    }
+    record Ingest(double seconds, long pieces) {}
 
     /** An unbounded governor job and the counters {@link Reporter} found for it. */
     record Running(JobClient client, long submittedNanos, String job) {
@@ -212,14 +291,21 @@ public final class TailSamplingBenchmark {
                 }
                 if (now - lastPrint > 10_000_000_000L) {
                     lastPrint = now;
-                    System.out.printf(Locale.ROOT, "  %.0f s: governing read %,d of %,d records, tail operator %,d pieces%n", (now - start) / 1e9,
-                            Reporter.sum(job, GOVERN_OPERATOR), records, pieces);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  %.0f s: governing read %,d of %,d records, tail operator %,d pieces%n",
+                            (now - start) / 1e9,
+                            Reporter.sum(job, GOVERN_OPERATOR),
+                            records,
+                            pieces);
                 }
                 if (Reporter.sum(job, GOVERN_OPERATOR) >= records && now - lastChange > 2_000_000_000L) {
                     return new Ingest((lastChange - Math.max(submittedNanos, start)) / 1e9, lastPieces);
                 }
-                if (client.getJobStatus().get().isGloballyTerminalState() || now - start > timeoutSeconds * 1_000_000_000L) {
-                    throw new IllegalStateException(job + " did not ingest its input: " + client.getJobStatus().get());
+                if (client.getJobStatus().get().isGloballyTerminalState()
+                        || now - start > timeoutSeconds * 1_000_000_000L) {
+                    throw new IllegalStateException(job + " did not ingest its input: "
+                            + client.getJobStatus().get());
                 }
                 Thread.sleep(50);
             }
@@ -230,12 +316,23 @@ public final class TailSamplingBenchmark {
         }
     }
 
-    private static Running startGovernor(EmbeddedKafkaBroker broker, JobBenchmark.Options options, Path dir, Path rulesDir, Path keys,
-                                         RuleBootstrap bootstrap, String name) throws Exception {
+    private static Running startGovernor(
+            EmbeddedKafkaBroker broker,
+            JobBenchmark.Options options,
+            Path dir,
+            Path rulesDir,
+            Path keys,
+            RuleBootstrap bootstrap,
+            String name)
+            throws Exception {
         JobSettings settings = JobBenchmark.settings(name, options, dir, broker, rulesDir, keys);
         Configuration conf = settings.flinkConfiguration();
-        conf.set(CoreOptions.TMP_DIRS, Files.createDirectories(dir.resolve("tmp").resolve(name)).toString());
-        conf.setString("state.backend.rocksdb.localdir", Files.createDirectories(dir.resolve("rocksdb").resolve(name)).toString());
+        conf.set(
+                CoreOptions.TMP_DIRS,
+                Files.createDirectories(dir.resolve("tmp").resolve(name)).toString());
+        conf.setString(
+                "state.backend.rocksdb.localdir",
+                Files.createDirectories(dir.resolve("rocksdb").resolve(name)).toString());
         conf.setString("metrics.reporter.bench.factory.class", ReporterFactory.class.getName());
         conf.setString("metrics.reporter.bench.interval", "1 s");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -259,17 +356,17 @@ public final class TailSamplingBenchmark {
         }
 
         @Override
-        public void open(MetricConfig config) {
-        }
+        public void open(MetricConfig config) {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         @Override
         public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
             Map<String, String> vars = group.getAllVariables();
-            if (name.equals("numRecordsIn") && metric instanceof Counter counter && vars.containsKey("<operator_name>")) {
+            if (name.equals("numRecordsIn")
+                    && metric instanceof Counter counter
+                    && vars.containsKey("<operator_name>")) {
                 COUNTERS.put(counter, new String[] {vars.get("<job_name>"), vars.get("<operator_name>")});
             }
         }
@@ -294,13 +391,15 @@ public final class TailSamplingBenchmark {
             return 0;
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0; // removed meanwhile (compaction)
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(f -> {
+                        try {
+                            return Files.size(f);
+                        } catch (IOException e) {
+                            return 0; // removed meanwhile (compaction)
+                        }
+                    })
+                    .sum();
         }
     }
 

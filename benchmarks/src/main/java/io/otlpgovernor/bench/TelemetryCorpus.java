@@ -27,11 +27,14 @@ import io.opentelemetry.proto.trace.v1.Status;
  */
 public final class TelemetryCorpus {
 
-    private static final String[] ROUTES = {"/api/cart", "/api/checkout", "/api/products/{id}", "/api/users/{id}", "/health"};
+    private static final String[] ROUTES = {
+        "/api/cart", "/api/checkout", "/api/products/{id}", "/api/users/{id}", "/health"
+    };
     private static final String[] AGENTS = {
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
         "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
-        "okhttp/4.12.0"};
+        "okhttp/4.12.0"
+    };
 
     /** The default base time: November 2023. */
     private static final long DEFAULT_BASE_NANOS = 1_700_000_000_000_000_000L;
@@ -73,22 +76,29 @@ public final class TelemetryCorpus {
     /** One export request with {@code spans} spans from one service. */
     public ExportTraceServiceRequest spans(int spans) {
         ScopeSpans.Builder scope = ScopeSpans.newBuilder()
-                .setScope(InstrumentationScope.newBuilder().setName("io.opentelemetry.spring-webmvc-6.0").setVersion("2.4.0"));
+                .setScope(InstrumentationScope.newBuilder()
+                        .setName("io.opentelemetry.spring-webmvc-6.0")
+                        .setVersion("2.4.0"));
         for (int i = 0; i < spans; i++) {
             scope.addSpans(i % 3 == 2 ? databaseSpan() : serverSpan());
         }
         return ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource()).addScopeSpans(scope)).build();
+                .addResourceSpans(
+                        ResourceSpans.newBuilder().setResource(resource()).addScopeSpans(scope))
+                .build();
     }
 
     /** One export request with {@code records} log records. */
     public ExportLogsServiceRequest logs(int records) {
-        ScopeLogs.Builder scope = ScopeLogs.newBuilder().setScope(InstrumentationScope.newBuilder().setName("org.slf4j"));
+        ScopeLogs.Builder scope = ScopeLogs.newBuilder()
+                .setScope(InstrumentationScope.newBuilder().setName("org.slf4j"));
         for (int i = 0; i < records; i++) {
             scope.addLogRecords(logRecord());
         }
         return ExportLogsServiceRequest.newBuilder()
-                .addResourceLogs(ResourceLogs.newBuilder().setResource(resource()).addScopeLogs(scope)).build();
+                .addResourceLogs(
+                        ResourceLogs.newBuilder().setResource(resource()).addScopeLogs(scope))
+                .build();
     }
 
     private Resource resource() {
@@ -146,7 +156,9 @@ public final class TelemetryCorpus {
                 .addAttributes(kv("db.namespace", "shop"))
                 .addAttributes(kv("db.operation.name", "SELECT"))
                 .addAttributes(kv("db.collection.name", "orders"))
-                .addAttributes(kv("db.query.text", "SELECT id, total, status FROM orders WHERE customer_id = ? AND created_at > ?"))
+                .addAttributes(kv(
+                        "db.query.text",
+                        "SELECT id, total, status FROM orders WHERE customer_id = ? AND created_at > ?"))
                 .addAttributes(kv("server.address", "orders-db.shop.svc.cluster.local"))
                 .addAttributes(intKv("server.port", 5432))
                 .addAttributes(kv("network.peer.address", "10.12." + random.nextInt(256) + "." + random.nextInt(256)))
@@ -184,9 +196,12 @@ public final class TelemetryCorpus {
         String user = "user-" + random.nextInt(1_000_000);
         String body = switch (random.nextInt(10)) {
             case 0 -> "Password reset requested for " + user + "@example.org from " + ip();
-            case 1 -> "Order " + random.nextInt(10_000_000) + " confirmation sent to +44 20 7946 " + (1000 + random.nextInt(9000));
+            case 1 ->
+                "Order " + random.nextInt(10_000_000) + " confirmation sent to +44 20 7946 "
+                        + (1000 + random.nextInt(9000));
             case 2 -> "Payment declined: card 5555 5555 5555 4444 expired";
-            default -> "Order " + random.nextInt(10_000_000) + " moved to state SHIPPED after " + random.nextInt(500) + " ms";
+            default ->
+                "Order " + random.nextInt(10_000_000) + " moved to state SHIPPED after " + random.nextInt(500) + " ms";
         };
         return LogRecord.newBuilder()
                 .setTimeUnixNano(baseNanos + random.nextLong(TIME_SPREAD_NANOS))
@@ -220,11 +235,13 @@ public final class TelemetryCorpus {
         if (spansPerTrace == 1 || traces == 0) {
             return id(16);
         }
-        return recentTraces[(int) ((traces - 1 - random.nextInt((int) Math.min(traces, RECENT_TRACES))) % RECENT_TRACES)];
+        return recentTraces[
+                (int) ((traces - 1 - random.nextInt((int) Math.min(traces, RECENT_TRACES))) % RECENT_TRACES)];
     }
 
     private String ip() {
-        return (1 + random.nextInt(223)) + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
+        return (1 + random.nextInt(223)) + "." + random.nextInt(256) + "." + random.nextInt(256) + "."
+                + (1 + random.nextInt(254));
     }
 
     private ByteString id(int length) {
@@ -236,10 +253,16 @@ public final class TelemetryCorpus {
     }
 
     private static KeyValue kv(String key, String value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setStringValue(value))
+                .build();
     }
 
     private static KeyValue intKv(String key, long value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setIntValue(value))
+                .build();
     }
 }

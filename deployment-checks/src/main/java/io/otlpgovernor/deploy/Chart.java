@@ -13,6 +13,7 @@ public final class Chart {
 
     /** Release name the checks render with. */
     static final String RELEASE = "otlp-governor";
+
     static final String NAMESPACE = "otlp-governor";
     /** The Kubernetes version rendered for (the chart needs 1.27 or newer; Helm's offline default is older). */
     static final String KUBE_VERSION = "v1.31.0";
@@ -30,7 +31,8 @@ public final class Chart {
     /** {@code helm lint --strict} with the chart's default values; each message is a problem. */
     public List<Problem> lint() {
         LintResult result = new Helm(directory).lint().strict().call();
-        if (!result.isFailed() && result.getMessages().stream().noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"))) {
+        if (!result.isFailed()
+                && result.getMessages().stream().noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"))) {
             return List.of();
         }
         return result.getMessages().stream()
@@ -47,7 +49,10 @@ public final class Chart {
      *                               value, a values.schema.json violation)
      */
     public String template(List<Path> valuesFiles, Map<String, String> sets, Map<String, Path> setFiles) {
-        TemplateCommand command = new Helm(directory).template().withName(RELEASE).withNamespace(NAMESPACE)
+        TemplateCommand command = new Helm(directory)
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
         for (Path values : valuesFiles) {
             command = command.withValuesFile(values);
@@ -61,8 +66,11 @@ public final class Chart {
         try {
             return command.call();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("helm template " + directory + valuesFiles.stream().map(v -> " -f " + v).reduce("", String::concat)
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "helm template " + directory
+                            + valuesFiles.stream().map(v -> " -f " + v).reduce("", String::concat) + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

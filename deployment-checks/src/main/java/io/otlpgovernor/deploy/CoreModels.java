@@ -41,8 +41,7 @@ public final class CoreModels {
             Map.entry("rbac.authorization.k8s.io/v1/Role", V1Role.class),
             Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", V1RoleBinding.class));
 
-    private CoreModels() {
-    }
+    private CoreModels() {}
 
     /** Whether the resource is a core kind this class validates. */
     public static boolean knows(Manifest manifest) {
@@ -53,10 +52,14 @@ public final class CoreModels {
     public static List<Problem> validate(Manifest manifest) {
         Class<?> model = MODELS.get(manifest.apiVersion() + "/" + manifest.kind());
         if (model == null) {
-            return List.of(new Problem(manifest.where(), "no model for apiVersion " + manifest.apiVersion() + " kind "
-                    + manifest.kind() + ": not a kind these checks know (add it to CoreModels, or fix apiVersion/kind)"));
+            return List.of(new Problem(
+                    manifest.where(),
+                    "no model for apiVersion " + manifest.apiVersion() + " kind " + manifest.kind()
+                            + ": not a kind these checks know (add it to CoreModels, or fix apiVersion/kind)"));
         }
-        return read(model, manifest.json()).map(message -> List.of(new Problem(manifest.where(), message))).orElse(List.of());
+        return read(model, manifest.json())
+                .map(message -> List.of(new Problem(manifest.where(), message)))
+                .orElse(List.of());
     }
 
     /** Problems of {@code json} read as {@code model} (e.g. a pod template as {@code V1Pod}), if any. */

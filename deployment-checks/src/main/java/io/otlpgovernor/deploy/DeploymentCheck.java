@@ -51,7 +51,9 @@ public final class DeploymentCheck {
         List<Problem> problems = new ArrayList<>();
         ResourceRules rules = new ResourceRules(manifests, tempDir);
         for (Manifest manifest : manifests) {
-            if (manifest.kind().isEmpty() || manifest.apiVersion().isEmpty() || manifest.name().isEmpty()) {
+            if (manifest.kind().isEmpty()
+                    || manifest.apiVersion().isEmpty()
+                    || manifest.name().isEmpty()) {
                 problems.add(new Problem(manifest.where(), "apiVersion, kind and metadata.name must be set"));
                 continue;
             }
@@ -62,7 +64,8 @@ public final class DeploymentCheck {
             }
             problems.addAll(rules.check(manifest));
         }
-        List<Manifest> topics = manifests.stream().filter(m -> m.kind().equals("KafkaTopic")).toList();
+        List<Manifest> topics =
+                manifests.stream().filter(m -> m.kind().equals("KafkaTopic")).toList();
         if (!topics.isEmpty()) {
             problems.addAll(TopicContract.check(topics, topics.get(0).source()));
         }
@@ -74,7 +77,8 @@ public final class DeploymentCheck {
         Path directory = root.resolve("flink-deployment");
         List<Manifest> manifests = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 manifests.addAll(Manifest.read(file, root.relativize(file).toString()));
             }
         } catch (IOException e) {
@@ -98,7 +102,8 @@ public final class DeploymentCheck {
         try {
             yaml = chart().template(valuesFiles, sets, setFiles);
         } catch (IllegalStateException e) {
-            return new Rendering("", List.of(), List.of(new Problem(chart().directory().toString(), e.getMessage())));
+            return new Rendering(
+                    "", List.of(), List.of(new Problem(chart().directory().toString(), e.getMessage())));
         }
         List<Manifest> manifests;
         try {
@@ -116,14 +121,15 @@ public final class DeploymentCheck {
     }
 
     /** The rendered chart and its problems. */
-    public record Rendering(String yaml, List<Manifest> manifests, List<Problem> problems) {
-    }
+    public record Rendering(String yaml, List<Manifest> manifests, List<Problem> problems) {}
 
     public List<Problem> lintDockerfiles() {
         DockerfileLint lint = new DockerfileLint(root.resolve("deployment-checks/src/test/node"));
         List<Problem> problems = new ArrayList<>();
         try (Stream<Path> files = Files.list(root.resolve("docker"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".Dockerfile")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".Dockerfile"))
+                    .sorted()
+                    .toList()) {
                 problems.addAll(lint.lint(file));
             }
         } catch (IOException e) {
@@ -141,8 +147,13 @@ public final class DeploymentCheck {
                 continue;
             }
             try (Stream<Path> list = Files.list(dir)) {
-                for (Path file : list.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                    files.put("rules." + folder + "." + file.getFileName().toString().replace(".", "\\."), file);
+                for (Path file : list.filter(f -> f.toString().endsWith(".yaml"))
+                        .sorted()
+                        .toList()) {
+                    files.put(
+                            "rules." + folder + "."
+                                    + file.getFileName().toString().replace(".", "\\."),
+                            file);
                 }
             }
         }
@@ -150,7 +161,9 @@ public final class DeploymentCheck {
     }
 
     public static void main(String[] args) throws IOException {
-        Path root = Path.of(System.getProperty("deploy.repository.root", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("deploy.repository.root", "."))
+                .toAbsolutePath()
+                .normalize();
         List<Path> values = new ArrayList<>();
         Map<String, Path> setFiles = new LinkedHashMap<>();
         Map<String, String> sets = new LinkedHashMap<>();
@@ -176,7 +189,9 @@ public final class DeploymentCheck {
                     if (eq < 1) {
                         usage("--set-file needs path=file");
                     }
-                    setFiles.put(next.substring(0, eq), Path.of(next.substring(eq + 1)).toAbsolutePath());
+                    setFiles.put(
+                            next.substring(0, eq),
+                            Path.of(next.substring(eq + 1)).toAbsolutePath());
                 }
                 case "--output" -> output = Path.of(next);
                 case "--help" -> {
@@ -190,9 +205,16 @@ public final class DeploymentCheck {
         DeploymentCheck check = new DeploymentCheck(root, root.resolve("deployment-checks/target/deployment-check"));
         List<Problem> problems = new ArrayList<>();
         report("helm lint --strict (default values)", check.chart().lint(), problems);
-        report("chart, production values", check.checkChart(List.of(check.productionValues()), Map.of()).problems(), problems);
-        Rendering rendering = check.checkChart(values.isEmpty() ? List.of(check.productionValues()) : values, sets, setFiles);
-        report("chart, values given" + (values.isEmpty() ? " (none: production values)" : " " + values), rendering.problems(), problems);
+        report(
+                "chart, production values",
+                check.checkChart(List.of(check.productionValues()), Map.of()).problems(),
+                problems);
+        Rendering rendering =
+                check.checkChart(values.isEmpty() ? List.of(check.productionValues()) : values, sets, setFiles);
+        report(
+                "chart, values given" + (values.isEmpty() ? " (none: production values)" : " " + values),
+                rendering.problems(),
+                problems);
         report("flink-deployment/", check.checkFlinkDeploymentDirectory(), problems);
         report("Dockerfiles (dockerfilelint)", check.lintDockerfiles(), problems);
         if (output != null && !rendering.yaml().isEmpty()) {
@@ -217,7 +239,8 @@ public final class DeploymentCheck {
         if (error != null) {
             System.err.println("DeploymentCheck: " + error);
         }
-        System.err.println("usage: DeploymentCheck [--values file]... [--rules dir] [--set path=value]... [--set-file path=file]... [--output file]");
+        System.err.println(
+                "usage: DeploymentCheck [--values file]... [--rules dir] [--set path=value]... [--set-file path=file]... [--output file]");
         if (error != null) {
             System.exit(2);
         }

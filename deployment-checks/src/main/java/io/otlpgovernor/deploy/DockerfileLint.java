@@ -34,7 +34,8 @@ public final class DockerfileLint {
 
     public List<Problem> lint(Path dockerfile) {
         if (!installed()) {
-            return List.of(new Problem(dockerfile.toString(), "dockerfilelint is not installed: run npm ci in " + nodeDirectory));
+            return List.of(new Problem(
+                    dockerfile.toString(), "dockerfilelint is not installed: run npm ci in " + nodeDirectory));
         }
         try {
             Process process = new ProcessBuilder("node", executable().toString(), "-j", dockerfile.toString())
@@ -50,19 +51,25 @@ public final class DockerfileLint {
             try {
                 report = Manifest.JSON.readTree(out);
             } catch (IOException e) {
-                return List.of(new Problem(dockerfile.toString(), "dockerfilelint gave no JSON report (exit " + process.exitValue() + "): " + err.trim()));
+                return List.of(new Problem(
+                        dockerfile.toString(),
+                        "dockerfilelint gave no JSON report (exit " + process.exitValue() + "): " + err.trim()));
             }
             List<Problem> problems = new ArrayList<>();
             for (JsonNode file : report.path("files")) {
                 for (JsonNode issue : file.path("issues")) {
-                    problems.add(new Problem(dockerfile + ":" + issue.path("line").asText(), "dockerfilelint " + issue.path("category").asText()
-                            + ": " + issue.path("title").asText() + " — " + issue.path("description").asText()
-                            + " (" + issue.path("content").asText().trim() + ")"));
+                    problems.add(new Problem(
+                            dockerfile + ":" + issue.path("line").asText(),
+                            "dockerfilelint " + issue.path("category").asText()
+                                    + ": " + issue.path("title").asText() + " — "
+                                    + issue.path("description").asText()
+                                    + " (" + issue.path("content").asText().trim() + ")"));
                 }
             }
             return problems;
         } catch (IOException e) {
-            return List.of(new Problem(dockerfile.toString(), "cannot run dockerfilelint with node: " + e.getMessage()));
+            return List.of(
+                    new Problem(dockerfile.toString(), "cannot run dockerfilelint with node: " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return List.of(new Problem(dockerfile.toString(), "interrupted"));

@@ -36,12 +36,13 @@ public final class JsonSchemas {
     private static final Map<String, JsonSchema> SCHEMAS = Map.of(
             "flink.apache.org/v1beta1/FlinkDeployment", FACTORY.getSchema(flinkDeploymentSchema()),
             "kafka.strimzi.io/v1beta2/KafkaTopic", FACTORY.getSchema(resource("schemas/kafkatopic.schema.json")),
-            "monitoring.coreos.com/v1/ServiceMonitor", FACTORY.getSchema(resource("schemas/servicemonitor.schema.json")),
+            "monitoring.coreos.com/v1/ServiceMonitor",
+                    FACTORY.getSchema(resource("schemas/servicemonitor.schema.json")),
             "monitoring.coreos.com/v1/PodMonitor", FACTORY.getSchema(resource("schemas/podmonitor.schema.json")),
-            "monitoring.coreos.com/v1/PrometheusRule", FACTORY.getSchema(resource("schemas/prometheusrule.schema.json")));
+            "monitoring.coreos.com/v1/PrometheusRule",
+                    FACTORY.getSchema(resource("schemas/prometheusrule.schema.json")));
 
-    private JsonSchemas() {
-    }
+    private JsonSchemas() {}
 
     public static boolean knows(Manifest manifest) {
         return SCHEMAS.containsKey(manifest.apiVersion() + "/" + manifest.kind());
@@ -51,8 +52,9 @@ public final class JsonSchemas {
     public static List<Problem> validate(Manifest manifest) {
         JsonSchema schema = SCHEMAS.get(manifest.apiVersion() + "/" + manifest.kind());
         if (schema == null) {
-            return List.of(new Problem(manifest.where(), "no schema for apiVersion " + manifest.apiVersion() + " kind "
-                    + manifest.kind()));
+            return List.of(new Problem(
+                    manifest.where(),
+                    "no schema for apiVersion " + manifest.apiVersion() + " kind " + manifest.kind()));
         }
         return schema.validate(manifest.body()).stream()
                 .sorted(Comparator.comparing(ValidationMessage::getMessage))
@@ -80,15 +82,26 @@ public final class JsonSchemas {
         ObjectNode schema = strict(newest.path("schema").path("openAPIV3Schema").deepCopy());
         ObjectNode properties = (ObjectNode) schema.get("properties");
         properties.remove("status");
-        properties.set("apiVersion", JsonNodeFactory.instance.objectNode()
-                .put("const", crd.path("spec").path("group").asText() + "/" + newest.path("name").asText()));
+        properties.set(
+                "apiVersion",
+                JsonNodeFactory.instance
+                        .objectNode()
+                        .put(
+                                "const",
+                                crd.path("spec").path("group").asText() + "/"
+                                        + newest.path("name").asText()));
         properties.set("kind", JsonNodeFactory.instance.objectNode().put("const", "FlinkDeployment"));
         ObjectNode metadata = JsonNodeFactory.instance.objectNode().put("type", "object");
         metadata.putArray("required").add("name");
         properties.set("metadata", metadata);
         schema.put("additionalProperties", false);
-        schema.putArray("required").add("apiVersion").add("kind").add("metadata").add("spec");
-        ArrayNode versions = (ArrayNode) properties.path("spec").path("properties").path("flinkVersion").path("enum");
+        schema.putArray("required")
+                .add("apiVersion")
+                .add("kind")
+                .add("metadata")
+                .add("spec");
+        ArrayNode versions = (ArrayNode)
+                properties.path("spec").path("properties").path("flinkVersion").path("enum");
         EXTRA_FLINK_VERSIONS.forEach(versions::add);
         return schema;
     }
@@ -108,9 +121,13 @@ public final class JsonSchemas {
             JsonNode child = entry.getValue();
             if (entry.getKey().equals("properties")) {
                 child.properties().forEach(property -> strict((ObjectNode) property.getValue()));
-            } else if (child instanceof ObjectNode object && (entry.getKey().equals("items") || entry.getKey().equals("additionalProperties"))) {
+            } else if (child instanceof ObjectNode object
+                    && (entry.getKey().equals("items") || entry.getKey().equals("additionalProperties"))) {
                 strict(object);
-            } else if (child instanceof ArrayNode array && (entry.getKey().equals("anyOf") || entry.getKey().equals("allOf") || entry.getKey().equals("oneOf"))) {
+            } else if (child instanceof ArrayNode array
+                    && (entry.getKey().equals("anyOf")
+                            || entry.getKey().equals("allOf")
+                            || entry.getKey().equals("oneOf"))) {
                 array.forEach(element -> strict((ObjectNode) element));
             }
         });

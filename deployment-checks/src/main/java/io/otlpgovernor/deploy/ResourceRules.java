@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.otlpgovernor.bridge.BridgeConfig;
-import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.contract.config.ConfigException;
+import io.otlpgovernor.job.config.JobSettings;
 
 /**
  * What this project requires of its resources beyond their schemas: the FlinkDeployment's state, HA, upgrade and
@@ -26,7 +26,8 @@ import io.otlpgovernor.contract.config.ConfigException;
  */
 public final class ResourceRules {
 
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|access[-_.]?key|token|jaas|credential).*");
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(password|secret|access[-_.]?key|token|jaas|credential).*");
     private static final Set<String> UPGRADE_MODES = Set.of("savepoint", "last-state");
 
     private final Map<String, Manifest> configMaps = new HashMap<>();
@@ -50,10 +51,12 @@ public final class ResourceRules {
         switch (manifest.kind()) {
             case "FlinkDeployment" -> flinkDeployment(manifest, problems);
             case "Deployment" -> deployment(manifest, problems);
-            case "Secret" -> problems.add(new Problem(manifest.where(),
-                    "a Secret is rendered: secrets are never part of the deployment, reference an existing Secret by name"));
-            default -> {
-            }
+            case "Secret" ->
+                problems.add(
+                        new Problem(
+                                manifest.where(),
+                                "a Secret is rendered: secrets are never part of the deployment, reference an existing Secret by name"));
+            default -> {}
         }
         return problems;
     }
@@ -65,32 +68,76 @@ public final class ResourceRules {
         JsonNode job = spec.path("job");
         expect(problems, where, "spec.flinkVersion", spec.path("flinkVersion").asText(), "v2_2");
         if (!job.path("jarURI").asText().startsWith("local:///opt/flink/usrlib/")) {
-            problems.add(new Problem(where, "spec.job.jarURI: must be local:///opt/flink/usrlib/… (the jar in the image), is "
-                    + job.path("jarURI").asText("not set")));
+            problems.add(new Problem(
+                    where,
+                    "spec.job.jarURI: must be local:///opt/flink/usrlib/… (the jar in the image), is "
+                            + job.path("jarURI").asText("not set")));
         }
-        expect(problems, where, "spec.job.entryClass", job.path("entryClass").asText(), "io.otlpgovernor.job.GovernorJob");
+        expect(
+                problems,
+                where,
+                "spec.job.entryClass",
+                job.path("entryClass").asText(),
+                "io.otlpgovernor.job.GovernorJob");
         if (!UPGRADE_MODES.contains(job.path("upgradeMode").asText())) {
-            problems.add(new Problem(where, "spec.job.upgradeMode: must be savepoint or last-state (state must survive upgrades), is "
-                    + job.path("upgradeMode").asText("not set")));
+            problems.add(new Problem(
+                    where,
+                    "spec.job.upgradeMode: must be savepoint or last-state (state must survive upgrades), is "
+                            + job.path("upgradeMode").asText("not set")));
         }
-        expect(problems, where, "spec.flinkConfiguration.state.backend.type", conf.path("state.backend.type").asText(), "rocksdb");
-        expect(problems, where, "spec.flinkConfiguration.execution.checkpointing.incremental",
-                conf.path("execution.checkpointing.incremental").asText(), "true");
-        expect(problems, where, "spec.flinkConfiguration.high-availability.type", conf.path("high-availability.type").asText(), "kubernetes");
-        expect(problems, where, "spec.flinkConfiguration.pipeline.max-parallelism", conf.path("pipeline.max-parallelism").asText(), "128");
-        expect(problems, where, "spec.flinkConfiguration.metrics.reporter.prom.port", conf.path("metrics.reporter.prom.port").asText(), "9249");
-        expect(problems, where, "spec.flinkConfiguration.metrics.reporter.prom.factory.class",
-                conf.path("metrics.reporter.prom.factory.class").asText(), "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-        for (String key : List.of("execution.checkpointing.dir", "execution.checkpointing.savepoint-dir", "high-availability.storageDir",
-                "kubernetes.operator.periodic.savepoint.interval", "restart-strategy.type", "state.backend.rocksdb.localdir")) {
+        expect(
+                problems,
+                where,
+                "spec.flinkConfiguration.state.backend.type",
+                conf.path("state.backend.type").asText(),
+                "rocksdb");
+        expect(
+                problems,
+                where,
+                "spec.flinkConfiguration.execution.checkpointing.incremental",
+                conf.path("execution.checkpointing.incremental").asText(),
+                "true");
+        expect(
+                problems,
+                where,
+                "spec.flinkConfiguration.high-availability.type",
+                conf.path("high-availability.type").asText(),
+                "kubernetes");
+        expect(
+                problems,
+                where,
+                "spec.flinkConfiguration.pipeline.max-parallelism",
+                conf.path("pipeline.max-parallelism").asText(),
+                "128");
+        expect(
+                problems,
+                where,
+                "spec.flinkConfiguration.metrics.reporter.prom.port",
+                conf.path("metrics.reporter.prom.port").asText(),
+                "9249");
+        expect(
+                problems,
+                where,
+                "spec.flinkConfiguration.metrics.reporter.prom.factory.class",
+                conf.path("metrics.reporter.prom.factory.class").asText(),
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        for (String key : List.of(
+                "execution.checkpointing.dir",
+                "execution.checkpointing.savepoint-dir",
+                "high-availability.storageDir",
+                "kubernetes.operator.periodic.savepoint.interval",
+                "restart-strategy.type",
+                "state.backend.rocksdb.localdir")) {
             if (conf.path(key).asText("").isBlank()) {
                 problems.add(new Problem(where, "spec.flinkConfiguration." + key + ": must be set"));
             }
         }
         conf.fieldNames().forEachRemaining(key -> {
             if (SECRET_NAME.matcher(key).matches()) {
-                problems.add(new Problem(where, "spec.flinkConfiguration." + key + ": looks like a secret inlined in the"
-                        + " configuration; give it through a Secret (environment variable or mounted file)"));
+                problems.add(new Problem(
+                        where,
+                        "spec.flinkConfiguration." + key + ": looks like a secret inlined in the"
+                                + " configuration; give it through a Secret (environment variable or mounted file)"));
             }
         });
         for (String role : List.of("jobManager", "taskManager")) {
@@ -110,26 +157,35 @@ public final class ResourceRules {
             JsonNode roleTemplate = spec.path(role).path("podTemplate");
             if (!roleTemplate.isMissingNode()) {
                 CoreModels.read(V1Pod.class, roleTemplate.toString())
-                        .ifPresent(message -> problems.add(new Problem(where, "spec." + role + ".podTemplate: " + message)));
+                        .ifPresent(message ->
+                                problems.add(new Problem(where, "spec." + role + ".podTemplate: " + message)));
             }
         }
         JsonNode podSpec = template.path("spec");
         Optional<JsonNode> main = find(podSpec.path("containers"), "name", "flink-main-container");
         if (main.isEmpty()) {
-            problems.add(new Problem(where, "spec.podTemplate.spec.containers: needs the container flink-main-container"));
+            problems.add(
+                    new Problem(where, "spec.podTemplate.spec.containers: needs the container flink-main-container"));
             return;
         }
         hardened(problems, where, "spec.podTemplate.spec", podSpec, main.get(), "flink-main-container");
         if (find(main.get().path("ports"), "containerPort", "9249").isEmpty()) {
-            problems.add(new Problem(where, "spec.podTemplate.spec.containers[flink-main-container].ports: must declare 9249 (metrics)"));
+            problems.add(new Problem(
+                    where,
+                    "spec.podTemplate.spec.containers[flink-main-container].ports: must declare 9249 (metrics)"));
         }
         Map<String, JsonNode> mounts = mounts(podSpec, main.get());
         if (main.get().path("securityContext").path("readOnlyRootFilesystem").asBoolean(false)) {
-            for (String path : List.of("/tmp", conf.path("state.backend.rocksdb.localdir").asText("/opt/flink/rocksdb"), "/opt/flink/log")) {
+            for (String path : List.of(
+                    "/tmp",
+                    conf.path("state.backend.rocksdb.localdir").asText("/opt/flink/rocksdb"),
+                    "/opt/flink/log")) {
                 JsonNode volume = mounts.get(path);
                 if (volume == null || !volume.has("emptyDir")) {
-                    problems.add(new Problem(where, "spec.podTemplate: with a read-only root file system " + path
-                            + " must be a writable emptyDir volume"));
+                    problems.add(new Problem(
+                            where,
+                            "spec.podTemplate: with a read-only root file system " + path
+                                    + " must be a writable emptyDir volume"));
                 }
             }
         }
@@ -137,7 +193,8 @@ public final class ResourceRules {
     }
 
     /** The job's settings file: found through spec.job.args, loads as the job loads it, agrees with the cluster. */
-    private void jobSettings(List<Problem> problems, String where, JsonNode spec, JsonNode conf, Map<String, JsonNode> mounts) {
+    private void jobSettings(
+            List<Problem> problems, String where, JsonNode spec, JsonNode conf, Map<String, JsonNode> mounts) {
         JsonNode args = spec.path("job").path("args");
         if (args.size() != 1) {
             problems.add(new Problem(where, "spec.job.args: must be the one path of the job's settings file"));
@@ -152,7 +209,10 @@ public final class ResourceRules {
         String configMapName = volume.path("configMap").path("name").asText();
         Manifest configMap = configMaps.get(configMapName);
         if (configMap == null) {
-            problems.add(new Problem(where, "spec.job.args: ConfigMap " + configMapName + " (with " + file.getFileName() + ") is not among the resources"));
+            problems.add(new Problem(
+                    where,
+                    "spec.job.args: ConfigMap " + configMapName + " (with " + file.getFileName()
+                            + ") is not among the resources"));
             return;
         }
         JsonNode text = configMap.body().path("data").path(file.getFileName().toString());
@@ -164,28 +224,46 @@ public final class ResourceRules {
         try {
             settings = JobSettings.load(write("job", text.asText()));
         } catch (ConfigException | IllegalArgumentException e) {
-            problems.add(new Problem(configMap.where(), "data." + file.getFileName() + ": the job refuses it: "
-                    + e.getMessage().replace(tempDir.toString() + "/", "")));
+            problems.add(new Problem(
+                    configMap.where(),
+                    "data." + file.getFileName() + ": the job refuses it: "
+                            + e.getMessage().replace(tempDir.toString() + "/", "")));
             return;
         }
         String where2 = configMap.where() + " data." + file.getFileName();
-        expect(problems, where2, "checkpoints.directory (= FlinkDeployment execution.checkpointing.dir)",
-                settings.checkpoints().directory(), conf.path("execution.checkpointing.dir").asText());
-        expect(problems, where2, "parallelism (= FlinkDeployment spec.job.parallelism)",
-                String.valueOf(settings.parallelism()), spec.path("job").path("parallelism").asText());
-        expect(problems, where2, "max-parallelism (= FlinkDeployment pipeline.max-parallelism)",
-                String.valueOf(settings.maxParallelism()), conf.path("pipeline.max-parallelism").asText());
+        expect(
+                problems,
+                where2,
+                "checkpoints.directory (= FlinkDeployment execution.checkpointing.dir)",
+                settings.checkpoints().directory(),
+                conf.path("execution.checkpointing.dir").asText());
+        expect(
+                problems,
+                where2,
+                "parallelism (= FlinkDeployment spec.job.parallelism)",
+                String.valueOf(settings.parallelism()),
+                spec.path("job").path("parallelism").asText());
+        expect(
+                problems,
+                where2,
+                "max-parallelism (= FlinkDeployment pipeline.max-parallelism)",
+                String.valueOf(settings.maxParallelism()),
+                conf.path("pipeline.max-parallelism").asText());
         for (String folder : List.of("presets", "tenants")) {
             JsonNode rules = mounts.get(settings.rules().directory() + "/" + folder);
             if (rules == null || !rules.has("configMap")) {
-                problems.add(new Problem(where2, "rules.directory: " + settings.rules().directory() + "/" + folder
-                        + " is not a mounted ConfigMap"));
+                problems.add(new Problem(
+                        where2,
+                        "rules.directory: " + settings.rules().directory() + "/" + folder
+                                + " is not a mounted ConfigMap"));
             }
         }
         if (settings.rules().hmacKeys() != null) {
-            JsonNode keys = mounts.get(String.valueOf(Path.of(settings.rules().hmacKeys()).getParent()));
+            JsonNode keys = mounts.get(
+                    String.valueOf(Path.of(settings.rules().hmacKeys()).getParent()));
             if (keys == null || !keys.has("secret")) {
-                problems.add(new Problem(where2, "rules.hmac-keys: " + settings.rules().hmacKeys() + " is not in a mounted Secret"));
+                problems.add(new Problem(
+                        where2, "rules.hmac-keys: " + settings.rules().hmacKeys() + " is not in a mounted Secret"));
             }
         }
     }
@@ -198,11 +276,13 @@ public final class ResourceRules {
             hardened(problems, where, "spec.template.spec", podSpec, container, name);
             for (String probe : List.of("livenessProbe", "readinessProbe")) {
                 if (!container.path(probe).has("httpGet")) {
-                    problems.add(new Problem(where, "spec.template.spec.containers[" + name + "]." + probe + ": must be an HTTP probe"));
+                    problems.add(new Problem(
+                            where, "spec.template.spec.containers[" + name + "]." + probe + ": must be an HTTP probe"));
                 }
             }
             if (container.path("resources").path("limits").path("memory").isMissingNode()) {
-                problems.add(new Problem(where, "spec.template.spec.containers[" + name + "].resources.limits.memory: must be set"));
+                problems.add(new Problem(
+                        where, "spec.template.spec.containers[" + name + "].resources.limits.memory: must be set"));
             }
             Map<String, JsonNode> mounts = mounts(podSpec, container);
             JsonNode args = container.path("args");
@@ -214,7 +294,9 @@ public final class ResourceRules {
 
     private void bridgeSettings(List<Problem> problems, String where, Path file, Map<String, JsonNode> mounts) {
         JsonNode volume = mounts.get(String.valueOf(file.getParent()));
-        Manifest configMap = volume == null ? null : configMaps.get(volume.path("configMap").path("name").asText());
+        Manifest configMap = volume == null
+                ? null
+                : configMaps.get(volume.path("configMap").path("name").asText());
         if (configMap == null) {
             problems.add(new Problem(where, "args: " + file + " is not in a mounted ConfigMap among the resources"));
             return;
@@ -224,23 +306,32 @@ public final class ResourceRules {
             BridgeConfig config = BridgeConfig.load(write("bridge", text.asText()));
             JsonNode keys = mounts.get(String.valueOf(config.keysFile().getParent()));
             if (keys == null || !keys.has("secret")) {
-                problems.add(new Problem(configMap.where(), "data.bridge.yaml keys-file: " + config.keysFile() + " is not in a mounted Secret"));
+                problems.add(new Problem(
+                        configMap.where(),
+                        "data.bridge.yaml keys-file: " + config.keysFile() + " is not in a mounted Secret"));
             }
         } catch (ConfigException | IllegalArgumentException e) {
-            problems.add(new Problem(configMap.where(), "data." + file.getFileName() + ": the bridge refuses it: "
-                    + e.getMessage().replace(tempDir.toString() + "/", "")));
+            problems.add(new Problem(
+                    configMap.where(),
+                    "data." + file.getFileName() + ": the bridge refuses it: "
+                            + e.getMessage().replace(tempDir.toString() + "/", "")));
         }
     }
 
     /** Non-root, seccomp RuntimeDefault, no privilege escalation, all capabilities dropped, secrets by reference. */
-    private static void hardened(List<Problem> problems, String where, String at, JsonNode podSpec, JsonNode container, String name) {
+    private static void hardened(
+            List<Problem> problems, String where, String at, JsonNode podSpec, JsonNode container, String name) {
         JsonNode pod = podSpec.path("securityContext");
         JsonNode own = container.path("securityContext");
         String c = at + ".containers[" + name + "].securityContext";
-        if (!pod.path("runAsNonRoot").asBoolean(false) && !own.path("runAsNonRoot").asBoolean(false)) {
+        if (!pod.path("runAsNonRoot").asBoolean(false)
+                && !own.path("runAsNonRoot").asBoolean(false)) {
             problems.add(new Problem(where, at + ".securityContext.runAsNonRoot: must be true"));
         }
-        if (!"RuntimeDefault".equals(pod.path("seccompProfile").path("type").asText(own.path("seccompProfile").path("type").asText()))) {
+        if (!"RuntimeDefault"
+                .equals(pod.path("seccompProfile")
+                        .path("type")
+                        .asText(own.path("seccompProfile").path("type").asText()))) {
             problems.add(new Problem(where, at + ".securityContext.seccompProfile.type: must be RuntimeDefault"));
         }
         if (own.path("allowPrivilegeEscalation").asBoolean(true)) {
@@ -257,9 +348,12 @@ public final class ResourceRules {
             problems.add(new Problem(where, c + ".capabilities.add: no capability may be added"));
         }
         for (JsonNode env : container.path("env")) {
-            if (env.has("value") && SECRET_NAME.matcher(env.path("name").asText()).matches()) {
-                problems.add(new Problem(where, at + ".containers[" + name + "].env[" + env.path("name").asText()
-                        + "]: a secret inlined as a value; use valueFrom.secretKeyRef"));
+            if (env.has("value")
+                    && SECRET_NAME.matcher(env.path("name").asText()).matches()) {
+                problems.add(new Problem(
+                        where,
+                        at + ".containers[" + name + "].env[" + env.path("name").asText()
+                                + "]: a secret inlined as a value; use valueFrom.secretKeyRef"));
             }
         }
     }
@@ -291,7 +385,10 @@ public final class ResourceRules {
 
     private static void expect(List<Problem> problems, String where, String field, String actual, String expected) {
         if (!expected.equals(actual)) {
-            problems.add(new Problem(where, field + ": must be " + expected + ", is " + (actual == null || actual.isEmpty() ? "not set" : actual)));
+            problems.add(new Problem(
+                    where,
+                    field + ": must be " + expected + ", is "
+                            + (actual == null || actual.isEmpty() ? "not set" : actual)));
         }
     }
 

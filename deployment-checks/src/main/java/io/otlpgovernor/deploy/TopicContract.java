@@ -18,10 +18,10 @@ import org.apache.kafka.common.config.TopicConfig;
  */
 public final class TopicContract {
 
-    private static final List<String> CONTRACT_CONFIGS = List.of(TopicConfig.RETENTION_MS_CONFIG, TopicConfig.CLEANUP_POLICY_CONFIG);
+    private static final List<String> CONTRACT_CONFIGS =
+            List.of(TopicConfig.RETENTION_MS_CONFIG, TopicConfig.CLEANUP_POLICY_CONFIG);
 
-    private TopicContract() {
-    }
+    private TopicContract() {}
 
     public static List<Problem> check(List<Manifest> kafkaTopics, String where) {
         Map<String, NewTopic> expected = new TreeMap<>();
@@ -37,7 +37,8 @@ public final class TopicContract {
             }
             NewTopic topic = expected.get(name);
             if (topic == null) {
-                problems.add(new Problem(manifest.where(), "spec.topicName: " + name + " is not a topic of TopicLayout"));
+                problems.add(
+                        new Problem(manifest.where(), "spec.topicName: " + name + " is not a topic of TopicLayout"));
                 continue;
             }
             JsonNode config = manifest.body().path("spec").path("config");
@@ -46,13 +47,16 @@ public final class TopicContract {
                 String want = configs.get(key);
                 String have = config.has(key) ? config.get(key).asText() : null;
                 if (!Objects.equals(want, have)) {
-                    problems.add(new Problem(manifest.where(), "spec.config." + key + ": is " + (have == null ? "not set" : have)
-                            + ", TopicLayout says " + (want == null ? "not set (broker default)" : want)));
+                    problems.add(new Problem(
+                            manifest.where(),
+                            "spec.config." + key + ": is " + (have == null ? "not set" : have) + ", TopicLayout says "
+                                    + (want == null ? "not set (broker default)" : want)));
                 }
             }
             if (name.equals(io.otlpgovernor.contract.TopicNames.RULES)
                     && manifest.body().path("spec").path("partitions").asInt(-1) != 1) {
-                problems.add(new Problem(manifest.where(), "spec.partitions: the rules topic must have exactly 1 partition"));
+                problems.add(new Problem(
+                        manifest.where(), "spec.partitions: the rules topic must have exactly 1 partition"));
             }
         }
         for (String name : expected.keySet()) {

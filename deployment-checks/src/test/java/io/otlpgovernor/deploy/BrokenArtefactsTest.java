@@ -1,7 +1,5 @@
 package io.otlpgovernor.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every check fails on a broken artefact, and says what is wrong and where. */
 class BrokenArtefactsTest {
@@ -31,38 +31,69 @@ class BrokenArtefactsTest {
     void aValuesFileWithAWrongTypeFailsTheSchema() throws IOException {
         Path values = write("type-values.yaml", "job:\n  parallelism: four\n");
 
-        assertThat(check.checkChart(List.of(values), Map.of()).problems()).singleElement().asString().contains("parallelism");
+        assertThat(check.checkChart(List.of(values), Map.of()).problems())
+                .singleElement()
+                .asString()
+                .contains("parallelism");
     }
 
     @Test
     void aValuesFileWithoutTheApiKeysSecretFails() throws IOException {
         Path values = write("no-keys-values.yaml", "bridge:\n  apiKeys:\n    existingSecret: \"\"\n");
 
-        assertThat(check.checkChart(List.of(values), Map.of()).problems()).singleElement().asString().contains("existingSecret");
+        assertThat(check.checkChart(List.of(values), Map.of()).problems())
+                .singleElement()
+                .asString()
+                .contains("existingSecret");
     }
 
     @Test
     void aValuesFileWithAnUpgradeModeThatLosesStateFails() throws IOException {
         Path values = write("stateless-values.yaml", "job:\n  upgradeMode: stateless\n");
 
-        assertThat(check.checkChart(List.of(values), Map.of()).problems()).singleElement().asString().contains("upgradeMode");
+        assertThat(check.checkChart(List.of(values), Map.of()).problems())
+                .singleElement()
+                .asString()
+                .contains("upgradeMode");
     }
 
     @Test
     void aCoreResourceWithAnUnknownFieldFails() {
         Manifest deployment = bridgeDeployment();
-        ((ObjectNode) deployment.body().path("spec").path("template").path("spec").path("containers").get(0)).put("imagePullPolicyy", "Always");
+        ((ObjectNode) deployment
+                        .body()
+                        .path("spec")
+                        .path("template")
+                        .path("spec")
+                        .path("containers")
+                        .get(0))
+                .put("imagePullPolicyy", "Always");
 
-        assertThat(CoreModels.validate(deployment)).singleElement().asString()
-                .contains("Deployment/otlp-governor-bridge").contains("imagePullPolicyy").contains("V1Container");
+        assertThat(CoreModels.validate(deployment))
+                .singleElement()
+                .asString()
+                .contains("Deployment/otlp-governor-bridge")
+                .contains("imagePullPolicyy")
+                .contains("V1Container");
     }
 
     @Test
     void aCoreResourceWithoutARequiredFieldFails() {
         Manifest deployment = bridgeDeployment();
-        ((ObjectNode) deployment.body().path("spec").path("template").path("spec").path("containers").get(0)).remove("name");
+        ((ObjectNode) deployment
+                        .body()
+                        .path("spec")
+                        .path("template")
+                        .path("spec")
+                        .path("containers")
+                        .get(0))
+                .remove("name");
 
-        assertThat(CoreModels.validate(deployment)).singleElement().asString().contains("name").contains("required");
+        assertThat(CoreModels.validate(deployment))
+                .singleElement()
+                .asString()
+                .contains("name")
+                .contains("required");
     }
 
     @Test
@@ -75,9 +106,14 @@ class BrokenArtefactsTest {
 
     @Test
     void aKindWithoutAModelFails() {
-        Manifest cronJob = Manifest.parse("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: x\n", "x.yaml").get(0);
+        Manifest cronJob = Manifest.parse("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: x\n", "x.yaml")
+                .get(0);
 
-        assertThat(check.validate(List.of(cronJob))).singleElement().asString().contains("x.yaml CronJob/x").contains("no model");
+        assertThat(check.validate(List.of(cronJob)))
+                .singleElement()
+                .asString()
+                .contains("x.yaml CronJob/x")
+                .contains("no model");
     }
 
     @Test
@@ -85,8 +121,11 @@ class BrokenArtefactsTest {
         Manifest flink = flinkDeployment();
         ((ObjectNode) flink.body().path("spec").path("job")).put("upgradeMode", "rolling");
 
-        assertThat(JsonSchemas.validate(flink)).singleElement().asString()
-                .contains("flinkdeployment.yaml FlinkDeployment/otlp-governor").contains("upgradeMode");
+        assertThat(JsonSchemas.validate(flink))
+                .singleElement()
+                .asString()
+                .contains("flinkdeployment.yaml FlinkDeployment/otlp-governor")
+                .contains("upgradeMode");
     }
 
     @Test
@@ -100,9 +139,12 @@ class BrokenArtefactsTest {
     @Test
     void aFlinkDeploymentWithAnUnknownFieldInItsPodTemplateFails() {
         Manifest flink = flinkDeployment();
-        ((ObjectNode) flink.body().path("spec").path("podTemplate").path("spec").path("securityContext")).put("runAsNonRooot", true);
+        ((ObjectNode) flink.body().path("spec").path("podTemplate").path("spec").path("securityContext"))
+                .put("runAsNonRooot", true);
 
-        assertThat(JsonSchemas.validate(flink)).isNotEmpty().allSatisfy(p -> assertThat(p.message()).contains("runAsNonRooot"));
+        assertThat(JsonSchemas.validate(flink))
+                .isNotEmpty()
+                .allSatisfy(p -> assertThat(p.message()).contains("runAsNonRooot"));
     }
 
     @Test
@@ -119,28 +161,46 @@ class BrokenArtefactsTest {
         ((ObjectNode) flink.body().path("spec").path("job")).put("upgradeMode", "stateless");
 
         assertThat(JsonSchemas.validate(flink)).isEmpty();
-        assertThat(rules(flink)).anySatisfy(p -> assertThat(p.message()).startsWith("spec.job.upgradeMode: must be savepoint or last-state"));
+        assertThat(rules(flink))
+                .anySatisfy(p ->
+                        assertThat(p.message()).startsWith("spec.job.upgradeMode: must be savepoint or last-state"));
     }
 
     @Test
     void anInlinedSecretIsRefused() {
         Manifest flink = flinkDeployment();
         ((ObjectNode) flink.body().path("spec").path("flinkConfiguration")).put("s3.secret-key", "not-a-real-key");
-        ArrayNode env = (ArrayNode) flink.body().path("spec").path("podTemplate").path("spec").path("containers").get(0).path("env");
+        ArrayNode env = (ArrayNode) flink.body()
+                .path("spec")
+                .path("podTemplate")
+                .path("spec")
+                .path("containers")
+                .get(0)
+                .path("env");
         env.addObject().put("name", "AWS_SECRET_ACCESS_KEY").put("value", "not-a-real-key");
 
-        assertThat(rules(flink)).extracting(Problem::message).anySatisfy(m -> assertThat(m).startsWith("spec.flinkConfiguration.s3.secret-key"))
-                .anySatisfy(m -> assertThat(m).contains("env[AWS_SECRET_ACCESS_KEY]").contains("secretKeyRef"));
+        assertThat(rules(flink))
+                .extracting(Problem::message)
+                .anySatisfy(m -> assertThat(m).startsWith("spec.flinkConfiguration.s3.secret-key"))
+                .anySatisfy(m ->
+                        assertThat(m).contains("env[AWS_SECRET_ACCESS_KEY]").contains("secretKeyRef"));
     }
 
     @Test
     void aWritableRootFileSystemWithoutHardeningIsRefused() {
         Manifest flink = flinkDeployment();
-        ObjectNode security = (ObjectNode) flink.body().path("spec").path("podTemplate").path("spec").path("containers").get(0).path("securityContext");
+        ObjectNode security = (ObjectNode) flink.body()
+                .path("spec")
+                .path("podTemplate")
+                .path("spec")
+                .path("containers")
+                .get(0)
+                .path("securityContext");
         security.remove("capabilities");
         security.put("allowPrivilegeEscalation", true);
 
-        assertThat(rules(flink)).extracting(Problem::message)
+        assertThat(rules(flink))
+                .extracting(Problem::message)
                 .anySatisfy(m -> assertThat(m).contains("capabilities.drop: must contain ALL"))
                 .anySatisfy(m -> assertThat(m).contains("allowPrivilegeEscalation: must be false"));
     }
@@ -148,39 +208,65 @@ class BrokenArtefactsTest {
     @Test
     void jobSettingsThatDisagreeWithTheFlinkDeploymentAreRefused() {
         List<Manifest> all = directory();
-        Manifest config = all.stream().filter(m -> m.kind().equals("ConfigMap")).findFirst().orElseThrow();
+        Manifest config = all.stream()
+                .filter(m -> m.kind().equals("ConfigMap"))
+                .findFirst()
+                .orElseThrow();
         ObjectNode data = (ObjectNode) config.body().path("data");
-        data.put("job.yaml", data.path("job.yaml").asText().replace("directory: s3://otlp-governor/checkpoints", "directory: s3://elsewhere/cp"));
+        data.put(
+                "job.yaml",
+                data.path("job.yaml")
+                        .asText()
+                        .replace("directory: s3://otlp-governor/checkpoints", "directory: s3://elsewhere/cp"));
 
-        assertThat(check.validate(all)).singleElement().asString()
-                .contains("ConfigMap/otlp-governor-job data.job.yaml").contains("checkpoints.directory").contains("s3://elsewhere/cp");
+        assertThat(check.validate(all))
+                .singleElement()
+                .asString()
+                .contains("ConfigMap/otlp-governor-job data.job.yaml")
+                .contains("checkpoints.directory")
+                .contains("s3://elsewhere/cp");
     }
 
     @Test
     void jobSettingsTheJobRefusesAreRefused() {
         List<Manifest> all = directory();
-        Manifest config = all.stream().filter(m -> m.kind().equals("ConfigMap")).findFirst().orElseThrow();
+        Manifest config = all.stream()
+                .filter(m -> m.kind().equals("ConfigMap"))
+                .findFirst()
+                .orElseThrow();
         ObjectNode data = (ObjectNode) config.body().path("data");
         data.put("job.yaml", data.path("job.yaml").asText().replace("strategy: exponential-delay", "strategy: always"));
 
-        assertThat(check.validate(all)).singleElement().asString().contains("the job refuses it").contains("restart.strategy");
+        assertThat(check.validate(all))
+                .singleElement()
+                .asString()
+                .contains("the job refuses it")
+                .contains("restart.strategy");
     }
 
     @Test
     void kafkaTopicsThatDisagreeWithTopicLayoutFail() {
-        List<Manifest> topics = new ArrayList<>(Manifest.read(Repository.ROOT.resolve("flink-deployment/kafka-topics.yaml"), "kafka-topics.yaml"));
-        Manifest standard = topics.stream().filter(m -> m.name().equals("governed-spans-standard")).findFirst().orElseThrow();
+        List<Manifest> topics = new ArrayList<>(
+                Manifest.read(Repository.ROOT.resolve("flink-deployment/kafka-topics.yaml"), "kafka-topics.yaml"));
+        Manifest standard = topics.stream()
+                .filter(m -> m.name().equals("governed-spans-standard"))
+                .findFirst()
+                .orElseThrow();
         ((ObjectNode) standard.body().path("spec").path("config")).put("retention.ms", "604800000");
         topics.removeIf(m -> m.name().equals("governor-audit"));
 
-        assertThat(TopicContract.check(topics, "kafka-topics.yaml")).extracting(Problem::toString).containsExactlyInAnyOrder(
-                "kafka-topics.yaml KafkaTopic/governed-spans-standard: spec.config.retention.ms: is 604800000, TopicLayout says 2592000000",
-                "kafka-topics.yaml: no KafkaTopic for governor_audit (TopicLayout has it)");
+        assertThat(TopicContract.check(topics, "kafka-topics.yaml"))
+                .extracting(Problem::toString)
+                .containsExactlyInAnyOrder(
+                        "kafka-topics.yaml KafkaTopic/governed-spans-standard: spec.config.retention.ms: is 604800000, TopicLayout says 2592000000",
+                        "kafka-topics.yaml: no KafkaTopic for governor_audit (TopicLayout has it)");
     }
 
     @Test
     void aKafkaTopicWithAnUnknownConfigKeyFailsItsSchema() {
-        Manifest topic = Manifest.read(Repository.ROOT.resolve("flink-deployment/kafka-topics.yaml"), "kafka-topics.yaml").get(0);
+        Manifest topic = Manifest.read(
+                        Repository.ROOT.resolve("flink-deployment/kafka-topics.yaml"), "kafka-topics.yaml")
+                .get(0);
         ((ObjectNode) topic.body().path("spec").path("config")).put("retention.msx", "1");
 
         assertThat(JsonSchemas.validate(topic)).singleElement().asString().contains("retention.msx");
@@ -204,13 +290,20 @@ class BrokenArtefactsTest {
                   groups: [{name: g, rules: [{alert: A, expr: up == 0, for: 5 minutes}]}]
                 """, "r.yaml").get(0);
 
-        assertThat(JsonSchemas.validate(serviceMonitor)).singleElement().asString().contains("intervall");
-        assertThat(JsonSchemas.validate(rule)).isNotEmpty().anySatisfy(p -> assertThat(p.message()).contains("for"));
+        assertThat(JsonSchemas.validate(serviceMonitor))
+                .singleElement()
+                .asString()
+                .contains("intervall");
+        assertThat(JsonSchemas.validate(rule))
+                .isNotEmpty()
+                .anySatisfy(p -> assertThat(p.message()).contains("for"));
     }
 
     @Test
     void aRenderedSecretIsRefused() {
-        Manifest secret = Manifest.parse("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  key: value\n", "s.yaml").get(0);
+        Manifest secret = Manifest.parse(
+                        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  key: value\n", "s.yaml")
+                .get(0);
 
         assertThat(check.validate(List.of(secret))).singleElement().asString().contains("a Secret is rendered");
     }
@@ -220,10 +313,13 @@ class BrokenArtefactsTest {
         Repository.installDockerfilelint();
         Path dockerfile = write("bad.Dockerfile", "FROM ubuntu\nRUN apt-get install curl\nEXPOSE 80000\n");
 
-        List<Problem> problems = new DockerfileLint(Repository.ROOT.resolve("deployment-checks/src/test/node")).lint(dockerfile);
+        List<Problem> problems =
+                new DockerfileLint(Repository.ROOT.resolve("deployment-checks/src/test/node")).lint(dockerfile);
 
         assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p.where()).startsWith(dockerfile + ":"));
-        assertThat(problems).extracting(Problem::message).anySatisfy(m -> assertThat(m).contains("Base Image Missing Tag"));
+        assertThat(problems)
+                .extracting(Problem::message)
+                .anySatisfy(m -> assertThat(m).contains("Base Image Missing Tag"));
     }
 
     private List<Problem> rules(Manifest flink) {
@@ -241,12 +337,15 @@ class BrokenArtefactsTest {
     }
 
     private static Manifest flinkDeployment() {
-        return Manifest.read(Repository.ROOT.resolve("flink-deployment/flinkdeployment.yaml"), "flinkdeployment.yaml").get(0);
+        return Manifest.read(Repository.ROOT.resolve("flink-deployment/flinkdeployment.yaml"), "flinkdeployment.yaml")
+                .get(0);
     }
 
     private Manifest bridgeDeployment() {
         return check.checkChart(List.of(), Map.of()).manifests().stream()
-                .filter(m -> m.kind().equals("Deployment")).findFirst().orElseThrow();
+                .filter(m -> m.kind().equals("Deployment"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Path write(String name, String text) throws IOException {

@@ -1,7 +1,5 @@
 package io.otlpgovernor.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -12,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The Helm chart: lint, and every rendered resource valid, with the default and the production values. */
 class ChartTest {
 
@@ -21,7 +21,8 @@ class ChartTest {
     @BeforeAll
     static void render() throws IOException {
         check = Repository.check();
-        production = check.checkChart(List.of(check.productionValues()),
+        production = check.checkChart(
+                List.of(check.productionValues()),
                 DeploymentCheck.ruleFiles(Repository.ROOT.resolve("governance-rules/rules")));
     }
 
@@ -35,15 +36,26 @@ class ChartTest {
         DeploymentCheck.Rendering rendering = check.checkChart(List.of(), Map.of());
 
         assertThat(rendering.problems()).isEmpty();
-        assertThat(kinds(rendering)).contains("ConfigMap", "Deployment", "FlinkDeployment", "HorizontalPodAutoscaler",
-                "NetworkPolicy", "PodDisruptionBudget", "Role", "RoleBinding", "Service", "ServiceAccount");
+        assertThat(kinds(rendering))
+                .contains(
+                        "ConfigMap",
+                        "Deployment",
+                        "FlinkDeployment",
+                        "HorizontalPodAutoscaler",
+                        "NetworkPolicy",
+                        "PodDisruptionBudget",
+                        "Role",
+                        "RoleBinding",
+                        "Service",
+                        "ServiceAccount");
         assertThat(kinds(rendering)).doesNotContain("Secret", "KafkaTopic", "Ingress");
     }
 
     @Test
     void rendersValidResourcesWithTheProductionValues() {
         assertThat(production.problems()).isEmpty();
-        assertThat(kinds(production)).contains("Ingress", "KafkaTopic", "ServiceMonitor", "PodMonitor", "PrometheusRule")
+        assertThat(kinds(production))
+                .contains("Ingress", "KafkaTopic", "ServiceMonitor", "PodMonitor", "PrometheusRule")
                 .doesNotContain("Secret");
     }
 
@@ -60,26 +72,41 @@ class ChartTest {
     @Test
     void takesAlertsAndDashboardFromTheChartFiles() throws IOException {
         JsonNode rule = resource("PrometheusRule", "otlp-governor");
-        JsonNode alerts = Manifest.YAML.readTree(Repository.ROOT.resolve("helm/otlp-governor/files/alerts/otlp-governor-alerts.yaml").toFile());
+        JsonNode alerts = Manifest.YAML.readTree(Repository.ROOT
+                .resolve("helm/otlp-governor/files/alerts/otlp-governor-alerts.yaml")
+                .toFile());
         JsonNode dashboard = resource("ConfigMap", "otlp-governor-dashboard");
 
         assertThat(rule.path("spec")).isEqualTo(alerts);
-        assertThat(dashboard.path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
-        assertThat(Manifest.JSON.readTree(dashboard.path("data").path("otlp-governor.json").asText()))
-                .isEqualTo(Manifest.JSON.readTree(Files.readString(Repository.ROOT.resolve("helm/otlp-governor/files/dashboards/otlp-governor.json"))));
+        assertThat(dashboard
+                        .path("metadata")
+                        .path("labels")
+                        .path("grafana_dashboard")
+                        .asText())
+                .isEqualTo("1");
+        assertThat(Manifest.JSON.readTree(
+                        dashboard.path("data").path("otlp-governor.json").asText()))
+                .isEqualTo(Manifest.JSON.readTree(Files.readString(
+                        Repository.ROOT.resolve("helm/otlp-governor/files/dashboards/otlp-governor.json"))));
     }
 
     @Test
     void rendersTheSameFlinkDeploymentAsTheFlinkDeploymentDirectory() {
         JsonNode rendered = resource("FlinkDeployment", "otlp-governor-job").path("spec");
-        JsonNode plain = Manifest.read(Repository.ROOT.resolve("flink-deployment/flinkdeployment.yaml"), "flinkdeployment.yaml")
-                .get(0).body().path("spec");
+        JsonNode plain = Manifest.read(
+                        Repository.ROOT.resolve("flink-deployment/flinkdeployment.yaml"), "flinkdeployment.yaml")
+                .get(0)
+                .body()
+                .path("spec");
 
         assertThat(keys(rendered.path("flinkConfiguration"))).isEqualTo(keys(plain.path("flinkConfiguration")));
         assertThat(rendered.path("flinkVersion")).isEqualTo(plain.path("flinkVersion"));
-        assertThat(rendered.path("job").path("jarURI")).isEqualTo(plain.path("job").path("jarURI"));
-        assertThat(rendered.path("job").path("args")).isEqualTo(plain.path("job").path("args"));
-        assertThat(rendered.path("job").path("entryClass")).isEqualTo(plain.path("job").path("entryClass"));
+        assertThat(rendered.path("job").path("jarURI"))
+                .isEqualTo(plain.path("job").path("jarURI"));
+        assertThat(rendered.path("job").path("args"))
+                .isEqualTo(plain.path("job").path("args"));
+        assertThat(rendered.path("job").path("entryClass"))
+                .isEqualTo(plain.path("job").path("entryClass"));
         assertThat(mountPaths(rendered)).isEqualTo(mountPaths(plain));
         assertThat(rendered.path("podTemplate").path("spec").path("securityContext"))
                 .isEqualTo(plain.path("podTemplate").path("spec").path("securityContext"));
@@ -88,7 +115,8 @@ class ChartTest {
     private static JsonNode resource(String kind, String name) {
         return production.manifests().stream()
                 .filter(m -> m.kind().equals(kind) && m.name().equals(name))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + "/" + name + " rendered"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + "/" + name + " rendered"))
                 .body();
     }
 
@@ -106,7 +134,11 @@ class ChartTest {
 
     private static TreeSet<String> mountPaths(JsonNode spec) {
         TreeSet<String> paths = new TreeSet<>();
-        spec.path("podTemplate").path("spec").path("containers").get(0).path("volumeMounts")
+        spec.path("podTemplate")
+                .path("spec")
+                .path("containers")
+                .get(0)
+                .path("volumeMounts")
                 .forEach(mount -> paths.add(mount.path("mountPath").asText()));
         return paths;
     }

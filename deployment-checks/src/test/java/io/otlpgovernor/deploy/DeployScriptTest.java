@@ -1,8 +1,5 @@
 package io.otlpgovernor.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** deploy/deploy.sh: syntax, shellcheck, and the options that need no cluster. */
 class DeployScriptTest {
@@ -26,7 +26,8 @@ class DeployScriptTest {
 
     @Test
     void passesShellcheck() throws Exception {
-        boolean installed = Files.isExecutable(Path.of("/usr/bin/shellcheck")) || run("sh", "-c", "command -v shellcheck").exit() == 0;
+        boolean installed = Files.isExecutable(Path.of("/usr/bin/shellcheck"))
+                || run("sh", "-c", "command -v shellcheck").exit() == 0;
         // CI installs shellcheck (.ci/run); on a machine without it the check cannot run.
         assumeTrue(installed || System.getenv("CI") != null, "shellcheck is not installed");
         Run run = run("shellcheck", SCRIPT.toString());
@@ -39,7 +40,8 @@ class DeployScriptTest {
         Run run = run("bash", SCRIPT.toString(), "--help");
 
         assertThat(run.exit()).isZero();
-        assertThat(run.output()).contains("--registry", "--tag", "--values", "--dry-run", "--timeout", "--rules")
+        assertThat(run.output())
+                .contains("--registry", "--tag", "--values", "--dry-run", "--timeout", "--rules")
                 .doesNotContain("\u001b[");
     }
 
@@ -51,11 +53,11 @@ class DeployScriptTest {
         assertThat(run.output()).contains("error: unknown option: --registy").doesNotContain("\u001b[");
     }
 
-    private record Run(int exit, String output) {
-    }
+    private record Run(int exit, String output) {}
 
     private static Run run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        Process process =
+                new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
         return new Run(process.exitValue(), output);

@@ -1,7 +1,5 @@
 package io.otlpgovernor.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -11,17 +9,22 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** Every value of the chart is described in values.yaml ({@code # --}) and in the chart README's table. */
 class ValuesDocumentationTest {
 
     @Test
     void everyValueIsInTheReadmeTable() throws IOException {
-        JsonNode values = Manifest.YAML.readTree(Repository.ROOT.resolve("helm/otlp-governor/values.yaml").toFile());
+        JsonNode values = Manifest.YAML.readTree(
+                Repository.ROOT.resolve("helm/otlp-governor/values.yaml").toFile());
         String readme = Files.readString(Repository.ROOT.resolve("helm/otlp-governor/README.md"));
         List<String> undocumented = new ArrayList<>();
         walk(values, "", readme, undocumented);
 
-        assertThat(undocumented).as("values missing from helm/otlp-governor/README.md").isEmpty();
+        assertThat(undocumented)
+                .as("values missing from helm/otlp-governor/README.md")
+                .isEmpty();
     }
 
     @Test
@@ -60,7 +63,11 @@ class ValuesDocumentationTest {
         }
         if (node.isObject() && node.size() > 0) {
             for (Map.Entry<String, JsonNode> field : node.properties()) {
-                walk(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey(), readme, undocumented);
+                walk(
+                        field.getValue(),
+                        path.isEmpty() ? field.getKey() : path + "." + field.getKey(),
+                        readme,
+                        undocumented);
             }
         } else {
             undocumented.add(path);

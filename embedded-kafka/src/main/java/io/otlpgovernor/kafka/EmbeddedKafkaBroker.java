@@ -112,7 +112,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(NODE_ID));
         props.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://localhost:" + port + "," + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
+        props.put(
+                "listeners",
+                "PLAINTEXT://localhost:" + port + "," + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         props.put("controller.listener.names", CONTROLLER_LISTENER);
@@ -144,7 +146,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setMetadataLogDirectory(config.metadataLogDir())
-                    .setDirectories(List.of(dataDir.resolve("logs").toString(), dataDir.resolve("metadata").toString()))
+                    .setDirectories(List.of(
+                            dataDir.resolve("logs").toString(),
+                            dataDir.resolve("metadata").toString()))
                     .run();
         } catch (Exception e) {
             throw new IllegalStateException("cannot format the embedded Kafka log directories: " + e.getMessage(), e);
@@ -167,7 +171,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     return;
                 } catch (Exception e) {
                     if (Instant.now().isAfter(deadline)) {
-                        throw new IllegalStateException("embedded Kafka broker did not become ready within " + timeout, e);
+                        throw new IllegalStateException(
+                                "embedded Kafka broker did not become ready within " + timeout, e);
                     }
                     pause(Duration.ofMillis(100));
                 }
@@ -218,7 +223,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Creates single-partition topics with the given names. */
     public void createTopics(String... names) {
-        createTopics(java.util.Arrays.stream(names).map(n -> new NewTopic(n, 1, (short) 1)).toList());
+        createTopics(java.util.Arrays.stream(names)
+                .map(n -> new NewTopic(n, 1, (short) 1))
+                .toList());
     }
 
     /**
@@ -228,16 +235,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public boolean hasConsumedToEnd(String group, Collection<String> topics) {
         try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((topic, description) ->
-                    description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
-            return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet().stream().allMatch(end -> {
-                OffsetAndMetadata done = committed.get(end.getKey());
-                long endOffset = end.getValue().offset();
-                return endOffset == 0 || (done != null && done.offset() >= endOffset);
-            });
+            admin.describeTopics(topics)
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .forEach((topic, description) -> description
+                            .partitions()
+                            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+            return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet().stream()
+                    .allMatch(end -> {
+                        OffsetAndMetadata done = committed.get(end.getKey());
+                        long endOffset = end.getValue().offset();
+                        return endOffset == 0 || (done != null && done.offset() >= endOffset);
+                    });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -250,7 +263,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Instant deadline = Instant.now().plusSeconds(30);
         while (true) {
             try {
-                Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+                Map<String, TopicDescription> descriptions =
+                        admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
                 boolean allLed = descriptions.values().stream()
                         .flatMap(d -> d.partitions().stream())
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
@@ -278,7 +292,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("interrupted", e);
         }
     }
-
 
     @Override
     public synchronized void close() {

@@ -1,7 +1,5 @@
 package io.otlpgovernor.kafka;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +17,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class EmbeddedKafkaBrokerTest {
 
     @TempDir
@@ -28,22 +28,28 @@ class EmbeddedKafkaBrokerTest {
     void committedTransactionalRecordsAreReadBack() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0)) {
             broker.createTopics("roundtrip");
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, "roundtrip-tx"),
-                    new StringSerializer(), new StringSerializer())) {
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            broker.bootstrapServers(),
+                            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                            "roundtrip-tx"),
+                    new StringSerializer(),
+                    new StringSerializer())) {
                 producer.initTransactions();
                 producer.beginTransaction();
                 producer.send(new ProducerRecord<>("roundtrip", "k", "v1"));
                 producer.send(new ProducerRecord<>("roundtrip", "k", "v2"));
                 producer.commitTransaction();
             }
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "roundtrip-reader",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new StringDeserializer(), new StringDeserializer())) {
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                    Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                            ConsumerConfig.GROUP_ID_CONFIG, "roundtrip-reader",
+                            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                    new StringDeserializer(),
+                    new StringDeserializer())) {
                 consumer.subscribe(List.of("roundtrip"));
                 List<String> values = new ArrayList<>();
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -61,9 +67,13 @@ class EmbeddedKafkaBrokerTest {
     void restartsOnTheSamePortWithItsDataAfterAStop() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0)) {
             broker.createTopics("durable");
-            Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all");
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
+            Map<String, Object> producerConfig = Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG,
+                    "all");
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
                 producer.send(new ProducerRecord<>("durable", "k", "before")).get();
             }
             int port = broker.port();
@@ -74,15 +84,19 @@ class EmbeddedKafkaBrokerTest {
 
             assertThat(broker.isRunning()).isTrue();
             assertThat(broker.port()).isEqualTo(port);
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
                 producer.send(new ProducerRecord<>("durable", "k", "after")).get();
             }
-            try (CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), List.of("durable"))) {
+            try (CommittedTopicReader reader =
+                    new CommittedTopicReader(broker.bootstrapServers(), List.of("durable"))) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (reader.poll().size() < 2 && System.nanoTime() < deadline) {
                     // poll() waits up to 200 ms itself
                 }
-                assertThat(reader.records()).extracting(ConsumerRecord::value).containsExactly("before".getBytes(), "after".getBytes());
+                assertThat(reader.records())
+                        .extracting(ConsumerRecord::value)
+                        .containsExactly("before".getBytes(), "after".getBytes());
             }
         }
     }

@@ -1,9 +1,9 @@
 package io.otlpgovernor.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * kill -9 of the bridge under load while the client retries: requests in flight get no answer and are sent again,
@@ -17,14 +17,16 @@ class BridgeKillFaultIT extends FaultScenario {
     void keepsEveryAcknowledgedRequestWhenTheBridgeIsKilledUnderLoad() throws Exception {
         system = FaultSystem.start("bridge-kill");
         try (Verifier verifier = new Verifier(system.kafka().bootstrapServers());
-             Workload workload = Scenarios.workload(system)) {
+                Workload workload = Scenarios.workload(system)) {
             Scenarios.awaitProgress(workload, 0.3);
             system.bridge().kill();
             system.bridge().restart();
 
             Verifier.Outcome outcome = system.settle(workload, verifier);
 
-            assertThat(workload.retries()).as("the client retried while the bridge was down").isPositive();
+            assertThat(workload.retries())
+                    .as("the client retried while the bridge was down")
+                    .isPositive();
             Scenarios.assertExactlyOnce("bridge-kill", outcome, 1);
         }
     }

@@ -1,7 +1,5 @@
 package io.otlpgovernor.faults;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,6 +16,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
+
 /** The ingest bridge ({@code BridgeMain}) in its own JVM, with one tenant and its API key. */
 final class BridgeProcess implements AutoCloseable {
 
@@ -28,13 +28,22 @@ final class BridgeProcess implements AutoCloseable {
     private final int grpcPort = Ports.free();
     private final int httpPort = Ports.free();
     private final int adminPort = Ports.free();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private BridgeProcess(Path dir, String bootstrapServers) {
         Path config = writeConfig(dir, bootstrapServers);
-        process = new JavaProcess("bridge", List.of("-Xmx256m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + dir.resolve("tmp"),
-                "-Dlog4j2.configurationFile=" + LogConfig.write(dir)),
-                "io.otlpgovernor.bridge.BridgeMain", List.of(config.toString()), Map.of(), dir);
+        process = new JavaProcess(
+                "bridge",
+                List.of(
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-Djava.io.tmpdir=" + dir.resolve("tmp"),
+                        "-Dlog4j2.configurationFile=" + LogConfig.write(dir)),
+                "io.otlpgovernor.bridge.BridgeMain",
+                List.of(config.toString()),
+                Map.of(),
+                dir);
     }
 
     static BridgeProcess start(Path dir, String bootstrapServers) {
@@ -55,19 +64,22 @@ final class BridgeProcess implements AutoCloseable {
             Path keys = dir.resolve("bridge-keys.yaml");
             Files.writeString(keys, "tenants:\n  " + TENANT + ":\n    key-sha256: [\"" + sha256(API_KEY) + "\"]\n");
             Path config = dir.resolve("bridge.yaml");
-            Files.writeString(config, String.join("\n",
-                    "grpc:",
-                    "  port: " + grpcPort,
-                    "http:",
-                    "  port: " + httpPort,
-                    "admin:",
-                    "  port: " + adminPort,
-                    "keys-file: " + keys,
-                    "limits:",
-                    "  tenant-items-per-second: 0",
-                    "kafka:",
-                    "  bootstrap-servers: " + bootstrapServers,
-                    ""));
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "grpc:",
+                            "  port: " + grpcPort,
+                            "http:",
+                            "  port: " + httpPort,
+                            "admin:",
+                            "  port: " + adminPort,
+                            "keys-file: " + keys,
+                            "limits:",
+                            "  tenant-items-per-second: 0",
+                            "kafka:",
+                            "  bootstrap-servers: " + bootstrapServers,
+                            ""));
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -76,7 +88,8 @@ final class BridgeProcess implements AutoCloseable {
 
     private static String sha256(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -103,13 +116,22 @@ final class BridgeProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        await("bridge ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the bridge exited:\n" + process.tail());
-            }
-            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health/ready")).GET().build();
-            return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        });
+        await("bridge ready")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the bridge exited:\n" + process.tail());
+                    }
+                    HttpRequest ready = HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + adminPort + "/health/ready"))
+                            .GET()
+                            .build();
+                    return http.send(ready, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
+                });
     }
 
     @Override

@@ -15,7 +15,7 @@ class BrokerKillFaultIT extends FaultScenario {
     void governsEverySpanExactlyOnceWhenABrokerIsKilledDuringIngestAndBroughtBack() throws Exception {
         system = FaultSystem.start("broker-kill");
         try (Verifier verifier = new Verifier(system.kafka().bootstrapServers());
-             Workload workload = Scenarios.workload(system)) {
+                Workload workload = Scenarios.workload(system)) {
             Scenarios.awaitProgress(workload, 0.3);
             system.kafka().kill(1);
             // Ingest goes on with two nodes for a while before the third comes back.

@@ -1,7 +1,5 @@
 package io.otlpgovernor.faults;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +11,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.otlpgovernor.job.kafka.TopicLayout;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole system on loopback, every part its own process: three Kafka nodes, a Flink JobManager and two
@@ -40,13 +40,16 @@ final class FaultSystem implements AutoCloseable {
 
     /** Starts every part and submits the job; on failure, kills whatever had started. */
     static FaultSystem start(String run) throws Exception {
-        Path dir = Path.of("target", "fault-injection", run + "-" + System.currentTimeMillis()).toAbsolutePath();
+        Path dir = Path.of("target", "fault-injection", run + "-" + System.currentTimeMillis())
+                .toAbsolutePath();
         FaultSystem system = new FaultSystem(dir);
         try {
             system.kafka = KafkaCluster.start(dir);
             system.kafka.createTopics(TopicLayout.topics(2, 2, (short) KafkaCluster.NODES));
             system.flink = FlinkCluster.start(dir);
-            system.jobId = system.flink.submit(jobJar(), "io.otlpgovernor.job.GovernorJob",
+            system.jobId = system.flink.submit(
+                    jobJar(),
+                    "io.otlpgovernor.job.GovernorJob",
                     List.of(system.writeJobSettings().toString()));
             system.flink.awaitRunning(system.jobId);
             system.bridge = BridgeProcess.start(dir, system.kafka.bootstrapServers());
@@ -70,32 +73,35 @@ final class FaultSystem implements AutoCloseable {
         Path rules = dir.resolve("rules");
         copyRules(rules);
         Path file = dir.resolve("job.yaml");
-        Files.writeString(file, String.join("\n",
-                "job-name: otlp-governor-faults",
-                "parallelism: 2",
-                "max-parallelism: 128",
-                "kafka:",
-                "  bootstrap-servers: " + kafka.bootstrapServers(),
-                "  consumer-group: " + CONSUMER_GROUP,
-                "  transactional-id-prefix: " + TRANSACTIONAL_ID_PREFIX,
-                // Short enough that a TaskManager frozen past it has its transactions aborted by the brokers.
-                "  transaction-timeout: 60s",
-                "checkpoints:",
-                "  interval: 2s",
-                "  timeout: 30s",
-                "  min-pause: 500ms",
-                "  directory: " + dir.resolve("checkpoints"),
-                "  incremental: true",
-                "restart:",
-                "  strategy: fixed-delay",
-                "  attempts: 1000",
-                "  delay: 1s",
-                "rules:",
-                "  directory: " + rules,
-                "reports:",
-                "  audit-window: 2s",
-                "  grace: 2s",
-                ""));
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "job-name: otlp-governor-faults",
+                        "parallelism: 2",
+                        "max-parallelism: 128",
+                        "kafka:",
+                        "  bootstrap-servers: " + kafka.bootstrapServers(),
+                        "  consumer-group: " + CONSUMER_GROUP,
+                        "  transactional-id-prefix: " + TRANSACTIONAL_ID_PREFIX,
+                        // Short enough that a TaskManager frozen past it has its transactions aborted by the brokers.
+                        "  transaction-timeout: 60s",
+                        "checkpoints:",
+                        "  interval: 2s",
+                        "  timeout: 30s",
+                        "  min-pause: 500ms",
+                        "  directory: " + dir.resolve("checkpoints"),
+                        "  incremental: true",
+                        "restart:",
+                        "  strategy: fixed-delay",
+                        "  attempts: 1000",
+                        "  delay: 1s",
+                        "rules:",
+                        "  directory: " + rules,
+                        "reports:",
+                        "  audit-window: 2s",
+                        "  grace: 2s",
+                        ""));
         return file;
     }
 
@@ -134,10 +140,18 @@ final class FaultSystem implements AutoCloseable {
      * outputs have caught up with it, then returns what the verifier reads.
      */
     Verifier.Outcome settle(Workload workload, Verifier verifier) {
-        await("workload acknowledged").atMost(SETTLE).pollInterval(Duration.ofMillis(500)).until(workload::done);
-        await("job caught up").atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).ignoreException(org.apache.kafka.common.KafkaException.class)
+        await("workload acknowledged")
+                .atMost(SETTLE)
+                .pollInterval(Duration.ofMillis(500))
+                .until(workload::done);
+        await("job caught up")
+                .atMost(SETTLE)
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreException(org.apache.kafka.common.KafkaException.class)
                 .until(() -> kafka.consumedToEnd(CONSUMER_GROUP, TopicLayout.inputTopics()));
-        return await("outputs complete").atMost(SETTLE).pollInterval(Duration.ofSeconds(1))
+        return await("outputs complete")
+                .atMost(SETTLE)
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> verifier.read(workload.acknowledgedSpans()), Verifier.Outcome::complete);
     }
 

@@ -1,7 +1,5 @@
 package io.otlpgovernor.faults;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,6 +17,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A Flink session cluster from Flink's own entry points, each in its own JVM: a JobManager
  * ({@code StandaloneSessionClusterEntrypoint}) and two TaskManagers ({@code TaskManagerRunner}) with one slot each,
@@ -34,18 +34,29 @@ final class FlinkCluster implements AutoCloseable {
     private final int restPort;
     private final JavaProcess jobManager;
     private final List<JavaProcess> taskManagers = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private FlinkCluster(Path dir) {
         this.dir = dir;
         this.restPort = Ports.free();
         Path confDir = writeConfig(dir, restPort, Ports.free());
         List<String> args = List.of("--configDir", confDir.toString());
-        jobManager = new JavaProcess("jobmanager", jvmArgs(dir, "384m"),
-                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", args, Map.of(), dir);
+        jobManager = new JavaProcess(
+                "jobmanager",
+                jvmArgs(dir, "384m"),
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                args,
+                Map.of(),
+                dir);
         for (int i = 1; i <= TASK_MANAGERS; i++) {
-            taskManagers.add(new JavaProcess("taskmanager-" + i, jvmArgs(dir, "320m"),
-                    "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", args, Map.of(), dir));
+            taskManagers.add(new JavaProcess(
+                    "taskmanager-" + i,
+                    jvmArgs(dir, "320m"),
+                    "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                    args,
+                    Map.of(),
+                    dir));
         }
     }
 
@@ -64,7 +75,10 @@ final class FlinkCluster implements AutoCloseable {
     }
 
     private static List<String> jvmArgs(Path dir, String heap) {
-        List<String> args = new ArrayList<>(List.of("-Xmx" + heap, "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
+        List<String> args = new ArrayList<>(List.of(
+                "-Xmx" + heap,
+                "-XX:MaxDirectMemorySize=256m",
+                "-XX:+UseSerialGC",
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-Dlog4j.configurationFile=" + LogConfig.write(dir),
                 "-Dlog4j2.configurationFile=" + LogConfig.write(dir)));
@@ -129,7 +143,8 @@ final class FlinkCluster implements AutoCloseable {
             Files.createDirectories(dir.resolve("tmp"));
             Files.createDirectories(dir.resolve("uploads"));
             StringBuilder yaml = new StringBuilder();
-            config.forEach((key, value) -> yaml.append(key).append(": ").append(value).append('\n'));
+            config.forEach(
+                    (key, value) -> yaml.append(key).append(": ").append(value).append('\n'));
             Files.writeString(confDir.resolve("config.yaml"), yaml);
             return confDir;
         } catch (IOException e) {
@@ -148,24 +163,31 @@ final class FlinkCluster implements AutoCloseable {
     }
 
     private void awaitTaskManagers(int count) {
-        await("Flink TaskManagers").atMost(READY).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-            if (!jobManager.isAlive()) {
-                throw new IllegalStateException("the JobManager exited:\n" + jobManager.tail());
-            }
-            return get("/taskmanagers").path("taskmanagers").size() == count;
-        });
+        await("Flink TaskManagers")
+                .atMost(READY)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> {
+                    if (!jobManager.isAlive()) {
+                        throw new IllegalStateException("the JobManager exited:\n" + jobManager.tail());
+                    }
+                    return get("/taskmanagers").path("taskmanagers").size() == count;
+                });
     }
 
     /** Uploads the job jar (POST /jars/upload) and runs it (POST /jars/:id/run) with {@code programArgs}; returns the job id. */
     String submit(Path jar, String entryClass, List<String> programArgs) throws IOException, InterruptedException {
         String boundary = "----fault-injection-" + System.nanoTime();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
-                + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                        + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         HttpRequest upload = HttpRequest.newBuilder(uri("/jars/upload"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
-                        HttpRequest.BodyPublishers.ofFile(jar), HttpRequest.BodyPublishers.ofByteArray(tail)))
+                .POST(HttpRequest.BodyPublishers.concat(
+                        HttpRequest.BodyPublishers.ofByteArray(head),
+                        HttpRequest.BodyPublishers.ofFile(jar),
+                        HttpRequest.BodyPublishers.ofByteArray(tail)))
                 .build();
         JsonNode uploaded = send(upload);
         String jarId = Path.of(uploaded.path("filename").asText()).getFileName().toString();
@@ -179,7 +201,10 @@ final class FlinkCluster implements AutoCloseable {
 
     /** Waits until every task of the job is RUNNING (after a submission or a recovery). */
     void awaitRunning(String jobId) {
-        await("job " + jobId + " running").atMost(READY).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await("job " + jobId + " running")
+                .atMost(READY)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .until(() -> isRunning(jobId));
     }
 
@@ -190,21 +215,31 @@ final class FlinkCluster implements AutoCloseable {
         if (state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED")) {
             throw new IllegalStateException("job " + jobId + " is " + state);
         }
-        return state.equals("RUNNING") && job.path("vertices").findValuesAsText("status").stream().allMatch("RUNNING"::equals);
+        return state.equals("RUNNING")
+                && job.path("vertices").findValuesAsText("status").stream().allMatch("RUNNING"::equals);
     }
 
     /** Number of checkpoints the job has completed. */
     long completedCheckpoints(String jobId) throws IOException, InterruptedException {
-        return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+        return get("/jobs/" + jobId + "/checkpoints")
+                .path("counts")
+                .path("completed")
+                .asLong();
     }
 
     /** Number of times the job restarted from a checkpoint. */
     long restoredCheckpoints(String jobId) throws IOException, InterruptedException {
-        return get("/jobs/" + jobId + "/checkpoints").path("counts").path("restored").asLong();
+        return get("/jobs/" + jobId + "/checkpoints")
+                .path("counts")
+                .path("restored")
+                .asLong();
     }
 
     void cancel(String jobId) throws IOException, InterruptedException {
-        http.send(HttpRequest.newBuilder(uri("/jobs/" + jobId)).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+        http.send(
+                HttpRequest.newBuilder(uri("/jobs/" + jobId))
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
     }
 
@@ -215,7 +250,8 @@ final class FlinkCluster implements AutoCloseable {
     private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
-            throw new IOException(request.method() + " " + request.uri() + ": " + response.statusCode() + " " + response.body());
+            throw new IOException(
+                    request.method() + " " + request.uri() + ": " + response.statusCode() + " " + response.body());
         }
         return JSON.readTree(response.body());
     }

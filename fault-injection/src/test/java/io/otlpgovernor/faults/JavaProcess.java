@@ -29,7 +29,13 @@ final class JavaProcess implements AutoCloseable {
      * @param args      program arguments
      * @param logDir    where {@code <name>.log} is written
      */
-    JavaProcess(String name, List<String> jvmArgs, String mainClass, List<String> args, Map<String, String> environment, Path logDir) {
+    JavaProcess(
+            String name,
+            List<String> jvmArgs,
+            String mainClass,
+            List<String> args,
+            Map<String, String> environment,
+            Path logDir) {
         this.name = name;
         this.environment = Map.copyOf(environment);
         this.log = logDir.resolve(name + ".log");
@@ -51,7 +57,8 @@ final class JavaProcess implements AutoCloseable {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
@@ -120,7 +127,8 @@ final class JavaProcess implements AutoCloseable {
     private void signal(String signal) {
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid()))
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -1,7 +1,5 @@
 package io.otlpgovernor.faults;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +21,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A real Kafka cluster of three KRaft nodes, each a broker and a controller in its own JVM ({@code kafka.Kafka}),
  * on loopback. Topics are replicated three times with {@code min.insync.replicas=2}, the transaction state log too,
@@ -36,8 +36,7 @@ final class KafkaCluster implements AutoCloseable {
     private final List<JavaProcess> nodes = new ArrayList<>();
     private final List<Integer> brokerPorts = new ArrayList<>();
 
-    private KafkaCluster() {
-    }
+    private KafkaCluster() {}
 
     /** Formats the storage of three nodes under {@code dir}, starts them and waits until all three are brokers. */
     static KafkaCluster start(Path dir) {
@@ -67,17 +66,22 @@ final class KafkaCluster implements AutoCloseable {
             Path nodeDir = dir.resolve("kafka-" + (i + 1));
             Path properties = writeProperties(nodeDir, i + 1, brokerPorts.get(i), controllerPorts.get(i), voters);
             format(dir, nodeDir, properties, clusterId);
-            nodes.add(new JavaProcess("kafka-" + (i + 1), jvmArgs(dir), "kafka.Kafka", List.of(properties.toString()), Map.of(), dir));
+            nodes.add(new JavaProcess(
+                    "kafka-" + (i + 1), jvmArgs(dir), "kafka.Kafka", List.of(properties.toString()), Map.of(), dir));
         }
     }
 
     private static List<String> jvmArgs(Path dir) {
-        return List.of("-Xmx384m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + dir.resolve("tmp"),
+        return List.of(
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-Dlog4j2.configurationFile=" + LogConfig.write(dir));
     }
 
     private static Path writeProperties(Path nodeDir, int nodeId, int brokerPort, int controllerPort, String voters) {
-        String properties = String.join("\n",
+        String properties = String.join(
+                "\n",
                 "process.roles=broker,controller",
                 "node.id=" + nodeId,
                 "controller.quorum.voters=" + voters,
@@ -111,8 +115,14 @@ final class KafkaCluster implements AutoCloseable {
 
     /** {@code kafka-storage.sh format}: every node of one cluster with the same id, before its first start. */
     private static void format(Path dir, Path nodeDir, Path properties, String clusterId) {
-        JavaProcess tool = new JavaProcess("format-" + nodeDir.getFileName(), jvmArgs(dir), "kafka.tools.StorageTool",
-                List.of("format", "--cluster-id", clusterId, "--config", properties.toString()), Map.of(), dir).start();
+        JavaProcess tool = new JavaProcess(
+                        "format-" + nodeDir.getFileName(),
+                        jvmArgs(dir),
+                        "kafka.tools.StorageTool",
+                        List.of("format", "--cluster-id", clusterId, "--config", properties.toString()),
+                        Map.of(),
+                        dir)
+                .start();
         int status = tool.awaitExit(120);
         if (status != 0) {
             throw new IllegalStateException("formatting " + nodeDir + " failed (" + status + "):\n" + tool.tail());
@@ -139,11 +149,18 @@ final class KafkaCluster implements AutoCloseable {
     }
 
     private void awaitBrokers(int count) {
-        await("Kafka brokers").atMost(READY).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await("Kafka brokers")
+                .atMost(READY)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .until(() -> {
                     nodes.forEach(this::checkAlive);
                     try (Admin admin = admin()) {
-                        return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == count;
+                        return admin.describeCluster()
+                                        .nodes()
+                                        .get(5, TimeUnit.SECONDS)
+                                        .size()
+                                == count;
                     }
                 });
     }
@@ -159,10 +176,12 @@ final class KafkaCluster implements AutoCloseable {
         try (Admin admin = admin()) {
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
             List<String> names = topics.stream().map(NewTopic::name).toList();
-            await("topic leaders").atMost(READY).ignoreExceptions().until(() -> admin.describeTopics(names).allTopicNames()
-                    .get(10, TimeUnit.SECONDS).values().stream()
-                    .flatMap(description -> description.partitions().stream())
-                    .allMatch(p -> p.leader() != null && p.isr().size() == NODES));
+            await("topic leaders")
+                    .atMost(READY)
+                    .ignoreExceptions()
+                    .until(() -> admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                            .flatMap(description -> description.partitions().stream())
+                            .allMatch(p -> p.leader() != null && p.isr().size() == NODES));
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics", e);
         }
@@ -171,16 +190,26 @@ final class KafkaCluster implements AutoCloseable {
     /** Whether {@code group} has committed offsets at the end of every partition of {@code topics}. */
     boolean consumedToEnd(String group, Collection<String> topics) throws Exception {
         try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-            for (TopicDescription description : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
-                description.partitions().forEach(p -> latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
+            for (TopicDescription description : admin.describeTopics(topics)
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .values()) {
+                description
+                        .partitions()
+                        .forEach(p ->
+                                latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
             }
-            return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet().stream().allMatch(end -> {
-                OffsetAndMetadata done = committed.get(end.getKey());
-                return end.getValue().offset() == 0 || (done != null && done.offset() >= end.getValue().offset());
-            });
+            return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet().stream()
+                    .allMatch(end -> {
+                        OffsetAndMetadata done = committed.get(end.getKey());
+                        return end.getValue().offset() == 0
+                                || (done != null
+                                        && done.offset() >= end.getValue().offset());
+                    });
         }
     }
 
@@ -188,14 +217,19 @@ final class KafkaCluster implements AutoCloseable {
     boolean hasOngoingTransactions(String prefix) throws Exception {
         try (Admin admin = admin()) {
             return admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
-                    .anyMatch(t -> t.transactionalId().startsWith(prefix) && t.state() == org.apache.kafka.clients.admin.TransactionState.ONGOING);
+                    .anyMatch(t -> t.transactionalId().startsWith(prefix)
+                            && t.state() == org.apache.kafka.clients.admin.TransactionState.ONGOING);
         }
     }
 
     Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10000));
     }
 
     @Override

@@ -8,15 +8,15 @@ import java.nio.file.Path;
 /** One log4j2 configuration for every child process: INFO to standard output, which goes to the process's log file. */
 final class LogConfig {
 
-    private LogConfig() {
-    }
+    private LogConfig() {}
 
     static synchronized Path write(Path dir) {
         Path file = dir.resolve("log4j2.properties");
         if (Files.exists(file)) {
             return file;
         }
-        String config = String.join("\n",
+        String config = String.join(
+                "\n",
                 "rootLogger.level = INFO",
                 "rootLogger.appenderRef.out.ref = out",
                 "appender.out.type = Console",

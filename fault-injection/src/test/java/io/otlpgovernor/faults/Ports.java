@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 /** Free loopback ports, chosen once so that a restarted process comes back on the same address. */
 final class Ports {
 
-    private Ports() {
-    }
+    private Ports() {}
 
     static int free() {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -13,8 +13,7 @@ final class ProcessClasspath {
 
     private static String classpath;
 
-    private ProcessClasspath() {
-    }
+    private ProcessClasspath() {}
 
     static synchronized String get() {
         if (classpath == null) {
@@ -22,7 +21,8 @@ final class ProcessClasspath {
             try {
                 classpath = Files.readString(file).trim();
             } catch (IOException e) {
-                throw new UncheckedIOException("no class path file " + file + " (mvn generate-test-resources writes it)", e);
+                throw new UncheckedIOException(
+                        "no class path file " + file + " (mvn generate-test-resources writes it)", e);
             }
         }
         return classpath;

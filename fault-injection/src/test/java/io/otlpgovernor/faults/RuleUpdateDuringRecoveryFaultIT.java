@@ -1,7 +1,5 @@
 package io.otlpgovernor.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +17,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A rule update published while the job recovers from a killed TaskManager: the new version (the same rules,
  * version 2) is applied once — one accepted change in the audit, though the recovered job reads the rules topic
@@ -31,7 +31,7 @@ class RuleUpdateDuringRecoveryFaultIT extends FaultScenario {
     void appliesARuleUpdatePublishedDuringRecoveryOnceAndStaysExact() throws Exception {
         system = FaultSystem.start("rule-update-during-recovery");
         try (Verifier verifier = new Verifier(system.kafka().bootstrapServers());
-             Workload workload = Scenarios.workload(system)) {
+                Workload workload = Scenarios.workload(system)) {
             Scenarios.awaitProgress(workload, 0.3);
             system.flink().taskManager(0).kill();
             publishVersion(2);
@@ -41,10 +41,13 @@ class RuleUpdateDuringRecoveryFaultIT extends FaultScenario {
             Verifier.Outcome outcome = system.settle(workload, verifier);
 
             Scenarios.assertExactlyOnce("rule-update-during-recovery", outcome, 1);
-            assertThat(verifier.acceptedRuleChanges(2)).as("accepted changes to version 2 in the audit").isEqualTo(1);
+            assertThat(verifier.acceptedRuleChanges(2))
+                    .as("accepted changes to version 2 in the audit")
+                    .isEqualTo(1);
             Map<String, Long> byVersion = verifier.governedSpansByRuleSetVersion();
             assertThat(byVersion).as("governed spans per rule-set version").containsOnlyKeys("1", "2");
-            assertThat(byVersion.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(outcome.governed());
+            assertThat(byVersion.values().stream().mapToLong(Long::longValue).sum())
+                    .isEqualTo(outcome.governed());
         }
     }
 
@@ -59,10 +62,16 @@ class RuleUpdateDuringRecoveryFaultIT extends FaultScenario {
             }
         }
         RuleSetMessage message = new RuleSetMessage(BridgeProcess.TENANT, version, files);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafka().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(TopicNames.RULES, BridgeProcess.TENANT.getBytes(StandardCharsets.UTF_8), message.toJson()))
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        system.kafka().bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            TopicNames.RULES, BridgeProcess.TENANT.getBytes(StandardCharsets.UTF_8), message.toJson()))
                     .get(30, TimeUnit.SECONDS);
         }
     }

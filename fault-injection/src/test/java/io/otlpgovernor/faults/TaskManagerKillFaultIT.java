@@ -1,9 +1,9 @@
 package io.otlpgovernor.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * kill -9 of a TaskManager under load, and its restart: the job restarts from its last checkpoint, the killed
@@ -26,7 +26,7 @@ class TaskManagerKillFaultIT extends FaultScenario {
     private void killTaskManagerAt(String scenario, double share) throws Exception {
         system = FaultSystem.start(scenario);
         try (Verifier verifier = new Verifier(system.kafka().bootstrapServers());
-             Workload workload = Scenarios.workload(system)) {
+                Workload workload = Scenarios.workload(system)) {
             Scenarios.awaitProgress(workload, share);
             system.flink().taskManager(0).kill();
             system.flink().restartTaskManager(0);
@@ -34,7 +34,9 @@ class TaskManagerKillFaultIT extends FaultScenario {
 
             Verifier.Outcome outcome = system.settle(workload, verifier);
 
-            assertThat(system.flink().restoredCheckpoints(system.jobId())).as("the job recovered from a checkpoint").isPositive();
+            assertThat(system.flink().restoredCheckpoints(system.jobId()))
+                    .as("the job recovered from a checkpoint")
+                    .isPositive();
             Scenarios.assertExactlyOnce(scenario, outcome, 1);
         }
     }

@@ -1,7 +1,5 @@
 package io.otlpgovernor.faults;
 
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,6 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Reads topics {@code read_committed} from the beginning, and on each {@link #readToEnd()} up to the end offsets
@@ -26,11 +26,16 @@ final class TopicReader implements AutoCloseable {
     private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
 
     TopicReader(String bootstrapServers, Collection<String> topics) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         partitions = topics.stream()
                 .flatMap(topic -> consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                         .map(info -> new TopicPartition(topic, info.partition())))
@@ -42,7 +47,10 @@ final class TopicReader implements AutoCloseable {
     /** Everything committed up to now, from the beginning. */
     List<ConsumerRecord<byte[], byte[]>> readToEnd() {
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-        await("reading " + partitions + " to " + end).atMost(Duration.ofMinutes(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+        await("reading " + partitions + " to " + end)
+                .atMost(Duration.ofMinutes(2))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> {
                     consumer.poll(Duration.ofMillis(200)).forEach(records::add);
                     return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());

@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.otlpgovernor.job.kafka.TopicLayout;
-import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.job.kafka.TopicLayout;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -51,7 +51,8 @@ final class Verifier implements AutoCloseable {
         out.forEach(span -> outCounts.merge(span.getName(), 1, Integer::sum));
         List<ConsumerRecord<byte[], byte[]>> reportRecords = reports.readToEnd();
 
-        long lostAcknowledged = acknowledged.stream().filter(name -> !in.containsKey(name)).count();
+        long lostAcknowledged =
+                acknowledged.stream().filter(name -> !in.containsKey(name)).count();
         long lost = 0;
         long duplicated = 0;
         for (Map.Entry<String, Integer> entry : in.entrySet()) {
@@ -59,7 +60,10 @@ final class Verifier implements AutoCloseable {
             lost += Math.max(0, entry.getValue() - governedCopies);
             duplicated += Math.max(0, governedCopies - entry.getValue());
         }
-        long unknown = outCounts.entrySet().stream().filter(e -> !in.containsKey(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+        long unknown = outCounts.entrySet().stream()
+                .filter(e -> !in.containsKey(e.getKey()))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
         return new Outcome(
                 acknowledged.size(),
                 in.values().stream().mapToLong(Integer::longValue).sum(),
@@ -87,12 +91,26 @@ final class Verifier implements AutoCloseable {
      * @param auditRedacted     the sum of audit's e-mail redactions
      * @param auditRouted       the sum of audit's routings to the default tier
      */
-    record Outcome(long acknowledged, long input, long inputDuplicates, long lostAcknowledged, long governed, long lost,
-                   long duplicated, long unredacted, long usageAccepted, long auditRedacted, long auditRouted) {
+    record Outcome(
+            long acknowledged,
+            long input,
+            long inputDuplicates,
+            long lostAcknowledged,
+            long governed,
+            long lost,
+            long duplicated,
+            long unredacted,
+            long usageAccepted,
+            long auditRedacted,
+            long auditRouted) {
 
         /** Whether everything that will arrive has arrived: the job has caught up with the input and its reports. */
         boolean complete() {
-            return input > 0 && governed >= input && usageAccepted >= input && auditRedacted >= input && auditRouted >= input;
+            return input > 0
+                    && governed >= input
+                    && usageAccepted >= input
+                    && auditRedacted >= input
+                    && auditRouted >= input;
         }
 
         @Override
@@ -107,8 +125,10 @@ final class Verifier implements AutoCloseable {
     /** How many audit events report an accepted change of the tenant's rules to {@code version}. */
     long acceptedRuleChanges(long version) {
         return documents(reports.records(), TopicNames.AUDIT).stream()
-                .filter(d -> d.path("type").asText().equals("rule-set-change") && d.path("tenant").asText().equals(BridgeProcess.TENANT))
-                .filter(d -> d.path("outcome").asText().equals("accepted") && d.path("version").asLong() == version)
+                .filter(d -> d.path("type").asText().equals("rule-set-change")
+                        && d.path("tenant").asText().equals(BridgeProcess.TENANT))
+                .filter(d -> d.path("outcome").asText().equals("accepted")
+                        && d.path("version").asLong() == version)
                 .count();
     }
 
@@ -116,8 +136,10 @@ final class Verifier implements AutoCloseable {
     Map<String, Long> governedSpansByRuleSetVersion() {
         Map<String, Long> counts = new java.util.TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> record : governed.records()) {
-            org.apache.kafka.common.header.Header header = record.headers().lastHeader(io.otlpgovernor.contract.RecordHeaders.RULE_SET_VERSION);
-            String version = header == null ? "none" : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+            org.apache.kafka.common.header.Header header =
+                    record.headers().lastHeader(io.otlpgovernor.contract.RecordHeaders.RULE_SET_VERSION);
+            String version =
+                    header == null ? "none" : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
             counts.merge(version, (long) spans(List.of(record)).size(), Long::sum);
         }
         return counts;
@@ -130,18 +152,24 @@ final class Verifier implements AutoCloseable {
     }
 
     private static List<Span> spans(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().flatMap(record -> {
-            try {
-                return ExportTraceServiceRequest.parseFrom(record.value()).getResourceSpansList().stream();
-            } catch (IOException e) {
-                throw new UncheckedIOException("not an ExportTraceServiceRequest in " + record.topic(), e);
-            }
-        }).flatMap(r -> r.getScopeSpansList().stream()).flatMap(s -> s.getSpansList().stream()).toList();
+        return records.stream()
+                .flatMap(record -> {
+                    try {
+                        return ExportTraceServiceRequest.parseFrom(record.value()).getResourceSpansList().stream();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("not an ExportTraceServiceRequest in " + record.topic(), e);
+                    }
+                })
+                .flatMap(r -> r.getScopeSpansList().stream())
+                .flatMap(s -> s.getSpansList().stream())
+                .toList();
     }
 
     private static boolean keepsEmail(Span span) {
-        return span.getAttributesList().stream().filter(a -> a.getKey().equals(Workload.EMAIL_ATTRIBUTE))
-                .map(KeyValue::getValue).anyMatch(v -> v.getStringValue().contains("@example.com"));
+        return span.getAttributesList().stream()
+                .filter(a -> a.getKey().equals(Workload.EMAIL_ATTRIBUTE))
+                .map(KeyValue::getValue)
+                .anyMatch(v -> v.getStringValue().contains("@example.com"));
     }
 
     private static long usage(List<ConsumerRecord<byte[], byte[]>> records, String field) {
@@ -153,21 +181,27 @@ final class Verifier implements AutoCloseable {
 
     private static long audited(List<ConsumerRecord<byte[], byte[]>> records, String rule, String action) {
         return documents(records, TopicNames.AUDIT).stream()
-                .filter(d -> d.path("type").asText().equals("governance-summary") && d.path("tenant").asText().equals(BridgeProcess.TENANT))
-                .flatMap(d -> java.util.stream.StreamSupport.stream(d.path("entries").spliterator(), false))
-                .filter(e -> e.path("rule").asText().equals(rule) && e.path("action").asText().equals(action))
+                .filter(d -> d.path("type").asText().equals("governance-summary")
+                        && d.path("tenant").asText().equals(BridgeProcess.TENANT))
+                .flatMap(d ->
+                        java.util.stream.StreamSupport.stream(d.path("entries").spliterator(), false))
+                .filter(e -> e.path("rule").asText().equals(rule)
+                        && e.path("action").asText().equals(action))
                 .mapToLong(e -> e.path("count").asLong())
                 .sum();
     }
 
     private static List<JsonNode> documents(List<ConsumerRecord<byte[], byte[]>> records, String topic) {
-        return records.stream().filter(r -> r.topic().equals(topic)).map(r -> {
-            try {
-                return JSON.readTree(r.value());
-            } catch (IOException e) {
-                throw new UncheckedIOException("report is not JSON", e);
-            }
-        }).toList();
+        return records.stream()
+                .filter(r -> r.topic().equals(topic))
+                .map(r -> {
+                    try {
+                        return JSON.readTree(r.value());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("report is not JSON", e);
+                    }
+                })
+                .toList();
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.otlpgovernor.faults;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,6 +32,8 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A client that sends a numbered set of OTLP trace requests at a steady rate — even-numbered ones over OTLP/HTTP,
  * odd-numbered ones over OTLP/gRPC — and retries each one, as OTLP exporters do, until the bridge acknowledges it:
@@ -50,17 +50,24 @@ final class Workload implements AutoCloseable {
      * What OTLP exporters retry. They retry RESOURCE_EXHAUSTED only with RetryInfo; these requests are far below the
      * bridge's size limit and the tenant has no rate limit, so here it can only be an overload that passes.
      */
-    private static final Set<Status.Code> RETRYABLE_GRPC = Set.of(Status.Code.CANCELLED, Status.Code.DEADLINE_EXCEEDED,
-            Status.Code.ABORTED, Status.Code.OUT_OF_RANGE, Status.Code.UNAVAILABLE, Status.Code.DATA_LOSS,
+    private static final Set<Status.Code> RETRYABLE_GRPC = Set.of(
+            Status.Code.CANCELLED,
+            Status.Code.DEADLINE_EXCEEDED,
+            Status.Code.ABORTED,
+            Status.Code.OUT_OF_RANGE,
+            Status.Code.UNAVAILABLE,
+            Status.Code.DATA_LOSS,
             Status.Code.RESOURCE_EXHAUSTED);
 
     private final URI httpEndpoint;
     private final int requests;
     private final int spansPerRequest;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ManagedChannel grpc;
     private final TraceServiceGrpc.TraceServiceBlockingStub traces;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "workload"));
+    private final ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "workload"));
     private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger retries = new AtomicInteger();
@@ -75,10 +82,12 @@ final class Workload implements AutoCloseable {
     Workload(URI httpEndpoint, String grpcTarget, int requests, int spansPerRequest, int rate) {
         this.httpEndpoint = httpEndpoint;
         Metadata bearer = new Metadata();
-        bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + BridgeProcess.API_KEY);
+        bearer.put(
+                Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + BridgeProcess.API_KEY);
         // The channel reconnects by itself when a killed bridge comes back on the same port.
         this.grpc = ManagedChannelBuilder.forTarget(grpcTarget).usePlaintext().build();
-        this.traces = TraceServiceGrpc.newBlockingStub(grpc).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer));
+        this.traces = TraceServiceGrpc.newBlockingStub(grpc)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer));
         this.requests = requests;
         this.spansPerRequest = spansPerRequest;
         // One thread and a fixed rate: a request that is being retried delays the next ones, as in an exporter's queue.
@@ -93,7 +102,10 @@ final class Workload implements AutoCloseable {
         }
         ExportTraceServiceRequest request = request(number);
         try {
-            await("request " + number + " acknowledged").atMost(GIVE_UP).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+            await("request " + number + " acknowledged")
+                    .atMost(GIVE_UP)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> number % 2 == 0 ? sendHttp(request.toByteArray()) : sendGrpc(request));
             acknowledged.add(number);
         } catch (RuntimeException e) {
@@ -112,7 +124,8 @@ final class Workload implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status =
+                    http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status == 200) {
                 return true;
             }
@@ -130,9 +143,11 @@ final class Workload implements AutoCloseable {
     /** One OTLP/gRPC attempt: true when acknowledged, false when the status says to retry; anything else fails the test. */
     private boolean sendGrpc(ExportTraceServiceRequest request) {
         try {
-            ExportTraceServiceResponse response = traces.withDeadlineAfter(20, TimeUnit.SECONDS).export(request);
+            ExportTraceServiceResponse response =
+                    traces.withDeadlineAfter(20, TimeUnit.SECONDS).export(request);
             if (response.hasPartialSuccess() && response.getPartialSuccess().getRejectedSpans() > 0) {
-                throw new IllegalStateException("the bridge rejected spans: " + response.getPartialSuccess().getErrorMessage());
+                throw new IllegalStateException("the bridge rejected spans: "
+                        + response.getPartialSuccess().getErrorMessage());
             }
             return true;
         } catch (StatusRuntimeException e) {
@@ -140,7 +155,10 @@ final class Workload implements AutoCloseable {
                 retries.incrementAndGet();
                 return false;
             }
-            throw new IllegalStateException("the bridge refused a request for good: gRPC " + e.getStatus().getCode(), e);
+            throw new IllegalStateException(
+                    "the bridge refused a request for good: gRPC "
+                            + e.getStatus().getCode(),
+                    e);
         }
     }
 
@@ -151,13 +169,16 @@ final class Workload implements AutoCloseable {
         for (int i = 0; i < spansPerRequest; i++) {
             long id = (long) number * spansPerRequest + i + 1;
             scope.addSpans(Span.newBuilder()
-                    .setTraceId(ByteString.copyFrom(ByteBuffer.allocate(16).putLong(0x5eed).putLong(id).array()))
-                    .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(id).array()))
+                    .setTraceId(ByteString.copyFrom(
+                            ByteBuffer.allocate(16).putLong(0x5eed).putLong(id).array()))
+                    .setSpanId(ByteString.copyFrom(
+                            ByteBuffer.allocate(8).putLong(id).array()))
                     .setName(spanName(number, i))
                     .setKind(Span.SpanKind.SPAN_KIND_SERVER)
                     .setStartTimeUnixNano(endNanos - 5_000_000)
                     .setEndTimeUnixNano(endNanos)
-                    .addAttributes(KeyValue.newBuilder().setKey(EMAIL_ATTRIBUTE)
+                    .addAttributes(KeyValue.newBuilder()
+                            .setKey(EMAIL_ATTRIBUTE)
                             .setValue(AnyValue.newBuilder().setStringValue("user" + id + "@example.com"))));
         }
         return ExportTraceServiceRequest.newBuilder()

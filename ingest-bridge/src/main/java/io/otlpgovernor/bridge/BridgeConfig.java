@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.otlpgovernor.contract.TenantIds;
 import io.otlpgovernor.contract.config.ConfigException;
 import io.otlpgovernor.contract.config.Durations;
-import io.otlpgovernor.contract.TenantIds;
 
 /**
  * The bridge's configuration file ({@code ingest-bridge/config/bridge.yaml} is the documented example; every key is
@@ -27,8 +27,16 @@ import io.otlpgovernor.contract.TenantIds;
  * @param kafka              where and how requests are written
  * @param shutdownTimeout    how long a shutdown waits for requests in flight and the producer's flush; default 10s
  */
-public record BridgeConfig(Grpc grpc, Http http, Admin admin, Path keysFile, String keysReloadInterval, Limits limits,
-                           Tls tls, Kafka kafka, String shutdownTimeout) {
+public record BridgeConfig(
+        Grpc grpc,
+        Http http,
+        Admin admin,
+        Path keysFile,
+        String keysReloadInterval,
+        Limits limits,
+        Tls tls,
+        Kafka kafka,
+        String shutdownTimeout) {
 
     public BridgeConfig {
         grpc = grpc == null ? new Grpc(null, null) : grpc;
@@ -116,8 +124,13 @@ public record BridgeConfig(Grpc grpc, Http http, Admin admin, Path keysFile, Str
      * @param tenantBurstItems      items a tenant may send at once above its rate; default twice the rate
      * @param tenants               per-tenant overrides of the rate limit, by tenant id
      */
-    public record Limits(Integer maxConcurrentRequests, String requestTimeout, String retryAfter,
-                         Integer tenantItemsPerSecond, Integer tenantBurstItems, Map<String, TenantLimit> tenants) {
+    public record Limits(
+            Integer maxConcurrentRequests,
+            String requestTimeout,
+            String retryAfter,
+            Integer tenantItemsPerSecond,
+            Integer tenantBurstItems,
+            Map<String, TenantLimit> tenants) {
         public Limits {
             maxConcurrentRequests = maxConcurrentRequests == null ? 256 : maxConcurrentRequests;
             requestTimeout = requestTimeout == null ? "10s" : requestTimeout;
@@ -130,7 +143,8 @@ public record BridgeConfig(Grpc grpc, Http http, Admin admin, Path keysFile, Str
             }
             positive(requestTimeout, "request-timeout");
             if (Durations.parse(retryAfter, "retry-after").toSeconds() < 1) {
-                throw new IllegalArgumentException("retry-after must be at least 1s (Retry-After counts whole seconds)");
+                throw new IllegalArgumentException(
+                        "retry-after must be at least 1s (Retry-After counts whole seconds)");
             }
             TenantLimit.check(tenantItemsPerSecond, tenantBurstItems, "tenant-");
             for (Map.Entry<String, TenantLimit> tenant : tenants.entrySet()) {
@@ -199,7 +213,9 @@ public record BridgeConfig(Grpc grpc, Http http, Admin admin, Path keysFile, Str
             if (certFile == null || keyFile == null) {
                 throw new IllegalArgumentException("cert-file and key-file are both required");
             }
-            clientAuth = clientAuth == null ? (clientCaFile == null ? "none" : "optional") : clientAuth.toLowerCase(Locale.ROOT);
+            clientAuth = clientAuth == null
+                    ? (clientCaFile == null ? "none" : "optional")
+                    : clientAuth.toLowerCase(Locale.ROOT);
             if (!CLIENT_AUTH.contains(clientAuth)) {
                 throw new IllegalArgumentException("client-auth must be none, optional or require");
             }
@@ -220,8 +236,15 @@ public record BridgeConfig(Grpc grpc, Http http, Admin admin, Path keysFile, Str
      * @param properties          Kafka security settings, passed to the producer as they are: only
      *                            {@code security.protocol}, {@code ssl.*} and {@code sasl.*} keys
      */
-    public record Kafka(String bootstrapServers, String deliveryTimeout, String maxBlock, String requestTimeout,
-                        String compression, Long bufferBytes, String healthCheckInterval, Map<String, String> properties) {
+    public record Kafka(
+            String bootstrapServers,
+            String deliveryTimeout,
+            String maxBlock,
+            String requestTimeout,
+            String compression,
+            Long bufferBytes,
+            String healthCheckInterval,
+            Map<String, String> properties) {
         private static final Set<String> COMPRESSION = Set.of("lz4", "zstd");
 
         public Kafka {
@@ -252,8 +275,9 @@ public record BridgeConfig(Grpc grpc, Http http, Admin admin, Path keysFile, Str
             for (String key : properties.keySet()) {
                 if (!key.equals("security.protocol") && !key.startsWith("ssl.") && !key.startsWith("sasl.")) {
                     // Names the key, never its value: these settings hold passwords.
-                    throw new IllegalArgumentException("properties: '" + key + "' is not a security setting "
-                            + "(only security.protocol, ssl.* and sasl.* may be set; the others are fixed by the bridge)");
+                    throw new IllegalArgumentException(
+                            "properties: '" + key + "' is not a security setting "
+                                    + "(only security.protocol, ssl.* and sasl.* may be set; the others are fixed by the bridge)");
                 }
             }
         }
@@ -276,31 +300,48 @@ public record BridgeConfig(Grpc grpc, Http http, Admin admin, Path keysFile, Str
 
         /** A copy writing to {@code servers}. */
         public Kafka withBootstrapServers(String servers) {
-            return new Kafka(servers, deliveryTimeout, maxBlock, requestTimeout, compression, bufferBytes,
-                    healthCheckInterval, properties);
+            return new Kafka(
+                    servers,
+                    deliveryTimeout,
+                    maxBlock,
+                    requestTimeout,
+                    compression,
+                    bufferBytes,
+                    healthCheckInterval,
+                    properties);
         }
     }
 
     /** A copy with other listener ports and Kafka bootstrap servers; used by the local stack and tests. */
     public BridgeConfig withEndpoints(int grpcPort, int httpPort, int adminPort, String bootstrapServers) {
-        return new BridgeConfig(new Grpc(grpcPort, grpc.maxRequestBytes()), new Http(httpPort, http.maxRequestBytes()),
-                new Admin(adminPort), keysFile, keysReloadInterval, limits, tls, kafka.withBootstrapServers(bootstrapServers),
+        return new BridgeConfig(
+                new Grpc(grpcPort, grpc.maxRequestBytes()),
+                new Http(httpPort, http.maxRequestBytes()),
+                new Admin(adminPort),
+                keysFile,
+                keysReloadInterval,
+                limits,
+                tls,
+                kafka.withBootstrapServers(bootstrapServers),
                 shutdownTimeout);
     }
 
     /** A copy with other limits; for tests. */
     public BridgeConfig withLimits(Limits newLimits) {
-        return new BridgeConfig(grpc, http, admin, keysFile, keysReloadInterval, newLimits, tls, kafka, shutdownTimeout);
+        return new BridgeConfig(
+                grpc, http, admin, keysFile, keysReloadInterval, newLimits, tls, kafka, shutdownTimeout);
     }
 
     /** A copy with other Kafka settings; for tests. */
     public BridgeConfig withKafka(Kafka newKafka) {
-        return new BridgeConfig(grpc, http, admin, keysFile, keysReloadInterval, limits, tls, newKafka, shutdownTimeout);
+        return new BridgeConfig(
+                grpc, http, admin, keysFile, keysReloadInterval, limits, tls, newKafka, shutdownTimeout);
     }
 
     /** A copy with TLS settings; for tests. */
     public BridgeConfig withTls(Tls newTls) {
-        return new BridgeConfig(grpc, http, admin, keysFile, keysReloadInterval, limits, newTls, kafka, shutdownTimeout);
+        return new BridgeConfig(
+                grpc, http, admin, keysFile, keysReloadInterval, limits, newTls, kafka, shutdownTimeout);
     }
 
     private static void checkPort(int port) {

@@ -13,8 +13,7 @@ import io.otlpgovernor.contract.config.ConfigException;
  */
 public final class BridgeMain {
 
-    private BridgeMain() {
-    }
+    private BridgeMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         if (System.getProperty("log4j2.configurationFile") == null) {
@@ -33,11 +32,14 @@ public final class BridgeMain {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            bridge.close();
-            stopped.countDown();
-            org.apache.logging.log4j.LogManager.shutdown();
-        }, "bridge-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            bridge.close();
+                            stopped.countDown();
+                            org.apache.logging.log4j.LogManager.shutdown();
+                        },
+                        "bridge-shutdown"));
         stopped.await();
     }
 }

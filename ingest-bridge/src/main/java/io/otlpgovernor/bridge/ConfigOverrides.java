@@ -41,11 +41,9 @@ final class ConfigOverrides {
     /** Every setting by its environment variable name; {@code true} for sections and mappings. */
     private static final Map<String, Setting> SETTINGS = settings();
 
-    private record Setting(String path, boolean structured) {
-    }
+    private record Setting(String path, boolean structured) {}
 
-    private ConfigOverrides() {
-    }
+    private ConfigOverrides() {}
 
     static BridgeConfig load(Path file, Map<String, String> environment) throws ConfigException {
         Map<String, String> overrides = new TreeMap<>();
@@ -61,16 +59,17 @@ final class ConfigOverrides {
         for (Map.Entry<String, String> override : overrides.entrySet()) {
             Setting setting = SETTINGS.get(override.getKey());
             if (setting == null) {
-                throw new ConfigException("environment variable " + override.getKey() + ": not a bridge setting (expected one of: "
-                        + String.join(", ", new TreeMap<>(SETTINGS).keySet()) + ")");
+                throw new ConfigException(
+                        "environment variable " + override.getKey() + ": not a bridge setting (expected one of: "
+                                + String.join(", ", new TreeMap<>(SETTINGS).keySet()) + ")");
             }
             set(tree, setting.path().split("\\."), value(override.getKey(), setting, override.getValue()));
         }
         try {
             return YAML.treeToValue(tree, BridgeConfig.class);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(file + " with environment overrides " + String.join(", ", overrides.keySet())
-                    + ": " + describe(e));
+            throw new ConfigException(
+                    file + " with environment overrides " + String.join(", ", overrides.keySet()) + ": " + describe(e));
         }
     }
 
@@ -81,7 +80,8 @@ final class ConfigOverrides {
         try {
             JsonNode node = YAML.readTree(text);
             if (node == null || !node.isObject()) {
-                throw new ConfigException("environment variable " + name + ": expected a YAML mapping such as {key: value}");
+                throw new ConfigException(
+                        "environment variable " + name + ": expected a YAML mapping such as {key: value}");
             }
             return node;
         } catch (JsonProcessingException e) {
@@ -99,11 +99,14 @@ final class ConfigOverrides {
     }
 
     private static String describe(JsonProcessingException e) {
-        String path = e instanceof JsonMappingException mapping ? mapping.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")) : "";
+        String path = e instanceof JsonMappingException mapping
+                ? mapping.getPath().stream()
+                        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                        .collect(Collectors.joining("."))
+                : "";
         String reason;
-        if (e instanceof ValueInstantiationException invalid && invalid.getCause() instanceof IllegalArgumentException cause) {
+        if (e instanceof ValueInstantiationException invalid
+                && invalid.getCause() instanceof IllegalArgumentException cause) {
             reason = cause.getMessage();
         } else if (e instanceof UnrecognizedPropertyException unknown) {
             reason = "unknown key '" + unknown.getPropertyName() + "'";
@@ -124,7 +127,8 @@ final class ConfigOverrides {
             String key = prefix + PropertyNamingStrategies.KebabCaseStrategy.INSTANCE.translate(component.getName());
             Class<?> type = component.getType();
             boolean structured = type.isRecord() || Map.class.isAssignableFrom(type);
-            String name = PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+            String name = PREFIX
+                    + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
             if (settings.put(name, new Setting(key, structured)) != null) {
                 throw new IllegalStateException("two settings share the environment variable " + name);
             }

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
 import javax.net.ssl.SSLException;
 
 import io.grpc.Server;
@@ -57,8 +56,14 @@ public final class IngestBridge implements AutoCloseable {
     private final BridgeMetrics metrics;
     private final AtomicBoolean closing;
 
-    private IngestBridge(Deque<AutoCloseable> started, Server grpc, OtlpHttpServer http, AdminServer admin,
-                         Duration shutdownTimeout, BridgeMetrics metrics, AtomicBoolean closing) {
+    private IngestBridge(
+            Deque<AutoCloseable> started,
+            Server grpc,
+            OtlpHttpServer http,
+            AdminServer admin,
+            Duration shutdownTimeout,
+            BridgeMetrics metrics,
+            AtomicBoolean closing) {
         this.started = started;
         this.grpc = grpc;
         this.http = http;
@@ -71,16 +76,18 @@ public final class IngestBridge implements AutoCloseable {
     /** Starts a bridge with {@code config}, authenticating with its keys file, reloaded when it changes. */
     public static IngestBridge start(BridgeConfig config) throws ConfigException {
         BridgeMetrics metrics = new BridgeMetrics();
-        ApiKeysFile keys = ApiKeysFile.watch(config.keysFile(), config.keysReloadIntervalDuration(), metrics::keysReloaded);
+        ApiKeysFile keys =
+                ApiKeysFile.watch(config.keysFile(), config.keysReloadIntervalDuration(), metrics::keysReloaded);
         return start(config, keys, keys, metrics);
     }
 
     /** Starts a bridge with {@code config}, authenticating with {@code keys}; for tests and benchmarks. */
     public static IngestBridge start(BridgeConfig config, ApiKeys keys) {
-        return start(config, () -> keys, () -> { }, new BridgeMetrics());
+        return start(config, () -> keys, () -> {}, new BridgeMetrics());
     }
 
-    private static IngestBridge start(BridgeConfig config, Supplier<ApiKeys> keys, AutoCloseable keysFile, BridgeMetrics metrics) {
+    private static IngestBridge start(
+            BridgeConfig config, Supplier<ApiKeys> keys, AutoCloseable keysFile, BridgeMetrics metrics) {
         // Closed in reverse order: listeners first, then the producer (flushing what they accepted), then the rest.
         Deque<AutoCloseable> started = new ArrayDeque<>();
         started.push(keysFile);
@@ -88,7 +95,8 @@ public final class IngestBridge implements AutoCloseable {
         try {
             KafkaHealth kafka = new KafkaHealth(config.kafka()).start();
             started.push(kafka);
-            int maxRequest = Math.max(config.grpc().maxRequestBytes(), config.http().maxRequestBytes());
+            int maxRequest =
+                    Math.max(config.grpc().maxRequestBytes(), config.http().maxRequestBytes());
             KafkaForwarder forwarder = new KafkaForwarder(config.kafka(), maxRequest);
             started.push(() -> forwarder.close(config.shutdownTimeoutDuration()));
             ExecutorService sends = Executors.newFixedThreadPool(2, daemonThreads("bridge-kafka-send-"));
@@ -96,20 +104,27 @@ public final class IngestBridge implements AutoCloseable {
                 sends.shutdown(); // sends already queued still reach the producer before it flushes
                 sends.awaitTermination(config.kafka().maxBlockDuration().toMillis() + 1000, TimeUnit.MILLISECONDS);
             });
-            ExportPipeline pipeline = new ExportPipeline(forwarder, kafka,
-                    new TenantRateLimiter(config.limits(), System::nanoTime), config.limits(), sends);
+            ExportPipeline pipeline = new ExportPipeline(
+                    forwarder, kafka, new TenantRateLimiter(config.limits(), System::nanoTime), config.limits(), sends);
             InFlightLimit inFlight = new InFlightLimit(config.limits().maxConcurrentRequests());
             Authenticator authenticator = new Authenticator(keys);
             metrics.watch(inFlight::inFlight, kafka::reachable);
 
-            AdminServer admin = AdminServer.start(config.admin().port(), () -> kafka.reachable() && !closing.get(), metrics);
+            AdminServer admin =
+                    AdminServer.start(config.admin().port(), () -> kafka.reachable() && !closing.get(), metrics);
             started.push(admin);
             Server grpc = grpcServer(config, pipeline, inFlight, authenticator, metrics);
             started.push(() -> grpc.shutdownNow());
             OtlpHttpServer http = OtlpHttpServer.start(config, authenticator, pipeline, inFlight, metrics);
             started.push(http);
-            LOG.info("Bridge listening: OTLP/gRPC {}, OTLP/HTTP {}, admin {}{}", grpc.getPort(), http.port(), admin.port(),
-                    config.tls() == null ? "" : " (TLS, client certificates " + config.tls().clientAuth() + ")");
+            LOG.info(
+                    "Bridge listening: OTLP/gRPC {}, OTLP/HTTP {}, admin {}{}",
+                    grpc.getPort(),
+                    http.port(),
+                    admin.port(),
+                    config.tls() == null
+                            ? ""
+                            : " (TLS, client certificates " + config.tls().clientAuth() + ")");
             return new IngestBridge(started, grpc, http, admin, config.shutdownTimeoutDuration(), metrics, closing);
         } catch (RuntimeException | Error e) {
             closeAll(started);
@@ -117,11 +132,15 @@ public final class IngestBridge implements AutoCloseable {
         }
     }
 
-    private static Server grpcServer(BridgeConfig config, ExportPipeline pipeline, InFlightLimit inFlight,
-                                     Authenticator authenticator, BridgeMetrics metrics) {
+    private static Server grpcServer(
+            BridgeConfig config,
+            ExportPipeline pipeline,
+            InFlightLimit inFlight,
+            Authenticator authenticator,
+            BridgeMetrics metrics) {
         // Handlers never block (the producer's send runs elsewhere), so a small pool suffices.
-        ExecutorService executor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                daemonThreads("bridge-grpc-"));
+        ExecutorService executor = Executors.newFixedThreadPool(
+                Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("bridge-grpc-"));
         NettyServerBuilder builder = NettyServerBuilder.forPort(config.grpc().port())
                 .executor(executor)
                 .maxInboundMessageSize(config.grpc().maxRequestBytes())
@@ -138,7 +157,8 @@ public final class IngestBridge implements AutoCloseable {
             server.start();
         } catch (IOException e) {
             executor.shutdownNow();
-            throw new UncheckedIOException("cannot listen for OTLP/gRPC on port " + config.grpc().port(), e);
+            throw new UncheckedIOException(
+                    "cannot listen for OTLP/gRPC on port " + config.grpc().port(), e);
         }
         return server;
     }
@@ -154,15 +174,16 @@ public final class IngestBridge implements AutoCloseable {
 
     private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext grpcTls(BridgeConfig.Tls tls) {
         try {
-            SslContextBuilder ssl = SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile());
+            SslContextBuilder ssl = SslContextBuilder.forServer(
+                    tls.certFile().toFile(), tls.keyFile().toFile());
             if (tls.clientCaFile() != null) {
                 ssl.trustManager(tls.clientCaFile().toFile())
                         .clientAuth(tls.clientAuth().equals("require") ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
             }
             return GrpcSslContexts.configure(ssl).build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot set up TLS from tls.cert-file / tls.key-file / tls.client-ca-file: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot set up TLS from tls.cert-file / tls.key-file / tls.client-ca-file: " + e.getMessage(), e);
         }
     }
 

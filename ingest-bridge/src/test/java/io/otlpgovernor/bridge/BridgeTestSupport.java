@@ -1,7 +1,5 @@
 package io.otlpgovernor.bridge;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +9,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import io.otlpgovernor.kafka.CommittedTopicReader;
-import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import io.otlpgovernor.contract.RecordHeaders;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.kafka.CommittedTopicReader;
+import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import static org.awaitility.Awaitility.await;
 
 /** Shared pieces of the bridge's integration tests: a broker with the input topics, test settings, reading back. */
 final class BridgeTestSupport {
@@ -25,8 +25,7 @@ final class BridgeTestSupport {
     static final Map<String, String> KEYS = Map.of(ACME_KEY, "acme", GLOBEX_KEY, "globex");
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private BridgeTestSupport() {
-    }
+    private BridgeTestSupport() {}
 
     static EmbeddedKafkaBroker startBroker(Path dir) {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0);
@@ -36,7 +35,8 @@ final class BridgeTestSupport {
 
     /** Free ports, short Kafka timeouts, no rate limit. */
     static BridgeConfig config(String bootstrapServers) {
-        return BridgeConfig.defaults(Path.of("unused-keys.yaml")).withEndpoints(0, 0, 0, bootstrapServers)
+        return BridgeConfig.defaults(Path.of("unused-keys.yaml"))
+                .withEndpoints(0, 0, 0, bootstrapServers)
                 .withKafka(new BridgeConfig.Kafka(bootstrapServers, "3s", "500ms", "1s", null, null, "200ms", null))
                 .withLimits(limits(256, 0, "10s"));
     }
@@ -58,15 +58,20 @@ final class BridgeTestSupport {
     }
 
     static ConsumerRecord<byte[], byte[]> recordWith(EmbeddedKafkaBroker broker, Signal signal, byte[] value) {
-        try (CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), List.of(signal.inputTopic()))) {
+        try (CommittedTopicReader reader =
+                new CommittedTopicReader(broker.bootstrapServers(), List.of(signal.inputTopic()))) {
             await().atMost(TIMEOUT).until(() -> reader.poll().stream().anyMatch(r -> Arrays.equals(r.value(), value)));
-            return reader.records().stream().filter(r -> Arrays.equals(r.value(), value)).findFirst().orElseThrow();
+            return reader.records().stream()
+                    .filter(r -> Arrays.equals(r.value(), value))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
     /** Everything in the signal's input topic once a record with {@code marker} has arrived. */
     static List<ConsumerRecord<byte[], byte[]>> recordsUpTo(EmbeddedKafkaBroker broker, Signal signal, byte[] marker) {
-        try (CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), List.of(signal.inputTopic()))) {
+        try (CommittedTopicReader reader =
+                new CommittedTopicReader(broker.bootstrapServers(), List.of(signal.inputTopic()))) {
             await().atMost(TIMEOUT).until(() -> reader.poll().stream().anyMatch(r -> Arrays.equals(r.value(), marker)));
             return reader.records();
         }
@@ -80,8 +85,10 @@ final class BridgeTestSupport {
                 continue;
             }
             try {
-                io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.parseFrom(record.value()).getResourceSpansList()
-                        .forEach(r -> r.getScopeSpansList().forEach(s -> s.getSpansList().forEach(span -> names.add(span.getName()))));
+                io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.parseFrom(record.value())
+                        .getResourceSpansList()
+                        .forEach(r -> r.getScopeSpansList()
+                                .forEach(s -> s.getSpansList().forEach(span -> names.add(span.getName()))));
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                 throw new AssertionError("not OTLP in " + record.topic() + "@" + record.offset(), e);
             }

@@ -29,7 +29,8 @@ final class CapturedLogs extends AbstractAppender implements AutoCloseable {
     @Override
     public void append(LogEvent event) {
         String thrown = event.getThrown() == null ? "" : " " + event.getThrown();
-        lines.add(event.getLevel() + " " + event.getLoggerName() + " " + event.getMessage().getFormattedMessage() + thrown);
+        lines.add(event.getLevel() + " " + event.getLoggerName() + " "
+                + event.getMessage().getFormattedMessage() + thrown);
     }
 
     List<String> lines() {

@@ -1,11 +1,5 @@
 package io.otlpgovernor.bridge;
 
-import static io.otlpgovernor.bridge.BridgeTestSupport.ACME_KEY;
-import static io.otlpgovernor.bridge.BridgeTestSupport.KEYS;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,12 +23,18 @@ import io.grpc.StatusRuntimeException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.otlpgovernor.bridge.auth.ApiKeys;
-import io.otlpgovernor.kafka.CommittedTopicReader;
-import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.testing.OtlpFixtures;
+import io.otlpgovernor.kafka.CommittedTopicReader;
+import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.otlpgovernor.bridge.BridgeTestSupport.ACME_KEY;
+import static io.otlpgovernor.bridge.BridgeTestSupport.KEYS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The broker goes away under load and comes back: the bridge answers retryably and fast meanwhile, reports not
@@ -52,7 +52,8 @@ class KafkaOutageIT {
     void losesNothingAcknowledgedWhileTheBrokerStopsAndReturns() throws Exception {
         EmbeddedKafkaBroker broker = BridgeTestSupport.startBroker(workDir.resolve("kafka"));
         ExecutorService client = Executors.newSingleThreadExecutor();
-        try (IngestBridge bridge = IngestBridge.start(BridgeTestSupport.config(broker.bootstrapServers()), ApiKeys.of(KEYS))) {
+        try (IngestBridge bridge =
+                IngestBridge.start(BridgeTestSupport.config(broker.bootstrapServers()), ApiKeys.of(KEYS))) {
             ManagedChannel channel = GrpcEndpointIT.channel(bridge);
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             AtomicInteger retryable = new AtomicInteger();
@@ -74,10 +75,15 @@ class KafkaOutageIT {
                 int refusedBefore = retryable.get();
                 await().atMost(OUTAGE_TIMEOUT).until(() -> retryable.get() >= refusedBefore + 10);
                 long start = System.nanoTime();
-                StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () -> TraceServiceGrpc
-                        .newBlockingStub(channel).withInterceptors(GrpcEndpointIT.bearer(ACME_KEY)).export(OtlpFixtures.spans("during", 1)));
+                StatusRuntimeException refused = catchThrowableOfType(
+                        StatusRuntimeException.class,
+                        () -> TraceServiceGrpc.newBlockingStub(channel)
+                                .withInterceptors(GrpcEndpointIT.bearer(ACME_KEY))
+                                .export(OtlpFixtures.spans("during", 1)));
                 assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("fails fast instead of waiting for the 3 s delivery timeout").isLessThan(2000);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                        .as("fails fast instead of waiting for the 3 s delivery timeout")
+                        .isLessThan(2000);
                 int acknowledgedBeforeRecovery = acknowledged.size();
 
                 broker.restart();
@@ -91,8 +97,11 @@ class KafkaOutageIT {
             }
 
             assertThat(other.get()).as("answers other than OK or retryable").isZero();
-            try (CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), List.of(Signal.SPANS.inputTopic()))) {
-                await().atMost(OUTAGE_TIMEOUT).until(() -> BridgeTestSupport.spanNames(reader.poll(), "acme").containsAll(acknowledged));
+            try (CommittedTopicReader reader =
+                    new CommittedTopicReader(broker.bootstrapServers(), List.of(Signal.SPANS.inputTopic()))) {
+                await().atMost(OUTAGE_TIMEOUT)
+                        .until(() -> BridgeTestSupport.spanNames(reader.poll(), "acme")
+                                .containsAll(acknowledged));
             }
         } finally {
             client.shutdownNow();
@@ -111,20 +120,31 @@ class KafkaOutageIT {
         try (IngestBridge bridge = IngestBridge.start(config, ApiKeys.of(KEYS))) {
             ManagedChannel channel = GrpcEndpointIT.channel(bridge);
             try {
-                TraceServiceGrpc.newBlockingStub(channel).withInterceptors(GrpcEndpointIT.bearer(ACME_KEY)).export(OtlpFixtures.spans("warm", 1));
+                TraceServiceGrpc.newBlockingStub(channel)
+                        .withInterceptors(GrpcEndpointIT.bearer(ACME_KEY))
+                        .export(OtlpFixtures.spans("warm", 1));
                 broker.stop();
 
                 // Both at once: each reaches the producer while its metadata is still fresh.
-                java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> late = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return HttpEndpointIT.post(bridge, "/v1/traces", "application/x-protobuf",
-                                OtlpFixtures.spans("late-http", 1).toByteArray(), "Authorization", "Bearer " + ACME_KEY);
-                    } catch (IOException | InterruptedException e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                });
-                StatusRuntimeException grpc = catchThrowableOfType(StatusRuntimeException.class, () -> TraceServiceGrpc
-                        .newBlockingStub(channel).withInterceptors(GrpcEndpointIT.bearer(ACME_KEY)).export(OtlpFixtures.spans("late", 1)));
+                java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> late =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return HttpEndpointIT.post(
+                                        bridge,
+                                        "/v1/traces",
+                                        "application/x-protobuf",
+                                        OtlpFixtures.spans("late-http", 1).toByteArray(),
+                                        "Authorization",
+                                        "Bearer " + ACME_KEY);
+                            } catch (IOException | InterruptedException e) {
+                                throw new java.util.concurrent.CompletionException(e);
+                            }
+                        });
+                StatusRuntimeException grpc = catchThrowableOfType(
+                        StatusRuntimeException.class,
+                        () -> TraceServiceGrpc.newBlockingStub(channel)
+                                .withInterceptors(GrpcEndpointIT.bearer(ACME_KEY))
+                                .export(OtlpFixtures.spans("late", 1)));
                 HttpResponse<byte[]> http = late.get(30, TimeUnit.SECONDS);
 
                 assertThat(grpc.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
@@ -140,22 +160,37 @@ class KafkaOutageIT {
     }
 
     /** One request of one span over gRPC or HTTP; records its name if acknowledged, counts the refusals. */
-    private static void sendOne(IngestBridge bridge, ManagedChannel channel, boolean grpc, Set<String> acknowledged,
-                                AtomicInteger retryable, AtomicInteger other) throws IOException, InterruptedException {
+    private static void sendOne(
+            IngestBridge bridge,
+            ManagedChannel channel,
+            boolean grpc,
+            Set<String> acknowledged,
+            AtomicInteger retryable,
+            AtomicInteger other)
+            throws IOException, InterruptedException {
         ExportTraceServiceRequest request = OtlpFixtures.spans(grpc ? "outage-grpc" : "outage-http", 1);
         String name = request.getResourceSpans(0).getScopeSpans(0).getSpans(0).getName();
         if (grpc) {
             try {
-                TraceServiceGrpc.newBlockingStub(channel).withInterceptors(GrpcEndpointIT.bearer(ACME_KEY))
-                        .withDeadlineAfter(30, TimeUnit.SECONDS).export(request);
+                TraceServiceGrpc.newBlockingStub(channel)
+                        .withInterceptors(GrpcEndpointIT.bearer(ACME_KEY))
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .export(request);
                 acknowledged.add(name);
             } catch (StatusRuntimeException e) {
                 Status.Code code = e.getStatus().getCode();
-                (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED ? retryable : other).incrementAndGet();
+                (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED ? retryable : other)
+                        .incrementAndGet();
             }
         } else {
-            int status = HttpEndpointIT.post(bridge, "/v1/traces", "application/x-protobuf", request.toByteArray(),
-                    "Authorization", "Bearer " + ACME_KEY).statusCode();
+            int status = HttpEndpointIT.post(
+                            bridge,
+                            "/v1/traces",
+                            "application/x-protobuf",
+                            request.toByteArray(),
+                            "Authorization",
+                            "Bearer " + ACME_KEY)
+                    .statusCode();
             if (status == 200) {
                 acknowledged.add(name);
             } else {
@@ -165,7 +200,10 @@ class KafkaOutageIT {
     }
 
     private static int ready(IngestBridge bridge) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + bridge.adminPort() + "/health/ready")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + bridge.adminPort() + "/health/ready"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

@@ -1,9 +1,5 @@
 package io.otlpgovernor.bridge;
 
-import static io.otlpgovernor.bridge.BridgeTestSupport.ACME_KEY;
-import static io.otlpgovernor.bridge.BridgeTestSupport.KEYS;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,13 +11,17 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.otlpgovernor.bridge.auth.ApiKeys;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.contract.Signal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.otlpgovernor.bridge.BridgeTestSupport.ACME_KEY;
+import static io.otlpgovernor.bridge.BridgeTestSupport.KEYS;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The OpenTelemetry JavaScript SDK, run by Node, exporting through its own OTLP exporters from npm — HTTP with JSON
@@ -60,7 +60,8 @@ class NodeClientIT {
 
     @Test
     void nodeHttpJsonExporterDeliversEverySpanUnderItsTenant() throws Exception {
-        JsonNode result = export("http", "http://localhost:" + bridge.httpPort() + "/v1/traces", ACME_KEY, "node-http", 4);
+        JsonNode result =
+                export("http", "http://localhost:" + bridge.httpPort() + "/v1/traces", ACME_KEY, "node-http", 4);
 
         assertThat(result.get("code").asInt()).as(result.toString()).isZero();
         assertThat(spanNamesOf("acme")).containsAll(names(result));
@@ -76,18 +77,27 @@ class NodeClientIT {
 
     @Test
     void nodeExportersFailWithAWrongKeyAndWriteNothing() throws Exception {
-        JsonNode http = export("http", "http://localhost:" + bridge.httpPort() + "/v1/traces", "wrong-key-00000000000", "node-denied", 1);
-        JsonNode grpc = export("grpc", "http://localhost:" + bridge.grpcPort(), "wrong-key-00000000000", "node-denied-grpc", 1);
+        JsonNode http = export(
+                "http",
+                "http://localhost:" + bridge.httpPort() + "/v1/traces",
+                "wrong-key-00000000000",
+                "node-denied",
+                1);
+        JsonNode grpc =
+                export("grpc", "http://localhost:" + bridge.grpcPort(), "wrong-key-00000000000", "node-denied-grpc", 1);
 
         assertThat(http.get("code").asInt()).isNotZero();
         assertThat(grpc.get("code").asInt()).isNotZero();
-        JsonNode marker = export("http", "http://localhost:" + bridge.httpPort() + "/v1/traces", ACME_KEY, "node-marker", 1);
+        JsonNode marker =
+                export("http", "http://localhost:" + bridge.httpPort() + "/v1/traces", ACME_KEY, "node-marker", 1);
         List<String> written = spanNamesOf("acme");
         assertThat(written).containsAll(names(marker)).noneMatch(name -> name.startsWith("node-denied"));
     }
 
-    private static JsonNode export(String transport, String endpoint, String key, String prefix, int count) throws Exception {
-        String output = run(List.of("node", "export-spans.mjs", transport, endpoint, key, prefix, Integer.toString(count)), 120);
+    private static JsonNode export(String transport, String endpoint, String key, String prefix, int count)
+            throws Exception {
+        String output = run(
+                List.of("node", "export-spans.mjs", transport, endpoint, key, prefix, Integer.toString(count)), 120);
         String[] lines = output.strip().split("\n");
         return JSON.readTree(lines[lines.length - 1]);
     }
@@ -99,9 +109,12 @@ class NodeClientIT {
     }
 
     private static List<String> spanNamesOf(String tenant) {
-        try (CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), List.of(Signal.SPANS.inputTopic()))) {
+        try (CommittedTopicReader reader =
+                new CommittedTopicReader(broker.bootstrapServers(), List.of(Signal.SPANS.inputTopic()))) {
             // Everything the exporter was told succeeded is already in Kafka; read until the reader has caught up.
-            org.awaitility.Awaitility.await().atMost(BridgeTestSupport.TIMEOUT).until(() -> !reader.poll().isEmpty());
+            org.awaitility.Awaitility.await()
+                    .atMost(BridgeTestSupport.TIMEOUT)
+                    .until(() -> !reader.poll().isEmpty());
             List<String> before;
             do {
                 before = BridgeTestSupport.spanNames(reader.records(), tenant);
@@ -113,8 +126,11 @@ class NodeClientIT {
     /** Runs {@code command} in the Node client's folder; fails the test if it fails or takes too long. */
     private static String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
         Path log = Files.createTempFile(workDir, "node", ".log");
-        Process process = new ProcessBuilder(command).directory(CLIENT_DIR.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(CLIENT_DIR.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(command + " did not finish within " + timeoutSeconds + " s");

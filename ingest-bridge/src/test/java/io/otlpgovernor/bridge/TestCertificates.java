@@ -15,7 +15,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -35,8 +34,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 final class TestCertificates {
 
     /** A certificate and its key, in memory and as PEM files. */
-    record Issued(X509Certificate certificate, KeyPair keys, Path certFile, Path keyFile) {
-    }
+    record Issued(X509Certificate certificate, KeyPair keys, Path certFile, Path keyFile) {}
 
     private final Issued ca;
     private final Path dir;
@@ -44,8 +42,13 @@ final class TestCertificates {
     TestCertificates(Path dir) throws Exception {
         this.dir = dir;
         KeyPair keys = newKeys();
-        X509Certificate certificate = sign(new X500Principal("CN=otlp-governor test CA"), keys, new X500Principal("CN=otlp-governor test CA"),
-                keys, true, null);
+        X509Certificate certificate = sign(
+                new X500Principal("CN=otlp-governor test CA"),
+                keys,
+                new X500Principal("CN=otlp-governor test CA"),
+                keys,
+                true,
+                null);
         this.ca = write("ca", certificate, keys);
     }
 
@@ -57,14 +60,33 @@ final class TestCertificates {
     Issued server() throws Exception {
         KeyPair keys = newKeys();
         GeneralNames names = new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")});
-        return write("server", sign(new X500Principal("CN=localhost"), keys, ca.certificate().getSubjectX500Principal(), ca.keys(), false, names), keys);
+            new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+        });
+        return write(
+                "server",
+                sign(
+                        new X500Principal("CN=localhost"),
+                        keys,
+                        ca.certificate().getSubjectX500Principal(),
+                        ca.keys(),
+                        false,
+                        names),
+                keys);
     }
 
     /** A client certificate with {@code subject}, signed by the CA. */
     Issued client(String name, String subject) throws Exception {
         KeyPair keys = newKeys();
-        return write(name, sign(new X500Principal(subject), keys, ca.certificate().getSubjectX500Principal(), ca.keys(), false, null), keys);
+        return write(
+                name,
+                sign(
+                        new X500Principal(subject),
+                        keys,
+                        ca.certificate().getSubjectX500Principal(),
+                        ca.keys(),
+                        false,
+                        null),
+                keys);
     }
 
     /** A TLS context that trusts the CA and, if {@code client} is given, presents it. */
@@ -78,7 +100,9 @@ final class TestCertificates {
         KeyStore identity = KeyStore.getInstance("PKCS12");
         identity.load(null, null);
         if (client != null) {
-            identity.setKeyEntry("client", client.keys().getPrivate(), new char[0], new X509Certificate[] {client.certificate(), ca.certificate()});
+            identity.setKeyEntry("client", client.keys().getPrivate(), new char[0], new X509Certificate[] {
+                client.certificate(), ca.certificate()
+            });
         }
         keyManagers.init(identity, new char[0]);
         SSLContext context = SSLContext.getInstance("TLS");
@@ -92,17 +116,29 @@ final class TestCertificates {
         return generator.generateKeyPair();
     }
 
-    private static X509Certificate sign(X500Principal subject, KeyPair subjectKeys, X500Principal issuer, KeyPair issuerKeys,
-                                        boolean isCa, GeneralNames names) throws Exception {
+    private static X509Certificate sign(
+            X500Principal subject,
+            KeyPair subjectKeys,
+            X500Principal issuer,
+            KeyPair issuerKeys,
+            boolean isCa,
+            GeneralNames names)
+            throws Exception {
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(new SecureRandom().nextInt(Integer.MAX_VALUE)),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject, subjectKeys.getPublic());
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(new SecureRandom().nextInt(Integer.MAX_VALUE)),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                subject,
+                subjectKeys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
         if (names != null) {
             builder.addExtension(Extension.subjectAlternativeName, false, names);
         }
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(
+                        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
     }
 
     private Issued write(String name, X509Certificate certificate, KeyPair keys) throws IOException {

@@ -1,11 +1,5 @@
 package io.otlpgovernor.bridge;
 
-import static io.otlpgovernor.bridge.BridgeTestSupport.ACME_KEY;
-import static io.otlpgovernor.bridge.BridgeTestSupport.GLOBEX_KEY;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,13 +17,19 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.otlpgovernor.bridge.auth.ApiKeys;
-import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.testing.OtlpFixtures;
+import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.otlpgovernor.bridge.BridgeTestSupport.ACME_KEY;
+import static io.otlpgovernor.bridge.BridgeTestSupport.GLOBEX_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** TLS on both OTLP ports, and mTLS: a client certificate the keys file maps to a tenant authenticates alone. */
 class TlsIT {
@@ -59,11 +59,13 @@ class TlsIT {
                     client-certificates: ["%s"]
                   globex:
                     key-sha256: ["%s"]
-                """.formatted(ApiKeys.sha256(ACME_KEY), ACME_CLIENT, ApiKeys.sha256(GLOBEX_KEY)));
+                """.formatted(
+                        ApiKeys.sha256(ACME_KEY), ACME_CLIENT, ApiKeys.sha256(GLOBEX_KEY)));
         BridgeConfig config = new BridgeConfig(null, null, null, keys, null, null, null, null, null)
                 .withEndpoints(0, 0, 0, broker.bootstrapServers())
                 .withKafka(BridgeTestSupport.config(broker.bootstrapServers()).kafka())
-                .withTls(new BridgeConfig.Tls(server.certFile(), server.keyFile(), certificates.ca().certFile(), "optional"));
+                .withTls(new BridgeConfig.Tls(
+                        server.certFile(), server.keyFile(), certificates.ca().certFile(), "optional"));
         bridge = IngestBridge.start(config);
     }
 
@@ -79,14 +81,19 @@ class TlsIT {
         ExportTraceServiceRequest httpSpans = OtlpFixtures.spans("tls-http", 1);
         ManagedChannel channel = tlsChannel(null);
         try {
-            TraceServiceGrpc.newBlockingStub(channel).withInterceptors(GrpcEndpointIT.bearer(GLOBEX_KEY)).export(grpcSpans);
+            TraceServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(GrpcEndpointIT.bearer(GLOBEX_KEY))
+                    .export(grpcSpans);
         } finally {
             channel.shutdownNow();
         }
 
-        assertThat(post(certificates.sslContext(null), httpSpans, GLOBEX_KEY).statusCode()).isEqualTo(200);
-        assertThat(BridgeTestSupport.tenantOfRecord(broker, Signal.SPANS, grpcSpans.toByteArray())).isEqualTo("globex");
-        assertThat(BridgeTestSupport.tenantOfRecord(broker, Signal.SPANS, httpSpans.toByteArray())).isEqualTo("globex");
+        assertThat(post(certificates.sslContext(null), httpSpans, GLOBEX_KEY).statusCode())
+                .isEqualTo(200);
+        assertThat(BridgeTestSupport.tenantOfRecord(broker, Signal.SPANS, grpcSpans.toByteArray()))
+                .isEqualTo("globex");
+        assertThat(BridgeTestSupport.tenantOfRecord(broker, Signal.SPANS, httpSpans.toByteArray()))
+                .isEqualTo("globex");
     }
 
     @Test
@@ -100,23 +107,30 @@ class TlsIT {
             channel.shutdownNow();
         }
 
-        assertThat(post(certificates.sslContext(acmeClient), httpSpans, null).statusCode()).isEqualTo(200);
-        assertThat(BridgeTestSupport.tenantOfRecord(broker, Signal.SPANS, grpcSpans.toByteArray())).isEqualTo("acme");
-        assertThat(BridgeTestSupport.tenantOfRecord(broker, Signal.SPANS, httpSpans.toByteArray())).isEqualTo("acme");
+        assertThat(post(certificates.sslContext(acmeClient), httpSpans, null).statusCode())
+                .isEqualTo(200);
+        assertThat(BridgeTestSupport.tenantOfRecord(broker, Signal.SPANS, grpcSpans.toByteArray()))
+                .isEqualTo("acme");
+        assertThat(BridgeTestSupport.tenantOfRecord(broker, Signal.SPANS, httpSpans.toByteArray()))
+                .isEqualTo("acme");
     }
 
     @Test
     void refusesAKeyOfAnotherTenantThanTheCertificateWithPermissionDenied() throws Exception {
         ManagedChannel channel = tlsChannel(acmeClient);
         try {
-            StatusRuntimeException grpc = catchThrowableOfType(StatusRuntimeException.class, () -> TraceServiceGrpc.newBlockingStub(channel)
-                    .withInterceptors(GrpcEndpointIT.bearer(GLOBEX_KEY)).export(OtlpFixtures.spans("mixed", 1)));
+            StatusRuntimeException grpc = catchThrowableOfType(
+                    StatusRuntimeException.class,
+                    () -> TraceServiceGrpc.newBlockingStub(channel)
+                            .withInterceptors(GrpcEndpointIT.bearer(GLOBEX_KEY))
+                            .export(OtlpFixtures.spans("mixed", 1)));
             assertThat(grpc.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         } finally {
             channel.shutdownNow();
         }
 
-        HttpResponse<byte[]> http = post(certificates.sslContext(acmeClient), OtlpFixtures.spans("mixed-http", 1), GLOBEX_KEY);
+        HttpResponse<byte[]> http =
+                post(certificates.sslContext(acmeClient), OtlpFixtures.spans("mixed-http", 1), GLOBEX_KEY);
 
         assertThat(http.statusCode()).isEqualTo(403);
         assertThat(com.google.rpc.Status.parseFrom(http.body()).getMessage())
@@ -125,21 +139,28 @@ class TlsIT {
 
     @Test
     void refusesATrustedCertificateThatNoTenantOwnsWhenNoKeyComesWithIt() throws Exception {
-        HttpResponse<byte[]> http = post(certificates.sslContext(unmappedClient), OtlpFixtures.spans("stranger", 1), null);
+        HttpResponse<byte[]> http =
+                post(certificates.sslContext(unmappedClient), OtlpFixtures.spans("stranger", 1), null);
 
         assertThat(http.statusCode()).isEqualTo(401);
     }
 
     @Test
     void refusesPlaintextOnTheTlsPorts() {
-        Throwable http = catchThrowable(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + bridge.httpPort() + "/v1/traces"))
-                .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofByteArray()));
+        Throwable http = catchThrowable(() -> HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + bridge.httpPort() + "/v1/traces"))
+                                .header("Content-Type", "application/x-protobuf")
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray()));
         ManagedChannel plaintext = GrpcEndpointIT.channel(bridge);
         try {
-            StatusRuntimeException grpc = catchThrowableOfType(StatusRuntimeException.class, () -> TraceServiceGrpc.newBlockingStub(plaintext)
-                    .withInterceptors(GrpcEndpointIT.bearer(ACME_KEY)).export(OtlpFixtures.spans("plain", 1)));
+            StatusRuntimeException grpc = catchThrowableOfType(
+                    StatusRuntimeException.class,
+                    () -> TraceServiceGrpc.newBlockingStub(plaintext)
+                            .withInterceptors(GrpcEndpointIT.bearer(ACME_KEY))
+                            .export(OtlpFixtures.spans("plain", 1)));
             assertThat(grpc.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         } finally {
             plaintext.shutdownNow();
@@ -151,20 +172,32 @@ class TlsIT {
     @Test
     void requiresAClientCertificateWhenConfiguredTo() throws Exception {
         TestCertificates.Issued server = certificates.server();
-        BridgeConfig config = new BridgeConfig(null, null, null, workDir.resolve("keys.yaml"), null, null, null, null, null)
+        BridgeConfig config = new BridgeConfig(
+                        null, null, null, workDir.resolve("keys.yaml"), null, null, null, null, null)
                 .withEndpoints(0, 0, 0, broker.bootstrapServers())
                 .withKafka(BridgeTestSupport.config(broker.bootstrapServers()).kafka())
-                .withTls(new BridgeConfig.Tls(server.certFile(), server.keyFile(), certificates.ca().certFile(), "require"));
+                .withTls(new BridgeConfig.Tls(
+                        server.certFile(), server.keyFile(), certificates.ca().certFile(), "require"));
         try (IngestBridge strict = IngestBridge.start(config)) {
-            HttpClient noCertificate = HttpClient.newBuilder().sslContext(certificates.sslContext(null)).build();
-            Throwable refused = catchThrowable(() -> noCertificate.send(HttpRequest.newBuilder(
-                            URI.create("https://localhost:" + strict.httpPort() + "/v1/traces"))
-                    .header("Content-Type", "application/x-protobuf").header("Authorization", "Bearer " + ACME_KEY)
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray()));
-            HttpResponse<byte[]> withCertificate = HttpClient.newBuilder().sslContext(certificates.sslContext(acmeClient)).build()
-                    .send(HttpRequest.newBuilder(URI.create("https://localhost:" + strict.httpPort() + "/v1/traces"))
+            HttpClient noCertificate = HttpClient.newBuilder()
+                    .sslContext(certificates.sslContext(null))
+                    .build();
+            Throwable refused = catchThrowable(() -> noCertificate.send(
+                    HttpRequest.newBuilder(URI.create("https://localhost:" + strict.httpPort() + "/v1/traces"))
                             .header("Content-Type", "application/x-protobuf")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(OtlpFixtures.spans("required", 1).toByteArray())).build(),
+                            .header("Authorization", "Bearer " + ACME_KEY)
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray()));
+            HttpResponse<byte[]> withCertificate = HttpClient.newBuilder()
+                    .sslContext(certificates.sslContext(acmeClient))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("https://localhost:" + strict.httpPort() + "/v1/traces"))
+                                    .header("Content-Type", "application/x-protobuf")
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(
+                                            OtlpFixtures.spans("required", 1).toByteArray()))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofByteArray());
 
             assertThat(refused).as("TLS handshake without a client certificate").isInstanceOf(IOException.class);
@@ -173,19 +206,28 @@ class TlsIT {
     }
 
     private static ManagedChannel tlsChannel(TestCertificates.Issued client) throws Exception {
-        SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(certificates.ca().certFile().toFile());
+        SslContextBuilder ssl = GrpcSslContexts.forClient()
+                .trustManager(certificates.ca().certFile().toFile());
         if (client != null) {
             ssl.keyManager(client.certFile().toFile(), client.keyFile().toFile());
         }
-        return NettyChannelBuilder.forAddress("localhost", bridge.grpcPort()).sslContext(ssl.build()).build();
+        return NettyChannelBuilder.forAddress("localhost", bridge.grpcPort())
+                .sslContext(ssl.build())
+                .build();
     }
 
-    private static HttpResponse<byte[]> post(javax.net.ssl.SSLContext tls, ExportTraceServiceRequest spans, String key) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://localhost:" + bridge.httpPort() + "/v1/traces"))
-                .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(spans.toByteArray()));
+    private static HttpResponse<byte[]> post(javax.net.ssl.SSLContext tls, ExportTraceServiceRequest spans, String key)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("https://localhost:" + bridge.httpPort() + "/v1/traces"))
+                .header("Content-Type", "application/x-protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(spans.toByteArray()));
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
-        return HttpClient.newBuilder().sslContext(tls).build().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HttpClient.newBuilder()
+                .sslContext(tls)
+                .build()
+                .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 }

@@ -2,19 +2,10 @@ package io.otlpgovernor.job;
 
 import java.nio.file.Path;
 
+import io.otlpgovernor.contract.config.ConfigException;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.JobEdges;
 import io.otlpgovernor.job.kafka.KafkaEdges;
-import io.otlpgovernor.rules.pipeline.model.AdmittedRecord;
-import io.otlpgovernor.rules.pipeline.model.AuditDelta;
-import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
-import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
-import io.otlpgovernor.rules.pipeline.model.InputRecord;
-import io.otlpgovernor.rules.pipeline.model.RateLimitedTrace;
-import io.otlpgovernor.rules.pipeline.model.Report;
-import io.otlpgovernor.rules.pipeline.model.TracePiece;
-import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
-import io.otlpgovernor.rules.pipeline.model.UsageDelta;
 import io.otlpgovernor.job.operators.DecodeFunction;
 import io.otlpgovernor.job.operators.GovernFunction;
 import io.otlpgovernor.job.operators.Outputs;
@@ -23,10 +14,19 @@ import io.otlpgovernor.job.operators.RulesBroadcast;
 import io.otlpgovernor.job.operators.TailRateLimitFunction;
 import io.otlpgovernor.job.operators.TailSamplingFunction;
 import io.otlpgovernor.job.operators.TenantReportFunction;
+import io.otlpgovernor.rules.pipeline.model.AdmittedRecord;
+import io.otlpgovernor.rules.pipeline.model.AuditDelta;
+import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
+import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
+import io.otlpgovernor.rules.pipeline.model.InputRecord;
+import io.otlpgovernor.rules.pipeline.model.RateLimitedTrace;
+import io.otlpgovernor.rules.pipeline.model.Report;
+import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
+import io.otlpgovernor.rules.pipeline.model.TracePiece;
+import io.otlpgovernor.rules.pipeline.model.UsageDelta;
+import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
 import io.otlpgovernor.rules.pipeline.reports.AuditReports;
 import io.otlpgovernor.rules.pipeline.reports.UsageReports;
-import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
-import io.otlpgovernor.contract.config.ConfigException;
 import io.otlpgovernor.rules.ruleset.RuleValidationException;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
@@ -54,6 +54,7 @@ public final class GovernorJob {
 
     /** Stable operator ids. */
     public static final String SOURCE_UID = "kafka-source";
+
     public static final String RULES_SOURCE_UID = "rules-source";
     public static final String DECODE_UID = "decode";
     public static final String QUOTA_UID = "quota";
@@ -82,8 +83,11 @@ public final class GovernorJob {
      * set that does not validate or lacks its HMAC key stops the job from starting).
      */
     public static GovernorJob onKafka(JobSettings settings) throws RuleValidationException, java.io.IOException {
-        return new GovernorJob(KafkaEdges.all(settings),
-                RuleBootstrap.load(settings.rules().directoryPath(), settings.rules().hmacKeysPath()), settings.reports());
+        return new GovernorJob(
+                KafkaEdges.all(settings),
+                RuleBootstrap.load(
+                        settings.rules().directoryPath(), settings.rules().hmacKeysPath()),
+                settings.reports());
     }
 
     /** The rules the job starts from. */
@@ -93,8 +97,8 @@ public final class GovernorJob {
 
     /** Adds the whole job to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
-        DataStream<InputRecord> input = env
-                .fromSource(edges.input(), WatermarkStrategy.noWatermarks(), "Kafka: OTLP input")
+        DataStream<InputRecord> input = env.fromSource(
+                        edges.input(), WatermarkStrategy.noWatermarks(), "Kafka: OTLP input")
                 .uid(SOURCE_UID);
         attach(input);
     }
@@ -102,25 +106,21 @@ public final class GovernorJob {
     /** Adds everything after the input source, reading from {@code input}. */
     public void attach(DataStream<InputRecord> input) {
         StreamExecutionEnvironment env = input.getExecutionEnvironment();
-        BroadcastStream<RuleUpdate> ruleUpdates = env
-                .fromSource(edges.rules(), WatermarkStrategy.noWatermarks(), "Kafka: rules")
+        BroadcastStream<RuleUpdate> ruleUpdates = env.fromSource(
+                        edges.rules(), WatermarkStrategy.noWatermarks(), "Kafka: rules")
                 .uid(RULES_SOURCE_UID)
                 .setParallelism(1)
                 .broadcast(RulesBroadcast.descriptor());
 
-        SingleOutputStreamOperator<DecodedRecord> decoded = input
-                .process(new DecodeFunction())
-                .uid(DECODE_UID)
-                .name("Decode OTLP");
-        SingleOutputStreamOperator<AdmittedRecord> admitted = decoded
-                .keyBy(DecodedRecord::tenant)
+        SingleOutputStreamOperator<DecodedRecord> decoded =
+                input.process(new DecodeFunction()).uid(DECODE_UID).name("Decode OTLP");
+        SingleOutputStreamOperator<AdmittedRecord> admitted = decoded.keyBy(DecodedRecord::tenant)
                 .connect(ruleUpdates)
                 .process(new QuotaFunction(rules))
                 .uid(QUOTA_UID)
                 .name("Quota per tenant");
         // Rebalanced: governing is the expensive step, and a hot tenant's requests must use every instance.
-        SingleOutputStreamOperator<GovernedRecord> governed = admitted
-                .rebalance()
+        SingleOutputStreamOperator<GovernedRecord> governed = admitted.rebalance()
                 .connect(ruleUpdates)
                 .process(new GovernFunction(rules, edges.maxRecordBytes()))
                 .uid(GOVERN_UID)
@@ -139,7 +139,10 @@ public final class GovernorJob {
                 .uid(TAIL_RATE_LIMIT_UID)
                 .name("Tail rate limit per service");
 
-        governed.union(tailed, limited).sinkTo(edges.governed()).uid(GOVERNED_SINK_UID).name("Kafka: governed");
+        governed.union(tailed, limited)
+                .sinkTo(edges.governed())
+                .uid(GOVERNED_SINK_UID)
+                .name("Kafka: governed");
         decoded.getSideOutput(Outputs.DEAD_LETTERS)
                 .union(admitted.getSideOutput(Outputs.DEAD_LETTERS), governed.getSideOutput(Outputs.DEAD_LETTERS))
                 .sinkTo(edges.deadLetters())
@@ -149,12 +152,18 @@ public final class GovernorJob {
         audit(admitted, governed, tailed, limited);
     }
 
-    private void usage(SingleOutputStreamOperator<DecodedRecord> decoded, SingleOutputStreamOperator<AdmittedRecord> admitted,
-                       SingleOutputStreamOperator<GovernedRecord> governed, SingleOutputStreamOperator<GovernedRecord> tailed,
-                       SingleOutputStreamOperator<GovernedRecord> limited) {
+    private void usage(
+            SingleOutputStreamOperator<DecodedRecord> decoded,
+            SingleOutputStreamOperator<AdmittedRecord> admitted,
+            SingleOutputStreamOperator<GovernedRecord> governed,
+            SingleOutputStreamOperator<GovernedRecord> tailed,
+            SingleOutputStreamOperator<GovernedRecord> limited) {
         decoded.getSideOutput(Outputs.USAGE)
-                .union(admitted.getSideOutput(Outputs.USAGE), governed.getSideOutput(Outputs.USAGE),
-                        tailed.getSideOutput(Outputs.USAGE), limited.getSideOutput(Outputs.USAGE))
+                .union(
+                        admitted.getSideOutput(Outputs.USAGE),
+                        governed.getSideOutput(Outputs.USAGE),
+                        tailed.getSideOutput(Outputs.USAGE),
+                        limited.getSideOutput(Outputs.USAGE))
                 .keyBy(UsageDelta::tenant)
                 .process(new TenantReportFunction<>(new UsageReports(), reports.graceDuration()))
                 .returns(Report.class)
@@ -165,17 +174,24 @@ public final class GovernorJob {
                 .name("Kafka: usage");
     }
 
-    private void audit(SingleOutputStreamOperator<AdmittedRecord> admitted, SingleOutputStreamOperator<GovernedRecord> governed,
-                       SingleOutputStreamOperator<GovernedRecord> tailed, SingleOutputStreamOperator<GovernedRecord> limited) {
+    private void audit(
+            SingleOutputStreamOperator<AdmittedRecord> admitted,
+            SingleOutputStreamOperator<GovernedRecord> governed,
+            SingleOutputStreamOperator<GovernedRecord> tailed,
+            SingleOutputStreamOperator<GovernedRecord> limited) {
         DataStream<Report> summaries = admitted.getSideOutput(Outputs.AUDIT)
-                .union(governed.getSideOutput(Outputs.AUDIT), tailed.getSideOutput(Outputs.AUDIT),
+                .union(
+                        governed.getSideOutput(Outputs.AUDIT),
+                        tailed.getSideOutput(Outputs.AUDIT),
                         limited.getSideOutput(Outputs.AUDIT))
                 .keyBy(AuditDelta::tenant)
-                .process(new TenantReportFunction<>(new AuditReports(reports.auditWindowDuration()), reports.graceDuration()))
+                .process(new TenantReportFunction<>(
+                        new AuditReports(reports.auditWindowDuration()), reports.graceDuration()))
                 .returns(Report.class)
                 .uid(AUDIT_UID)
                 .name("Audit per tenant");
-        summaries.union(governed.getSideOutput(Outputs.AUDIT_EVENTS))
+        summaries
+                .union(governed.getSideOutput(Outputs.AUDIT_EVENTS))
                 .sinkTo(edges.audit())
                 .uid(AUDIT_SINK_UID)
                 .name("Kafka: audit");
@@ -203,7 +219,8 @@ public final class GovernorJob {
             System.exit(2);
             return;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings.flinkConfiguration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(settings.flinkConfiguration());
         job.build(env);
         env.execute(settings.jobName());
     }

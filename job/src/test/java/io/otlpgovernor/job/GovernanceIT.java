@@ -1,9 +1,5 @@
 package io.otlpgovernor.job;
 
-import static io.otlpgovernor.job.JobHarness.header;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,14 +17,15 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.cli.RulesCommand;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.contract.testing.Telemetry;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.cli.RulesCommand;
-import io.otlpgovernor.contract.RecordHeaders;
-import io.otlpgovernor.contract.TopicNames;
-import io.otlpgovernor.contract.Signal;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,7 +38,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import io.otlpgovernor.contract.testing.Telemetry;
+
+import static io.otlpgovernor.job.JobHarness.header;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Governance on a Flink MiniCluster (RocksDB, checkpoints) against an embedded KRaft broker: quotas, downsampling,
@@ -66,7 +66,8 @@ class GovernanceIT {
         broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), 0);
         JobHarness.createTopics(broker, 2);
         settings = JobHarness.fastSettings(broker, workDir.resolve("checkpoints"), workDir.resolve("rules"));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.flinkConfiguration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(settings.flinkConfiguration());
         job = GovernorJob.onKafka(settings).start(env, settings.jobName());
     }
 
@@ -88,7 +89,8 @@ class GovernanceIT {
         assertThat((double) accepted / SECONDS).isBetween(980.0, 1020.0);
         assertThat(accepted + droppedForQuota).isEqualTo(offered);
         assertThat(governedSpans("metered")).hasSize((int) accepted);
-        List<JsonNode> audit = awaitAudit(docs -> Reports.audited(docs, "metered", "quota", "quota-drop") == droppedForQuota);
+        List<JsonNode> audit =
+                awaitAudit(docs -> Reports.audited(docs, "metered", "quota", "quota-drop") == droppedForQuota);
         assertThat(Reports.audited(audit, "metered", "quota", "quota-drop")).isEqualTo(droppedForQuota);
     }
 
@@ -107,26 +109,34 @@ class GovernanceIT {
         Map<String, Integer> spansPerTrace = new HashMap<>();
         kept.forEach(span -> spansPerTrace.merge(span.getTraceId().toStringUtf8(), 1, Integer::sum));
         long whole = spansPerTrace.values().stream().filter(n -> n == 4).count();
-        assertThat((double) whole / spansPerTrace.size()).as("share of kept traces that are whole").isGreaterThan(0.95);
-        assertThat(kept).filteredOn(span -> span.getTraceState().contains("th:")).hasSizeGreaterThan((int) (accepted / 2));
+        assertThat((double) whole / spansPerTrace.size())
+                .as("share of kept traces that are whole")
+                .isGreaterThan(0.95);
+        assertThat(kept)
+                .filteredOn(span -> span.getTraceState().contains("th:"))
+                .hasSizeGreaterThan((int) (accepted / 2));
         // The kept spans, weighted by their adjusted counts, stand for what was offered.
-        assertThat(Reports.represented(usage, "sampled", "spans")).isCloseTo(offered, org.assertj.core.data.Percentage.withPercentage(5));
+        assertThat(Reports.represented(usage, "sampled", "spans"))
+                .isCloseTo(offered, org.assertj.core.data.Percentage.withPercentage(5));
     }
 
     @Test
     void ruleUpdatePublishedWithTheCliTakesEffectWithoutARestart() throws Exception {
         Path rules = Path.of(settings.rules().directory());
-        List<ConsumerRecord<byte[], byte[]>> before = sendUntilGoverned("shop", "ORDER-123456 for ana@example.com", "1");
+        List<ConsumerRecord<byte[], byte[]>> before =
+                sendUntilGoverned("shop", "ORDER-123456 for ana@example.com", "1");
         assertThat(spansOf(before.get(0)).get(0).getName()).isEqualTo("ORDER-123456 for [REDACTED:email]");
 
-        Files.writeString(rules.resolve("tenants/shop.yaml"), Files.readString(rules.resolve("tenants/shop.yaml"))
-                .replace("version: 1", "version: 2")
-                + "classification:\n  patterns:\n    - id: order-number\n      regex: 'ORDER-[0-9]{6}'\n      label: pii\n");
+        Files.writeString(
+                rules.resolve("tenants/shop.yaml"),
+                Files.readString(rules.resolve("tenants/shop.yaml")).replace("version: 1", "version: 2")
+                        + "classification:\n  patterns:\n    - id: order-number\n      regex: 'ORDER-[0-9]{6}'\n      label: pii\n");
         assertThat(publish(rules)).isZero();
 
         List<ConsumerRecord<byte[], byte[]>> after = sendUntilGoverned("shop", "ORDER-654321 for bo@example.com", "2");
         assertThat(spansOf(after.get(0)).get(0).getName()).isEqualTo("[REDACTED:order-number] for [REDACTED:email]");
-        List<JsonNode> audit = awaitAudit(docs -> !Reports.ruleChanges(docs, "shop").isEmpty());
+        List<JsonNode> audit =
+                awaitAudit(docs -> !Reports.ruleChanges(docs, "shop").isEmpty());
         assertThat(Reports.ruleChanges(audit, "shop")).singleElement().satisfies(change -> {
             assertThat(change.path("outcome").asText()).isEqualTo("accepted");
             assertThat(change.path("version").asLong()).isEqualTo(2);
@@ -139,16 +149,21 @@ class GovernanceIT {
         String broken = "{\"tenant\":\"shop\",\"version\":5,\"files\":{\"tenants/shop.yaml\":"
                 + "\"tenant: shop\\nversion: 5\\nquotas:\\n  rate:\\n    per-second: -3\\n\"}}";
         try (KafkaProducer<byte[], byte[]> producer = JobHarness.producer(broker)) {
-            producer.send(new ProducerRecord<>(TopicNames.RULES, "shop".getBytes(StandardCharsets.UTF_8),
-                    broken.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(
+                            TopicNames.RULES,
+                            "shop".getBytes(StandardCharsets.UTF_8),
+                            broken.getBytes(StandardCharsets.UTF_8)))
+                    .get(30, TimeUnit.SECONDS);
         }
 
-        List<JsonNode> audit = awaitAudit(docs -> !Reports.ruleChanges(docs, "shop").isEmpty());
+        List<JsonNode> audit =
+                awaitAudit(docs -> !Reports.ruleChanges(docs, "shop").isEmpty());
         JsonNode change = Reports.ruleChanges(audit, "shop").get(0);
         assertThat(change.path("outcome").asText()).isEqualTo("rejected");
         assertThat(change.path("version").asLong()).isEqualTo(5);
         assertThat(change.path("problems").get(0).asText()).startsWith("tenants/shop.yaml:5 quotas.rate.per-second:");
-        List<ConsumerRecord<byte[], byte[]>> governed = sendUntilGoverned("shop", "still governed: cy@example.com", "1");
+        List<ConsumerRecord<byte[], byte[]>> governed =
+                sendUntilGoverned("shop", "still governed: cy@example.com", "1");
         assertThat(spansOf(governed.get(0)).get(0).getName()).isEqualTo("still governed: [REDACTED:email]");
     }
 
@@ -162,11 +177,34 @@ class GovernanceIT {
                 String card = i % 2 == 0 ? "4111 1111 1111 1111" : "5500-0000-0000-0004";
                 secrets.add(email);
                 secrets.add(card);
-                JobHarness.send(producer, Signal.SPANS.inputTopic(), "shop", Telemetry.spans(List.of(
-                        Telemetry.span(i, "checkout by " + email, now, "user.email", email, "payment.card", "card " + card))).toByteArray());
-                JobHarness.send(producer, Signal.LOGS.inputTopic(), "shop",
-                        Telemetry.logs("charged " + card + " for " + email, 2, now, "severity", i % 3 == 0 ? "debug" : "info").toByteArray());
-                JobHarness.send(producer, Signal.METRICS.inputTopic(), "shop",
+                JobHarness.send(
+                        producer,
+                        Signal.SPANS.inputTopic(),
+                        "shop",
+                        Telemetry.spans(List.of(Telemetry.span(
+                                        i,
+                                        "checkout by " + email,
+                                        now,
+                                        "user.email",
+                                        email,
+                                        "payment.card",
+                                        "card " + card)))
+                                .toByteArray());
+                JobHarness.send(
+                        producer,
+                        Signal.LOGS.inputTopic(),
+                        "shop",
+                        Telemetry.logs(
+                                        "charged " + card + " for " + email,
+                                        2,
+                                        now,
+                                        "severity",
+                                        i % 3 == 0 ? "debug" : "info")
+                                .toByteArray());
+                JobHarness.send(
+                        producer,
+                        Signal.METRICS.inputTopic(),
+                        "shop",
                         Telemetry.gauge("cart.value", 3, now, "customer", email).toByteArray());
             }
         }
@@ -176,12 +214,17 @@ class GovernanceIT {
         outputs.add(TopicNames.DEAD_LETTER);
         try (CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), outputs)) {
             await().atMost(TIMEOUT).until(() -> {
-                List<JsonNode> usage = Reports.documents(reader.poll().stream().filter(r -> r.topic().equals(TopicNames.USAGE)).toList());
-                return Reports.usage(usage, "shop", "spans", "accepted") == 20 && Reports.usage(usage, "shop", "logs", "accepted") == 40
+                List<JsonNode> usage = Reports.documents(reader.poll().stream()
+                        .filter(r -> r.topic().equals(TopicNames.USAGE))
+                        .toList());
+                return Reports.usage(usage, "shop", "spans", "accepted") == 20
+                        && Reports.usage(usage, "shop", "logs", "accepted") == 40
                         && Reports.usage(usage, "shop", "metrics", "accepted") == 60;
             });
             List<ConsumerRecord<byte[], byte[]>> records = reader.poll();
-            assertThat(records).filteredOn(r -> r.topic().equals(TopicNames.DEAD_LETTER)).isEmpty();
+            assertThat(records)
+                    .filteredOn(r -> r.topic().equals(TopicNames.DEAD_LETTER))
+                    .isEmpty();
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 String everything = new String(record.value(), StandardCharsets.ISO_8859_1) + headersOf(record);
                 for (String secret : secrets) {
@@ -189,8 +232,10 @@ class GovernanceIT {
                 }
             }
             // Cards decide the tier (compliance), debug logs go short; every output carries the rule-set version.
-            assertThat(records).filteredOn(r -> r.topic().startsWith("governed_"))
-                    .allSatisfy(r -> assertThat(header(r, RecordHeaders.RULE_SET_VERSION)).isEqualTo("1"))
+            assertThat(records)
+                    .filteredOn(r -> r.topic().startsWith("governed_"))
+                    .allSatisfy(r -> assertThat(header(r, RecordHeaders.RULE_SET_VERSION))
+                            .isEqualTo("1"))
                     .extracting(ConsumerRecord::topic)
                     .contains("governed_spans_compliance", "governed_logs_compliance", "governed_metrics_standard");
         }
@@ -219,8 +264,13 @@ class GovernanceIT {
                             trace++;
                         }
                     }
-                    acks.add(producer.send(new ProducerRecord<>(Signal.SPANS.inputTopic(), partition, at, null,
-                            Telemetry.spans(spans).toByteArray(), List.of(new RecordHeader(RecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8))))));
+                    acks.add(producer.send(new ProducerRecord<>(
+                            Signal.SPANS.inputTopic(),
+                            partition,
+                            at,
+                            null,
+                            Telemetry.spans(spans).toByteArray(),
+                            List.of(new RecordHeader(RecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8))))));
                     sent += SPANS_PER_REQUEST;
                 }
             }
@@ -236,7 +286,8 @@ class GovernanceIT {
      * or dropped (the counts come from different operators and may land in different documents).
      */
     private List<JsonNode> awaitUsage(String tenant, long received) {
-        try (CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), List.of(TopicNames.USAGE))) {
+        try (CommittedTopicReader reader =
+                new CommittedTopicReader(broker.bootstrapServers(), List.of(TopicNames.USAGE))) {
             await().atMost(TIMEOUT).until(() -> {
                 List<JsonNode> usage = Reports.documents(reader.poll());
                 long settled = Reports.usage(usage, tenant, "spans", "accepted")
@@ -251,14 +302,17 @@ class GovernanceIT {
     }
 
     private List<JsonNode> awaitAudit(java.util.function.Predicate<List<JsonNode>> condition) {
-        try (CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), List.of(TopicNames.AUDIT))) {
+        try (CommittedTopicReader reader =
+                new CommittedTopicReader(broker.bootstrapServers(), List.of(TopicNames.AUDIT))) {
             await().atMost(TIMEOUT).until(() -> condition.test(Reports.documents(reader.poll())));
             return Reports.documents(reader.records());
         }
     }
 
     private List<Span> governedSpans(String tenant) {
-        List<String> topics = TopicLayout.governedTopics().stream().filter(t -> t.startsWith("governed_spans_")).toList();
+        List<String> topics = TopicLayout.governedTopics().stream()
+                .filter(t -> t.startsWith("governed_spans_"))
+                .toList();
         try (CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), topics)) {
             List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
             // Usage is written after the spans it counts, so they are all committed by now: read to the end.
@@ -270,21 +324,33 @@ class GovernanceIT {
                 }
                 all = read;
             } while (true);
-            return all.stream().filter(r -> tenant.equals(header(r, RecordHeaders.TENANT))).flatMap(r -> spansOf(r).stream()).toList();
+            return all.stream()
+                    .filter(r -> tenant.equals(header(r, RecordHeaders.TENANT)))
+                    .flatMap(r -> spansOf(r).stream())
+                    .toList();
         }
     }
 
     /** Sends a span named {@code name} every half second until one comes out governed under rule-set {@code version}. */
-    private List<ConsumerRecord<byte[], byte[]>> sendUntilGoverned(String tenant, String name, String version) throws Exception {
-        List<String> topics = TopicLayout.governedTopics().stream().filter(t -> t.startsWith("governed_spans_")).toList();
+    private List<ConsumerRecord<byte[], byte[]>> sendUntilGoverned(String tenant, String name, String version)
+            throws Exception {
+        List<String> topics = TopicLayout.governedTopics().stream()
+                .filter(t -> t.startsWith("governed_spans_"))
+                .toList();
         try (KafkaProducer<byte[], byte[]> producer = JobHarness.producer(broker);
-             CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), topics)) {
+                CommittedTopicReader reader = new CommittedTopicReader(broker.bootstrapServers(), topics)) {
             List<ConsumerRecord<byte[], byte[]>> matching = new ArrayList<>();
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
-                JobHarness.send(producer, Signal.SPANS.inputTopic(), tenant,
-                        Telemetry.spans(List.of(Telemetry.span(1, name, System.currentTimeMillis()))).toByteArray());
+                JobHarness.send(
+                        producer,
+                        Signal.SPANS.inputTopic(),
+                        tenant,
+                        Telemetry.spans(List.of(Telemetry.span(1, name, System.currentTimeMillis())))
+                                .toByteArray());
                 matching.clear();
-                reader.poll().stream().filter(r -> version.equals(header(r, RecordHeaders.RULE_SET_VERSION))).forEach(matching::add);
+                reader.poll().stream()
+                        .filter(r -> version.equals(header(r, RecordHeaders.RULE_SET_VERSION)))
+                        .forEach(matching::add);
                 return !matching.isEmpty();
             });
             return matching;
@@ -293,7 +359,9 @@ class GovernanceIT {
 
     private int publish(Path rules) {
         StringWriter out = new StringWriter();
-        return new CommandLine(new RulesCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(out))
+        return new CommandLine(new RulesCommand())
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(out))
                 .execute("publish", "--bootstrap", broker.bootstrapServers(), "--rules", rules.toString());
     }
 
@@ -310,7 +378,11 @@ class GovernanceIT {
 
     private static String headersOf(ConsumerRecord<byte[], byte[]> record) {
         StringBuilder text = new StringBuilder();
-        record.headers().forEach(h -> text.append(h.key()).append('=').append(new String(h.value(), StandardCharsets.ISO_8859_1)).append(';'));
+        record.headers()
+                .forEach(h -> text.append(h.key())
+                        .append('=')
+                        .append(new String(h.value(), StandardCharsets.ISO_8859_1))
+                        .append(';'));
         return text.toString();
     }
 }

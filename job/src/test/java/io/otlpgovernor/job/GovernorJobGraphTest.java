@@ -1,7 +1,5 @@
 package io.otlpgovernor.job;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,6 +14,8 @@ import org.apache.flink.streaming.runtime.partitioner.KeyGroupStreamPartitioner;
 import org.apache.flink.streaming.runtime.partitioner.RebalancePartitioner;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The job's graph as Flink sees it, without running it. */
 class GovernorJobGraphTest {
 
@@ -24,14 +24,25 @@ class GovernorJobGraphTest {
         StreamGraph graph = graph();
 
         assertThat(graph.getStreamNodes()).allSatisfy(node -> {
-            assertThat(node.getTransformationUID()).as("uid of %s", node.getOperatorName()).isNotBlank();
+            assertThat(node.getTransformationUID())
+                    .as("uid of %s", node.getOperatorName())
+                    .isNotBlank();
             assertThat(node.getOperatorName()).doesNotStartWith("Process").doesNotStartWith("Co-Process");
         });
-        assertThat(graph.getStreamNodes()).extracting(StreamNode::getTransformationUID).contains(
-                GovernorJob.SOURCE_UID, GovernorJob.RULES_SOURCE_UID, GovernorJob.DECODE_UID, GovernorJob.QUOTA_UID,
-                GovernorJob.GOVERN_UID, GovernorJob.TAIL_UID, GovernorJob.TAIL_RATE_LIMIT_UID, GovernorJob.USAGE_UID,
-                GovernorJob.AUDIT_UID);
-        assertThat(graph.getStreamNodes()).extracting(StreamNode::getOperatorName)
+        assertThat(graph.getStreamNodes())
+                .extracting(StreamNode::getTransformationUID)
+                .contains(
+                        GovernorJob.SOURCE_UID,
+                        GovernorJob.RULES_SOURCE_UID,
+                        GovernorJob.DECODE_UID,
+                        GovernorJob.QUOTA_UID,
+                        GovernorJob.GOVERN_UID,
+                        GovernorJob.TAIL_UID,
+                        GovernorJob.TAIL_RATE_LIMIT_UID,
+                        GovernorJob.USAGE_UID,
+                        GovernorJob.AUDIT_UID);
+        assertThat(graph.getStreamNodes())
+                .extracting(StreamNode::getOperatorName)
                 .contains("Tail sampling per trace", "Tail rate limit per service");
     }
 
@@ -39,9 +50,11 @@ class GovernorJobGraphTest {
     void onlyTheCheapQuotaIsKeyedByTenantAndGoverningIsSpreadOverEveryInstance() throws Exception {
         StreamGraph graph = graph();
 
-        assertThat(dataInputs(graph, GovernorJob.QUOTA_UID)).singleElement()
+        assertThat(dataInputs(graph, GovernorJob.QUOTA_UID))
+                .singleElement()
                 .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
-        assertThat(dataInputs(graph, GovernorJob.GOVERN_UID)).singleElement()
+        assertThat(dataInputs(graph, GovernorJob.GOVERN_UID))
+                .singleElement()
                 .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(RebalancePartitioner.class));
     }
 
@@ -49,25 +62,35 @@ class GovernorJobGraphTest {
     void tailSamplingIsKeyedByTraceAndTheRateLimitByService() throws Exception {
         StreamGraph graph = graph();
 
-        assertThat(dataInputs(graph, GovernorJob.TAIL_UID)).singleElement()
+        assertThat(dataInputs(graph, GovernorJob.TAIL_UID))
+                .singleElement()
                 .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
-        assertThat(dataInputs(graph, GovernorJob.TAIL_RATE_LIMIT_UID)).singleElement()
+        assertThat(dataInputs(graph, GovernorJob.TAIL_RATE_LIMIT_UID))
+                .singleElement()
                 .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
     }
 
     private static List<StreamEdge> dataInputs(StreamGraph graph, String uid) {
-        StreamNode node = graph.getStreamNodes().stream().filter(n -> uid.equals(n.getTransformationUID())).findFirst().orElseThrow();
+        StreamNode node = graph.getStreamNodes().stream()
+                .filter(n -> uid.equals(n.getTransformationUID()))
+                .findFirst()
+                .orElseThrow();
         // The broadcast rules arrive on the other input.
         return node.getInEdges().stream()
-                .filter(edge -> !GovernorJob.RULES_SOURCE_UID.equals(graph.getStreamNode(edge.getSourceId()).getTransformationUID()))
+                .filter(edge -> !GovernorJob.RULES_SOURCE_UID.equals(
+                        graph.getStreamNode(edge.getSourceId()).getTransformationUID()))
                 .toList();
     }
 
     private static StreamGraph graph() throws Exception {
         JobSettings settings = JobSettings.defaults();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings.flinkConfiguration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(settings.flinkConfiguration());
         env.setParallelism(2);
-        new GovernorJob(KafkaEdges.all(settings), RuleBootstrap.load(Path.of("src/test/resources/it-rules"), null), settings.reports())
+        new GovernorJob(
+                        KafkaEdges.all(settings),
+                        RuleBootstrap.load(Path.of("src/test/resources/it-rules"), null),
+                        settings.reports())
                 .build(env);
         return env.getStreamGraph();
     }

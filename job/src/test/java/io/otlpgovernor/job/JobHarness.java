@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import io.otlpgovernor.contract.RecordHeaders;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.contract.RecordHeaders;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,8 +34,7 @@ final class JobHarness {
      */
     private static final AtomicInteger JOBS = new AtomicInteger();
 
-    private JobHarness() {
-    }
+    private JobHarness() {}
 
     /** Creates the input, governed and dead-letter topics, with {@code inputPartitions} partitions per input topic. */
     static void createTopics(EmbeddedKafkaBroker broker, int inputPartitions) {
@@ -48,8 +47,15 @@ final class JobHarness {
      */
     static JobSettings fastSettings(EmbeddedKafkaBroker broker, Path checkpoints, Path rules) {
         copyTestRules(rules);
-        return new JobSettings("otlp-governor-test", 1, 128,
-                new JobSettings.Kafka(broker.bootstrapServers(), "otlp-governor-test", "otlp-governor-test-" + JOBS.incrementAndGet(), "2m"),
+        return new JobSettings(
+                "otlp-governor-test",
+                1,
+                128,
+                new JobSettings.Kafka(
+                        broker.bootstrapServers(),
+                        "otlp-governor-test",
+                        "otlp-governor-test-" + JOBS.incrementAndGet(),
+                        "2m"),
                 new JobSettings.Checkpoints("500ms", "30s", "100ms", checkpoints.toString(), true),
                 new JobSettings.Restart("fixed-delay", 5, "200ms", null),
                 new JobSettings.Rules(rules.toString(), null),
@@ -74,23 +80,32 @@ final class JobHarness {
     }
 
     static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker broker) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     /** Sends one record and waits for Kafka's acknowledgement, so a lost write fails the test instead of hiding. */
-    static void send(KafkaProducer<byte[], byte[]> producer, String topic, String tenant, byte[] value) throws Exception {
+    static void send(KafkaProducer<byte[], byte[]> producer, String topic, String tenant, byte[] value)
+            throws Exception {
         send(producer, topic, tenant, value, null);
     }
 
     /** As {@link #send(KafkaProducer, String, String, byte[])}, with the record's timestamp (null: now). */
-    static void send(KafkaProducer<byte[], byte[]> producer, String topic, String tenant, byte[] value, Long timestamp) throws Exception {
-        List<Header> headers = tenant == null ? List.of()
+    static void send(KafkaProducer<byte[], byte[]> producer, String topic, String tenant, byte[] value, Long timestamp)
+            throws Exception {
+        List<Header> headers = tenant == null
+                ? List.of()
                 : List.of(new RecordHeader(RecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8)));
-        producer.send(new ProducerRecord<>(topic, null, timestamp, null, value, headers)).get(30, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(topic, null, timestamp, null, value, headers))
+                .get(30, TimeUnit.SECONDS);
     }
 
     /** Whether the job's consumer group has committed offsets at the end of every input partition. */
@@ -129,7 +144,8 @@ final class JobHarness {
     /** Fails, naming the job's failure, once the job has ended: a wait on its output can stop there. */
     static void assertRunning(JobClient job) throws Exception {
         if (job.getJobExecutionResult().isDone()) {
-            Throwable failure = job.getJobExecutionResult().handle((result, error) -> error).get();
+            Throwable failure =
+                    job.getJobExecutionResult().handle((result, error) -> error).get();
             Throwable cause = failure;
             while (cause != null && cause.getCause() != null) {
                 cause = cause.getCause();

@@ -14,8 +14,7 @@ final class Reports {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Reports() {
-    }
+    private Reports() {}
 
     static List<JsonNode> documents(List<ConsumerRecord<byte[], byte[]>> records) {
         List<JsonNode> documents = new ArrayList<>();
@@ -41,7 +40,8 @@ final class Reports {
     static double represented(List<JsonNode> documents, String tenant, String signal) {
         return documents.stream()
                 .filter(d -> d.path("tenant").asText().equals(tenant))
-                .mapToDouble(d -> d.path("signals").path(signal).path("represented").asDouble())
+                .mapToDouble(
+                        d -> d.path("signals").path(signal).path("represented").asDouble())
                 .sum();
     }
 
@@ -49,11 +49,13 @@ final class Reports {
     static long audited(List<JsonNode> documents, String tenant, String rule, String action) {
         long sum = 0;
         for (JsonNode document : documents) {
-            if (!document.path("type").asText().equals("governance-summary") || !document.path("tenant").asText().equals(tenant)) {
+            if (!document.path("type").asText().equals("governance-summary")
+                    || !document.path("tenant").asText().equals(tenant)) {
                 continue;
             }
             for (JsonNode entry : document.path("entries")) {
-                if (entry.path("rule").asText().equals(rule) && entry.path("action").asText().equals(action)) {
+                if (entry.path("rule").asText().equals(rule)
+                        && entry.path("action").asText().equals(action)) {
                     sum += entry.path("count").asLong();
                 }
             }
@@ -64,7 +66,8 @@ final class Reports {
     /** A tenant's rule-set change events. */
     static List<JsonNode> ruleChanges(List<JsonNode> documents, String tenant) {
         return documents.stream()
-                .filter(d -> d.path("type").asText().equals("rule-set-change") && d.path("tenant").asText().equals(tenant))
+                .filter(d -> d.path("type").asText().equals("rule-set-change")
+                        && d.path("tenant").asText().equals(tenant))
                 .toList();
     }
 }

@@ -1,7 +1,5 @@
 package io.otlpgovernor.job;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +9,8 @@ import java.util.zip.ZipEntry;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The jar the Flink image runs ({@code target/otlp-governor-job.jar}, made by the shade plugin in {@code package}):
@@ -34,18 +34,20 @@ class ShadedJarIT {
     @Test
     void containsTheJobAndNamesItAsMainClass() throws IOException {
         assertThat(entries).contains("io/otlpgovernor/job/GovernorJob.class");
-        assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("io.otlpgovernor.job.GovernorJob");
+        assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
+                .isEqualTo("io.otlpgovernor.job.GovernorJob");
     }
 
     @Test
     void containsTheKafkaConnectorAndClientAndTheGovernanceEngine() {
-        assertThat(entries).contains(
-                "org/apache/flink/connector/kafka/source/KafkaSource.class",
-                "org/apache/flink/connector/kafka/sink/KafkaSink.class",
-                "org/apache/kafka/clients/producer/KafkaProducer.class",
-                "com/google/protobuf/Message.class",
-                "io/opentelemetry/proto/collector/trace/v1/ExportTraceServiceRequest.class",
-                "io/otlpgovernor/rules/contract/TopicNames.class");
+        assertThat(entries)
+                .contains(
+                        "org/apache/flink/connector/kafka/source/KafkaSource.class",
+                        "org/apache/flink/connector/kafka/sink/KafkaSink.class",
+                        "org/apache/kafka/clients/producer/KafkaProducer.class",
+                        "com/google/protobuf/Message.class",
+                        "io/opentelemetry/proto/collector/trace/v1/ExportTraceServiceRequest.class",
+                        "io/otlpgovernor/rules/contract/TopicNames.class");
         assertThat(entries).anyMatch(name -> name.startsWith("io/otlpgovernor/rules/") && name.endsWith(".class"));
     }
 
@@ -55,22 +57,28 @@ class ShadedJarIT {
         assertThat(entries).noneMatch(name -> name.startsWith("org/apache/flink/streaming/api/environment/"));
         assertThat(entries).noneMatch(name -> name.startsWith("org/apache/flink/api/common/"));
         assertThat(entries).noneMatch(name -> name.startsWith("org/apache/flink/connector/base/"));
-        assertThat(entries).noneMatch(name -> name.startsWith("org/apache/flink/state/rocksdb/")
-                || name.startsWith("org/rocksdb/"));
-        assertThat(entries).noneMatch(name -> name.startsWith("org/apache/logging/log4j/") || name.startsWith("org/slf4j/"));
+        assertThat(entries)
+                .noneMatch(
+                        name -> name.startsWith("org/apache/flink/state/rocksdb/") || name.startsWith("org/rocksdb/"));
+        assertThat(entries)
+                .noneMatch(name -> name.startsWith("org/apache/logging/log4j/") || name.startsWith("org/slf4j/"));
     }
 
     @Test
     void mergesServiceFiles() throws IOException {
         // Kafka's config providers, Jackson's modules and the connector's table factories are found through service
         // files: merged, each appears once with every implementation.
-        assertThat(entries).contains("META-INF/services/org.apache.kafka.common.config.provider.ConfigProvider",
-                "META-INF/services/com.fasterxml.jackson.databind.Module");
+        assertThat(entries)
+                .contains(
+                        "META-INF/services/org.apache.kafka.common.config.provider.ConfigProvider",
+                        "META-INF/services/com.fasterxml.jackson.databind.Module");
         for (String name : entries) {
             if (name.startsWith("META-INF/services/") && !name.endsWith("/")) {
-                String content = new String(jar.getInputStream(jar.getEntry(name)).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                String content = new String(
+                        jar.getInputStream(jar.getEntry(name)).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 assertThat(content.lines().filter(line -> !line.isBlank() && !line.startsWith("#")))
-                        .as(name).doesNotHaveDuplicates();
+                        .as(name)
+                        .doesNotHaveDuplicates();
             }
         }
     }

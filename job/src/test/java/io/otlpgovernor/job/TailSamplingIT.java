@@ -1,17 +1,12 @@
 package io.otlpgovernor.job;
 
-import static io.otlpgovernor.job.JobHarness.header;
-import static io.otlpgovernor.job.JobHarness.send;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -23,15 +18,16 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.contract.testing.Telemetry;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.KafkaEdges;
 import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
-import io.otlpgovernor.contract.RecordHeaders;
-import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.rules.sampling.Threshold;
-import io.otlpgovernor.contract.Signal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -42,7 +38,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.otlpgovernor.contract.testing.Telemetry;
+
+import static io.otlpgovernor.job.JobHarness.header;
+import static io.otlpgovernor.job.JobHarness.send;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tail sampling on a MiniCluster with RocksDB and checkpoints against an embedded broker. Each test sends a set of
@@ -83,7 +83,9 @@ class TailSamplingIT {
             sendFirstHalves(producer, "durable");
             // The second request once the first has been read and checkpointed (a second or more later; the
             // tenant's 10 s wait leaves room for a slow first checkpoint).
-            await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
+            await().atMost(TIMEOUT)
+                    .until(() -> JobHarness.consumedEverything(
+                            broker, settings.kafka().consumerGroup()));
             sendSecondHalves(producer, "durable");
         }
         expectExactlyTheKeptTraces("durable");
@@ -96,14 +98,21 @@ class TailSamplingIT {
         String savepoint;
         try (KafkaProducer<byte[], byte[]> producer = JobHarness.producer(broker)) {
             sendFirstHalves(producer, "patient");
-            await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
+            await().atMost(TIMEOUT)
+                    .until(() -> JobHarness.consumedEverything(
+                            broker, settings.kafka().consumerGroup()));
             sendSecondHalves(producer, "patient");
-            await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
+            await().atMost(TIMEOUT)
+                    .until(() -> JobHarness.consumedEverything(
+                            broker, settings.kafka().consumerGroup()));
             // Every piece is buffered, none decided (the wait is 30 s): the savepoint holds the traces in flight.
             savepoint = JobHarness.stopWithSavepoint(job, workDir.resolve("savepoints"));
             job = null;
-            try (CommittedTopicReader governed = new CommittedTopicReader(broker.bootstrapServers(), TopicLayout.governedTopics())) {
-                assertThat(governed.poll()).as("no trace was decided before the savepoint").isEmpty();
+            try (CommittedTopicReader governed =
+                    new CommittedTopicReader(broker.bootstrapServers(), TopicLayout.governedTopics())) {
+                assertThat(governed.poll())
+                        .as("no trace was decided before the savepoint")
+                        .isEmpty();
             }
 
             Configuration restored = settings.flinkConfiguration();
@@ -119,11 +128,15 @@ class TailSamplingIT {
         job = start(withParallelism(settings.flinkConfiguration(), 1, null), settings, null);
         try (KafkaProducer<byte[], byte[]> producer = JobHarness.producer(broker)) {
             sendFirstHalves(producer, "patient");
-            await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
+            await().atMost(TIMEOUT)
+                    .until(() -> JobHarness.consumedEverything(
+                            broker, settings.kafka().consumerGroup()));
             String first = stopWithSavepoint("one");
             job = start(withParallelism(settings.flinkConfiguration(), 2, first), settings, null);
             sendSecondHalves(producer, "patient");
-            await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
+            await().atMost(TIMEOUT)
+                    .until(() -> JobHarness.consumedEverything(
+                            broker, settings.kafka().consumerGroup()));
             String second = stopWithSavepoint("two");
             job = start(withParallelism(settings.flinkConfiguration(), 1, second), settings, null);
         }
@@ -142,8 +155,11 @@ class TailSamplingIT {
     private String stopWithSavepoint(String name) throws Exception {
         String savepoint = JobHarness.stopWithSavepoint(job, workDir.resolve("savepoints-" + name));
         job = null;
-        try (CommittedTopicReader governed = new CommittedTopicReader(broker.bootstrapServers(), TopicLayout.governedTopics())) {
-            assertThat(governed.poll()).as("no trace was decided before savepoint %s", name).isEmpty();
+        try (CommittedTopicReader governed =
+                new CommittedTopicReader(broker.bootstrapServers(), TopicLayout.governedTopics())) {
+            assertThat(governed.poll())
+                    .as("no trace was decided before savepoint %s", name)
+                    .isEmpty();
         }
         return savepoint;
     }
@@ -156,7 +172,9 @@ class TailSamplingIT {
         try (KafkaProducer<byte[], byte[]> producer = JobHarness.producer(broker)) {
             sendFirstHalves(producer, "patient");
             // Its offset is committed with a checkpoint, so the first halves are in checkpointed state.
-            await().atMost(TIMEOUT).until(() -> JobHarness.consumedEverything(broker, settings.kafka().consumerGroup()));
+            await().atMost(TIMEOUT)
+                    .until(() -> JobHarness.consumedEverything(
+                            broker, settings.kafka().consumerGroup()));
             sendSecondHalves(producer, "patient");
             await().atMost(TIMEOUT).untilTrue(GovernorJobIT.FailOnceAfterCheckpoint.FAILED);
         }
@@ -180,14 +198,21 @@ class TailSamplingIT {
             }
             spans.add(root.build());
             spans.add(Telemetry.span(trace(i), "r" + i + "-b", now).toBuilder()
-                    .setParentSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 1, 1, 1, 1, 1, 1, 1})).build());
+                    .setParentSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 1, 1, 1, 1, 1, 1, 1}))
+                    .build());
         }
         try (KafkaProducer<byte[], byte[]> producer = JobHarness.producer(broker)) {
-            send(producer, Signal.SPANS.inputTopic(), "limited", Telemetry.spans(spans).toByteArray());
+            send(
+                    producer,
+                    Signal.SPANS.inputTopic(),
+                    "limited",
+                    Telemetry.spans(spans).toByteArray());
         }
 
-        try (CommittedTopicReader governed = new CommittedTopicReader(broker.bootstrapServers(), TopicLayout.governedTopics());
-             CommittedTopicReader reports = new CommittedTopicReader(broker.bootstrapServers(), List.of(TopicNames.USAGE, TopicNames.AUDIT))) {
+        try (CommittedTopicReader governed =
+                        new CommittedTopicReader(broker.bootstrapServers(), TopicLayout.governedTopics());
+                CommittedTopicReader reports = new CommittedTopicReader(
+                        broker.bootstrapServers(), List.of(TopicNames.USAGE, TopicNames.AUDIT))) {
             // Every span is accounted for: written, or dropped by tail sampling.
             await().atMost(TIMEOUT).untilAsserted(() -> {
                 long written = names(governed.poll(), "limited", true).size();
@@ -196,18 +221,23 @@ class TailSamplingIT {
             });
             List<String> written = names(governed.poll(), "limited", true);
             Map<String, Long> spansPerTrace = written.stream()
-                    .collect(Collectors.groupingBy(name -> name.substring(0, name.indexOf('-')), Collectors.counting()));
-            assertThat(spansPerTrace).as("admitted whole").allSatisfy((trace, count) -> assertThat(count).isEqualTo(2));
+                    .collect(
+                            Collectors.groupingBy(name -> name.substring(0, name.indexOf('-')), Collectors.counting()));
+            assertThat(spansPerTrace)
+                    .as("admitted whole")
+                    .allSatisfy((trace, count) -> assertThat(count).isEqualTo(2));
             assertThat(spansPerTrace).containsKeys("r0", "r10", "r20", "r30");
             long admittedByLimit = spansPerTrace.size() - 4;
             assertThat(admittedByLimit).as("traces the rate limit admitted").isBetween(1L, 15L);
             // Audit windows close after the usage minutes may have: wait for them too.
             await().atMost(TIMEOUT).untilAsserted(() -> {
                 List<JsonNode> documents = Reports.documents(reports.poll());
-                assertThat(Reports.audited(documents, "limited", "ten-spans-a-second", "tail-keep")).isEqualTo(2 * admittedByLimit);
+                assertThat(Reports.audited(documents, "limited", "ten-spans-a-second", "tail-keep"))
+                        .isEqualTo(2 * admittedByLimit);
                 assertThat(Reports.audited(documents, "limited", "ten-spans-a-second", "tail-drop"))
                         .isEqualTo(2 * (traces - 4 - admittedByLimit));
-                assertThat(Reports.audited(documents, "limited", "errors", "tail-keep")).isEqualTo(8);
+                assertThat(Reports.audited(documents, "limited", "errors", "tail-keep"))
+                        .isEqualTo(8);
             });
         }
     }
@@ -216,19 +246,24 @@ class TailSamplingIT {
         return JobHarness.fastSettings(broker, workDir.resolve("checkpoints"), workDir.resolve("rules"));
     }
 
-    private JobClient start(Configuration configuration, JobSettings settings,
-                            org.apache.flink.api.common.functions.MapFunction<io.otlpgovernor.rules.pipeline.model.InputRecord,
-                                    io.otlpgovernor.rules.pipeline.model.InputRecord> tap) throws Exception {
+    private JobClient start(
+            Configuration configuration,
+            JobSettings settings,
+            org.apache.flink.api.common.functions.MapFunction<
+                            io.otlpgovernor.rules.pipeline.model.InputRecord,
+                            io.otlpgovernor.rules.pipeline.model.InputRecord>
+                    tap)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(configuration);
         GovernorJob governorJob = GovernorJob.onKafka(settings);
         if (tap == null) {
             return governorJob.start(env, settings.jobName());
         }
-        governorJob.attach(env
-                .fromSource(KafkaEdges.inputSource(settings), WatermarkStrategy.noWatermarks(), "Kafka source")
-                .uid(GovernorJob.SOURCE_UID)
-                .map(tap)
-                .uid("failure-injector"));
+        governorJob.attach(
+                env.fromSource(KafkaEdges.inputSource(settings), WatermarkStrategy.noWatermarks(), "Kafka source")
+                        .uid(GovernorJob.SOURCE_UID)
+                        .map(tap)
+                        .uid("failure-injector"));
         return env.executeAsync(settings.jobName());
     }
 
@@ -237,7 +272,9 @@ class TailSamplingIT {
     }
 
     private boolean kept(int i) {
-        long randomness = java.nio.ByteBuffer.wrap(Telemetry.traceId(trace(i)).toByteArray()).getLong(8) & 0x00ff_ffff_ffff_ffffL;
+        long randomness = java.nio.ByteBuffer.wrap(Telemetry.traceId(trace(i)).toByteArray())
+                        .getLong(8)
+                & 0x00ff_ffff_ffff_ffffL;
         return i % 3 == 0 || randomness >= T_ONE_IN_TEN;
     }
 
@@ -248,7 +285,8 @@ class TailSamplingIT {
         for (int i = 0; i < TRACES; i++) {
             spans.add(Telemetry.span(trace(i), "t" + i + "-a", now));
             spans.add(Telemetry.span(trace(i), "t" + i + "-b", now).toBuilder()
-                    .setParentSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 1, 1, 1, 1, 1, 1, 1})).build());
+                    .setParentSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 1, 1, 1, 1, 1, 1, 1}))
+                    .build());
         }
         send(producer, Signal.SPANS.inputTopic(), tenant, Telemetry.spans(spans).toByteArray());
     }
@@ -265,12 +303,21 @@ class TailSamplingIT {
                 span.setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR));
             }
             spans.add(span.build());
-            logs.addLogRecords(LogRecord.newBuilder().setTraceId(Telemetry.traceId(trace(i)))
-                    .setTimeUnixNano(now * 1_000_000).setBody(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("log-" + i)));
+            logs.addLogRecords(LogRecord.newBuilder()
+                    .setTraceId(Telemetry.traceId(trace(i)))
+                    .setTimeUnixNano(now * 1_000_000)
+                    .setBody(io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
+                            .setStringValue("log-" + i)));
         }
         send(producer, Signal.SPANS.inputTopic(), tenant, Telemetry.spans(spans).toByteArray());
-        send(producer, Signal.LOGS.inputTopic(), tenant, ExportLogsServiceRequest.newBuilder()
-                .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(logs)).build().toByteArray());
+        send(
+                producer,
+                Signal.LOGS.inputTopic(),
+                tenant,
+                ExportLogsServiceRequest.newBuilder()
+                        .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(logs))
+                        .build()
+                        .toByteArray());
     }
 
     /**
@@ -287,19 +334,25 @@ class TailSamplingIT {
             }
         }
         assertThat(expectedSpans).hasSizeGreaterThanOrEqualTo(30);
-        try (CommittedTopicReader governed = new CommittedTopicReader(broker.bootstrapServers(), TopicLayout.governedTopics())) {
+        try (CommittedTopicReader governed =
+                new CommittedTopicReader(broker.bootstrapServers(), TopicLayout.governedTopics())) {
             await().atMost(TIMEOUT).untilAsserted(() -> {
                 assertThat(names(governed.poll(), tenant, true)).containsExactlyInAnyOrderElementsOf(expectedSpans);
                 assertThat(names(governed.poll(), tenant, false)).containsExactlyInAnyOrderElementsOf(expectedLogs);
             });
-            await().during(Duration.ofSeconds(2)).atMost(TIMEOUT).untilAsserted(() ->
-                    assertThat(names(governed.poll(), tenant, true)).hasSameSizeAs(expectedSpans));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(TIMEOUT)
+                    .untilAsserted(() ->
+                            assertThat(names(governed.poll(), tenant, true)).hasSameSizeAs(expectedSpans));
             // Whole: each trace in one record per signal, with all its spans.
             for (ConsumerRecord<byte[], byte[]> record : governed.poll()) {
                 if (record.topic().startsWith("governed_spans")) {
                     List<String> spans = spanNames(record);
-                    assertThat(new TreeSet<>(spans.stream().map(n -> n.substring(0, n.indexOf('-'))).toList()))
-                            .as("one trace per record").hasSize(1);
+                    assertThat(new TreeSet<>(spans.stream()
+                                    .map(n -> n.substring(0, n.indexOf('-')))
+                                    .toList()))
+                            .as("one trace per record")
+                            .hasSize(1);
                     assertThat(spans).hasSize(3);
                 }
             }
@@ -316,9 +369,11 @@ class TailSamplingIT {
                 names.addAll(spanNames(record));
             } else if (!spans && record.topic().startsWith("governed_logs")) {
                 try {
-                    for (ResourceLogs resource : ExportLogsServiceRequest.parseFrom(record.value()).getResourceLogsList()) {
+                    for (ResourceLogs resource :
+                            ExportLogsServiceRequest.parseFrom(record.value()).getResourceLogsList()) {
                         for (ScopeLogs scope : resource.getScopeLogsList()) {
-                            scope.getLogRecordsList().forEach(log -> names.add(log.getBody().getStringValue()));
+                            scope.getLogRecordsList()
+                                    .forEach(log -> names.add(log.getBody().getStringValue()));
                         }
                     }
                 } catch (com.google.protobuf.InvalidProtocolBufferException e) {
@@ -332,7 +387,8 @@ class TailSamplingIT {
     private static List<String> spanNames(ConsumerRecord<byte[], byte[]> record) {
         List<String> names = new ArrayList<>();
         try {
-            for (ResourceSpans resource : ExportTraceServiceRequest.parseFrom(record.value()).getResourceSpansList()) {
+            for (ResourceSpans resource :
+                    ExportTraceServiceRequest.parseFrom(record.value()).getResourceSpansList()) {
                 for (ScopeSpans scope : resource.getScopeSpansList()) {
                     scope.getSpansList().forEach(span -> names.add(span.getName()));
                 }

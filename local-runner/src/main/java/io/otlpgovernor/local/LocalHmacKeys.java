@@ -21,8 +21,7 @@ final class LocalHmacKeys {
     static final String FILE_NAME = "hmac-keys.yaml";
     static final String KEY_ID = "local-1";
 
-    private LocalHmacKeys() {
-    }
+    private LocalHmacKeys() {}
 
     /** The keys file in {@code dataDir}, written (or extended) so every tenant of {@code tenants} has a key. */
     static Path ensure(Path dataDir, Set<String> tenants) throws IOException {
@@ -32,12 +31,15 @@ final class LocalHmacKeys {
         if (Files.exists(file)) {
             text.append(Files.readString(file, StandardCharsets.UTF_8));
             for (String line : text.toString().split("\n")) {
-                if (line.startsWith("  ") && !line.startsWith("   ") && line.trim().endsWith(":")) {
+                if (line.startsWith("  ")
+                        && !line.startsWith("   ")
+                        && line.trim().endsWith(":")) {
                     present.add(line.trim().substring(0, line.trim().length() - 1));
                 }
             }
         } else {
-            text.append("# HMAC keys of the local run (made by ./otlp-governor local). Never commit or share.\ntenants:\n");
+            text.append(
+                    "# HMAC keys of the local run (made by ./otlp-governor local). Never commit or share.\ntenants:\n");
         }
         SecureRandom random = new SecureRandom();
         for (String tenant : new TreeSet<>(tenants)) {
@@ -46,10 +48,18 @@ final class LocalHmacKeys {
             }
             byte[] key = new byte[HmacKeyring.MIN_KEY_BYTES];
             random.nextBytes(key);
-            text.append("  ").append(tenant).append(":\n")
-                    .append("    current: ").append(KEY_ID).append('\n')
+            text.append("  ")
+                    .append(tenant)
+                    .append(":\n")
+                    .append("    current: ")
+                    .append(KEY_ID)
+                    .append('\n')
                     .append("    keys:\n")
-                    .append("      ").append(KEY_ID).append(": \"").append(Base64.getEncoder().encodeToString(key)).append("\"\n");
+                    .append("      ")
+                    .append(KEY_ID)
+                    .append(": \"")
+                    .append(Base64.getEncoder().encodeToString(key))
+                    .append("\"\n");
         }
         Files.createDirectories(dataDir);
         Files.writeString(file, text.toString(), StandardCharsets.UTF_8);

@@ -51,13 +51,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Starts every part, the bridge with fixed {@code keys}; on failure, stops whatever had started and rethrows. */
-    public static LocalStack start(LocalStackOptions options, JobSettings jobSettings, BridgeConfig bridgeConfig, ApiKeys keys)
+    public static LocalStack start(
+            LocalStackOptions options, JobSettings jobSettings, BridgeConfig bridgeConfig, ApiKeys keys)
             throws Exception {
         return start(options, jobSettings, bridgeConfig, config -> IngestBridge.start(config, keys));
     }
 
     /** Starts every part, the bridge with the keys file of its configuration (reloaded when it changes). */
-    public static LocalStack start(LocalStackOptions options, JobSettings jobSettings, BridgeConfig bridgeConfig) throws Exception {
+    public static LocalStack start(LocalStackOptions options, JobSettings jobSettings, BridgeConfig bridgeConfig)
+            throws Exception {
         return start(options, jobSettings, bridgeConfig, IngestBridge::start);
     }
 
@@ -66,7 +68,8 @@ public final class LocalStack implements AutoCloseable {
         IngestBridge start(BridgeConfig config) throws Exception;
     }
 
-    private static LocalStack start(LocalStackOptions options, JobSettings jobSettings, BridgeConfig bridgeConfig, BridgeStarter bridgeStarter)
+    private static LocalStack start(
+            LocalStackOptions options, JobSettings jobSettings, BridgeConfig bridgeConfig, BridgeStarter bridgeStarter)
             throws Exception {
         Path dataDir = options.dataDir().toAbsolutePath();
         deleteRecursively(dataDir.resolve("kafka"));
@@ -75,14 +78,17 @@ public final class LocalStack implements AutoCloseable {
         JobClient job = null;
         try {
             JobSettings settings = withLocalKeys(jobSettings, dataDir)
-                    .withEnvironment(broker.bootstrapServers(), dataDir.resolve("checkpoints").toString());
+                    .withEnvironment(
+                            broker.bootstrapServers(),
+                            dataDir.resolve("checkpoints").toString());
             GovernorJob governorJob = GovernorJob.onKafka(settings);
-            broker.createTopics(TopicLayout.topics(2, 1, (short) 1, governorJob.rules().tiers()));
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
-                    clusterConfiguration(settings, options));
+            broker.createTopics(
+                    TopicLayout.topics(2, 1, (short) 1, governorJob.rules().tiers()));
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(clusterConfiguration(settings, options));
             job = governorJob.start(env, settings.jobName());
-            IngestBridge bridge = bridgeStarter.start(bridgeConfig.withEndpoints(options.grpcPort(), options.httpPort(),
-                    options.bridgeAdminPort(), broker.bootstrapServers()));
+            IngestBridge bridge = bridgeStarter.start(bridgeConfig.withEndpoints(
+                    options.grpcPort(), options.httpPort(), options.bridgeAdminPort(), broker.bootstrapServers()));
             return new LocalStack(options, broker, job, bridge);
         } catch (Exception | Error e) {
             if (job != null) {
@@ -98,8 +104,7 @@ public final class LocalStack implements AutoCloseable {
         if (settings.rules().hmacKeys() != null) {
             return settings;
         }
-        Set<String> tenants = RuleSources.fromDirectory(settings.rules().directoryPath())
-                .files().keySet().stream()
+        Set<String> tenants = RuleSources.fromDirectory(settings.rules().directoryPath()).files().keySet().stream()
                 .filter(path -> path.startsWith(RuleSources.TENANTS))
                 .map(path -> path.substring(RuleSources.TENANTS.length(), path.length() - ".yaml".length()))
                 .collect(Collectors.toSet());
@@ -110,7 +115,8 @@ public final class LocalStack implements AutoCloseable {
     private static Configuration clusterConfiguration(JobSettings settings, LocalStackOptions options) {
         Configuration conf = settings.flinkConfiguration();
         conf.set(RestOptions.PORT, options.dashboardPort());
-        conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString(
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         conf.setString("metrics.reporter.prom.port", Integer.toString(options.prometheusPort()));
         return conf;
     }
@@ -141,9 +147,11 @@ public final class LocalStack implements AutoCloseable {
         List<String> lines = new java.util.ArrayList<>(List.of(
                 "otlp-governor is running locally:",
                 "  OTLP/gRPC            localhost:" + bridge.grpcPort() + "   (authorization: Bearer <key>)",
-                "  OTLP/HTTP            http://localhost:" + bridge.httpPort() + "/v1/{traces,metrics,logs}   (protobuf or JSON)",
+                "  OTLP/HTTP            http://localhost:" + bridge.httpPort()
+                        + "/v1/{traces,metrics,logs}   (protobuf or JSON)",
                 "  Bridge health        http://localhost:" + bridge.adminPort() + "/health/ready, metrics at /metrics",
-                "  Kafka                " + broker.bootstrapServers() + "   (governed_<signal>_<tier>, governor_audit, governor_usage; read with isolation.level=read_committed)",
+                "  Kafka                " + broker.bootstrapServers()
+                        + "   (governed_<signal>_<tier>, governor_audit, governor_usage; read with isolation.level=read_committed)",
                 "  Flink dashboard      http://localhost:" + options.dashboardPort(),
                 "  Prometheus metrics   http://localhost:" + options.prometheusPort() + "/metrics",
                 "  Data and logs        " + options.dataDir().toAbsolutePath()));

@@ -13,5 +13,11 @@ import java.nio.file.Path;
  * @param dashboardPort  Flink web dashboard and REST API
  * @param prometheusPort Flink's Prometheus reporter
  */
-public record LocalStackOptions(Path dataDir, int kafkaPort, int grpcPort, int httpPort, int bridgeAdminPort, int dashboardPort, int prometheusPort) {
-}
+public record LocalStackOptions(
+        Path dataDir,
+        int kafkaPort,
+        int grpcPort,
+        int httpPort,
+        int bridgeAdminPort,
+        int dashboardPort,
+        int prometheusPort) {}

@@ -13,10 +13,10 @@ import java.util.concurrent.CountDownLatch;
 
 import io.otlpgovernor.bridge.BridgeConfig;
 import io.otlpgovernor.bridge.auth.ApiKeys;
+import io.otlpgovernor.contract.config.ConfigException;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.local.demo.DemoTruth;
 import io.otlpgovernor.local.demo.DemoWorkload;
-import io.otlpgovernor.contract.config.ConfigException;
 import org.apache.logging.log4j.LogManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,14 +29,22 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit status 2 means a usage or configuration mistake, reported in one line that says what and where.
  */
-@Command(name = "otlp-governor local", mixinStandardHelpOptions = true,
+@Command(
+        name = "otlp-governor local",
+        mixinStandardHelpOptions = true,
         description = "Runs Kafka, the governance job on a local Flink cluster, and the OTLP bridge in one process.")
 public final class OtlpGovernorCommand implements Callable<Integer> {
 
-    @Option(names = "--data-dir", defaultValue = "local-data", description = "Where Kafka, checkpoints and logs live (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "local-data",
+            description = "Where Kafka, checkpoints and logs live (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka listener port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "9092",
+            description = "Kafka listener port (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
     @Option(names = "--grpc-port", defaultValue = "4317", description = "OTLP/gRPC port (default: ${DEFAULT-VALUE}).")
@@ -45,29 +53,48 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "4318", description = "OTLP/HTTP port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--bridge-admin-port", defaultValue = "9464", description = "Bridge health and metrics port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bridge-admin-port",
+            defaultValue = "9464",
+            description = "Bridge health and metrics port (default: ${DEFAULT-VALUE}).")
     int bridgeAdminPort;
 
-    @Option(names = "--dashboard-port", defaultValue = "8081", description = "Flink dashboard port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dashboard-port",
+            defaultValue = "8081",
+            description = "Flink dashboard port (default: ${DEFAULT-VALUE}).")
     int dashboardPort;
 
-    @Option(names = "--prometheus-port", defaultValue = "9249", description = "Flink Prometheus reporter port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--prometheus-port",
+            defaultValue = "9249",
+            description = "Flink Prometheus reporter port (default: ${DEFAULT-VALUE}).")
     int prometheusPort;
 
-    @Option(names = "--job-config", defaultValue = "job/config/job.yaml", description = "Job settings (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--job-config",
+            defaultValue = "job/config/job.yaml",
+            description = "Job settings (default: ${DEFAULT-VALUE}).")
     Path jobConfig;
 
-    @Option(names = "--bridge-config", defaultValue = "ingest-bridge/config/bridge.yaml", description = "Bridge settings (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bridge-config",
+            defaultValue = "ingest-bridge/config/bridge.yaml",
+            description = "Bridge settings (default: ${DEFAULT-VALUE}).")
     Path bridgeConfig;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--demo", description = "Also run the demo workload: the demo tenants' services send traces, logs and metrics "
-            + "through the bridge; what they sent goes to the topic " + DemoTruth.TOPIC + ".")
+    @Option(
+            names = "--demo",
+            description = "Also run the demo workload: the demo tenants' services send traces, logs and metrics "
+                    + "through the bridge; what they sent goes to the topic " + DemoTruth.TOPIC + ".")
     boolean demo;
 
-    @Option(names = "--demo-rate", paramLabel = "<requests per second>",
+    @Option(
+            names = "--demo-rate",
+            paramLabel = "<requests per second>",
             description = "User requests per second and demo tenant (default: " + DEFAULT_DEMO_RATE + "; with --demo).")
     Double demoRate;
 
@@ -92,23 +119,36 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
             System.err.println("otlp-governor: " + e.getMessage());
             return 2;
         }
-        System.setProperty("otlp.governor.log.dir", dataDir.resolve("logs").toAbsolutePath().toString());
-        LocalStackOptions options = new LocalStackOptions(dataDir, kafkaPort, grpcPort, httpPort, bridgeAdminPort,
-                dashboardPort, prometheusPort);
-        Optional<String> busy = busyPort(Map.of("Kafka (--kafka-port)", kafkaPort, "OTLP/gRPC (--grpc-port)", grpcPort,
-                "OTLP/HTTP (--http-port)", httpPort, "bridge admin (--bridge-admin-port)", bridgeAdminPort,
-                "Flink dashboard (--dashboard-port)", dashboardPort, "Prometheus (--prometheus-port)", prometheusPort));
+        System.setProperty(
+                "otlp.governor.log.dir",
+                dataDir.resolve("logs").toAbsolutePath().toString());
+        LocalStackOptions options = new LocalStackOptions(
+                dataDir, kafkaPort, grpcPort, httpPort, bridgeAdminPort, dashboardPort, prometheusPort);
+        Optional<String> busy = busyPort(Map.of(
+                "Kafka (--kafka-port)",
+                kafkaPort,
+                "OTLP/gRPC (--grpc-port)",
+                grpcPort,
+                "OTLP/HTTP (--http-port)",
+                httpPort,
+                "bridge admin (--bridge-admin-port)",
+                bridgeAdminPort,
+                "Flink dashboard (--dashboard-port)",
+                dashboardPort,
+                "Prometheus (--prometheus-port)",
+                prometheusPort));
         if (busy.isPresent()) {
             System.err.println("otlp-governor: " + busy.get());
             return 2;
         }
-        System.out.println("Starting Kafka, the Flink job and the bridge (logs in " + options.dataDir().resolve("logs") + ") ...");
+        System.out.println("Starting Kafka, the Flink job and the bridge (logs in "
+                + options.dataDir().resolve("logs") + ") ...");
         LocalStack stack;
         try {
             stack = LocalStack.start(options, jobSettings, bridge);
         } catch (Exception e) {
-            System.err.println("otlp-governor: could not start: " + e.getMessage()
-                    + " (details in " + options.dataDir().resolve("logs/otlp-governor.log") + ")");
+            System.err.println("otlp-governor: could not start: " + e.getMessage() + " (details in "
+                    + options.dataDir().resolve("logs/otlp-governor.log") + ")");
             LogManager.getLogger(OtlpGovernorCommand.class).error("Local stack failed to start", e);
             return 1;
         }
@@ -122,16 +162,19 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (workload != null) {
-                System.out.println("Stopping the demo workload ...");
-                workload.close();
-            }
-            System.out.println("Stopping: bridge, job, Kafka ...");
-            stack.close();
-            stopped.countDown();
-            LogManager.shutdown();
-        }, "local-stack-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (workload != null) {
+                                System.out.println("Stopping the demo workload ...");
+                                workload.close();
+                            }
+                            System.out.println("Stopping: bridge, job, Kafka ...");
+                            stack.close();
+                            stopped.countDown();
+                            LogManager.shutdown();
+                        },
+                        "local-stack-shutdown"));
         stopped.await();
         return 0;
     }
@@ -145,7 +188,8 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
             return Optional.of("--demo-rate needs --demo");
         }
         if (!(demoRate > 0 && demoRate <= MAX_DEMO_RATE)) {
-            return Optional.of("--demo-rate must be above 0 and at most " + (int) MAX_DEMO_RATE + " requests per second");
+            return Optional.of(
+                    "--demo-rate must be above 0 and at most " + (int) MAX_DEMO_RATE + " requests per second");
         }
         return Optional.empty();
     }
@@ -156,8 +200,9 @@ public final class OtlpGovernorCommand implements Callable<Integer> {
         }
         double rate = demoRate == null ? DEFAULT_DEMO_RATE : demoRate;
         DemoWorkload workload = DemoWorkload.start(rate, stack.grpcPort(), stack.httpPort(), stack.bootstrapServers());
-        System.out.println("Demo workload: " + rate + " user requests per second for each of " + String.join(", ", DemoWorkload.apiKeys().keySet())
-                + "; what it sent goes to the topic " + DemoTruth.TOPIC + ". Notebooks: notebooks/README.md");
+        System.out.println("Demo workload: " + rate + " user requests per second for each of "
+                + String.join(", ", DemoWorkload.apiKeys().keySet()) + "; what it sent goes to the topic "
+                + DemoTruth.TOPIC + ". Notebooks: notebooks/README.md");
         return workload;
     }
 

@@ -1,8 +1,5 @@
 package io.otlpgovernor.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -39,16 +36,19 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.otlpgovernor.bridge.BridgeConfig;
 import io.otlpgovernor.bridge.auth.ApiKeys;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.otlp.OtlpPayloads;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.TopicLayout;
 import io.otlpgovernor.kafka.CommittedTopicReader;
-import io.otlpgovernor.contract.RecordHeaders;
-import io.otlpgovernor.contract.otlp.OtlpPayloads;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole path: the OpenTelemetry Java SDK's OTLP exporters (gRPC, and HTTP for logs) → bridge → Kafka → the job on a local Flink
@@ -68,7 +68,10 @@ class EndToEndIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        settings = new JobSettings("otlp-governor-e2e", 1, 128,
+        settings = new JobSettings(
+                "otlp-governor-e2e",
+                1,
+                128,
                 new JobSettings.Kafka(null, "otlp-governor-e2e", "otlp-governor-e2e", "2m"),
                 new JobSettings.Checkpoints("500ms", "30s", "100ms", null, true),
                 new JobSettings.Restart("fixed-delay", 3, "200ms", null),
@@ -76,7 +79,8 @@ class EndToEndIT {
                 new JobSettings.Reports("1s", "1s"));
         BridgeConfig bridge = BridgeConfig.defaults(Path.of("unused"));
         ApiKeys keys = ApiKeys.of(Map.of(ACME_KEY, "acme", GLOBEX_KEY, "globex"));
-        stack = LocalStack.start(new LocalStackOptions(workDir, 0, 0, 0, 0, freePort(), freePort()), settings, bridge, keys);
+        stack = LocalStack.start(
+                new LocalStackOptions(workDir, 0, 0, 0, 0, freePort(), freePort()), settings, bridge, keys);
     }
 
     @AfterAll
@@ -95,29 +99,37 @@ class EndToEndIT {
         List<String> globexLogs = exportLogs(GLOBEX_KEY, "globex-log", 2);
         exportMetrics(ACME_KEY, "acme.requests", 3);
 
-        try (CommittedTopicReader governed = new CommittedTopicReader(stack.bootstrapServers(), TopicLayout.governedTopics())) {
-            await().atMost(TIMEOUT).until(() -> items(governed.poll(), "acme", "spans").size() >= acmeSpans.size()
-                    && items(governed.records(), "globex", "spans").size() >= globexSpans.size()
-                    && items(governed.records(), "acme", "logs").size() >= acmeLogs.size()
-                    && items(governed.records(), "globex", "logs").size() >= globexLogs.size()
-                    && items(governed.records(), "acme", "metrics").size() >= 3);
-            await().atMost(TIMEOUT).until(() -> stack.broker().hasConsumedToEnd(settings.kafka().consumerGroup(), TopicLayout.inputTopics()));
+        try (CommittedTopicReader governed =
+                new CommittedTopicReader(stack.bootstrapServers(), TopicLayout.governedTopics())) {
+            await().atMost(TIMEOUT)
+                    .until(() -> items(governed.poll(), "acme", "spans").size() >= acmeSpans.size()
+                            && items(governed.records(), "globex", "spans").size() >= globexSpans.size()
+                            && items(governed.records(), "acme", "logs").size() >= acmeLogs.size()
+                            && items(governed.records(), "globex", "logs").size() >= globexLogs.size()
+                            && items(governed.records(), "acme", "metrics").size() >= 3);
+            await().atMost(TIMEOUT)
+                    .until(() -> stack.broker()
+                            .hasConsumedToEnd(settings.kafka().consumerGroup(), TopicLayout.inputTopics()));
             List<ConsumerRecord<byte[], byte[]>> records = governed.poll();
 
             assertThat(items(records, "acme", "spans")).containsExactlyInAnyOrderElementsOf(acmeSpans);
             assertThat(items(records, "globex", "spans")).containsExactlyInAnyOrderElementsOf(globexSpans);
             assertThat(items(records, "acme", "logs")).containsExactlyInAnyOrderElementsOf(acmeLogs);
             assertThat(items(records, "globex", "logs")).containsExactlyInAnyOrderElementsOf(globexLogs);
-            assertThat(items(records, "acme", "metrics")).containsExactly("acme.requests", "acme.requests", "acme.requests");
+            assertThat(items(records, "acme", "metrics"))
+                    .containsExactly("acme.requests", "acme.requests", "acme.requests");
             assertThat(items(records, "globex", "metrics")).isEmpty();
             assertThat(records).allSatisfy(record -> {
-                assertThat(record.topic()).isEqualTo("governed_" + header(record, RecordHeaders.SIGNAL) + "_" + header(record, RecordHeaders.RETENTION_TIER));
+                assertThat(record.topic())
+                        .isEqualTo("governed_" + header(record, RecordHeaders.SIGNAL) + "_"
+                                + header(record, RecordHeaders.RETENTION_TIER));
                 assertThat(header(record, RecordHeaders.RULE_SET_VERSION)).isEqualTo("1");
                 // globex's rules put everything under legal hold (the compliance tier); acme keeps the standard tier.
                 assertThat(header(record, RecordHeaders.RETENTION_TIER))
                         .isEqualTo(header(record, RecordHeaders.TENANT).equals("globex") ? "compliance" : "standard");
             });
-            assertThat(records).flatExtracting(r -> items(List.of(r), header(r, RecordHeaders.TENANT), "spans"))
+            assertThat(records)
+                    .flatExtracting(r -> items(List.of(r), header(r, RecordHeaders.TENANT), "spans"))
                     .noneMatch(name -> name.startsWith("intruder"));
         }
     }
@@ -126,18 +138,27 @@ class EndToEndIT {
     private static List<String> exportSpans(String apiKey, String prefix, int count, boolean expectSuccess) {
         InMemorySpanExporter captured = InMemorySpanExporter.create();
         List<SpanData> spans;
-        try (SdkTracerProvider provider = SdkTracerProvider.builder().setResource(resource())
-                .addSpanProcessor(SimpleSpanProcessor.create(captured)).build()) {
+        try (SdkTracerProvider provider = SdkTracerProvider.builder()
+                .setResource(resource())
+                .addSpanProcessor(SimpleSpanProcessor.create(captured))
+                .build()) {
             for (int i = 0; i < count; i++) {
                 // Failed operations: acme's rules tail-sample traces, and keep every trace with an error.
-                provider.get("e2e").spanBuilder(prefix + "-" + i).startSpan().setStatus(StatusCode.ERROR).end();
+                provider.get("e2e")
+                        .spanBuilder(prefix + "-" + i)
+                        .startSpan()
+                        .setStatus(StatusCode.ERROR)
+                        .end();
             }
             // Before the provider closes: closing shuts the in-memory exporter down, which forgets its spans.
             spans = captured.getFinishedSpanItems();
         }
         assertThat(spans).hasSize(count);
-        try (OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder().setEndpoint(endpoint())
-                .addHeader("authorization", "Bearer " + apiKey).setTimeout(Duration.ofSeconds(20)).build()) {
+        try (OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder()
+                .setEndpoint(endpoint())
+                .addHeader("authorization", "Bearer " + apiKey)
+                .setTimeout(Duration.ofSeconds(20))
+                .build()) {
             assertThat(join(exporter.export(spans)).isSuccess()).isEqualTo(expectSuccess);
         }
         return spans.stream().map(SpanData::getName).toList();
@@ -146,8 +167,10 @@ class EndToEndIT {
     private static List<String> exportLogs(String apiKey, String prefix, int count) {
         InMemoryLogRecordExporter captured = InMemoryLogRecordExporter.create();
         Collection<LogRecordData> logs;
-        try (SdkLoggerProvider provider = SdkLoggerProvider.builder().setResource(resource())
-                .addLogRecordProcessor(SimpleLogRecordProcessor.create(captured)).build()) {
+        try (SdkLoggerProvider provider = SdkLoggerProvider.builder()
+                .setResource(resource())
+                .addLogRecordProcessor(SimpleLogRecordProcessor.create(captured))
+                .build()) {
             for (int i = 0; i < count; i++) {
                 provider.get("e2e").logRecordBuilder().setBody(prefix + "-" + i).emit();
             }
@@ -157,7 +180,9 @@ class EndToEndIT {
         // Logs go over OTLP/HTTP (protobuf), spans and metrics over gRPC: the local stack serves both.
         try (OtlpHttpLogRecordExporter exporter = OtlpHttpLogRecordExporter.builder()
                 .setEndpoint("http://localhost:" + stack.httpPort() + "/v1/logs")
-                .addHeader("x-api-key", apiKey).setTimeout(Duration.ofSeconds(20)).build()) {
+                .addHeader("x-api-key", apiKey)
+                .setTimeout(Duration.ofSeconds(20))
+                .build()) {
             assertThat(join(exporter.export(logs)).isSuccess()).isTrue();
         }
         return logs.stream().map(log -> log.getBodyValue().asString()).toList();
@@ -167,15 +192,21 @@ class EndToEndIT {
     private static void exportMetrics(String apiKey, String name, int series) {
         InMemoryMetricReader reader = InMemoryMetricReader.create();
         Collection<MetricData> metrics;
-        try (SdkMeterProvider provider = SdkMeterProvider.builder().setResource(resource()).registerMetricReader(reader).build()) {
+        try (SdkMeterProvider provider = SdkMeterProvider.builder()
+                .setResource(resource())
+                .registerMetricReader(reader)
+                .build()) {
             LongCounter counter = provider.get("e2e").counterBuilder(name).build();
             for (int i = 0; i < series; i++) {
                 counter.add(1, Attributes.of(AttributeKey.stringKey("route"), "/r" + i));
             }
             metrics = reader.collectAllMetrics();
         }
-        try (OtlpGrpcMetricExporter exporter = OtlpGrpcMetricExporter.builder().setEndpoint(endpoint())
-                .addHeader("authorization", "Bearer " + apiKey).setTimeout(Duration.ofSeconds(20)).build()) {
+        try (OtlpGrpcMetricExporter exporter = OtlpGrpcMetricExporter.builder()
+                .setEndpoint(endpoint())
+                .addHeader("authorization", "Bearer " + apiKey)
+                .setTimeout(Duration.ofSeconds(20))
+                .build()) {
             assertThat(join(exporter.export(metrics)).isSuccess()).isTrue();
         }
     }
@@ -184,21 +215,33 @@ class EndToEndIT {
     private static List<String> items(List<ConsumerRecord<byte[], byte[]>> records, String tenant, String signal) {
         List<String> items = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (!tenant.equals(header(record, RecordHeaders.TENANT)) || !signal.equals(header(record, RecordHeaders.SIGNAL))) {
+            if (!tenant.equals(header(record, RecordHeaders.TENANT))
+                    || !signal.equals(header(record, RecordHeaders.SIGNAL))) {
                 continue;
             }
             try {
                 switch (signal) {
-                    case "spans" -> ExportTraceServiceRequest.parseFrom(record.value()).getResourceSpansList().forEach(r ->
-                            r.getScopeSpansList().forEach(s -> s.getSpansList().forEach(span -> items.add(span.getName()))));
-                    case "logs" -> ExportLogsServiceRequest.parseFrom(record.value()).getResourceLogsList().forEach(r ->
-                            r.getScopeLogsList().forEach(s -> s.getLogRecordsList().forEach(log -> items.add(log.getBody().getStringValue()))));
-                    default -> ExportMetricsServiceRequest.parseFrom(record.value()).getResourceMetricsList().forEach(r ->
-                            r.getScopeMetricsList().forEach(s -> s.getMetricsList().forEach(metric -> {
-                                for (int i = 0; i < OtlpPayloads.dataPointCount(metric); i++) {
-                                    items.add(metric.getName());
-                                }
-                            })));
+                    case "spans" ->
+                        ExportTraceServiceRequest.parseFrom(record.value())
+                                .getResourceSpansList()
+                                .forEach(r -> r.getScopeSpansList()
+                                        .forEach(s -> s.getSpansList().forEach(span -> items.add(span.getName()))));
+                    case "logs" ->
+                        ExportLogsServiceRequest.parseFrom(record.value())
+                                .getResourceLogsList()
+                                .forEach(r -> r.getScopeLogsList()
+                                        .forEach(s -> s.getLogRecordsList()
+                                                .forEach(log ->
+                                                        items.add(log.getBody().getStringValue()))));
+                    default ->
+                        ExportMetricsServiceRequest.parseFrom(record.value())
+                                .getResourceMetricsList()
+                                .forEach(r -> r.getScopeMetricsList()
+                                        .forEach(s -> s.getMetricsList().forEach(metric -> {
+                                            for (int i = 0; i < OtlpPayloads.dataPointCount(metric); i++) {
+                                                items.add(metric.getName());
+                                            }
+                                        })));
                 }
             } catch (IOException e) {
                 throw new AssertionError("governed record is not OTLP: " + record.topic() + "@" + record.offset(), e);

@@ -14,7 +14,13 @@ import org.yaml.snakeyaml.Yaml;
 final class AlertRuleFile {
 
     /** One rule; {@code alert} is null for a recording rule, {@code record} for an alerting one. */
-    record Rule(String group, String alert, String record, String expr, Map<String, String> labels, Map<String, String> annotations) {
+    record Rule(
+            String group,
+            String alert,
+            String record,
+            String expr,
+            Map<String, String> labels,
+            Map<String, String> annotations) {
 
         String name() {
             return alert != null ? alert : record;
@@ -40,7 +46,10 @@ final class AlertRuleFile {
         List<Rule> rules = new ArrayList<>();
         for (Map<String, Object> group : (List<Map<String, Object>>) root.get("groups")) {
             for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {
-                rules.add(new Rule((String) group.get("name"), (String) rule.get("alert"), (String) rule.get("record"),
+                rules.add(new Rule(
+                        (String) group.get("name"),
+                        (String) rule.get("alert"),
+                        (String) rule.get("record"),
                         String.valueOf(rule.get("expr")),
                         (Map<String, String>) rule.getOrDefault("labels", Map.of()),
                         (Map<String, String>) rule.getOrDefault("annotations", Map.of())));
@@ -59,7 +68,10 @@ final class AlertRuleFile {
 
     /** The names of the recording rules: series the rules make themselves, which no exporter needs to serve. */
     List<String> recordedNames() {
-        return rules.stream().filter(rule -> rule.record() != null).map(Rule::record).toList();
+        return rules.stream()
+                .filter(rule -> rule.record() != null)
+                .map(Rule::record)
+                .toList();
     }
 
     List<Query> queries() {

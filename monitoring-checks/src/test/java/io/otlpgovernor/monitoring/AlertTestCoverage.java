@@ -30,7 +30,8 @@ final class AlertTestCoverage {
         }
         AlertTestCoverage coverage = new AlertTestCoverage();
         for (Map<String, Object> test : (List<Map<String, Object>>) root.get("tests")) {
-            for (Map<String, Object> alertTest : (List<Map<String, Object>>) test.getOrDefault("alert_rule_test", List.of())) {
+            for (Map<String, Object> alertTest :
+                    (List<Map<String, Object>>) test.getOrDefault("alert_rule_test", List.of())) {
                 List<Object> expected = (List<Object>) alertTest.get("exp_alerts");
                 String alert = (String) alertTest.get("alertname");
                 (expected == null || expected.isEmpty() ? coverage.silent : coverage.firing).add(alert);

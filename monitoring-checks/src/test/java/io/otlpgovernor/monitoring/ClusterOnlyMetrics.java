@@ -13,8 +13,7 @@ import org.yaml.snakeyaml.Yaml;
 /** The allow-list of metrics only a real cluster has (see {@code cluster-only-metrics.yaml}): metric → reason. */
 final class ClusterOnlyMetrics {
 
-    private ClusterOnlyMetrics() {
-    }
+    private ClusterOnlyMetrics() {}
 
     @SuppressWarnings("unchecked")
     static Map<String, String> load(Path file) throws IOException {

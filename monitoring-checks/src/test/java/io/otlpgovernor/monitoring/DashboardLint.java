@@ -17,8 +17,7 @@ final class DashboardLint {
     static final String DATASOURCE_UID = "${datasource}";
     private static final int GRID_WIDTH = 24;
 
-    private DashboardLint() {
-    }
+    private DashboardLint() {}
 
     /** Every problem found, one line each; empty when there is none. */
     static List<String> problems(GrafanaDashboard dashboard) {
@@ -114,7 +113,8 @@ final class DashboardLint {
 
     private static boolean hasDatasourceVariable(JsonNode root) {
         for (JsonNode variable : root.path("templating").path("list")) {
-            if ("datasource".equals(variable.path("name").asText()) && "datasource".equals(variable.path("type").asText())
+            if ("datasource".equals(variable.path("name").asText())
+                    && "datasource".equals(variable.path("type").asText())
                     && "prometheus".equals(variable.path("query").asText())) {
                 return true;
             }
@@ -123,6 +123,7 @@ final class DashboardLint {
     }
 
     private static String describe(JsonNode panel) {
-        return "panel " + panel.path("id").asText("?") + " \"" + panel.path("title").asText() + "\"";
+        return "panel " + panel.path("id").asText("?") + " \""
+                + panel.path("title").asText() + "\"";
     }
 }

@@ -1,8 +1,5 @@
 package io.otlpgovernor.monitoring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * The key check: every metric the dashboard and the alerts read is one the running system really exports. Starts the
  * whole system (broker, job on a local Flink cluster with the Prometheus reporter, bridge), sends traffic that
@@ -32,7 +32,8 @@ class ExportedMetricsIT {
     private static final Path RULES = Path.of("src/test/resources/monitoring-rules");
     private static final Duration DECISION_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration METRICS_TIMEOUT = Duration.ofSeconds(120);
-    private static final String TAIL_DECISIONS = "flink_taskmanager_job_task_operator_governor_tenant_outcome_tail_decisions";
+    private static final String TAIL_DECISIONS =
+            "flink_taskmanager_job_task_operator_governor_tenant_outcome_tail_decisions";
 
     @TempDir
     static Path workDir;
@@ -49,11 +50,13 @@ class ExportedMetricsIT {
         GovernanceTraffic traffic = new GovernanceTraffic(system, RULES);
         traffic.send();
         // A late item needs its trace decided first.
-        await().atMost(DECISION_TIMEOUT).until(() -> Scrape.hasSample(system.scrapeJob(), TAIL_DECISIONS, "outcome=\"keep\""));
+        await().atMost(DECISION_TIMEOUT)
+                .until(() -> Scrape.hasSample(system.scrapeJob(), TAIL_DECISIONS, "outcome=\"keep\""));
         traffic.sendLateSpan();
         MetricReferences references = MetricReferences.ofDashboardAndAlerts();
         try {
-            await().atMost(METRICS_TIMEOUT).until(() -> references.missingFrom(scrapeBoth(), allowed).isEmpty());
+            await().atMost(METRICS_TIMEOUT)
+                    .until(() -> references.missingFrom(scrapeBoth(), allowed).isEmpty());
         } catch (ConditionTimeoutException e) {
             // The test below names what is still missing.
         }
@@ -71,42 +74,56 @@ class ExportedMetricsIT {
     @Test
     void everyMetricTheDashboardAndAlertsUseIsExported() throws IOException {
         List<String> missing = MetricReferences.ofDashboardAndAlerts().missingFrom(exported, allowed);
-        assertThat(missing).as("metrics the dashboard or the alerts use that the system does not export "
-                + "(scrapes in target/monitoring-checks/scrapes/)").isEmpty();
+        assertThat(missing)
+                .as("metrics the dashboard or the alerts use that the system does not export "
+                        + "(scrapes in target/monitoring-checks/scrapes/)")
+                .isEmpty();
     }
 
     @Test
     void everyLabelTheQueriesMatchOnIsExported() throws IOException {
         AlertRuleFile alerts = AlertRuleFile.load(MonitoringFiles.ALERTS);
-        List<Query> queries = new ArrayList<>(GrafanaDashboard.load(MonitoringFiles.DASHBOARD).allQueries());
+        List<Query> queries =
+                new ArrayList<>(GrafanaDashboard.load(MonitoringFiles.DASHBOARD).allQueries());
         queries.addAll(alerts.queries());
         List<String> problems = new ArrayList<>();
         for (Query query : queries) {
-            problems.addAll(exportedLabels.problems(new Query(query.where(), GrafanaDashboard.substituteVariables(query.expr()))));
+            problems.addAll(exportedLabels.problems(
+                    new Query(query.where(), GrafanaDashboard.substituteVariables(query.expr()))));
         }
         assertThat(problems).as("label matchers that match no exported series").isEmpty();
     }
 
     @Test
     void noClusterOnlyMetricIsExportedBySystem() {
-        assertThat(allowed).as("entries of cluster-only-metrics.yaml that the system exports: remove them").doesNotContainAnyElementsOf(exported);
+        assertThat(allowed)
+                .as("entries of cluster-only-metrics.yaml that the system exports: remove them")
+                .doesNotContainAnyElementsOf(exported);
     }
 
     @Test
     void aDashboardNamingAMetricThatDoesNotExistFails() throws IOException {
-        List<Query> queries = new ArrayList<>(GrafanaDashboard.load(MonitoringFiles.DASHBOARD).allQueries());
-        queries.add(new Query("dashboard panel 99 \"Typo\" query A", "sum(rate(otlp_bridge_request_total{tenant=~\"$tenant\"}[$__rate_interval]))"));
-        queries.add(new Query("dashboard panel 98 \"Wrong group\" query A", "sum(flink_taskmanager_job_task_operator_governor_items_dropped)"));
-        assertThat(MetricReferences.of(queries, List.of()).missingFrom(exported, allowed)).containsExactly(
-                "flink_taskmanager_job_task_operator_governor_items_dropped — used by dashboard panel 98 \"Wrong group\" query A",
-                "otlp_bridge_request_total — used by dashboard panel 99 \"Typo\" query A");
+        List<Query> queries =
+                new ArrayList<>(GrafanaDashboard.load(MonitoringFiles.DASHBOARD).allQueries());
+        queries.add(new Query(
+                "dashboard panel 99 \"Typo\" query A",
+                "sum(rate(otlp_bridge_request_total{tenant=~\"$tenant\"}[$__rate_interval]))"));
+        queries.add(new Query(
+                "dashboard panel 98 \"Wrong group\" query A",
+                "sum(flink_taskmanager_job_task_operator_governor_items_dropped)"));
+        assertThat(MetricReferences.of(queries, List.of()).missingFrom(exported, allowed))
+                .containsExactly(
+                        "flink_taskmanager_job_task_operator_governor_items_dropped — used by dashboard panel 98 \"Wrong group\" query A",
+                        "otlp_bridge_request_total — used by dashboard panel 99 \"Typo\" query A");
     }
 
     @Test
     void aQueryMatchingOnALabelOrValueThatDoesNotExistFails() {
         String dropped = "flink_taskmanager_job_task_operator_governor_tenant_reason_items_dropped";
-        assertThat(exportedLabels.problems(new Query("alert rule Y", "rate(" + dropped + "{reason=\"qouta\", cause=\"x\"}[5m])")))
-                .containsExactly(dropped + " has no sample with reason=\"qouta\" — used by alert rule Y",
+        assertThat(exportedLabels.problems(
+                        new Query("alert rule Y", "rate(" + dropped + "{reason=\"qouta\", cause=\"x\"}[5m])")))
+                .containsExactly(
+                        dropped + " has no sample with reason=\"qouta\" — used by alert rule Y",
                         dropped + " has no label cause — used by alert rule Y");
     }
 

@@ -1,7 +1,5 @@
 package io.otlpgovernor.monitoring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +11,8 @@ import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.rules.ruleset.RuleSetMessage;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Real OTLP traffic that makes every metric the dashboard and the alerts use get a value: through the bridge for
@@ -47,9 +47,16 @@ final class GovernanceTraffic {
         sendSpans();
         ok("/v1/logs", Otlp.logs("payment by jane@example.com failed", "cart emptied"));
         ok("/v1/metrics", Otlp.gauge("cart.size", 2));
-        assertThat(system.post("/v1/traces", UNRULED_KEY, Otlp.spans(List.of(Otlp.span(Otlp.traceId(9, true), "no rules", false)))))
-                .as("a tenant without rules is still accepted by the bridge").isEqualTo(200);
-        assertThat(system.post("/v1/traces", "not-a-known-key-000001", Otlp.spans(List.of(Otlp.span(Otlp.traceId(10, true), "x", false)))))
+        assertThat(system.post(
+                        "/v1/traces",
+                        UNRULED_KEY,
+                        Otlp.spans(List.of(Otlp.span(Otlp.traceId(9, true), "no rules", false)))))
+                .as("a tenant without rules is still accepted by the bridge")
+                .isEqualTo(200);
+        assertThat(system.post(
+                        "/v1/traces",
+                        "not-a-known-key-000001",
+                        Otlp.spans(List.of(Otlp.span(Otlp.traceId(10, true), "x", false)))))
                 .isEqualTo(401);
         ok("/v1/traces", partlyInvalidSpans());
         // Not OTLP and no tenant header: the job dead-letters it.
@@ -58,19 +65,25 @@ final class GovernanceTraffic {
     }
 
     private void sendSpans() {
-        ok("/v1/traces", Otlp.spans(List.of(
-                Otlp.span(KEPT_TRACE, "checkout failed", true),
-                // Tail sampling drops this trace (no error, randomness below the 50 % policy); its name is redacted.
-                Otlp.span(Otlp.traceId(2, false), "checkout for jane@example.com", false),
-                // Dropped by head sampling's health-check rule.
-                Otlp.span(Otlp.traceId(3, false), "GET /health", false, "http.route", "/health"),
-                // Dropped whole by the drop-record protection of the secret label.
-                Otlp.span(Otlp.traceId(4, false), "lookup FORBIDDEN-1234", false),
-                // Older than the standard tier's 30 days.
-                Otlp.span(Otlp.traceId(5, false), "ancient", false, 40L * 24 * 3600 * 1000))));
+        ok(
+                "/v1/traces",
+                Otlp.spans(List.of(
+                        Otlp.span(KEPT_TRACE, "checkout failed", true),
+                        // Tail sampling drops this trace (no error, randomness below the 50 % policy); its name is
+                        // redacted.
+                        Otlp.span(Otlp.traceId(2, false), "checkout for jane@example.com", false),
+                        // Dropped by head sampling's health-check rule.
+                        Otlp.span(Otlp.traceId(3, false), "GET /health", false, "http.route", "/health"),
+                        // Dropped whole by the drop-record protection of the secret label.
+                        Otlp.span(Otlp.traceId(4, false), "lookup FORBIDDEN-1234", false),
+                        // Older than the standard tier's 30 days.
+                        Otlp.span(Otlp.traceId(5, false), "ancient", false, 40L * 24 * 3600 * 1000))));
         // Reaches the tail sampler's cap of 3 spans: decided at once.
         ByteString capped = Otlp.traceId(6, false);
-        ok("/v1/traces", Otlp.spans(List.of(Otlp.span(capped, "a", false), Otlp.span(capped, "b", false), Otlp.span(capped, "c", false))));
+        ok(
+                "/v1/traces",
+                Otlp.spans(List.of(
+                        Otlp.span(capped, "a", false), Otlp.span(capped, "b", false), Otlp.span(capped, "c", false))));
         // 150 items against a bucket of 100: the quota drops the request whole.
         List<Span> flood = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
@@ -87,7 +100,8 @@ final class GovernanceTraffic {
     /** One valid span and one with a 5-byte trace id: the bridge writes the first and answers partial success. */
     private static io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest partlyInvalidSpans() {
         Span invalid = Otlp.span(Otlp.traceId(11, true), "bad id", false).toBuilder()
-                .setTraceId(ByteString.copyFrom(new byte[5])).build();
+                .setTraceId(ByteString.copyFrom(new byte[5]))
+                .build();
         return Otlp.spans(List.of(Otlp.span(Otlp.traceId(12, false), "good id", false), invalid));
     }
 

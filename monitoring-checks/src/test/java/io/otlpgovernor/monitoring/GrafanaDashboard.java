@@ -18,10 +18,17 @@ final class GrafanaDashboard {
 
     /** Grafana's interval variables, replaced by durations a Prometheus server would get. */
     private static final List<String[]> INTERVALS = List.of(
-            new String[] {"__rate_interval", "5m"}, new String[] {"__interval_ms", "60000"}, new String[] {"__interval", "1m"},
-            new String[] {"__range_s", "3600"}, new String[] {"__range_ms", "3600000"}, new String[] {"__range", "1h"});
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([a-zA-Z_]\\w*)(?::[^}]*)?}|\\$([a-zA-Z_]\\w*)|\\[\\[([a-zA-Z_]\\w*)]]");
-    private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.*),\\s*[a-zA-Z_]\\w*\\s*\\)\\s*$", Pattern.DOTALL);
+            new String[] {"__rate_interval", "5m"},
+            new String[] {"__interval_ms", "60000"},
+            new String[] {"__interval", "1m"},
+            new String[] {"__range_s", "3600"},
+            new String[] {"__range_ms", "3600000"},
+            new String[] {"__range", "1h"});
+
+    private static final Pattern VARIABLE =
+            Pattern.compile("\\$\\{([a-zA-Z_]\\w*)(?::[^}]*)?}|\\$([a-zA-Z_]\\w*)|\\[\\[([a-zA-Z_]\\w*)]]");
+    private static final Pattern LABEL_VALUES =
+            Pattern.compile("^\\s*label_values\\((.*),\\s*[a-zA-Z_]\\w*\\s*\\)\\s*$", Pattern.DOTALL);
     private static final Pattern QUERY_RESULT = Pattern.compile("^\\s*query_result\\((.*)\\)\\s*$", Pattern.DOTALL);
 
     private final ObjectNode root;
@@ -50,7 +57,9 @@ final class GrafanaDashboard {
 
     /** The panels that show data (every panel but rows). */
     List<JsonNode> dataPanels() {
-        return panels().stream().filter(panel -> !"row".equals(panel.path("type").asText())).toList();
+        return panels().stream()
+                .filter(panel -> !"row".equals(panel.path("type").asText()))
+                .toList();
     }
 
     /** Every panel query, as written (with Grafana variables). */
@@ -58,8 +67,11 @@ final class GrafanaDashboard {
         List<Query> queries = new ArrayList<>();
         for (JsonNode panel : dataPanels()) {
             for (JsonNode target : panel.path("targets")) {
-                queries.add(new Query("dashboard panel " + panel.path("id").asText() + " \"" + panel.path("title").asText()
-                        + "\" query " + target.path("refId").asText(), target.path("expr").asText()));
+                queries.add(new Query(
+                        "dashboard panel " + panel.path("id").asText() + " \""
+                                + panel.path("title").asText() + "\" query "
+                                + target.path("refId").asText(),
+                        target.path("expr").asText()));
             }
         }
         return queries;
@@ -73,10 +85,12 @@ final class GrafanaDashboard {
                 continue;
             }
             JsonNode query = variable.path("query");
-            String text = query.isTextual() ? query.asText() : query.path("query").asText();
+            String text =
+                    query.isTextual() ? query.asText() : query.path("query").asText();
             String promQl = variablePromQl(text);
             if (promQl != null) {
-                queries.add(new Query("dashboard variable " + variable.path("name").asText(), promQl));
+                queries.add(
+                        new Query("dashboard variable " + variable.path("name").asText(), promQl));
             }
         }
         return queries;

@@ -33,7 +33,8 @@ final class MetricReferences {
     /** What the dashboard and the alerts read. */
     static MetricReferences ofDashboardAndAlerts() throws IOException {
         AlertRuleFile alerts = AlertRuleFile.load(MonitoringFiles.ALERTS);
-        List<Query> queries = new ArrayList<>(GrafanaDashboard.load(MonitoringFiles.DASHBOARD).allQueries());
+        List<Query> queries =
+                new ArrayList<>(GrafanaDashboard.load(MonitoringFiles.DASHBOARD).allQueries());
         queries.addAll(alerts.queries());
         return of(queries, alerts.recordedNames());
     }

@@ -15,6 +15,5 @@ final class MonitoringFiles {
     /** Scratch space for generated rule files and copies; under target/, like every test file. */
     static final Path SCRATCH = Path.of("target/monitoring-checks");
 
-    private MonitoringFiles() {
-    }
+    private MonitoringFiles() {}
 }

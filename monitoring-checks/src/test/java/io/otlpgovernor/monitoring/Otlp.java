@@ -32,8 +32,7 @@ final class Otlp {
 
     private static final AtomicLong SPAN_IDS = new AtomicLong(1);
 
-    private Otlp() {
-    }
+    private Otlp() {}
 
     /** A trace id whose randomness is the highest (kept by every probabilistic sampler) or the lowest but one (dropped by all below 100 %). */
     static ByteString traceId(long n, boolean kept) {
@@ -48,12 +47,15 @@ final class Otlp {
         long endNanos = (System.currentTimeMillis() - ageMillis) * 1_000_000;
         Span.Builder span = Span.newBuilder()
                 .setTraceId(traceId)
-                .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(0, SPAN_IDS.getAndIncrement()).array()))
+                .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8)
+                        .putLong(0, SPAN_IDS.getAndIncrement())
+                        .array()))
                 .setName(name)
                 .setKind(Span.SpanKind.SPAN_KIND_SERVER)
                 .setStartTimeUnixNano(endNanos - 5_000_000)
                 .setEndTimeUnixNano(endNanos)
-                .setStatus(Status.newBuilder().setCode(error ? Status.StatusCode.STATUS_CODE_ERROR : Status.StatusCode.STATUS_CODE_OK));
+                .setStatus(Status.newBuilder()
+                        .setCode(error ? Status.StatusCode.STATUS_CODE_ERROR : Status.StatusCode.STATUS_CODE_OK));
         for (int i = 0; i + 1 < attributes.length; i += 2) {
             span.addAttributes(attribute(attributes[i], attributes[i + 1]));
         }
@@ -67,7 +69,8 @@ final class Otlp {
 
     static ExportTraceServiceRequest spans(List<Span> spans) {
         return ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource())
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(resource())
                         .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(spans)))
                 .build();
     }
@@ -81,7 +84,8 @@ final class Otlp {
                     .setTimeUnixNano(System.currentTimeMillis() * 1_000_000));
         }
         return ExportLogsServiceRequest.newBuilder()
-                .addResourceLogs(ResourceLogs.newBuilder().setResource(resource()).addScopeLogs(scope))
+                .addResourceLogs(
+                        ResourceLogs.newBuilder().setResource(resource()).addScopeLogs(scope))
                 .build();
     }
 
@@ -89,21 +93,29 @@ final class Otlp {
     static ExportMetricsServiceRequest gauge(String name, int points) {
         Gauge.Builder gauge = Gauge.newBuilder();
         for (int i = 0; i < points; i++) {
-            gauge.addDataPoints(NumberDataPoint.newBuilder().setAsDouble(i)
+            gauge.addDataPoints(NumberDataPoint.newBuilder()
+                    .setAsDouble(i)
                     .setTimeUnixNano(System.currentTimeMillis() * 1_000_000)
                     .addAttributes(attribute("route", "/r" + i)));
         }
         return ExportMetricsServiceRequest.newBuilder()
-                .addResourceMetrics(ResourceMetrics.newBuilder().setResource(resource())
-                        .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(Metric.newBuilder().setName(name).setGauge(gauge))))
+                .addResourceMetrics(ResourceMetrics.newBuilder()
+                        .setResource(resource())
+                        .addScopeMetrics(ScopeMetrics.newBuilder()
+                                .addMetrics(Metric.newBuilder().setName(name).setGauge(gauge))))
                 .build();
     }
 
     private static KeyValue attribute(String key, String value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setStringValue(value))
+                .build();
     }
 
     private static Resource resource() {
-        return Resource.newBuilder().addAttributes(attribute("service.name", "checkout")).build();
+        return Resource.newBuilder()
+                .addAttributes(attribute("service.name", "checkout"))
+                .build();
     }
 }

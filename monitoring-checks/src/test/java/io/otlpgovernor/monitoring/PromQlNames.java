@@ -18,14 +18,27 @@ final class PromQlNames {
     private static final Pattern COMMENT = Pattern.compile("#[^\n]*");
     private static final Pattern MATCHERS = Pattern.compile("\\{[^}]*}");
     private static final Pattern RANGE = Pattern.compile("\\[[^\\]]*]");
-    private static final Pattern GROUPING = Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern GROUPING =
+            Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
     // A number or duration first (so the "m" of "5m" is not taken for a name), else an identifier.
     private static final Pattern TOKEN = Pattern.compile("(\\d[\\w.]*)|([a-zA-Z_:][a-zA-Z0-9_:]*)");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "by", "without", "on", "ignoring",
-            "group_left", "group_right", "bool", "offset", "atan2", "inf", "nan");
+    private static final Set<String> KEYWORDS = Set.of(
+            "and",
+            "or",
+            "unless",
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "bool",
+            "offset",
+            "atan2",
+            "inf",
+            "nan");
 
-    private PromQlNames() {
-    }
+    private PromQlNames() {}
 
     static Set<String> in(String expr) {
         Set<String> names = new TreeSet<>();
@@ -37,7 +50,9 @@ final class PromQlNames {
         Matcher token = TOKEN.matcher(code);
         while (token.find()) {
             String identifier = token.group(2);
-            if (identifier != null && !KEYWORDS.contains(identifier.toLowerCase(Locale.ROOT)) && !calledAt(code, token.end())) {
+            if (identifier != null
+                    && !KEYWORDS.contains(identifier.toLowerCase(Locale.ROOT))
+                    && !calledAt(code, token.end())) {
                 names.add(identifier);
             }
         }

@@ -1,8 +1,8 @@
 package io.otlpgovernor.monitoring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PromQlNamesTest {
 
@@ -32,7 +32,8 @@ class PromQlNamesTest {
     @Test
     void skipsDurationsNumbersAndOffsets() {
         assertThat(PromQlNames.in("x offset 10m > 1e3 + 0x1f")).containsExactly("x");
-        assertThat(PromQlNames.in("max_over_time(deriv(pending[10m:1m])[1h:5m])")).containsExactly("pending");
+        assertThat(PromQlNames.in("max_over_time(deriv(pending[10m:1m])[1h:5m])"))
+                .containsExactly("pending");
     }
 
     @Test

@@ -25,20 +25,23 @@ final class Promtool {
         }
     }
 
-    private Promtool() {
-    }
+    private Promtool() {}
 
     /** Runs {@code promtool args…} in {@code directory}. */
     static Result run(Path directory, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(executable().toString());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .start();
         // promtool's output is small; reading it to the end also waits for the process to close it.
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("promtool " + String.join(" ", args) + " did not finish within " + TIMEOUT_SECONDS + " s");
+            throw new AssertionError(
+                    "promtool " + String.join(" ", args) + " did not finish within " + TIMEOUT_SECONDS + " s");
         }
         return new Result(process.exitValue(), output);
     }

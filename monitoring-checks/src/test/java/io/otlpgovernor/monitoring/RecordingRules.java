@@ -18,8 +18,7 @@ import org.yaml.snakeyaml.Yaml;
  */
 final class RecordingRules {
 
-    private RecordingRules() {
-    }
+    private RecordingRules() {}
 
     /** Writes {@code queries} (Grafana variables substituted) to {@code file}; returns the rule names with where each query is used. */
     static Map<String, String> write(List<Query> queries, Path file) throws IOException {
@@ -33,7 +32,8 @@ final class RecordingRules {
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         Files.createDirectories(file.getParent());
-        Files.writeString(file, new Yaml(options).dump(Map.of("groups", List.of(Map.of("name", "dashboard", "rules", rules)))));
+        Files.writeString(
+                file, new Yaml(options).dump(Map.of("groups", List.of(Map.of("name", "dashboard", "rules", rules)))));
         return whereByRule;
     }
 }

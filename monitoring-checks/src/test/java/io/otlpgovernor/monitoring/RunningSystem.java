@@ -35,17 +35,23 @@ final class RunningSystem implements AutoCloseable {
 
     private final LocalStack stack;
     private final int jobMetricsPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private final KafkaProducer<byte[], byte[]> producer;
 
     private RunningSystem(LocalStack stack, int jobMetricsPort) {
         this.stack = stack;
         this.jobMetricsPort = jobMetricsPort;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     /**
@@ -54,7 +60,10 @@ final class RunningSystem implements AutoCloseable {
      */
     static RunningSystem start(Path workDir, Path rulesDirectory, Map<String, String> tenantByKey) throws Exception {
         // Checkpoints every 500 ms and reports a second after their window, so metrics move within seconds.
-        JobSettings settings = new JobSettings("otlp-governor-monitoring", 1, 128,
+        JobSettings settings = new JobSettings(
+                "otlp-governor-monitoring",
+                1,
+                128,
                 new JobSettings.Kafka(null, "otlp-governor-monitoring", "otlp-governor-monitoring", "2m"),
                 new JobSettings.Checkpoints("500ms", "30s", "100ms", null, true),
                 new JobSettings.Restart("fixed-delay", 3, "200ms", null),
@@ -62,7 +71,8 @@ final class RunningSystem implements AutoCloseable {
                 new JobSettings.Reports("1s", "1s"));
         int jobMetricsPort = freePort();
         LocalStackOptions options = new LocalStackOptions(workDir, 0, 0, 0, 0, freePort(), jobMetricsPort);
-        LocalStack stack = LocalStack.start(options, settings, BridgeConfig.defaults(Path.of("unused")), ApiKeys.of(tenantByKey));
+        LocalStack stack =
+                LocalStack.start(options, settings, BridgeConfig.defaults(Path.of("unused")), ApiKeys.of(tenantByKey));
         return new RunningSystem(stack, jobMetricsPort);
     }
 
@@ -93,7 +103,9 @@ final class RunningSystem implements AutoCloseable {
     }
 
     private String scrape(int port) {
-        HttpRequest get = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).timeout(HTTP_TIMEOUT).build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                .timeout(HTTP_TIMEOUT)
+                .build();
         HttpResponse<byte[]> response = send(get);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET :" + port + "/metrics answered " + response.statusCode());

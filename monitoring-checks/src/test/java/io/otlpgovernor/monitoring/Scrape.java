@@ -10,8 +10,7 @@ final class Scrape {
 
     private static final Pattern SAMPLE_NAME = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)[\\s{]");
 
-    private Scrape() {
-    }
+    private Scrape() {}
 
     static Set<String> metricNames(String text) {
         Set<String> names = new TreeSet<>();

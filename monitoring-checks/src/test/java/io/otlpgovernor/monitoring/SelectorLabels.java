@@ -16,10 +16,12 @@ import java.util.regex.Pattern;
  */
 final class SelectorLabels {
 
-    static final Set<String> TARGET_LABELS = Set.of("namespace", "job", "instance", "pod", "container", "service", "endpoint");
+    static final Set<String> TARGET_LABELS =
+            Set.of("namespace", "job", "instance", "pod", "container", "service", "endpoint");
 
     private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)}");
-    private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_]\\w*)\\s*(=~|!~|!=|=)\\s*\"((?:\\\\.|[^\"\\\\])*)\"");
+    private static final Pattern MATCHER =
+            Pattern.compile("([a-zA-Z_]\\w*)\\s*(=~|!~|!=|=)\\s*\"((?:\\\\.|[^\"\\\\])*)\"");
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{(.*)}\\s");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_]\\w*)=\"((?:\\\\.|[^\"\\\\])*)\"");
 
@@ -32,7 +34,8 @@ final class SelectorLabels {
             for (String line : scrape.split("\n")) {
                 Matcher sample = SAMPLE.matcher(line);
                 if (sample.find()) {
-                    samples.computeIfAbsent(sample.group(1), n -> new ArrayList<>()).add(labels(sample.group(2)));
+                    samples.computeIfAbsent(sample.group(1), n -> new ArrayList<>())
+                            .add(labels(sample.group(2)));
                 }
             }
         }
@@ -57,7 +60,8 @@ final class SelectorLabels {
                 if (series.stream().noneMatch(s -> s.containsKey(label))) {
                     problems.add(selector.group(1) + " has no label " + label + " — used by " + query.where());
                 } else if (matcher.group(2).equals("=") && series.stream().noneMatch(s -> value.equals(s.get(label)))) {
-                    problems.add(selector.group(1) + " has no sample with " + label + "=\"" + value + "\" — used by " + query.where());
+                    problems.add(selector.group(1) + " has no sample with " + label + "=\"" + value + "\" — used by "
+                            + query.where());
                 }
             }
         }

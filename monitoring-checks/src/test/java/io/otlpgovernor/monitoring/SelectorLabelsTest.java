@@ -1,12 +1,13 @@
 package io.otlpgovernor.monitoring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class SelectorLabelsTest {
 
-    private static final SelectorLabels SCRAPE = new SelectorLabels("""
+    private static final SelectorLabels SCRAPE =
+            new SelectorLabels("""
             # TYPE dropped gauge
             dropped{tenant="acme",reason="quota",subtask_index="0",} 3.0
             dropped{tenant="acme",reason="age",subtask_index="0",} 1.0
@@ -14,7 +15,9 @@ class SelectorLabelsTest {
 
     @Test
     void matchersOnExistingLabelsAndValuesPass() {
-        assertThat(SCRAPE.problems(new Query("q", "sum(rate(dropped{tenant=~\".*\", reason=\"quota\"}[5m])) / requests_total{outcome=\"ok\"}")))
+        assertThat(SCRAPE.problems(new Query(
+                        "q",
+                        "sum(rate(dropped{tenant=~\".*\", reason=\"quota\"}[5m])) / requests_total{outcome=\"ok\"}")))
                 .isEmpty();
     }
 
@@ -32,7 +35,11 @@ class SelectorLabelsTest {
 
     @Test
     void targetLabelsRegexValuesAndUnknownMetricsAreNotChecked() {
-        assertThat(SCRAPE.problems(new Query("q", "dropped{namespace=\"prod\", job=\"x\", reason=~\"kafka_unavailable|deadline\"} + other{a=\"b\"}")))
+        assertThat(
+                        SCRAPE.problems(
+                                new Query(
+                                        "q",
+                                        "dropped{namespace=\"prod\", job=\"x\", reason=~\"kafka_unavailable|deadline\"} + other{a=\"b\"}")))
                 .isEmpty();
     }
 }

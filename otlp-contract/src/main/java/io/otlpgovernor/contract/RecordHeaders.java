@@ -28,9 +28,9 @@ public final class RecordHeaders {
 
     /** Where a dead-lettered record came from: topic, partition and offset. */
     public static final String SOURCE_TOPIC = "source-topic";
+
     public static final String SOURCE_PARTITION = "source-partition";
     public static final String SOURCE_OFFSET = "source-offset";
 
-    private RecordHeaders() {
-    }
+    private RecordHeaders() {}
 }

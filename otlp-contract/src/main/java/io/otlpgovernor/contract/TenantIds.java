@@ -12,8 +12,7 @@ public final class TenantIds {
 
     private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
-    private TenantIds() {
-    }
+    private TenantIds() {}
 
     /** Whether {@code candidate} is a well-formed tenant id. */
     public static boolean isValid(String candidate) {

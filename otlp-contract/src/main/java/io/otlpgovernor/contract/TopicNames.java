@@ -1,7 +1,5 @@
 package io.otlpgovernor.contract;
 
-import io.otlpgovernor.contract.Signal;
-
 /**
  * Names of the Kafka topics that make up the system's contract (see the README's topic table).
  *
@@ -26,8 +24,7 @@ public final class TopicNames {
     /** The compacted topic of versioned rule sets, one record per tenant (key = tenant id). */
     public static final String RULES = "governor_rules";
 
-    private TopicNames() {
-    }
+    private TopicNames() {}
 
     /** The governed output topic of {@code signal} in retention tier {@code tier}. */
     public static String governed(Signal signal, String tier) {

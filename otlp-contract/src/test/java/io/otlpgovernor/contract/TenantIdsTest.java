@@ -1,11 +1,11 @@
 package io.otlpgovernor.contract;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class TenantIdsTest {
 
@@ -25,11 +25,24 @@ class TenantIdsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-acme", "_acme", "Acme", "ACME", "acme corp", "acme.prod", "acme/prod", "acme\n", " acme",
-            "ümlaut", "acme:1"})
+    @ValueSource(
+            strings = {
+                "-acme",
+                "_acme",
+                "Acme",
+                "ACME",
+                "acme corp",
+                "acme.prod",
+                "acme/prod",
+                "acme\n",
+                " acme",
+                "ümlaut",
+                "acme:1"
+            })
     void rejectsMalformedIds(String id) {
         assertThat(TenantIds.isValid(id)).isFalse();
-        assertThat(TenantIds.problem(id)).hasValueSatisfying(problem -> assertThat(problem).startsWith("tenant id is malformed"));
+        assertThat(TenantIds.problem(id))
+                .hasValueSatisfying(problem -> assertThat(problem).startsWith("tenant id is malformed"));
     }
 
     @Test
@@ -37,8 +50,9 @@ class TenantIdsTest {
         String tooLong = LONGEST + "a";
 
         assertThat(TenantIds.isValid(tooLong)).isFalse();
-        assertThat(TenantIds.problem(tooLong)).hasValue("tenant id is malformed (64 characters; expected 1-63 of a-z, 0-9,"
-                + " '-', '_', starting with a letter or digit)");
+        assertThat(TenantIds.problem(tooLong))
+                .hasValue("tenant id is malformed (64 characters; expected 1-63 of a-z, 0-9,"
+                        + " '-', '_', starting with a letter or digit)");
     }
 
     @ParameterizedTest
@@ -51,6 +65,7 @@ class TenantIdsTest {
     @ParameterizedTest
     @ValueSource(strings = {"Bearer sk-live-0123456789abcdef", "acme.prod", "ACME", "-tenant", "tenant-with-UPPER"})
     void problemNeverRepeatsTheCandidate(String candidate) {
-        assertThat(TenantIds.problem(candidate)).hasValueSatisfying(problem -> assertThat(problem).doesNotContain(candidate));
+        assertThat(TenantIds.problem(candidate))
+                .hasValueSatisfying(problem -> assertThat(problem).doesNotContain(candidate));
     }
 }

@@ -14,18 +14,18 @@ import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.otlp.InvalidPayloadException;
+import io.otlpgovernor.contract.otlp.json.OtlpJson;
 import io.otlpgovernor.rules.protection.CompiledRules;
 import io.otlpgovernor.rules.protection.Decisions;
 import io.otlpgovernor.rules.protection.Finding;
 import io.otlpgovernor.rules.protection.GovernanceEngine;
 import io.otlpgovernor.rules.protection.HmacKeyFile;
 import io.otlpgovernor.rules.protection.HmacKeyring;
-import io.otlpgovernor.contract.otlp.InvalidPayloadException;
-import io.otlpgovernor.contract.otlp.json.OtlpJson;
 import io.otlpgovernor.rules.ruleset.RuleBook;
 import io.otlpgovernor.rules.ruleset.RuleSet;
 import io.otlpgovernor.rules.ruleset.RuleValidationException;
-import io.otlpgovernor.contract.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,8 +33,11 @@ import picocli.CommandLine.Option;
  * {@code explain}: the dry run before publishing a change — applies one tenant's rules to sample OTLP data and
  * prints the governed data (OTLP/JSON) and every decision: rule, label, action, field path, count.
  */
-@Command(name = "explain", mixinStandardHelpOptions = true,
-        description = "Applies a tenant's rules to an OTLP request (JSON or protobuf) and prints the result and the decisions.")
+@Command(
+        name = "explain",
+        mixinStandardHelpOptions = true,
+        description =
+                "Applies a tenant's rules to an OTLP request (JSON or protobuf) and prints the result and the decisions.")
 final class ExplainCommand extends RulesSubcommand implements Callable<Integer> {
 
     @Option(names = "--rules", required = true, description = "The rules directory.")
@@ -43,13 +46,18 @@ final class ExplainCommand extends RulesSubcommand implements Callable<Integer> 
     @Option(names = "--tenant", required = true, description = "The tenant whose rules apply.")
     String tenant;
 
-    @Option(names = "--input", required = true, description = "An OTLP export request: .json (OTLP/JSON) or .pb (protobuf).")
+    @Option(
+            names = "--input",
+            required = true,
+            description = "An OTLP export request: .json (OTLP/JSON) or .pb (protobuf).")
     Path input;
 
     @Option(names = "--signal", description = "traces, metrics or logs; needed for .pb input (JSON says it itself).")
     String signal;
 
-    @Option(names = "--hmac-keys", description = "The HMAC keys file; without it, hashes use a throw-away key (id 'ephemeral').")
+    @Option(
+            names = "--hmac-keys",
+            description = "The HMAC keys file; without it, hashes use a throw-away key (id 'ephemeral').")
     Path hmacKeys;
 
     @Override
@@ -60,7 +68,8 @@ final class ExplainCommand extends RulesSubcommand implements Callable<Integer> 
         }
         Optional<RuleSet> ruleSet = book.tenant(tenant);
         if (ruleSet.isEmpty()) {
-            err().println("no rules for tenant " + tenant + " (tenants: " + String.join(", ", book.tenants().keySet()) + ")");
+            err().println("no rules for tenant " + tenant + " (tenants: "
+                    + String.join(", ", book.tenants().keySet()) + ")");
             return 1;
         }
         Map<String, HmacKeyring> keyrings;
@@ -94,12 +103,21 @@ final class ExplainCommand extends RulesSubcommand implements Callable<Integer> 
         }
     }
 
-    private void print(Signal kind, byte[] bytes, CompiledRules compiled, GovernanceEngine engine) throws InvalidPayloadException {
+    private void print(Signal kind, byte[] bytes, CompiledRules compiled, GovernanceEngine engine)
+            throws InvalidPayloadException {
         boolean json = input.getFileName().toString().endsWith(".json");
         GovernanceEngine.Governed<? extends Message> governed = switch (kind) {
-            case SPANS -> engine.governSpans(compiled, json ? OtlpJson.parseTraces(bytes) : parsePb(ExportTraceServiceRequest.parser(), bytes));
-            case METRICS -> engine.governMetrics(compiled, json ? OtlpJson.parseMetrics(bytes) : parsePb(ExportMetricsServiceRequest.parser(), bytes));
-            case LOGS -> engine.governLogs(compiled, json ? OtlpJson.parseLogs(bytes) : parsePb(ExportLogsServiceRequest.parser(), bytes));
+            case SPANS ->
+                engine.governSpans(
+                        compiled,
+                        json ? OtlpJson.parseTraces(bytes) : parsePb(ExportTraceServiceRequest.parser(), bytes));
+            case METRICS ->
+                engine.governMetrics(
+                        compiled,
+                        json ? OtlpJson.parseMetrics(bytes) : parsePb(ExportMetricsServiceRequest.parser(), bytes));
+            case LOGS ->
+                engine.governLogs(
+                        compiled, json ? OtlpJson.parseLogs(bytes) : parsePb(ExportLogsServiceRequest.parser(), bytes));
         };
         out().println(OtlpJson.printPretty(governed.request()));
         printDecisions(kind, governed);
@@ -107,17 +125,24 @@ final class ExplainCommand extends RulesSubcommand implements Callable<Integer> 
 
     private void printDecisions(Signal kind, GovernanceEngine.Governed<? extends Message> governed) {
         Decisions decisions = governed.decisions();
-        out().println("# decisions: " + governed.itemsIn() + " " + kind.itemName() + " in, " + governed.itemsOut() + " out"
-                + (decisions.labels().isEmpty() ? "" : "; labels " + String.join(", ", decisions.labels())));
+        out().println("# decisions: " + governed.itemsIn() + " " + kind.itemName() + " in, " + governed.itemsOut()
+                + " out" + (decisions.labels().isEmpty() ? "" : "; labels " + String.join(", ", decisions.labels())));
         if (decisions.counts().isEmpty()) {
             out().println("#   nothing matched");
             return;
         }
         out().printf("#   %-22s %-8s %-15s %-6s %s%n", "rule", "label", "action", "count", "field");
         decisions.counts().entrySet().stream()
-                .sorted(Comparator.comparing((Map.Entry<Finding, Long> e) -> e.getKey().fieldPath()).thenComparing(e -> e.getKey().rule()))
-                .forEach(e -> out().printf("#   %-22s %-8s %-15s %-6d %s%n", e.getKey().rule(), e.getKey().label(),
-                        e.getKey().action().id(), e.getValue(), e.getKey().fieldPath()));
+                .sorted(Comparator.comparing(
+                                (Map.Entry<Finding, Long> e) -> e.getKey().fieldPath())
+                        .thenComparing(e -> e.getKey().rule()))
+                .forEach(e -> out().printf(
+                                "#   %-22s %-8s %-15s %-6d %s%n",
+                                e.getKey().rule(),
+                                e.getKey().label(),
+                                e.getKey().action().id(),
+                                e.getValue(),
+                                e.getKey().fieldPath()));
     }
 
     private Signal signalOf(byte[] bytes) {
@@ -142,10 +167,12 @@ final class ExplainCommand extends RulesSubcommand implements Callable<Integer> 
         if (head.contains("\"resourceLogs\"") || head.contains("\"resource_logs\"")) {
             return Signal.LOGS;
         }
-        throw new IllegalArgumentException("cannot tell the signal: no resourceSpans, resourceMetrics or resourceLogs near the start; pass --signal");
+        throw new IllegalArgumentException(
+                "cannot tell the signal: no resourceSpans, resourceMetrics or resourceLogs near the start; pass --signal");
     }
 
-    private static <M extends Message> M parsePb(com.google.protobuf.Parser<M> parser, byte[] bytes) throws InvalidPayloadException {
+    private static <M extends Message> M parsePb(com.google.protobuf.Parser<M> parser, byte[] bytes)
+            throws InvalidPayloadException {
         try {
             return parser.parseFrom(bytes);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {

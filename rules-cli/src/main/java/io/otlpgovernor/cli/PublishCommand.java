@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
  * the running job picks it up. A tenant whose version is not greater than the one already published (with other
  * content) is refused, so every change carries a new version.
  */
-@Command(name = "publish", mixinStandardHelpOptions = true,
+@Command(
+        name = "publish",
+        mixinStandardHelpOptions = true,
         description = "Validates the rules, then publishes versioned rule sets to the compacted rules topic.")
 final class PublishCommand extends RulesSubcommand implements Callable<Integer> {
 
@@ -45,7 +47,10 @@ final class PublishCommand extends RulesSubcommand implements Callable<Integer> 
     @Option(names = "--tenant", description = "Publish only this tenant (default: every tenant).")
     String tenant;
 
-    @Option(names = "--topic", defaultValue = TopicNames.RULES, description = "The rules topic (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic",
+            defaultValue = TopicNames.RULES,
+            description = "The rules topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
     @Override
@@ -54,7 +59,8 @@ final class PublishCommand extends RulesSubcommand implements Callable<Integer> 
         if (book == null) {
             return 1;
         }
-        List<String> tenants = tenant == null ? book.tenants().keySet().stream().sorted().toList() : List.of(tenant);
+        List<String> tenants =
+                tenant == null ? book.tenants().keySet().stream().sorted().toList() : List.of(tenant);
         if (tenant != null && book.tenant(tenant).isEmpty()) {
             err().println("no rules for tenant " + tenant + " in " + rules);
             return 1;
@@ -71,13 +77,16 @@ final class PublishCommand extends RulesSubcommand implements Callable<Integer> 
                         continue;
                     }
                     if (current != null && current.version() >= message.version()) {
-                        err().println(id + ": version " + message.version() + " is not greater than the published version "
-                                + current.version() + "; raise 'version' in tenants/" + id + ".yaml");
+                        err().println(id + ": version " + message.version()
+                                + " is not greater than the published version " + current.version()
+                                + "; raise 'version' in tenants/" + id + ".yaml");
                         failures++;
                         continue;
                     }
-                    producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), message.toJson())).get(30, TimeUnit.SECONDS);
-                    out().println(id + ": published v" + message.version() + (current == null ? "" : " (was v" + current.version() + ")"));
+                    producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), message.toJson()))
+                            .get(30, TimeUnit.SECONDS);
+                    out().println(id + ": published v" + message.version()
+                            + (current == null ? "" : " (was v" + current.version() + ")"));
                 }
             }
             return failures == 0 ? 0 : 1;
@@ -91,14 +100,21 @@ final class PublishCommand extends RulesSubcommand implements Callable<Integer> 
     /** The latest message per tenant in the compacted topic. */
     private Map<String, RuleSetMessage> readPublished() {
         Map<String, RuleSetMessage> latest = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        15_000),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -112,7 +128,8 @@ final class PublishCommand extends RulesSubcommand implements Callable<Integer> 
                         RuleSetMessage message = RuleSetMessage.fromJson(record.value());
                         latest.put(message.tenant(), message);
                     } catch (IllegalArgumentException e) {
-                        err().println("skipping record at offset " + record.offset() + " of " + topic + ": " + e.getMessage());
+                        err().println("skipping record at offset " + record.offset() + " of " + topic + ": "
+                                + e.getMessage());
                     }
                 }
             }
@@ -121,11 +138,17 @@ final class PublishCommand extends RulesSubcommand implements Callable<Integer> 
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        15_000),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 }

@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
  * {@code ./otlp-governor rules …}: validate rule files, explain what they do to sample data, publish them.
  * Exit status: 0 success, 1 the rules or the input have problems (all reported), 2 a usage mistake.
  */
-@Command(name = "otlp-governor rules", mixinStandardHelpOptions = true,
+@Command(
+        name = "otlp-governor rules",
+        mixinStandardHelpOptions = true,
         description = "Validate, explain and publish governance rules.",
         subcommands = {ValidateCommand.class, ExplainCommand.class, PublishCommand.class})
 public final class RulesCommand implements Runnable {

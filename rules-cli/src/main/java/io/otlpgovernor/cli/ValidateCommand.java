@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code validate <dir>}: every problem in the rule files, or a one-line summary. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
         description = "Checks every rule file under <dir>/presets and <dir>/tenants; reports all problems at once.")
 final class ValidateCommand extends RulesSubcommand implements Callable<Integer> {
 
@@ -40,8 +42,10 @@ final class ValidateCommand extends RulesSubcommand implements Callable<Integer>
             }
             RuleBook book = RuleLoader.load(sources);
             out.println("OK: " + book.tenants().size() + " tenants ("
-                    + book.tenants().values().stream().sorted((a, b) -> a.tenant().compareTo(b.tenant()))
-                            .map(s -> s.tenant() + " v" + s.version()).collect(Collectors.joining(", "))
+                    + book.tenants().values().stream()
+                            .sorted((a, b) -> a.tenant().compareTo(b.tenant()))
+                            .map(s -> s.tenant() + " v" + s.version())
+                            .collect(Collectors.joining(", "))
                     + ") in " + sources.files().size() + " files");
             return book;
         } catch (RuleValidationException e) {

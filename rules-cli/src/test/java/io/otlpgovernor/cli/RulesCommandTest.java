@@ -1,7 +1,5 @@
 package io.otlpgovernor.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,18 +10,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class RulesCommandTest {
 
     @TempDir
     Path dir;
 
-    record Run(int status, String out, String err) {
-    }
+    record Run(int status, String out, String err) {}
 
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = new CommandLine(new RulesCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        int status = new CommandLine(new RulesCommand())
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(args);
         return new Run(status, out.toString(), err.toString());
     }
 
@@ -38,15 +40,18 @@ class RulesCommandTest {
     @Test
     void validateReportsEveryProblemAndExitsOne() throws IOException {
         Files.createDirectories(dir.resolve("tenants"));
-        Files.writeString(dir.resolve("tenants/acme.yaml"), "tenant: acme\nversion: 1\nprotection:\n  - label: pii\n    action: shred\nquotas:\n  rate: 5\n");
+        Files.writeString(
+                dir.resolve("tenants/acme.yaml"),
+                "tenant: acme\nversion: 1\nprotection:\n  - label: pii\n    action: shred\nquotas:\n  rate: 5\n");
 
         Run run = run("validate", dir.toString());
 
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.err()).contains(
-                "2 problems in the rules:",
-                "tenants/acme.yaml:5 protection[0].action: expected one of tag, hash, redact, drop-attribute, drop-record",
-                "tenants/acme.yaml:7 quotas.rate: expected a mapping of keys to values");
+        assertThat(run.err())
+                .contains(
+                        "2 problems in the rules:",
+                        "tenants/acme.yaml:5 protection[0].action: expected one of tag, hash, redact, drop-attribute, drop-record",
+                        "tenants/acme.yaml:7 quotas.rate: expected a mapping of keys to values");
     }
 
     @Test
@@ -59,7 +64,14 @@ class RulesCommandTest {
 
     @Test
     void explainPrintsTheGovernedDataAndEveryDecision() {
-        Run run = run("explain", "--rules", "../governance-rules/rules", "--tenant", "acme", "--input", "src/test/resources/explain/checkout-spans.json");
+        Run run = run(
+                "explain",
+                "--rules",
+                "../governance-rules/rules",
+                "--tenant",
+                "acme",
+                "--input",
+                "src/test/resources/explain/checkout-spans.json");
 
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out())
@@ -69,15 +81,24 @@ class RulesCommandTest {
                 .contains("# decisions: 1 spans in, 1 out; labels pci, pii, secret")
                 .containsPattern("email +pii +hash +1 +span.attributes\\[enduser.email]")
                 .containsPattern("sensitive-key-name +secret +drop-attribute +1 +span.attributes\\[db.password]")
-                .doesNotContain("jane.doe@example.org", "4111 1111 1111 1111", "hunter2", "ACME-12345678", "db.password\", \"value");
+                .doesNotContain(
+                        "jane.doe@example.org",
+                        "4111 1111 1111 1111",
+                        "hunter2",
+                        "ACME-12345678",
+                        "db.password\", \"value");
     }
 
     @Test
     void explainRejectsAnUnknownTenantAndBadInput() throws IOException {
-        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"resourceSpans\": [{\"scopeSpans\": [{\"spans\": [{\"traceId\": \"xyz\"}]}]}]}");
+        Path bad = Files.writeString(
+                dir.resolve("bad.json"),
+                "{\"resourceSpans\": [{\"scopeSpans\": [{\"spans\": [{\"traceId\": \"xyz\"}]}]}]}");
 
-        Run unknown = run("explain", "--rules", "../governance-rules/rules", "--tenant", "nobody", "--input", bad.toString());
-        Run invalid = run("explain", "--rules", "../governance-rules/rules", "--tenant", "acme", "--input", bad.toString());
+        Run unknown =
+                run("explain", "--rules", "../governance-rules/rules", "--tenant", "nobody", "--input", bad.toString());
+        Run invalid =
+                run("explain", "--rules", "../governance-rules/rules", "--tenant", "acme", "--input", bad.toString());
 
         assertThat(unknown.status()).isEqualTo(1);
         assertThat(unknown.err()).contains("no rules for tenant nobody (tenants: ");

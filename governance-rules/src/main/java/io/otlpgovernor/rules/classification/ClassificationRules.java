@@ -25,15 +25,21 @@ import io.otlpgovernor.rules.yaml.Fields;
  * @param fields      which fields are looked at; empty when the section does not say (defaults apply)
  * @param excludeKeys attribute keys never classified (exact match)
  */
-public record ClassificationRules(Map<String, String> detectors, Set<String> defaultLabelled, List<PatternRule> patterns,
-                                  Optional<KeyNameRule> keyNames, Optional<FieldScope> fields, Set<String> excludeKeys) {
+public record ClassificationRules(
+        Map<String, String> detectors,
+        Set<String> defaultLabelled,
+        List<PatternRule> patterns,
+        Optional<KeyNameRule> keyNames,
+        Optional<FieldScope> fields,
+        Set<String> excludeKeys) {
 
     /** Labels: lower-case words such as pii, phi, pci, secret. */
     public static final Pattern LABEL = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     /** Rule ids: lower-case words joined by dashes. */
     public static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
-    public static final ClassificationRules NONE = new ClassificationRules(Map.of(), Set.of(), List.of(), Optional.empty(), Optional.empty(), Set.of());
+    public static final ClassificationRules NONE =
+            new ClassificationRules(Map.of(), Set.of(), List.of(), Optional.empty(), Optional.empty(), Set.of());
 
     public ClassificationRules {
         // Insertion order is rule-set order: it decides ties between detectors, so it must not vary between runs.
@@ -49,16 +55,14 @@ public record ClassificationRules(Map<String, String> detectors, Set<String> def
      * @param label the label a match attaches
      * @param keys  attribute keys the pattern is limited to; empty = every classified field
      */
-    public record PatternRule(String id, String regex, String label, Set<String> keys) {
-    }
+    public record PatternRule(String id, String regex, String label, Set<String> keys) {}
 
     /**
      * @param enabled whether attribute keys naming secrets or personal data classify their values
      * @param label   the label attached; default {@code secret}
      * @param extra   further key names (normalised like the built-in ones) to treat as sensitive
      */
-    public record KeyNameRule(boolean enabled, String label, Set<String> extra) {
-    }
+    public record KeyNameRule(boolean enabled, String label, Set<String> extra) {}
 
     /**
      * @param attributes which attribute sites are classified
@@ -76,8 +80,11 @@ public record ClassificationRules(Map<String, String> detectors, Set<String> def
         section.list("detectors", (node, path) -> {
             Fields entry = section.element(node, path);
             entry.require("id");
-            Optional<String> id = entry.string("id", BuiltInDetectors.ids()::contains,
-                    "unknown detector (built-in detectors: " + String.join(", ", new java.util.TreeSet<>(BuiltInDetectors.ids())) + ")");
+            Optional<String> id = entry.string(
+                    "id",
+                    BuiltInDetectors.ids()::contains,
+                    "unknown detector (built-in detectors: "
+                            + String.join(", ", new java.util.TreeSet<>(BuiltInDetectors.ids())) + ")");
             Optional<String> label = label(entry);
             entry.finish();
             id.ifPresent(d -> {
@@ -107,12 +114,17 @@ public record ClassificationRules(Map<String, String> detectors, Set<String> def
         entry.require("id");
         entry.require("regex");
         entry.require("label");
-        Optional<String> id = entry.string("id", s -> RULE_ID.matcher(s).matches(),
+        Optional<String> id = entry.string(
+                "id",
+                s -> RULE_ID.matcher(s).matches(),
                 "expected lower-case letters, digits and '-', starting with a letter");
-        Optional<String> regex = entry.string("regex").flatMap(r -> RegexCheck.problem(r).map(reason -> {
-            entry.problem("regex", reason);
-            return Optional.<String>empty();
-        }).orElse(Optional.of(r)));
+        Optional<String> regex = entry.string("regex")
+                .flatMap(r -> RegexCheck.problem(r)
+                        .map(reason -> {
+                            entry.problem("regex", reason);
+                            return Optional.<String>empty();
+                        })
+                        .orElse(Optional.of(r)));
         Optional<String> label = label(entry);
         Set<String> keys = new LinkedHashSet<>(entry.strings("keys"));
         entry.finish();
@@ -132,24 +144,34 @@ public record ClassificationRules(Map<String, String> detectors, Set<String> def
 
     private static FieldScope readScope(Fields entry) {
         Set<FieldSite> sites = EnumSet.noneOf(FieldSite.class);
-        List<String> named = entry.list("attributes", (node, path) -> entry.scalar(node, path, "a field site").flatMap(id -> {
-            Optional<FieldSite> site = FieldSite.forId(id);
-            if (site.isEmpty()) {
-                entry.problems().add(entry.file(), node, path, "unknown field site (expected one of: resource, scope, span, "
-                        + "span-event, span-link, log, data-point)");
-            }
-            return site.map(FieldSite::id);
-        }));
+        List<String> named = entry.list(
+                "attributes",
+                (node, path) -> entry.scalar(node, path, "a field site").flatMap(id -> {
+                    Optional<FieldSite> site = FieldSite.forId(id);
+                    if (site.isEmpty()) {
+                        entry.problems()
+                                .add(
+                                        entry.file(),
+                                        node,
+                                        path,
+                                        "unknown field site (expected one of: resource, scope, span, "
+                                                + "span-event, span-link, log, data-point)");
+                    }
+                    return site.map(FieldSite::id);
+                }));
         named.forEach(id -> sites.add(FieldSite.forId(id).orElseThrow()));
         boolean attributesGiven = entry.has("attributes");
         boolean spanNames = entry.bool("span-names").orElse(false);
         boolean logBodies = entry.bool("log-bodies").orElse(true);
         entry.finish();
-        return new FieldScope(attributesGiven ? Set.copyOf(sites) : FieldScope.DEFAULT.attributes(), spanNames, logBodies);
+        return new FieldScope(
+                attributesGiven ? Set.copyOf(sites) : FieldScope.DEFAULT.attributes(), spanNames, logBodies);
     }
 
     static Optional<String> label(Fields entry) {
-        return entry.string("label", s -> LABEL.matcher(s).matches(),
+        return entry.string(
+                "label",
+                s -> LABEL.matcher(s).matches(),
                 "expected a label of lower-case letters, digits and '-' (such as pii, phi, pci, secret)");
     }
 }

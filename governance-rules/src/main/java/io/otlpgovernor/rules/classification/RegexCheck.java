@@ -13,8 +13,7 @@ final class RegexCheck {
 
     private static final int MAX_LENGTH = 1000;
 
-    private RegexCheck() {
-    }
+    private RegexCheck() {}
 
     /** Why {@code regex} cannot be used, or empty when it can. */
     static Optional<String> problem(String regex) {

@@ -10,6 +10,7 @@ import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.otlpgovernor.contract.otlp.RequestSplitter;
 import io.otlpgovernor.rules.pipeline.model.AdmittedRecord;
 import io.otlpgovernor.rules.pipeline.model.AuditDelta;
 import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
@@ -21,7 +22,6 @@ import io.otlpgovernor.rules.protection.Decisions;
 import io.otlpgovernor.rules.protection.Finding;
 import io.otlpgovernor.rules.protection.GovernanceEngine;
 import io.otlpgovernor.rules.protection.HmacKeyring;
-import io.otlpgovernor.contract.otlp.RequestSplitter;
 import io.otlpgovernor.rules.retention.TierRouter;
 import io.otlpgovernor.rules.sampling.AdjustedCounts;
 import io.otlpgovernor.rules.sampling.SamplingItems;
@@ -60,9 +60,8 @@ public final class RequestGovernor {
      *                trace and tier, to wait for their trace's decision (neither in {@code records} nor counted
      *                as accepted in {@code usage}: tail sampling does that once it decides)
      */
-    public record Outcome(List<GovernedRecord> records, List<UsageDelta> usage, List<AuditDelta> audit,
-                          List<TracePiece> pieces) {
-    }
+    public record Outcome(
+            List<GovernedRecord> records, List<UsageDelta> usage, List<AuditDelta> audit, List<TracePiece> pieces) {}
 
     /** Governs {@code admitted}; its payload was checked by decode, so it parses. */
     public Outcome govern(AdmittedRecord admitted, TenantRules rules) {
@@ -73,18 +72,20 @@ public final class RequestGovernor {
             return switch (record.signal()) {
                 case SPANS -> {
                     ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(record.payload());
-                    HeadSampler.Filtered<ExportTraceServiceRequest> sampled =
-                            rules.head().spans(ThresholdFilter.spans(request, threshold).request());
-                    GovernanceEngine.Governed<ExportTraceServiceRequest> governed = engine.governSpans(rules.compiled(), sampled.request());
+                    HeadSampler.Filtered<ExportTraceServiceRequest> sampled = rules.head()
+                            .spans(ThresholdFilter.spans(request, threshold).request());
+                    GovernanceEngine.Governed<ExportTraceServiceRequest> governed =
+                            engine.governSpans(rules.compiled(), sampled.request());
                     TierRouter.Routed<ExportTraceServiceRequest> routed = rules.router()
                             .routeSpans(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
                     yield outcome(record, rules, request, sampled, governed.decisions(), routed, AdjustedCounts::spans);
                 }
                 case LOGS -> {
                     ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(record.payload());
-                    HeadSampler.Filtered<ExportLogsServiceRequest> sampled =
-                            rules.head().logs(ThresholdFilter.logs(request, threshold).request());
-                    GovernanceEngine.Governed<ExportLogsServiceRequest> governed = engine.governLogs(rules.compiled(), sampled.request());
+                    HeadSampler.Filtered<ExportLogsServiceRequest> sampled = rules.head()
+                            .logs(ThresholdFilter.logs(request, threshold).request());
+                    GovernanceEngine.Governed<ExportLogsServiceRequest> governed =
+                            engine.governLogs(rules.compiled(), sampled.request());
                     TierRouter.Routed<ExportLogsServiceRequest> routed = rules.router()
                             .routeLogs(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
                     yield outcome(record, rules, request, sampled, governed.decisions(), routed, AdjustedCounts::logs);
@@ -92,9 +93,11 @@ public final class RequestGovernor {
                 case METRICS -> {
                     // Metrics are never downsampled: the quota drops data points it cannot admit whole.
                     ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(record.payload());
-                    GovernanceEngine.Governed<ExportMetricsServiceRequest> governed = engine.governMetrics(rules.compiled(), request);
+                    GovernanceEngine.Governed<ExportMetricsServiceRequest> governed =
+                            engine.governMetrics(rules.compiled(), request);
                     TierRouter.Routed<ExportMetricsServiceRequest> routed = rules.router()
-                            .routeMetrics(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
+                            .routeMetrics(
+                                    governed.request(), governed.decisions().itemLabels(), arrivalNanos);
                     yield outcome(record, rules, request, null, governed.decisions(), routed, null);
                 }
             };
@@ -109,9 +112,14 @@ public final class RequestGovernor {
     }
 
     /** {@code sampled} is null for metrics, which are never head-sampled. */
-    private <T extends Message> Outcome outcome(DecodedRecord record, TenantRules rules, T original,
-                                                       HeadSampler.Filtered<T> sampled, Decisions decisions,
-                                                       TierRouter.Routed<T> routed, Represented<T> represented) {
+    private <T extends Message> Outcome outcome(
+            DecodedRecord record,
+            TenantRules rules,
+            T original,
+            HeadSampler.Filtered<T> sampled,
+            Decisions decisions,
+            TierRouter.Routed<T> routed,
+            Represented<T> represented) {
         String tenant = record.tenant();
         long version = rules.version();
         String labels = String.join(",", decisions.labels());
@@ -122,73 +130,120 @@ public final class RequestGovernor {
             TierRouter.Part<T> part = routedPart;
             String tier = part.tier();
             if (rules.tail() != null && part.request() instanceof ExportTraceServiceRequest spans) {
-                TraceSplitter.spans(spans).forEach((trace, piece) -> pieces.add(new TracePiece(
-                        TraceSplitter.key(tenant, trace), tenant, record.signal(), tier, version, labels,
-                        piece.toByteArray(), SamplingItems.count(piece), AdjustedCounts.spans(piece),
-                        record.arrivalMillis(), rules.tail().summarize(piece))));
+                TraceSplitter.spans(spans)
+                        .forEach((trace, piece) -> pieces.add(new TracePiece(
+                                TraceSplitter.key(tenant, trace),
+                                tenant,
+                                record.signal(),
+                                tier,
+                                version,
+                                labels,
+                                piece.toByteArray(),
+                                SamplingItems.count(piece),
+                                AdjustedCounts.spans(piece),
+                                record.arrivalMillis(),
+                                rules.tail().summarize(piece))));
                 continue;
             }
             if (rules.tail() != null && part.request() instanceof ExportLogsServiceRequest logs) {
                 T untraced = null;
-                for (Map.Entry<ByteString, ExportLogsServiceRequest> trace : TraceSplitter.logs(logs).entrySet()) {
+                for (Map.Entry<ByteString, ExportLogsServiceRequest> trace :
+                        TraceSplitter.logs(logs).entrySet()) {
                     if (trace.getKey().isEmpty()) {
                         @SuppressWarnings("unchecked")
                         T alone = (T) trace.getValue();
                         untraced = alone;
                     } else {
-                        pieces.add(new TracePiece(TraceSplitter.key(tenant, trace.getKey()), tenant, record.signal(),
-                                part.tier(), version, labels, trace.getValue().toByteArray(),
-                                SamplingItems.count(trace.getValue()), AdjustedCounts.logs(trace.getValue()),
-                                record.arrivalMillis(), null));
+                        pieces.add(new TracePiece(
+                                TraceSplitter.key(tenant, trace.getKey()),
+                                tenant,
+                                record.signal(),
+                                part.tier(),
+                                version,
+                                labels,
+                                trace.getValue().toByteArray(),
+                                SamplingItems.count(trace.getValue()),
+                                AdjustedCounts.logs(trace.getValue()),
+                                record.arrivalMillis(),
+                                null));
                     }
                 }
                 if (untraced == null) {
                     continue;
                 }
-                part = new TierRouter.Part<>(part.tier(), untraced, SamplingItems.count((ExportLogsServiceRequest) untraced));
+                part = new TierRouter.Part<>(
+                        part.tier(), untraced, SamplingItems.count((ExportLogsServiceRequest) untraced));
             }
             // Unchanged requests keep the bytes they arrived with: nothing to re-encode, and byte-identical output.
-            byte[] payload = part.request() == original ? record.payload() : part.request().toByteArray();
+            byte[] payload = part.request() == original
+                    ? record.payload()
+                    : part.request().toByteArray();
             List<RequestSplitter.Chunk<T>> chunks = payload.length <= maxRecordBytes
                     ? List.of(new RequestSplitter.Chunk<>(part.request(), part.items()))
                     : RequestSplitter.split(part.request(), maxRecordBytes);
             for (RequestSplitter.Chunk<T> chunk : chunks) {
                 byte[] bytes = chunks.size() == 1 ? payload : chunk.request().toByteArray();
-                records.add(new GovernedRecord(tenant, record.signal(), part.tier(), version, labels, bytes, chunk.items()));
+                records.add(new GovernedRecord(
+                        tenant, record.signal(), part.tier(), version, labels, bytes, chunk.items()));
                 double count = represented == null ? chunk.items() : represented.of(chunk.request());
-                usage.add(UsageDelta.accepted(tenant, record.signal(), record.arrivalMillis(), part.tier(), chunk.items(), bytes.length, count));
+                usage.add(UsageDelta.accepted(
+                        tenant,
+                        record.signal(),
+                        record.arrivalMillis(),
+                        part.tier(),
+                        chunk.items(),
+                        bytes.length,
+                        count));
             }
         }
         long sampledOut = sampled == null ? 0 : sampled.dropped();
         long policyDrops = decisions.droppedItems();
         if (sampledOut > 0 || policyDrops > 0 || routed.expiredItems() > 0) {
-            usage.add(UsageDelta.removed(tenant, record.signal(), record.arrivalMillis(), sampledOut, policyDrops, routed.expiredItems()));
+            usage.add(UsageDelta.removed(
+                    tenant, record.signal(), record.arrivalMillis(), sampledOut, policyDrops, routed.expiredItems()));
         }
         List<AuditDelta> audit = audit(record, version, decisions, routed);
         if (sampled != null) {
             sampled.byRule().forEach((rule, count) -> {
                 if (count.dropped() > 0) {
-                    audit.add(new AuditDelta(tenant, record.arrivalMillis(), version, rule, "", "head-sample-drop", "", count.dropped()));
+                    audit.add(new AuditDelta(
+                            tenant,
+                            record.arrivalMillis(),
+                            version,
+                            rule,
+                            "",
+                            "head-sample-drop",
+                            "",
+                            count.dropped()));
                 }
             });
         }
         return new Outcome(records, usage, audit, pieces);
     }
 
-    private static <T> List<AuditDelta> audit(DecodedRecord record, long version, Decisions decisions,
-                                              TierRouter.Routed<T> routed) {
+    private static <T> List<AuditDelta> audit(
+            DecodedRecord record, long version, Decisions decisions, TierRouter.Routed<T> routed) {
         List<AuditDelta> audit = new ArrayList<>();
         String tenant = record.tenant();
         long at = record.arrivalMillis();
         for (Map.Entry<Finding, Long> entry : decisions.counts().entrySet()) {
             Finding finding = entry.getKey();
-            audit.add(new AuditDelta(tenant, at, version, finding.rule(), finding.label(), finding.action().id(),
-                    finding.fieldPath(), entry.getValue()));
+            audit.add(new AuditDelta(
+                    tenant,
+                    at,
+                    version,
+                    finding.rule(),
+                    finding.label(),
+                    finding.action().id(),
+                    finding.fieldPath(),
+                    entry.getValue()));
         }
-        routed.chosenBy().forEach((choice, items) ->
-                audit.add(new AuditDelta(tenant, at, version, choice.ruleId(), "", "route", choice.tier(), items)));
-        routed.expired().forEach((tier, items) ->
-                audit.add(new AuditDelta(tenant, at, version, "retention", "", "expire", tier, items)));
+        routed.chosenBy()
+                .forEach((choice, items) -> audit.add(
+                        new AuditDelta(tenant, at, version, choice.ruleId(), "", "route", choice.tier(), items)));
+        routed.expired()
+                .forEach((tier, items) ->
+                        audit.add(new AuditDelta(tenant, at, version, "retention", "", "expire", tier, items)));
         return audit;
     }
 }

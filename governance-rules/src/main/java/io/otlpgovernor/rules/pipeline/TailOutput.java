@@ -17,18 +17,18 @@ import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.otlp.RequestSplitter;
 import io.otlpgovernor.rules.pipeline.model.AuditDelta;
 import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
 import io.otlpgovernor.rules.pipeline.model.TailVerdict;
 import io.otlpgovernor.rules.pipeline.model.TracePiece;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
-import io.otlpgovernor.contract.otlp.RequestSplitter;
 import io.otlpgovernor.rules.sampling.AdjustedCounts;
 import io.otlpgovernor.rules.sampling.ConsistentDecision;
 import io.otlpgovernor.rules.sampling.OtelTraceState;
 import io.otlpgovernor.rules.sampling.SamplingItems;
 import io.otlpgovernor.rules.sampling.Threshold;
-import io.otlpgovernor.contract.Signal;
 
 /**
  * Carries out a tail-sampling verdict on a trace's buffered pieces: a kept trace becomes one governed record per
@@ -39,12 +39,10 @@ import io.otlpgovernor.contract.Signal;
  */
 public final class TailOutput {
 
-    private TailOutput() {
-    }
+    private TailOutput() {}
 
     /** What a verdict produced: as {@link RequestGovernor.Outcome} without pieces. */
-    public record Result(List<GovernedRecord> records, List<UsageDelta> usage, List<AuditDelta> audit) {
-    }
+    public record Result(List<GovernedRecord> records, List<UsageDelta> usage, List<AuditDelta> audit) {}
 
     /**
      * @param maxRecordBytes a kept trace larger than this (per signal and tier) is written as several records
@@ -60,7 +58,8 @@ public final class TailOutput {
         Map<String, List<TracePiece>> groups = new LinkedHashMap<>();
         Map<Signal, long[]> perSignal = new LinkedHashMap<>(); // items, earliest arrival, highest version
         for (TracePiece piece : pieces) {
-            groups.computeIfAbsent(piece.signal().id() + "/" + piece.tier(), g -> new ArrayList<>()).add(piece);
+            groups.computeIfAbsent(piece.signal().id() + "/" + piece.tier(), g -> new ArrayList<>())
+                    .add(piece);
             long[] sums = perSignal.computeIfAbsent(piece.signal(), s -> new long[] {0, Long.MAX_VALUE, 0});
             sums[0] += piece.items();
             sums[1] = Math.min(sums[1], piece.arrivalMillis());
@@ -100,16 +99,17 @@ public final class TailOutput {
                     // Nothing to rewrite: the pieces, concatenated, are the request; their counts add up.
                     payload = merged.toByteArray();
                     items = group.stream().mapToLong(TracePiece::items).sum();
-                    represented = group.stream().mapToDouble(TracePiece::represented).sum();
+                    represented =
+                            group.stream().mapToDouble(TracePiece::represented).sum();
                 } else if (first.signal() == Signal.SPANS) {
-                    ExportTraceServiceRequest request = withThreshold(ExportTraceServiceRequest.parseFrom(merged.toByteArray()),
-                            verdict.threshold());
+                    ExportTraceServiceRequest request = withThreshold(
+                            ExportTraceServiceRequest.parseFrom(merged.toByteArray()), verdict.threshold());
                     payload = request.toByteArray();
                     items = SamplingItems.count(request);
                     represented = AdjustedCounts.spans(request);
                 } else {
-                    ExportLogsServiceRequest request = withThreshold(ExportLogsServiceRequest.parseFrom(merged.toByteArray()),
-                            verdict.threshold());
+                    ExportLogsServiceRequest request = withThreshold(
+                            ExportLogsServiceRequest.parseFrom(merged.toByteArray()), verdict.threshold());
                     payload = request.toByteArray();
                     items = SamplingItems.count(request);
                     represented = AdjustedCounts.logs(request);
@@ -121,9 +121,21 @@ public final class TailOutput {
                     ? List.of(new Part(payload, items, represented))
                     : parts(first.signal(), payload, maxRecordBytes);
             for (Part part : parts) {
-                records.add(new GovernedRecord(tenant, first.signal(), first.tier(), version, String.join(",", labels),
-                        part.payload(), part.items()));
-                usage.add(UsageDelta.accepted(tenant, first.signal(), arrival, first.tier(), part.items(), part.payload().length,
+                records.add(new GovernedRecord(
+                        tenant,
+                        first.signal(),
+                        first.tier(),
+                        version,
+                        String.join(",", labels),
+                        part.payload(),
+                        part.items()));
+                usage.add(UsageDelta.accepted(
+                        tenant,
+                        first.signal(),
+                        arrival,
+                        first.tier(),
+                        part.items(),
+                        part.payload().length,
                         part.represented()));
             }
         }
@@ -131,8 +143,7 @@ public final class TailOutput {
     }
 
     /** One governed record of a kept trace: its bytes, items and the items they represent. */
-    private record Part(byte[] payload, long items, double represented) {
-    }
+    private record Part(byte[] payload, long items, double represented) {}
 
     /**
      * A kept trace too large for one record — it gathers every request its items came in — in parts of at most
@@ -142,14 +153,16 @@ public final class TailOutput {
         List<Part> parts = new ArrayList<>();
         try {
             if (signal == Signal.SPANS) {
-                for (RequestSplitter.Chunk<ExportTraceServiceRequest> chunk
-                        : RequestSplitter.split(ExportTraceServiceRequest.parseFrom(payload), maxRecordBytes)) {
-                    parts.add(new Part(chunk.request().toByteArray(), chunk.items(), AdjustedCounts.spans(chunk.request())));
+                for (RequestSplitter.Chunk<ExportTraceServiceRequest> chunk :
+                        RequestSplitter.split(ExportTraceServiceRequest.parseFrom(payload), maxRecordBytes)) {
+                    parts.add(new Part(
+                            chunk.request().toByteArray(), chunk.items(), AdjustedCounts.spans(chunk.request())));
                 }
             } else {
-                for (RequestSplitter.Chunk<ExportLogsServiceRequest> chunk
-                        : RequestSplitter.split(ExportLogsServiceRequest.parseFrom(payload), maxRecordBytes)) {
-                    parts.add(new Part(chunk.request().toByteArray(), chunk.items(), AdjustedCounts.logs(chunk.request())));
+                for (RequestSplitter.Chunk<ExportLogsServiceRequest> chunk :
+                        RequestSplitter.split(ExportLogsServiceRequest.parseFrom(payload), maxRecordBytes)) {
+                    parts.add(new Part(
+                            chunk.request().toByteArray(), chunk.items(), AdjustedCounts.logs(chunk.request())));
                 }
             }
         } catch (InvalidProtocolBufferException e) {
@@ -206,8 +219,10 @@ public final class TailOutput {
                     List<KeyValue> kept = new ArrayList<>(record.getAttributesList());
                     kept.removeIf(attribute -> attribute.getKey().equals(key));
                     if (!erase) {
-                        kept.add(KeyValue.newBuilder().setKey(key)
-                                .setValue(AnyValue.newBuilder().setStringValue(new Threshold(threshold).thValue())).build());
+                        kept.add(KeyValue.newBuilder()
+                                .setKey(key)
+                                .setValue(AnyValue.newBuilder().setStringValue(new Threshold(threshold).thValue()))
+                                .build());
                     }
                     record.clearAttributes().addAllAttributes(kept);
                 }

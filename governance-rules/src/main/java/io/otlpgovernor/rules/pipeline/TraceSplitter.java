@@ -20,8 +20,7 @@ import io.opentelemetry.proto.trace.v1.Span;
  */
 public final class TraceSplitter {
 
-    private TraceSplitter() {
-    }
+    private TraceSplitter() {}
 
     /** The tail-sampling key of a trace: {@code tenant/hex(trace id)}. */
     public static String key(String tenant, ByteString traceId) {
@@ -36,13 +35,17 @@ public final class TraceSplitter {
             for (ScopeSpans scope : resource.getScopeSpansList()) {
                 Map<ByteString, ScopeSpans.Builder> scopes = new LinkedHashMap<>();
                 for (Span span : scope.getSpansList()) {
-                    scopes.computeIfAbsent(span.getTraceId(), t -> scope.toBuilder().clearSpans()).addSpans(span);
+                    scopes.computeIfAbsent(
+                                    span.getTraceId(), t -> scope.toBuilder().clearSpans())
+                            .addSpans(span);
                 }
-                scopes.forEach((trace, built) -> perTrace
-                        .computeIfAbsent(trace, t -> resource.toBuilder().clearScopeSpans()).addScopeSpans(built));
+                scopes.forEach((trace, built) -> perTrace.computeIfAbsent(
+                                trace, t -> resource.toBuilder().clearScopeSpans())
+                        .addScopeSpans(built));
             }
-            perTrace.forEach((trace, built) -> traces
-                    .computeIfAbsent(trace, t -> ExportTraceServiceRequest.newBuilder()).addResourceSpans(built));
+            perTrace.forEach(
+                    (trace, built) -> traces.computeIfAbsent(trace, t -> ExportTraceServiceRequest.newBuilder())
+                            .addResourceSpans(built));
         }
         Map<ByteString, ExportTraceServiceRequest> result = new LinkedHashMap<>();
         traces.forEach((trace, built) -> result.put(trace, built.build()));
@@ -61,13 +64,15 @@ public final class TraceSplitter {
                 Map<ByteString, ScopeLogs.Builder> scopes = new LinkedHashMap<>();
                 for (LogRecord record : scope.getLogRecordsList()) {
                     ByteString trace = isZero(record.getTraceId()) ? ByteString.EMPTY : record.getTraceId();
-                    scopes.computeIfAbsent(trace, t -> scope.toBuilder().clearLogRecords()).addLogRecords(record);
+                    scopes.computeIfAbsent(trace, t -> scope.toBuilder().clearLogRecords())
+                            .addLogRecords(record);
                 }
-                scopes.forEach((trace, built) -> perTrace
-                        .computeIfAbsent(trace, t -> resource.toBuilder().clearScopeLogs()).addScopeLogs(built));
+                scopes.forEach((trace, built) -> perTrace.computeIfAbsent(
+                                trace, t -> resource.toBuilder().clearScopeLogs())
+                        .addScopeLogs(built));
             }
-            perTrace.forEach((trace, built) -> traces
-                    .computeIfAbsent(trace, t -> ExportLogsServiceRequest.newBuilder()).addResourceLogs(built));
+            perTrace.forEach((trace, built) -> traces.computeIfAbsent(trace, t -> ExportLogsServiceRequest.newBuilder())
+                    .addResourceLogs(built));
         }
         Map<ByteString, ExportLogsServiceRequest> result = new LinkedHashMap<>();
         traces.forEach((trace, built) -> result.put(trace, built.build()));

@@ -8,7 +8,6 @@ import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.common.v1.KeyValueList;
 import io.otlpgovernor.rules.classification.FieldSite;
-import io.otlpgovernor.rules.protection.Action;
 
 /**
  * Governs attribute lists and {@link AnyValue}s, copy-on-write: an unchanged list or value is returned as the
@@ -19,8 +18,11 @@ final class AttributeWalker {
 
     /** A drop-record rule fired; the caller removes the record. Signalled by return value {@link #DROP_RECORD}. */
     static final List<KeyValue> DROP_RECORD = List.of(KeyValue.getDefaultInstance());
-    private static final AnyValue DROP_VALUE = AnyValue.newBuilder().setStringValue("\u0000drop").build();
-    private static final AnyValue DROP_RECORD_VALUE = AnyValue.newBuilder().setStringValue("\u0000drop-record").build();
+
+    private static final AnyValue DROP_VALUE =
+            AnyValue.newBuilder().setStringValue("\u0000drop").build();
+    private static final AnyValue DROP_RECORD_VALUE =
+            AnyValue.newBuilder().setStringValue("\u0000drop-record").build();
 
     private final ValueProtector protector;
 
@@ -39,7 +41,8 @@ final class AttributeWalker {
         return keyValues(rules, site.id() + ".attributes", attributes, decisions);
     }
 
-    private List<KeyValue> keyValues(CompiledRules rules, String prefix, List<KeyValue> attributes, Decisions decisions) {
+    private List<KeyValue> keyValues(
+            CompiledRules rules, String prefix, List<KeyValue> attributes, Decisions decisions) {
         List<KeyValue> result = null;
         for (int i = 0; i < attributes.size(); i++) {
             KeyValue attribute = attributes.get(i);
@@ -52,7 +55,8 @@ final class AttributeWalker {
             }
             String governedKey = key;
             if (rules.keyHoldsSensitiveValue(key)) {
-                ValueProtector.Outcome outcome = protector.protect(rules, null, key, () -> prefix + "[*].key", decisions);
+                ValueProtector.Outcome outcome =
+                        protector.protect(rules, null, key, () -> prefix + "[*].key", decisions);
                 if (outcome.strongest() == Action.DROP_RECORD) {
                     return DROP_RECORD;
                 }
@@ -71,7 +75,13 @@ final class AttributeWalker {
                 result = new ArrayList<>(attributes.subList(0, i));
             }
             if (result != null && governed != DROP_VALUE) {
-                result.add(!changed ? attribute : attribute.toBuilder().setKey(governedKey).setValue(governed).build());
+                result.add(
+                        !changed
+                                ? attribute
+                                : attribute.toBuilder()
+                                        .setKey(governedKey)
+                                        .setValue(governed)
+                                        .build());
             }
         }
         return result == null ? attributes : result;
@@ -99,7 +109,8 @@ final class AttributeWalker {
         };
     }
 
-    private AnyValue text(CompiledRules rules, String key, String prefix, AnyValue original, String text, Decisions decisions) {
+    private AnyValue text(
+            CompiledRules rules, String key, String prefix, AnyValue original, String text, Decisions decisions) {
         ValueProtector.Outcome outcome = protector.protect(rules, key, text, () -> path(rules, prefix, key), decisions);
         if (outcome.strongest() == Action.DROP_RECORD) {
             return DROP_RECORD_VALUE;
@@ -107,7 +118,9 @@ final class AttributeWalker {
         if (outcome.strongest() == Action.DROP_ATTRIBUTE) {
             return DROP_VALUE;
         }
-        return outcome.changed() ? AnyValue.newBuilder().setStringValue(outcome.text()).build() : original;
+        return outcome.changed()
+                ? AnyValue.newBuilder().setStringValue(outcome.text()).build()
+                : original;
     }
 
     /** Array elements share their attribute's key; if one element must go, the attribute goes. */
@@ -126,8 +139,11 @@ final class AttributeWalker {
                 result.set(i, governed);
             }
         }
-        return result == null ? original
-                : AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addAllValues(result)).build();
+        return result == null
+                ? original
+                : AnyValue.newBuilder()
+                        .setArrayValue(ArrayValue.newBuilder().addAllValues(result))
+                        .build();
     }
 
     /** Nested key-value lists: each nested key is classified by its own name and value. */
@@ -137,8 +153,11 @@ final class AttributeWalker {
         if (governed == DROP_RECORD) {
             return DROP_RECORD_VALUE;
         }
-        return governed == nested ? original
-                : AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder().addAllValues(governed)).build();
+        return governed == nested
+                ? original
+                : AnyValue.newBuilder()
+                        .setKvlistValue(KeyValueList.newBuilder().addAllValues(governed))
+                        .build();
     }
 
     /**

@@ -15,8 +15,6 @@ import io.otlpgovernor.rules.classification.FieldSite;
 import io.otlpgovernor.rules.classification.PatternDetector;
 import io.otlpgovernor.rules.classification.detectors.BuiltInDetectors;
 import io.otlpgovernor.rules.classification.detectors.Detector;
-import io.otlpgovernor.rules.protection.Action;
-import io.otlpgovernor.rules.protection.ProtectionRule;
 import io.otlpgovernor.rules.ruleset.RuleSet;
 
 /**
@@ -36,6 +34,7 @@ public final class CompiledRules {
     private final Map<String, Protection> protectionByRule;
     /** Attribute keys repeat endlessly; their key-name verdict is computed once per key (bounded). */
     private final Map<String, Boolean> keyNameVerdicts = new ConcurrentHashMap<>();
+
     private final Map<String, Boolean> keyValueVerdicts = new ConcurrentHashMap<>();
     private static final int MAX_CACHED_KEYS = 65_536;
 
@@ -51,8 +50,13 @@ public final class CompiledRules {
         static final Protection TAG = new Protection(Action.TAG, Optional.empty());
     }
 
-    private CompiledRules(RuleSet ruleSet, List<ActiveDetector> detectors, Optional<KeyNameRule> keyNames, FieldScope scope,
-                          Set<String> excludeKeys, Map<String, Protection> protectionByRule) {
+    private CompiledRules(
+            RuleSet ruleSet,
+            List<ActiveDetector> detectors,
+            Optional<KeyNameRule> keyNames,
+            FieldScope scope,
+            Set<String> excludeKeys,
+            Map<String, Protection> protectionByRule) {
         this.ruleSet = ruleSet;
         this.detectors = List.copyOf(detectors);
         this.keyNames = keyNames;
@@ -77,25 +81,37 @@ public final class CompiledRules {
         for (ClassificationRules.PatternRule pattern : classification.patterns()) {
             Protection protection = protection(ruleSet, pattern.id(), pattern.label(), keyring);
             byRule.put(pattern.id(), protection);
-            detectors.add(new ActiveDetector(new PatternDetector(pattern.id(), pattern.regex()), pattern.label(), protection, pattern.keys()));
+            detectors.add(new ActiveDetector(
+                    new PatternDetector(pattern.id(), pattern.regex()), pattern.label(), protection, pattern.keys()));
         }
         Optional<KeyNameRule> keyNames = classification.keyNames().filter(KeyNameRule::enabled);
         keyNames.ifPresent(k -> byRule.put(KEY_NAME_RULE, protection(ruleSet, KEY_NAME_RULE, k.label(), keyring)));
-        return new CompiledRules(ruleSet, detectors, keyNames, classification.fields().orElse(FieldScope.DEFAULT),
-                classification.excludeKeys(), byRule);
+        return new CompiledRules(
+                ruleSet,
+                detectors,
+                keyNames,
+                classification.fields().orElse(FieldScope.DEFAULT),
+                classification.excludeKeys(),
+                byRule);
     }
 
     /** The tenant's entry for the rule if it has one, else for its label, else tag. */
     private static Protection protection(RuleSet ruleSet, String ruleId, String label, HmacKeyring keyring) {
-        Optional<ProtectionRule> chosen = ruleSet.protection().stream().filter(p -> p.rule().equals(Optional.of(ruleId))).findFirst()
-                .or(() -> ruleSet.protection().stream().filter(p -> p.label().equals(Optional.of(label))).findFirst());
+        Optional<ProtectionRule> chosen = ruleSet.protection().stream()
+                .filter(p -> p.rule().equals(Optional.of(ruleId)))
+                .findFirst()
+                .or(() -> ruleSet.protection().stream()
+                        .filter(p -> p.label().equals(Optional.of(label)))
+                        .findFirst());
         if (chosen.isEmpty()) {
             return Protection.TAG;
         }
         ProtectionRule rule = chosen.get();
-        if (rule.action() == Action.HASH && (keyring == null || keyring.secret(rule.keyId()).isEmpty())) {
+        if (rule.action() == Action.HASH
+                && (keyring == null || keyring.secret(rule.keyId()).isEmpty())) {
             throw new IllegalArgumentException("tenant " + ruleSet.tenant() + ": protection of " + rule.subject()
-                    + " hashes with HMAC key '" + (keyring == null ? rule.keyId().orElse("(current)") : keyring.resolve(rule.keyId()))
+                    + " hashes with HMAC key '"
+                    + (keyring == null ? rule.keyId().orElse("(current)") : keyring.resolve(rule.keyId()))
                     + "', which is not in the tenant's keyring");
         }
         return new Protection(rule.action(), rule.keyId());
@@ -130,7 +146,9 @@ public final class CompiledRules {
         if (cached != null) {
             return cached;
         }
-        boolean verdict = detectors.stream().anyMatch(active -> active.onlyKeys().isEmpty() && !active.detector().find(key).isEmpty());
+        boolean verdict = detectors.stream()
+                .anyMatch(active -> active.onlyKeys().isEmpty()
+                        && !active.detector().find(key).isEmpty());
         if (keyValueVerdicts.size() < MAX_CACHED_KEYS) {
             keyValueVerdicts.put(key, verdict);
         }

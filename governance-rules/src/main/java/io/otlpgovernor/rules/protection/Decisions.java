@@ -29,9 +29,11 @@ public final class Decisions {
      * resource, a scope and an item, so no per-field bookkeeping is needed to know whose labels they are.
      */
     private final Set<String> scratch = new HashSet<>();
+
     private Set<String> resourceLabels = NO_LABELS;
     /** The current resource's and scope's labels, which every item under them carries. */
     private Set<String> inherited = NO_LABELS;
+
     private final List<Set<String>> itemLabels = new ArrayList<>();
 
     void record(Finding finding) {

@@ -1,7 +1,5 @@
 package io.otlpgovernor.rules.protection;
 
-import io.otlpgovernor.rules.protection.Action;
-
 /**
  * One kind of thing the engine did: which rule found what label on which field, and what it did. Never holds the
  * value that was found.
@@ -11,5 +9,4 @@ import io.otlpgovernor.rules.protection.Action;
  * @param action    what was done
  * @param fieldPath where, e.g. {@code span.attributes[user.email]}, {@code log.body}, {@code span.name}
  */
-public record Finding(String rule, String label, Action action, String fieldPath) {
-}
+public record Finding(String rule, String label, Action action, String fieldPath) {}

@@ -20,8 +20,8 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.otlpgovernor.rules.classification.FieldSite;
 import io.otlpgovernor.contract.otlp.OtlpPayloads;
+import io.otlpgovernor.rules.classification.FieldSite;
 
 /**
  * Applies a tenant's classification and protection rules to OTLP export requests of all three signals.
@@ -53,8 +53,7 @@ public final class GovernanceEngine {
      * @param itemsIn   spans, data points or log records before
      * @param itemsOut  after drop-record rules
      */
-    public record Governed<T>(T request, Decisions decisions, long itemsIn, long itemsOut) {
-    }
+    public record Governed<T>(T request, Decisions decisions, long itemsIn, long itemsOut) {}
 
     public Governed<ExportTraceServiceRequest> governSpans(CompiledRules rules, ExportTraceServiceRequest request) {
         Decisions decisions = new Decisions();
@@ -63,15 +62,25 @@ public final class GovernanceEngine {
         List<ResourceSpans> resources = null;
         for (int r = 0; r < request.getResourceSpansCount(); r++) {
             ResourceSpans original = request.getResourceSpans(r);
-            long items = original.getScopeSpansList().stream().mapToLong(ScopeSpans::getSpansCount).sum();
+            long items = original.getScopeSpansList().stream()
+                    .mapToLong(ScopeSpans::getSpansCount)
+                    .sum();
             in += items;
             ResourceSpans governed = governResourceSpans(rules, original, decisions);
-            out += governed == null ? 0 : governed.getScopeSpansList().stream().mapToLong(ScopeSpans::getSpansCount).sum();
+            out += governed == null
+                    ? 0
+                    : governed.getScopeSpansList().stream()
+                            .mapToLong(ScopeSpans::getSpansCount)
+                            .sum();
             resources = collect(resources, request.getResourceSpansList(), r, original, governed);
         }
         decisions.dropped(in - out);
-        ExportTraceServiceRequest result = resources == null ? request
-                : request.toBuilder().clearResourceSpans().addAllResourceSpans(resources).build();
+        ExportTraceServiceRequest result = resources == null
+                ? request
+                : request.toBuilder()
+                        .clearResourceSpans()
+                        .addAllResourceSpans(resources)
+                        .build();
         return new Governed<>(result, decisions, in, out);
     }
 
@@ -108,7 +117,8 @@ public final class GovernanceEngine {
         List<Span> spans = null;
         for (int i = 0; i < original.getSpansCount(); i++) {
             Span span = original.getSpans(i);
-            spans = collect(spans, original.getSpansList(), i, span, decisions.itemWalked(governSpan(rules, span, decisions)));
+            spans = collect(
+                    spans, original.getSpansList(), i, span, decisions.itemWalked(governSpan(rules, span, decisions)));
         }
         if (spans != null && spans.isEmpty()) {
             // Everything under it was dropped: drop the container too rather than send an empty shell.
@@ -142,23 +152,33 @@ public final class GovernanceEngine {
         List<Span.Event> events = null;
         for (int i = 0; i < span.getEventsCount(); i++) {
             Span.Event event = span.getEvents(i);
-            List<KeyValue> eventAttributes = walker.attributes(rules, FieldSite.SPAN_EVENT, event.getAttributesList(), decisions);
+            List<KeyValue> eventAttributes =
+                    walker.attributes(rules, FieldSite.SPAN_EVENT, event.getAttributesList(), decisions);
             if (eventAttributes == AttributeWalker.DROP_RECORD) {
                 return null;
             }
-            Span.Event governed = eventAttributes == event.getAttributesList() ? event
-                    : event.toBuilder().clearAttributes().addAllAttributes(eventAttributes).build();
+            Span.Event governed = eventAttributes == event.getAttributesList()
+                    ? event
+                    : event.toBuilder()
+                            .clearAttributes()
+                            .addAllAttributes(eventAttributes)
+                            .build();
             events = collect(events, span.getEventsList(), i, event, governed);
         }
         List<Span.Link> links = null;
         for (int i = 0; i < span.getLinksCount(); i++) {
             Span.Link link = span.getLinks(i);
-            List<KeyValue> linkAttributes = walker.attributes(rules, FieldSite.SPAN_LINK, link.getAttributesList(), decisions);
+            List<KeyValue> linkAttributes =
+                    walker.attributes(rules, FieldSite.SPAN_LINK, link.getAttributesList(), decisions);
             if (linkAttributes == AttributeWalker.DROP_RECORD) {
                 return null;
             }
-            Span.Link governed = linkAttributes == link.getAttributesList() ? link
-                    : link.toBuilder().clearAttributes().addAllAttributes(linkAttributes).build();
+            Span.Link governed = linkAttributes == link.getAttributesList()
+                    ? link
+                    : link.toBuilder()
+                            .clearAttributes()
+                            .addAllAttributes(linkAttributes)
+                            .build();
             links = collect(links, span.getLinksList(), i, link, governed);
         }
         if (attributes == span.getAttributesList() && name.equals(span.getName()) && events == null && links == null) {
@@ -184,14 +204,24 @@ public final class GovernanceEngine {
         List<ResourceLogs> resources = null;
         for (int r = 0; r < request.getResourceLogsCount(); r++) {
             ResourceLogs original = request.getResourceLogs(r);
-            in += original.getScopeLogsList().stream().mapToLong(ScopeLogs::getLogRecordsCount).sum();
+            in += original.getScopeLogsList().stream()
+                    .mapToLong(ScopeLogs::getLogRecordsCount)
+                    .sum();
             ResourceLogs governed = governResourceLogs(rules, original, decisions);
-            out += governed == null ? 0 : governed.getScopeLogsList().stream().mapToLong(ScopeLogs::getLogRecordsCount).sum();
+            out += governed == null
+                    ? 0
+                    : governed.getScopeLogsList().stream()
+                            .mapToLong(ScopeLogs::getLogRecordsCount)
+                            .sum();
             resources = collect(resources, request.getResourceLogsList(), r, original, governed);
         }
         decisions.dropped(in - out);
-        ExportLogsServiceRequest result = resources == null ? request
-                : request.toBuilder().clearResourceLogs().addAllResourceLogs(resources).build();
+        ExportLogsServiceRequest result = resources == null
+                ? request
+                : request.toBuilder()
+                        .clearResourceLogs()
+                        .addAllResourceLogs(resources)
+                        .build();
         return new Governed<>(result, decisions, in, out);
     }
 
@@ -203,7 +233,8 @@ public final class GovernanceEngine {
         List<ScopeLogs> scopes = null;
         for (int s = 0; s < original.getScopeLogsCount(); s++) {
             ScopeLogs scopeLogs = original.getScopeLogs(s);
-            scopes = collect(scopes, original.getScopeLogsList(), s, scopeLogs, governScopeLogs(rules, scopeLogs, decisions));
+            scopes = collect(
+                    scopes, original.getScopeLogsList(), s, scopeLogs, governScopeLogs(rules, scopeLogs, decisions));
         }
         if (scopes != null && scopes.isEmpty()) {
             // Everything under it was dropped: drop the container too rather than send an empty shell.
@@ -227,7 +258,11 @@ public final class GovernanceEngine {
         List<LogRecord> records = null;
         for (int i = 0; i < original.getLogRecordsCount(); i++) {
             LogRecord record = original.getLogRecords(i);
-            records = collect(records, original.getLogRecordsList(), i, record,
+            records = collect(
+                    records,
+                    original.getLogRecordsList(),
+                    i,
+                    record,
                     decisions.itemWalked(governLogRecord(rules, record, decisions)));
         }
         if (records != null && records.isEmpty()) {
@@ -266,7 +301,8 @@ public final class GovernanceEngine {
         return builder.build();
     }
 
-    public Governed<ExportMetricsServiceRequest> governMetrics(CompiledRules rules, ExportMetricsServiceRequest request) {
+    public Governed<ExportMetricsServiceRequest> governMetrics(
+            CompiledRules rules, ExportMetricsServiceRequest request) {
         Decisions decisions = new Decisions();
         long in = 0;
         long out = 0;
@@ -279,14 +315,20 @@ public final class GovernanceEngine {
             resources = collect(resources, request.getResourceMetricsList(), r, original, governed);
         }
         decisions.dropped(in - out);
-        ExportMetricsServiceRequest result = resources == null ? request
-                : request.toBuilder().clearResourceMetrics().addAllResourceMetrics(resources).build();
+        ExportMetricsServiceRequest result = resources == null
+                ? request
+                : request.toBuilder()
+                        .clearResourceMetrics()
+                        .addAllResourceMetrics(resources)
+                        .build();
         return new Governed<>(result, decisions, in, out);
     }
 
     private static long points(ResourceMetrics resource) {
-        return resource.getScopeMetricsList().stream().flatMap(s -> s.getMetricsList().stream())
-                .mapToLong(OtlpPayloads::dataPointCount).sum();
+        return resource.getScopeMetricsList().stream()
+                .flatMap(s -> s.getMetricsList().stream())
+                .mapToLong(OtlpPayloads::dataPointCount)
+                .sum();
     }
 
     private ResourceMetrics governResourceMetrics(CompiledRules rules, ResourceMetrics original, Decisions decisions) {
@@ -297,7 +339,12 @@ public final class GovernanceEngine {
         List<ScopeMetrics> scopes = null;
         for (int s = 0; s < original.getScopeMetricsCount(); s++) {
             ScopeMetrics scopeMetrics = original.getScopeMetrics(s);
-            scopes = collect(scopes, original.getScopeMetricsList(), s, scopeMetrics, governScopeMetrics(rules, scopeMetrics, decisions));
+            scopes = collect(
+                    scopes,
+                    original.getScopeMetricsList(),
+                    s,
+                    scopeMetrics,
+                    governScopeMetrics(rules, scopeMetrics, decisions));
         }
         if (scopes != null && scopes.isEmpty()) {
             // Everything under it was dropped: drop the container too rather than send an empty shell.
@@ -321,7 +368,12 @@ public final class GovernanceEngine {
         List<Metric> metrics = null;
         for (int i = 0; i < original.getMetricsCount(); i++) {
             Metric metric = original.getMetrics(i);
-            metrics = collect(metrics, original.getMetricsList(), i, metric, MetricPoints.govern(walker, rules, metric, decisions));
+            metrics = collect(
+                    metrics,
+                    original.getMetricsList(),
+                    i,
+                    metric,
+                    MetricPoints.govern(walker, rules, metric, decisions));
         }
         if (metrics != null && metrics.isEmpty()) {
             // Everything under it was dropped: drop the container too rather than send an empty shell.
@@ -339,13 +391,18 @@ public final class GovernanceEngine {
 
     /** The governed resource, the same instance when unchanged, or null when everything under it must go. */
     private Resource resource(CompiledRules rules, Resource resource, Decisions decisions) {
-        List<KeyValue> attributes = walker.attributes(rules, FieldSite.RESOURCE, resource.getAttributesList(), decisions);
+        List<KeyValue> attributes =
+                walker.attributes(rules, FieldSite.RESOURCE, resource.getAttributesList(), decisions);
         decisions.resourceWalked();
         if (attributes == AttributeWalker.DROP_RECORD) {
             return null;
         }
-        return attributes == resource.getAttributesList() ? resource
-                : resource.toBuilder().clearAttributes().addAllAttributes(attributes).build();
+        return attributes == resource.getAttributesList()
+                ? resource
+                : resource.toBuilder()
+                        .clearAttributes()
+                        .addAllAttributes(attributes)
+                        .build();
     }
 
     private InstrumentationScope scope(CompiledRules rules, InstrumentationScope scope, Decisions decisions) {
@@ -354,8 +411,12 @@ public final class GovernanceEngine {
         if (attributes == AttributeWalker.DROP_RECORD) {
             return null;
         }
-        return attributes == scope.getAttributesList() ? scope
-                : scope.toBuilder().clearAttributes().addAllAttributes(attributes).build();
+        return attributes == scope.getAttributesList()
+                ? scope
+                : scope.toBuilder()
+                        .clearAttributes()
+                        .addAllAttributes(attributes)
+                        .build();
     }
 
     /**

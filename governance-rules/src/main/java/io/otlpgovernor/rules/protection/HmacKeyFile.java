@@ -10,10 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.otlpgovernor.rules.ruleset.RuleValidationException;
 import io.otlpgovernor.contract.TenantIds;
+import io.otlpgovernor.rules.ruleset.RuleValidationException;
 import io.otlpgovernor.rules.yaml.Fields;
-import io.otlpgovernor.rules.yaml.Problem;
 import io.otlpgovernor.rules.yaml.Problems;
 import io.otlpgovernor.rules.yaml.YamlSource;
 import org.yaml.snakeyaml.nodes.Node;
@@ -37,8 +36,7 @@ public final class HmacKeyFile {
 
     private static final java.util.regex.Pattern KEY_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    private HmacKeyFile() {
-    }
+    private HmacKeyFile() {}
 
     /** Tenant → keyring, from {@code file}. */
     public static Map<String, HmacKeyring> load(Path file) throws RuleValidationException, IOException {
@@ -57,7 +55,8 @@ public final class HmacKeyFile {
                     problems.add(file, tenant.getValue(), path, "not a valid tenant id");
                     continue;
                 }
-                readKeyring(Fields.of(file, path, tenant.getValue(), problems)).ifPresent(k -> keyrings.put(tenant.getKey(), k));
+                readKeyring(Fields.of(file, path, tenant.getValue(), problems))
+                        .ifPresent(k -> keyrings.put(tenant.getKey(), k));
             }
             doc.finish();
         });
@@ -76,15 +75,20 @@ public final class HmacKeyFile {
             String path = tenant.child("keys") + "." + key.getKey();
             if (!KEY_ID.matcher(key.getKey()).matches()) {
                 // Key ids appear in every hashed value (hmac:<id>:<digest>), so they stay plain.
-                tenant.problems().add(tenant.file(), key.getValue(), path, "a key id is 1-64 letters, digits, '.', '_' or '-'");
+                tenant.problems()
+                        .add(tenant.file(), key.getValue(), path, "a key id is 1-64 letters, digits, '.', '_' or '-'");
                 continue;
             }
             tenant.scalar(key.getValue(), path, "base64 text").ifPresent(encoded -> {
                 try {
                     byte[] secret = Base64.getDecoder().decode(encoded.trim());
                     if (secret.length < HmacKeyring.MIN_KEY_BYTES) {
-                        tenant.problems().add(tenant.file(), key.getValue(), path,
-                                "a key must decode to at least " + HmacKeyring.MIN_KEY_BYTES + " bytes");
+                        tenant.problems()
+                                .add(
+                                        tenant.file(),
+                                        key.getValue(),
+                                        path,
+                                        "a key must decode to at least " + HmacKeyring.MIN_KEY_BYTES + " bytes");
                     } else {
                         keys.put(key.getKey(), secret);
                     }
@@ -95,7 +99,9 @@ public final class HmacKeyFile {
         }
         tenant.finish();
         if (current.isPresent() && !keys.isEmpty() && !keys.containsKey(current.get())) {
-            tenant.problem("current", "names a key that is not under keys (" + String.join(", ", List.copyOf(keys.keySet())) + ")");
+            tenant.problem(
+                    "current",
+                    "names a key that is not under keys (" + String.join(", ", List.copyOf(keys.keySet())) + ")");
             return Optional.empty();
         }
         return current.filter(keys::containsKey).map(c -> new HmacKeyring(c, keys));

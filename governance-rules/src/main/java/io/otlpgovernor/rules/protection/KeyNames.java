@@ -14,8 +14,7 @@ final class KeyNames {
 
     private static final SensitiveKeyNames BUILT_IN = new SensitiveKeyNames();
 
-    private KeyNames() {
-    }
+    private KeyNames() {}
 
     static boolean isSensitive(String key, KeyNameRule rule) {
         if (BUILT_IN.isSensitive(key)) {

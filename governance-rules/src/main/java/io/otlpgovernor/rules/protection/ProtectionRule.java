@@ -18,7 +18,8 @@ import io.otlpgovernor.rules.yaml.Fields;
  *               files); empty = the tenant's current key
  * @param path   where the entry is in its file ({@code protection[2]}), for problems found after reading
  */
-public record ProtectionRule(Optional<String> label, Optional<String> rule, Action action, Optional<String> keyId, String path) {
+public record ProtectionRule(
+        Optional<String> label, Optional<String> rule, Action action, Optional<String> keyId, String path) {
 
     /** The label or rule this entry is about, for messages. */
     public String subject() {
@@ -27,10 +28,12 @@ public record ProtectionRule(Optional<String> label, Optional<String> rule, Acti
 
     /** Reads one list entry. */
     public static Optional<ProtectionRule> read(Fields entry) {
-        Optional<String> label = entry.string("label", s -> ClassificationRules.LABEL.matcher(s).matches(),
+        Optional<String> label = entry.string(
+                "label",
+                s -> ClassificationRules.LABEL.matcher(s).matches(),
                 "expected a label of lower-case letters, digits and '-'");
-        Optional<String> rule = entry.string("rule", s -> ClassificationRules.RULE_ID.matcher(s).matches(),
-                "expected a detector or pattern id");
+        Optional<String> rule = entry.string(
+                "rule", s -> ClassificationRules.RULE_ID.matcher(s).matches(), "expected a detector or pattern id");
         if (entry.has("label") == entry.has("rule")) {
             entry.problems().add(entry.file(), entry.node(), entry.path(), "name exactly one of 'label' or 'rule'");
         }
@@ -38,11 +41,16 @@ public record ProtectionRule(Optional<String> label, Optional<String> rule, Acti
         Optional<Action> action = entry.string("action").flatMap(id -> {
             Optional<Action> parsed = Action.forId(id);
             if (parsed.isEmpty()) {
-                entry.problem("action", "expected one of " + Arrays.stream(Action.values()).map(Action::id).collect(Collectors.joining(", ")));
+                entry.problem(
+                        "action",
+                        "expected one of "
+                                + Arrays.stream(Action.values()).map(Action::id).collect(Collectors.joining(", ")));
             }
             return parsed;
         });
-        Optional<String> keyId = entry.string("key-id", s -> s.matches("[A-Za-z0-9._-]{1,64}"),
+        Optional<String> keyId = entry.string(
+                "key-id",
+                s -> s.matches("[A-Za-z0-9._-]{1,64}"),
                 "expected a key id of letters, digits, '.', '_' or '-'");
         if (action.isPresent() && action.get() != Action.HASH && entry.has("key-id")) {
             entry.problem("key-id", "only applies to action hash");

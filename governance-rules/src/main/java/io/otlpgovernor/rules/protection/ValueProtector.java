@@ -10,14 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.otlpgovernor.rules.classification.detectors.Detector;
 import io.otlpgovernor.rules.protection.CompiledRules.ActiveDetector;
 import io.otlpgovernor.rules.protection.CompiledRules.Protection;
-import io.otlpgovernor.rules.protection.Action;
 
 /**
  * Classifies and protects one text value: runs the detectors, resolves overlapping matches, and rewrites the
@@ -35,8 +33,7 @@ final class ValueProtector {
         }
     }
 
-    private record Hit(int start, int end, ActiveDetector detector) {
-    }
+    private record Hit(int start, int end, ActiveDetector detector) {}
 
     private final Map<String, HmacKeyring> keyrings;
     private final Map<String, Mac> macs = new HashMap<>();
@@ -52,7 +49,8 @@ final class ValueProtector {
     Outcome protect(CompiledRules rules, String key, String text, Supplier<String> fieldPath, Decisions decisions) {
         if (key != null && rules.sensitiveKey(key)) {
             Protection protection = rules.keyNameProtection();
-            decisions.record(new Finding(CompiledRules.KEY_NAME_RULE, rules.keyNames().get().label(), protection.action(), fieldPath.get()));
+            decisions.record(new Finding(
+                    CompiledRules.KEY_NAME_RULE, rules.keyNames().get().label(), protection.action(), fieldPath.get()));
             return new Outcome(protection.action(), rewriteWhole(rules, CompiledRules.KEY_NAME_RULE, protection, text));
         }
         List<Hit> hits = findHits(rules, key, text);
@@ -64,7 +62,8 @@ final class ValueProtector {
         for (Hit hit : hits) {
             Protection protection = hit.detector().protection();
             strongest = strongest.strongest(protection.action());
-            decisions.record(new Finding(hit.detector().detector().id(), hit.detector().label(), protection.action(), path));
+            decisions.record(
+                    new Finding(hit.detector().detector().id(), hit.detector().label(), protection.action(), path));
         }
         if (strongest == Action.DROP_ATTRIBUTE || strongest == Action.DROP_RECORD || strongest == Action.TAG) {
             return new Outcome(strongest, text);
@@ -103,7 +102,8 @@ final class ValueProtector {
         if (hits.size() == 1) {
             return hits;
         }
-        hits.sort((a, b) -> a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(b.end(), a.end()));
+        hits.sort((a, b) ->
+                a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(b.end(), a.end()));
         List<Hit> kept = new ArrayList<>(hits.size());
         int coveredTo = -1;
         for (Hit hit : hits) {
@@ -150,9 +150,11 @@ final class ValueProtector {
     private String hash(String tenant, Optional<String> keyId, String value) {
         HmacKeyring keyring = keyrings.get(tenant);
         String resolved = keyring.resolve(keyId);
-        Mac mac = macs.computeIfAbsent(tenant + '\u0000' + resolved, k -> newMac(keyring.secret(keyId).orElseThrow()));
+        Mac mac = macs.computeIfAbsent(
+                tenant + '\u0000' + resolved, k -> newMac(keyring.secret(keyId).orElseThrow()));
         byte[] digest = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
-        return "hmac:" + resolved + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+        return "hmac:" + resolved + ":"
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
     }
 
     private static Mac newMac(byte[] secret) {

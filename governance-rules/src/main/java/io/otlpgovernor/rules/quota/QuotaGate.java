@@ -74,8 +74,7 @@ public final class QuotaGate {
      */
     private static final int[] STEPS = steps();
 
-    private QuotaGate() {
-    }
+    private QuotaGate() {}
 
     /** What happens to a request. */
     public enum Outcome {
@@ -109,8 +108,8 @@ public final class QuotaGate {
                 throw new IllegalArgumentException("items and bytes must not be negative");
             }
             if (randomness16 != null && randomness16.length != items) {
-                throw new IllegalArgumentException("randomness16 has " + randomness16.length + " values for "
-                        + items + " items");
+                throw new IllegalArgumentException(
+                        "randomness16 has " + randomness16.length + " values for " + items + " items");
             }
         }
     }
@@ -128,16 +127,19 @@ public final class QuotaGate {
      *                      limit is charged in its own unit as well.
      * @param reason        why items were dropped or sampled: {@code rate} or {@code daily}; null when admitted
      */
-    public record Verdict(Outcome outcome, Threshold threshold, long admittedItems, long droppedItems,
-                          long chargedUnits, String reason) {
-    }
+    public record Verdict(
+            Outcome outcome,
+            Threshold threshold,
+            long admittedItems,
+            long droppedItems,
+            long chargedUnits,
+            String reason) {}
 
     /**
      * @param state   the tenant's state after the request
      * @param verdict what happens to the request
      */
-    public record Result(QuotaState state, Verdict verdict) {
-    }
+    public record Result(QuotaState state, Verdict verdict) {}
 
     /** The state of a tenant first seen at {@code nowNanos}: a full bucket, keeping everything. */
     public static QuotaState start(QuotaRules rules, long nowNanos) {
@@ -173,25 +175,25 @@ public final class QuotaGate {
 
         Decided decided;
         if (rules.rate().isEmpty() && rules.dailyLimit().isEmpty()) {
-            decided = new Decided(ledger, threshold16,
-                    new Verdict(Outcome.ADMIT, Threshold.ALWAYS, request.items(), 0, 0, null));
-        } else if (rules.overQuota() == QuotaRules.OverQuota.DROP || request.randomness16() == null
+            decided = new Decided(
+                    ledger, threshold16, new Verdict(Outcome.ADMIT, Threshold.ALWAYS, request.items(), 0, 0, null));
+        } else if (rules.overQuota() == QuotaRules.OverQuota.DROP
+                || request.randomness16() == null
                 || request.items() == 0) {
             decided = whole(rules, ledger, threshold16, request, nowNanos);
         } else {
             decided = sample(rules, ledger, threshold16, request, nowNanos);
         }
-        QuotaState after = new QuotaState(decided.ledger, decided.threshold16, windowStart, offeredInWindow,
-                offeredLastWindow);
+        QuotaState after =
+                new QuotaState(decided.ledger, decided.threshold16, windowStart, offeredInWindow, offeredLastWindow);
         return new Result(after, decided.verdict);
     }
 
-    private record Decided(QuotaLedger ledger, int threshold16, Verdict verdict) {
-    }
+    private record Decided(QuotaLedger ledger, int threshold16, Verdict verdict) {}
 
     /** All or nothing: the drop mode, and requests that cannot be sampled. */
-    private static Decided whole(QuotaRules rules, QuotaLedger ledger, int threshold16, Request request,
-                                 long nowNanos) {
+    private static Decided whole(
+            QuotaRules rules, QuotaLedger ledger, int threshold16, Request request, long nowNanos) {
         long rateUnits = rules.rate().map(r -> units(r.unit(), request)).orElse(0L);
         long dailyUnits = rules.dailyLimit().map(d -> units(d.unit(), request)).orElse(0L);
         String reason = null;
@@ -203,19 +205,31 @@ public final class QuotaGate {
         if (reason != null) {
             return new Decided(ledger, threshold16, dropped(request, reason));
         }
-        return new Decided(ledger.charge(rules, rateUnits, dailyUnits, nowNanos), threshold16, new Verdict(Outcome.ADMIT,
-                Threshold.ALWAYS, request.items(), 0, charged(rules, rateUnits, dailyUnits), null));
+        return new Decided(
+                ledger.charge(rules, rateUnits, dailyUnits, nowNanos),
+                threshold16,
+                new Verdict(
+                        Outcome.ADMIT,
+                        Threshold.ALWAYS,
+                        request.items(),
+                        0,
+                        charged(rules, rateUnits, dailyUnits),
+                        null));
     }
 
     /** Downsampling: keep {@code r16 >= t16}, raising t16 when what it keeps does not fit. */
-    private static Decided sample(QuotaRules rules, QuotaLedger ledger, int threshold16, Request request,
-                                  long nowNanos) {
+    private static Decided sample(
+            QuotaRules rules, QuotaLedger ledger, int threshold16, Request request, long nowNanos) {
         char[] randomness = request.randomness16();
         int items = randomness.length;
         long rateAvailable = ledger.rateUnitsAvailable(rules, nowNanos);
         long dailyAvailable = ledger.dailyUnitsAvailable(rules);
-        long rateFits = rules.rate().map(r -> itemsWithin(r.unit(), rateAvailable, request)).orElse(Long.MAX_VALUE);
-        long dailyFits = rules.dailyLimit().map(d -> itemsWithin(d.unit(), dailyAvailable, request)).orElse(Long.MAX_VALUE);
+        long rateFits = rules.rate()
+                .map(r -> itemsWithin(r.unit(), rateAvailable, request))
+                .orElse(Long.MAX_VALUE);
+        long dailyFits = rules.dailyLimit()
+                .map(d -> itemsWithin(d.unit(), dailyAvailable, request))
+                .orElse(Long.MAX_VALUE);
         long fits = Math.min(rateFits, dailyFits);
         String binding = dailyFits <= rateFits ? "daily" : "rate";
 
@@ -241,11 +255,18 @@ public final class QuotaGate {
             reason = binding;
         }
         long admitted = kept;
-        long rateUnits = rules.rate().map(r -> keptUnits(r.unit(), admitted, request)).orElse(0L);
-        long dailyUnits = rules.dailyLimit().map(d -> keptUnits(d.unit(), admitted, request)).orElse(0L);
-        Verdict verdict = new Verdict(threshold == 0 ? Outcome.ADMIT : Outcome.SAMPLE,
-                threshold == 0 ? Threshold.ALWAYS : new Threshold((long) threshold << 40), admitted, items - admitted,
-                charged(rules, rateUnits, dailyUnits), reason);
+        long rateUnits =
+                rules.rate().map(r -> keptUnits(r.unit(), admitted, request)).orElse(0L);
+        long dailyUnits = rules.dailyLimit()
+                .map(d -> keptUnits(d.unit(), admitted, request))
+                .orElse(0L);
+        Verdict verdict = new Verdict(
+                threshold == 0 ? Outcome.ADMIT : Outcome.SAMPLE,
+                threshold == 0 ? Threshold.ALWAYS : new Threshold((long) threshold << 40),
+                admitted,
+                items - admitted,
+                charged(rules, rateUnits, dailyUnits),
+                reason);
         return new Decided(ledger.charge(rules, rateUnits, dailyUnits, nowNanos), threshold, verdict);
     }
 
@@ -306,8 +327,10 @@ public final class QuotaGate {
     }
 
     private static int[] steps() {
-        int[] mantissas = {65536, 62757, 60097, 57549, 55109, 52773, 50535, 48393, 46341, 44376, 42495, 40693,
-                38968, 37316, 35734, 34219};
+        int[] mantissas = {
+            65536, 62757, 60097, 57549, 55109, 52773, 50535, 48393, 46341, 44376, 42495, 40693, 38968, 37316, 35734,
+            34219
+        };
         int[] steps = new int[SCALE];
         int count = 0;
         for (int j = 0; ; j++) {
@@ -396,8 +419,8 @@ public final class QuotaGate {
             long quotient = product / c;
             return roundUp && quotient * c != product ? quotient + 1 : quotient;
         }
-        BigInteger[] division = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b))
-                .divideAndRemainder(BigInteger.valueOf(c));
+        BigInteger[] division =
+                BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divideAndRemainder(BigInteger.valueOf(c));
         return division[0].longValueExact() + (roundUp && division[1].signum() != 0 ? 1 : 0);
     }
 

@@ -58,8 +58,8 @@ import java.util.Arrays;
  * @param day              the current UTC day, in days since the epoch
  * @param usedToday        units charged to the daily limit today
  */
-public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFrontiers, int[] slotSpent, long day,
-                          long usedToday) {
+public record QuotaLedger(
+        long newestNanos, long oldFrontierNanos, int[] slotFrontiers, int[] slotSpent, long day, long usedToday) {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long NANOS_PER_DAY = Duration.ofDays(1).toNanos();
@@ -85,16 +85,16 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
         }
         for (int i = 0; i < SLOTS; i++) {
             if (slotSpent[i] < 0 || slotSpent[i] > slotFrontiers[i] || slotFrontiers[i] > SLOT_NANOS) {
-                throw new IllegalArgumentException("slot " + i + " spent " + slotSpent[i] + " ns of "
-                        + slotFrontiers[i] + " (at most " + SLOT_NANOS + ")");
+                throw new IllegalArgumentException("slot " + i + " spent " + slotSpent[i] + " ns of " + slotFrontiers[i]
+                        + " (at most " + SLOT_NANOS + ")");
             }
         }
     }
 
     /** A full bucket at {@code nowNanos}: nothing spent. */
     public static QuotaLedger start(QuotaRules rules, long nowNanos) {
-        return new QuotaLedger(nowNanos, Long.MIN_VALUE, new int[SLOTS], new int[SLOTS], Math.floorDiv(nowNanos, NANOS_PER_DAY),
-                0);
+        return new QuotaLedger(
+                nowNanos, Long.MIN_VALUE, new int[SLOTS], new int[SLOTS], Math.floorDiv(nowNanos, NANOS_PER_DAY), 0);
     }
 
     /**
@@ -104,8 +104,7 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
      * @param granted how many units may pass (all or nothing for the rate; the rest is over quota)
      * @param reason  why units were refused: {@code rate} or {@code daily}, or null when all were granted
      */
-    public record Take(QuotaLedger ledger, long granted, String reason) {
-    }
+    public record Take(QuotaLedger ledger, long granted, String reason) {}
 
     /** Asks for {@code amount} units arriving at {@code nowNanos} (Unix epoch nanoseconds). */
     public Take take(QuotaRules rules, long amount, long nowNanos) {
@@ -117,8 +116,11 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
             granted = 0;
             reason = "rate";
         }
-        QuotaLedger after = advanced.charge(rules, rules.rate().isPresent() ? granted : 0,
-                rules.dailyLimit().isPresent() ? granted : 0, nowNanos);
+        QuotaLedger after = advanced.charge(
+                rules,
+                rules.rate().isPresent() ? granted : 0,
+                rules.dailyLimit().isPresent() ? granted : 0,
+                nowNanos);
         return new Take(after, granted, granted == amount ? null : reason);
     }
 
@@ -132,7 +134,8 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
         long today = Math.max(day, Math.floorDiv(nowNanos, NANOS_PER_DAY));
         long used = today == day ? usedToday : 0;
         if (nowNanos <= newestNanos) {
-            return today == day ? this
+            return today == day
+                    ? this
                     : new QuotaLedger(newestNanos, oldFrontierNanos, slotFrontiers, slotSpent, today, used);
         }
         long fromSlot = Math.floorDiv(newestNanos, SLOT_NANOS);
@@ -197,10 +200,12 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
      * @throws IllegalStateException when they are not: charging more than the ledger holds is a bug, never a state
      */
     QuotaLedger charge(QuotaRules rules, long rateUnits, long dailyUnits, long nowNanos) {
-        if (rateUnits < 0 || dailyUnits < 0 || rateUnits > rateUnitsAvailable(rules, nowNanos)
+        if (rateUnits < 0
+                || dailyUnits < 0
+                || rateUnits > rateUnitsAvailable(rules, nowNanos)
                 || dailyUnits > dailyUnitsAvailable(rules)) {
-            throw new IllegalStateException("charge of " + rateUnits + " rate and " + dailyUnits
-                    + " daily units exceeds the ledger");
+            throw new IllegalStateException(
+                    "charge of " + rateUnits + " rate and " + dailyUnits + " daily units exceeds the ledger");
         }
         long used = rules.dailyLimit().isEmpty() ? usedToday : usedToday + dailyUnits;
         if (rules.rate().isEmpty() || rateUnits == 0) {
@@ -214,8 +219,7 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
     }
 
     /** Where {@link #spend} writes what it spent. */
-    private record Spent(int[] frontiers, int[] spent, long[] oldFrontier) {
-    }
+    private record Spent(int[] frontiers, int[] spent, long[] oldFrontier) {}
 
     /**
      * Walks the tokens a request arriving at {@code arrival} may spend, oldest first. Without {@code into}, returns
@@ -278,14 +282,19 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
         if (rate.burst() / rate.perSecond() >= MAX_BURST_NANOS / NANOS_PER_SECOND) {
             return MAX_BURST_NANOS;
         }
-        return Math.min(MAX_BURST_NANOS, QuotaGate.multiplyDivide(rate.burst(), NANOS_PER_SECOND, rate.perSecond(), false));
+        return Math.min(
+                MAX_BURST_NANOS, QuotaGate.multiplyDivide(rate.burst(), NANOS_PER_SECOND, rate.perSecond(), false));
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof QuotaLedger that && newestNanos == that.newestNanos
-                && oldFrontierNanos == that.oldFrontierNanos && day == that.day && usedToday == that.usedToday
-                && Arrays.equals(slotFrontiers, that.slotFrontiers) && Arrays.equals(slotSpent, that.slotSpent);
+        return other instanceof QuotaLedger that
+                && newestNanos == that.newestNanos
+                && oldFrontierNanos == that.oldFrontierNanos
+                && day == that.day
+                && usedToday == that.usedToday
+                && Arrays.equals(slotFrontiers, that.slotFrontiers)
+                && Arrays.equals(slotSpent, that.slotSpent);
     }
 
     @Override
@@ -301,6 +310,7 @@ public record QuotaLedger(long newestNanos, long oldFrontierNanos, int[] slotFro
     @Override
     public String toString() {
         return "QuotaLedger[newestNanos=" + newestNanos + ", oldFrontierNanos=" + oldFrontierNanos + ", slotFrontiers="
-                + Arrays.toString(slotFrontiers) + ", slotSpent=" + Arrays.toString(slotSpent) + ", day=" + day + ", usedToday=" + usedToday + "]";
+                + Arrays.toString(slotFrontiers) + ", slotSpent=" + Arrays.toString(slotSpent) + ", day=" + day
+                + ", usedToday=" + usedToday + "]";
     }
 }

@@ -1,7 +1,7 @@
 package io.otlpgovernor.rules.quota;
 
-import java.util.Optional;
 import java.util.List;
+import java.util.Optional;
 
 import io.otlpgovernor.rules.yaml.Fields;
 
@@ -35,21 +35,20 @@ public record QuotaRules(Optional<Rate> rate, Optional<Daily> dailyLimit, OverQu
      * @param perSecond sustained rate
      * @param burst     how much may arrive at once above the rate (bucket size); at least {@code perSecond}
      */
-    public record Rate(Unit unit, long perSecond, long burst) {
-    }
+    public record Rate(Unit unit, long perSecond, long burst) {}
 
     /**
      * @param unit   items or bytes
      * @param amount per UTC day
      */
-    public record Daily(Unit unit, long amount) {
-    }
+    public record Daily(Unit unit, long amount) {}
 
     public static QuotaRules read(Fields section) {
         Optional<Rate> rate = section.mapping("rate").flatMap(QuotaRules::readRate);
         Optional<Daily> daily = section.mapping("daily").flatMap(QuotaRules::readDaily);
         OverQuota over = section.oneOf("over-quota", List.of("drop", "downsample"))
-                .map(s -> s.equals("drop") ? OverQuota.DROP : OverQuota.DOWNSAMPLE).orElse(OverQuota.DROP);
+                .map(s -> s.equals("drop") ? OverQuota.DROP : OverQuota.DOWNSAMPLE)
+                .orElse(OverQuota.DROP);
         section.finish();
         return new QuotaRules(rate, daily, over);
     }
@@ -77,6 +76,8 @@ public record QuotaRules(Optional<Rate> rate, Optional<Daily> dailyLimit, OverQu
     }
 
     private static Unit unit(Fields rate) {
-        return rate.oneOf("unit", List.of("items", "bytes")).map(u -> u.equals("items") ? Unit.ITEMS : Unit.BYTES).orElse(Unit.ITEMS);
+        return rate.oneOf("unit", List.of("items", "bytes"))
+                .map(u -> u.equals("items") ? Unit.ITEMS : Unit.BYTES)
+                .orElse(Unit.ITEMS);
     }
 }

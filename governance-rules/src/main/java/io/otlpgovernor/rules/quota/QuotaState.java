@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param offeredInWindow    units offered in the current window, counted in the rate's unit
  * @param offeredLastWindow  units offered in the previous window (0 when it saw nothing)
  */
-public record QuotaState(QuotaLedger ledger, int threshold16, long windowStartNanos, long offeredInWindow,
-                         long offeredLastWindow) {
+public record QuotaState(
+        QuotaLedger ledger, int threshold16, long windowStartNanos, long offeredInWindow, long offeredLastWindow) {
 
     /**
      * @throws IllegalArgumentException when {@code threshold16} is not 0 to 0xffff or a count is negative

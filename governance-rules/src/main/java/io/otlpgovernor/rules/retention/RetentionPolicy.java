@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.TopicNames;
 
 /**
  * A tenant's retention rules, compiled: chooses the tier of a record and says whether the record is already older
@@ -25,13 +25,17 @@ public final class RetentionPolicy {
     private final Optional<String> legalHold;
     private final Set<String> attributeKeys;
 
-    private RetentionPolicy(Map<String, Duration> tiers, String defaultTier, List<RetentionRules.TierRule> rules,
-                            Optional<String> legalHold) {
+    private RetentionPolicy(
+            Map<String, Duration> tiers,
+            String defaultTier,
+            List<RetentionRules.TierRule> rules,
+            Optional<String> legalHold) {
         this.tiers = tiers;
         this.defaultTier = defaultTier;
         this.rules = rules;
         this.legalHold = legalHold;
-        this.attributeKeys = rules.stream().flatMap(rule -> rule.when().attributes().keySet().stream())
+        this.attributeKeys = rules.stream()
+                .flatMap(rule -> rule.when().attributes().keySet().stream())
                 .collect(Collectors.toUnmodifiableSet());
     }
 
@@ -41,7 +45,8 @@ public final class RetentionPolicy {
         if (!rules.tiers().containsKey(defaultTier)) {
             throw new IllegalArgumentException("default tier '" + defaultTier + "' is not defined");
         }
-        return new RetentionPolicy(Map.copyOf(rules.tiers()), defaultTier, List.copyOf(rules.rules()), rules.legalHold());
+        return new RetentionPolicy(
+                Map.copyOf(rules.tiers()), defaultTier, List.copyOf(rules.rules()), rules.legalHold());
     }
 
     /**
@@ -52,12 +57,10 @@ public final class RetentionPolicy {
      * @param service    its resource's {@code service.name}, or null
      * @param attributes string attributes of its resource and of the record itself (record wins on a clash)
      */
-    public record Subject(Signal signal, Set<String> labels, String service, Map<String, String> attributes) {
-    }
+    public record Subject(Signal signal, Set<String> labels, String service, Map<String, String> attributes) {}
 
     /** The chosen tier and the rule that chose it ({@code default} or {@code legal-hold} when no rule did). */
-    public record Choice(String tier, String ruleId, Duration retention) {
-    }
+    public record Choice(String tier, String ruleId, Duration retention) {}
 
     public Choice choose(Subject subject) {
         Choice choice = new Choice(defaultTier, "default", tiers.get(defaultTier));
@@ -75,7 +78,8 @@ public final class RetentionPolicy {
 
     /** Whether data observed at {@code observedAtNanos} (Unix epoch) is past {@code choice}'s retention at {@code nowNanos}. */
     public static boolean expired(Choice choice, long observedAtNanos, long nowNanos) {
-        return observedAtNanos > 0 && nowNanos - observedAtNanos > choice.retention().toNanos();
+        return observedAtNanos > 0
+                && nowNanos - observedAtNanos > choice.retention().toNanos();
     }
 
     /**
@@ -95,7 +99,8 @@ public final class RetentionPolicy {
         if (!when.signals().isEmpty() && !when.signals().contains(subject.signal())) {
             return false;
         }
-        if (!when.services().isEmpty() && (subject.service() == null || !when.services().contains(subject.service()))) {
+        if (!when.services().isEmpty()
+                && (subject.service() == null || !when.services().contains(subject.service()))) {
             return false;
         }
         if (!when.labels().isEmpty() && when.labels().stream().noneMatch(subject.labels()::contains)) {

@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.otlpgovernor.rules.classification.ClassificationRules;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.rules.classification.ClassificationRules;
 import io.otlpgovernor.rules.yaml.Fields;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -24,7 +24,8 @@ import org.yaml.snakeyaml.nodes.Node;
  * @param rules       tier assignments, first match wins
  * @param legalHold   while present, every record goes to at least this tier (by retention)
  */
-public record RetentionRules(Map<String, Duration> tiers, Optional<String> defaultTier, List<TierRule> rules, Optional<String> legalHold) {
+public record RetentionRules(
+        Map<String, Duration> tiers, Optional<String> defaultTier, List<TierRule> rules, Optional<String> legalHold) {
 
     /** Built-in tiers, present in every rule set unless redefined. */
     public static final Map<String, Duration> BUILT_IN_TIERS = Map.of(
@@ -33,7 +34,8 @@ public record RetentionRules(Map<String, Duration> tiers, Optional<String> defau
             "extended", Duration.ofDays(90),
             "compliance", Duration.ofDays(400));
 
-    public static final RetentionRules NONE = new RetentionRules(Map.of(), Optional.empty(), List.of(), Optional.empty());
+    public static final RetentionRules NONE =
+            new RetentionRules(Map.of(), Optional.empty(), List.of(), Optional.empty());
 
     private static final Pattern TIER_NAME = Pattern.compile("[a-z][a-z0-9]{0,19}");
 
@@ -43,8 +45,7 @@ public record RetentionRules(Map<String, Duration> tiers, Optional<String> defau
      * @param when what a record must match (all given conditions)
      * @param path where the rule is in its file, for problems found after reading
      */
-    public record TierRule(String id, String tier, Match when, String path) {
-    }
+    public record TierRule(String id, String tier, Match when, String path) {}
 
     /**
      * Conditions on a record; an empty set or map means "any".
@@ -54,8 +55,8 @@ public record RetentionRules(Map<String, Duration> tiers, Optional<String> defau
      * @param services   the resource's {@code service.name}
      * @param attributes resource or record attributes with exactly these string values
      */
-    public record Match(Set<Signal> signals, Set<String> labels, Set<String> services, Map<String, String> attributes) {
-    }
+    public record Match(
+            Set<Signal> signals, Set<String> labels, Set<String> services, Map<String, String> attributes) {}
 
     public static RetentionRules read(Fields section) {
         Map<String, Duration> tiers = new LinkedHashMap<>();
@@ -63,7 +64,9 @@ public record RetentionRules(Map<String, Duration> tiers, Optional<String> defau
             Fields tier = section.element(node, path);
             tier.require("name");
             tier.require("retention");
-            Optional<String> name = tier.string("name", s -> TIER_NAME.matcher(s).matches(),
+            Optional<String> name = tier.string(
+                    "name",
+                    s -> TIER_NAME.matcher(s).matches(),
                     "expected 1-20 lower-case letters and digits, starting with a letter (it becomes part of topic names)");
             Optional<Duration> retention = tier.duration("retention", Duration.ofHours(1), Duration.ofDays(3650));
             tier.finish();
@@ -73,7 +76,8 @@ public record RetentionRules(Map<String, Duration> tiers, Optional<String> defau
             return name;
         });
         Optional<String> defaultTier = section.string("default-tier");
-        List<TierRule> rules = new ArrayList<>(section.list("rules", (node, path) -> readRule(section.element(node, path))));
+        List<TierRule> rules =
+                new ArrayList<>(section.list("rules", (node, path) -> readRule(section.element(node, path))));
         Optional<String> legalHold = section.mapping("legal-hold").flatMap(hold -> {
             hold.require("tier");
             Optional<String> tier = hold.string("tier");
@@ -87,10 +91,14 @@ public record RetentionRules(Map<String, Duration> tiers, Optional<String> defau
     private static Optional<TierRule> readRule(Fields rule) {
         rule.require("id");
         rule.require("tier");
-        Optional<String> id = rule.string("id", s -> ClassificationRules.RULE_ID.matcher(s).matches(),
+        Optional<String> id = rule.string(
+                "id",
+                s -> ClassificationRules.RULE_ID.matcher(s).matches(),
                 "expected lower-case letters, digits and '-', starting with a letter");
         Optional<String> tier = rule.string("tier");
-        Match when = rule.mapping("when").map(RetentionRules::readMatch).orElse(new Match(Set.of(), Set.of(), Set.of(), Map.of()));
+        Match when = rule.mapping("when")
+                .map(RetentionRules::readMatch)
+                .orElse(new Match(Set.of(), Set.of(), Set.of(), Map.of()));
         rule.finish();
         return id.flatMap(i -> tier.map(t -> new TierRule(i, t, when, rule.path())));
     }
@@ -98,13 +106,16 @@ public record RetentionRules(Map<String, Duration> tiers, Optional<String> defau
     /** Reads a record condition ({@code when}) shared by retention and sampling rules. */
     public static Match readMatch(Fields when) {
         Set<Signal> signals = EnumSet.noneOf(Signal.class);
-        when.list("signals", (node, path) -> when.scalar(node, path, "a signal").flatMap(id -> {
-            Optional<Signal> signal = Signal.forId(id);
-            if (signal.isEmpty()) {
-                when.problems().add(when.file(), node, path, "expected spans, metrics or logs");
-            }
-            return signal;
-        })).forEach(signals::add);
+        when.list(
+                        "signals",
+                        (node, path) -> when.scalar(node, path, "a signal").flatMap(id -> {
+                            Optional<Signal> signal = Signal.forId(id);
+                            if (signal.isEmpty()) {
+                                when.problems().add(when.file(), node, path, "expected spans, metrics or logs");
+                            }
+                            return signal;
+                        }))
+                .forEach(signals::add);
         Set<String> labels = new LinkedHashSet<>(when.strings("labels"));
         Set<String> services = new LinkedHashSet<>(when.strings("services"));
         Map<String, String> attributes = new LinkedHashMap<>();

@@ -23,8 +23,8 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.otlpgovernor.contract.otlp.OtlpPayloads;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.otlp.OtlpPayloads;
 
 /**
  * Splits one governed export request into one request per retention tier, so each share can go to the topic that
@@ -51,11 +51,13 @@ public final class TierRouter {
     private static final int EXPIRED = -1;
     /** No item seen yet. */
     private static final int NONE_YET = -2;
+
     private static final String SERVICE_NAME = "service.name";
 
     private final RetentionPolicy policy;
     /** Tier names, sorted: parts come in this order, and items are routed by their index in it. */
     private final List<String> tierNames;
+
     private final Map<String, Integer> tierIndex = new HashMap<>();
     private final Set<String> attributeKeys;
 
@@ -69,8 +71,7 @@ public final class TierRouter {
     }
 
     /** One tier's share: the request holding only that tier's items (resource/scope structure preserved, empty containers removed). */
-    public record Part<T>(String tier, T request, long items) {
-    }
+    public record Part<T>(String tier, T request, long items) {}
 
     /**
      * A routed request.
@@ -93,11 +94,11 @@ public final class TierRouter {
     }
 
     /** A tier and the rule that chose it ({@code default} or {@code legal-hold} when no rule did). */
-    public record TierChoice(String tier, String ruleId) {
-    }
+    public record TierChoice(String tier, String ruleId) {}
 
     /** @param itemLabels labels per span, aligned with the request's spans; a size mismatch is an {@link IllegalArgumentException} */
-    public Routed<ExportTraceServiceRequest> routeSpans(ExportTraceServiceRequest request, List<Set<String>> itemLabels, long arrivalNanos) {
+    public Routed<ExportTraceServiceRequest> routeSpans(
+            ExportTraceServiceRequest request, List<Set<String>> itemLabels, long arrivalNanos) {
         Routing routing = new Routing(Signal.SPANS, itemLabels, spanCount(request), arrivalNanos);
         for (ResourceSpans resource : request.getResourceSpansList()) {
             routing.resource(resource.getResource());
@@ -112,7 +113,8 @@ public final class TierRouter {
     }
 
     /** @param itemLabels labels per log record, aligned with the request's records; a size mismatch is an {@link IllegalArgumentException} */
-    public Routed<ExportLogsServiceRequest> routeLogs(ExportLogsServiceRequest request, List<Set<String>> itemLabels, long arrivalNanos) {
+    public Routed<ExportLogsServiceRequest> routeLogs(
+            ExportLogsServiceRequest request, List<Set<String>> itemLabels, long arrivalNanos) {
         Routing routing = new Routing(Signal.LOGS, itemLabels, logCount(request), arrivalNanos);
         for (ResourceLogs resource : request.getResourceLogsList()) {
             routing.resource(resource.getResource());
@@ -130,8 +132,8 @@ public final class TierRouter {
      * @param itemLabels labels per data point, aligned with the request's data points (resource, scope, metric,
      *                   point); a size mismatch is an {@link IllegalArgumentException}
      */
-    public Routed<ExportMetricsServiceRequest> routeMetrics(ExportMetricsServiceRequest request, List<Set<String>> itemLabels,
-                                                            long arrivalNanos) {
+    public Routed<ExportMetricsServiceRequest> routeMetrics(
+            ExportMetricsServiceRequest request, List<Set<String>> itemLabels, long arrivalNanos) {
         Routing routing = new Routing(Signal.METRICS, itemLabels, pointCount(request), arrivalNanos);
         for (ResourceMetrics resource : request.getResourceMetricsList()) {
             routing.resource(resource.getResource());
@@ -146,14 +148,27 @@ public final class TierRouter {
 
     private static void routePoints(Metric metric, Routing routing) {
         switch (metric.getDataCase()) {
-            case GAUGE -> metric.getGauge().getDataPointsList().forEach(p -> routing.item(p.getAttributesList(), p.getTimeUnixNano()));
-            case SUM -> metric.getSum().getDataPointsList().forEach(p -> routing.item(p.getAttributesList(), p.getTimeUnixNano()));
-            case HISTOGRAM -> metric.getHistogram().getDataPointsList().forEach(p -> routing.item(p.getAttributesList(), p.getTimeUnixNano()));
-            case EXPONENTIAL_HISTOGRAM -> metric.getExponentialHistogram().getDataPointsList()
-                    .forEach(p -> routing.item(p.getAttributesList(), p.getTimeUnixNano()));
-            case SUMMARY -> metric.getSummary().getDataPointsList().forEach(p -> routing.item(p.getAttributesList(), p.getTimeUnixNano()));
-            case DATA_NOT_SET -> {
-            }
+            case GAUGE ->
+                metric.getGauge()
+                        .getDataPointsList()
+                        .forEach(p -> routing.item(p.getAttributesList(), p.getTimeUnixNano()));
+            case SUM ->
+                metric.getSum()
+                        .getDataPointsList()
+                        .forEach(p -> routing.item(p.getAttributesList(), p.getTimeUnixNano()));
+            case HISTOGRAM ->
+                metric.getHistogram()
+                        .getDataPointsList()
+                        .forEach(p -> routing.item(p.getAttributesList(), p.getTimeUnixNano()));
+            case EXPONENTIAL_HISTOGRAM ->
+                metric.getExponentialHistogram()
+                        .getDataPointsList()
+                        .forEach(p -> routing.item(p.getAttributesList(), p.getTimeUnixNano()));
+            case SUMMARY ->
+                metric.getSummary()
+                        .getDataPointsList()
+                        .forEach(p -> routing.item(p.getAttributesList(), p.getTimeUnixNano()));
+            case DATA_NOT_SET -> {}
         }
     }
 
@@ -173,6 +188,7 @@ public final class TierRouter {
         private final Map<TierChoice, long[]> chosen = new HashMap<>();
         /** Tier index per item ({@link #EXPIRED} for expired ones); only allocated once items differ. */
         private int[] tierOf;
+
         private int uniformTier = NONE_YET;
         private int index;
 
@@ -187,7 +203,8 @@ public final class TierRouter {
 
         Routing(Signal signal, List<Set<String>> itemLabels, int items, long arrivalNanos) {
             if (itemLabels.size() != items) {
-                throw new IllegalArgumentException(itemLabels.size() + " label entries for " + items + " " + signal.itemName());
+                throw new IllegalArgumentException(
+                        itemLabels.size() + " label entries for " + items + " " + signal.itemName());
             }
             this.signal = signal;
             this.itemLabels = itemLabels;
@@ -198,7 +215,8 @@ public final class TierRouter {
         void resource(Resource resource) {
             service = null;
             for (KeyValue attribute : resource.getAttributesList()) {
-                if (attribute.getKey().equals(SERVICE_NAME) && attribute.getValue().getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
+                if (attribute.getKey().equals(SERVICE_NAME)
+                        && attribute.getValue().getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
                     service = attribute.getValue().getStringValue();
                 }
             }
@@ -227,7 +245,8 @@ public final class TierRouter {
             lastAttributes = subjectAttributes;
             lastChoice = policy.choose(new RetentionPolicy.Subject(signal, labels, service, subjectAttributes));
             lastTier = tierIndex.get(lastChoice.tier());
-            lastCounter = chosen.computeIfAbsent(new TierChoice(lastChoice.tier(), lastChoice.ruleId()), k -> new long[1]);
+            lastCounter =
+                    chosen.computeIfAbsent(new TierChoice(lastChoice.tier(), lastChoice.ruleId()), k -> new long[1]);
         }
 
         /**
@@ -240,7 +259,8 @@ public final class TierRouter {
             }
             Map<String, String> merged = null;
             for (KeyValue attribute : attributes) {
-                if (attribute.getValue().getValueCase() == AnyValue.ValueCase.STRING_VALUE && attributeKeys.contains(attribute.getKey())) {
+                if (attribute.getValue().getValueCase() == AnyValue.ValueCase.STRING_VALUE
+                        && attributeKeys.contains(attribute.getKey())) {
                     merged = merged == null ? new HashMap<>(base) : merged;
                     merged.put(attribute.getKey(), attribute.getValue().getStringValue());
                 }
@@ -289,7 +309,9 @@ public final class TierRouter {
 
     /** How many of the items in {@code [from, to)} are in {@code tier}. */
     private enum Share {
-        NONE, SOME, ALL;
+        NONE,
+        SOME,
+        ALL;
 
         static Share of(int[] tierOf, int from, int to, int tier) {
             int in = 0;
@@ -321,8 +343,7 @@ public final class TierRouter {
             switch (Share.of(tierOf, from, to, tier)) {
                 case ALL -> part.addResourceSpans(resource);
                 case SOME -> part.addResourceSpans(spansIn(resource, tierOf, from, tier));
-                case NONE -> {
-                }
+                case NONE -> {}
             }
             from = to;
         }
@@ -335,9 +356,11 @@ public final class TierRouter {
             int to = from + scope.getSpansCount();
             switch (Share.of(tierOf, from, to, tier)) {
                 case ALL -> part.addScopeSpans(scope);
-                case SOME -> part.addScopeSpans(scope.toBuilder().clearSpans().addAllSpans(itemsIn(scope.getSpansList(), tierOf, from, tier)));
-                case NONE -> {
-                }
+                case SOME ->
+                    part.addScopeSpans(scope.toBuilder()
+                            .clearSpans()
+                            .addAllSpans(itemsIn(scope.getSpansList(), tierOf, from, tier)));
+                case NONE -> {}
             }
             from = to;
         }
@@ -370,8 +393,7 @@ public final class TierRouter {
             switch (Share.of(tierOf, from, to, tier)) {
                 case ALL -> part.addResourceLogs(resource);
                 case SOME -> part.addResourceLogs(logsIn(resource, tierOf, from, tier));
-                case NONE -> {
-                }
+                case NONE -> {}
             }
             from = to;
         }
@@ -384,10 +406,11 @@ public final class TierRouter {
             int to = from + scope.getLogRecordsCount();
             switch (Share.of(tierOf, from, to, tier)) {
                 case ALL -> part.addScopeLogs(scope);
-                case SOME -> part.addScopeLogs(scope.toBuilder().clearLogRecords()
-                        .addAllLogRecords(itemsIn(scope.getLogRecordsList(), tierOf, from, tier)));
-                case NONE -> {
-                }
+                case SOME ->
+                    part.addScopeLogs(scope.toBuilder()
+                            .clearLogRecords()
+                            .addAllLogRecords(itemsIn(scope.getLogRecordsList(), tierOf, from, tier)));
+                case NONE -> {}
             }
             from = to;
         }
@@ -420,8 +443,7 @@ public final class TierRouter {
             switch (Share.of(tierOf, from, to, tier)) {
                 case ALL -> part.addResourceMetrics(resource);
                 case SOME -> part.addResourceMetrics(metricsIn(resource, tierOf, from, tier));
-                case NONE -> {
-                }
+                case NONE -> {}
             }
             from = to;
         }
@@ -435,8 +457,7 @@ public final class TierRouter {
             switch (Share.of(tierOf, from, to, tier)) {
                 case ALL -> part.addScopeMetrics(scope);
                 case SOME -> part.addScopeMetrics(metricsIn(scope, tierOf, from, tier));
-                case NONE -> {
-                }
+                case NONE -> {}
             }
             from = to;
         }
@@ -450,8 +471,7 @@ public final class TierRouter {
             switch (Share.of(tierOf, from, to, tier)) {
                 case ALL -> part.addMetrics(metric);
                 case SOME -> part.addMetrics(pointsIn(metric, tierOf, from, tier));
-                case NONE -> {
-                }
+                case NONE -> {}
             }
             from = to;
         }
@@ -462,18 +482,28 @@ public final class TierRouter {
     private static Metric pointsIn(Metric metric, int[] tierOf, int from, int tier) {
         Metric.Builder part = metric.toBuilder();
         switch (metric.getDataCase()) {
-            case GAUGE -> part.getGaugeBuilder().clearDataPoints()
-                    .addAllDataPoints(itemsIn(metric.getGauge().getDataPointsList(), tierOf, from, tier));
-            case SUM -> part.getSumBuilder().clearDataPoints()
-                    .addAllDataPoints(itemsIn(metric.getSum().getDataPointsList(), tierOf, from, tier));
-            case HISTOGRAM -> part.getHistogramBuilder().clearDataPoints()
-                    .addAllDataPoints(itemsIn(metric.getHistogram().getDataPointsList(), tierOf, from, tier));
-            case EXPONENTIAL_HISTOGRAM -> part.getExponentialHistogramBuilder().clearDataPoints()
-                    .addAllDataPoints(itemsIn(metric.getExponentialHistogram().getDataPointsList(), tierOf, from, tier));
-            case SUMMARY -> part.getSummaryBuilder().clearDataPoints()
-                    .addAllDataPoints(itemsIn(metric.getSummary().getDataPointsList(), tierOf, from, tier));
-            case DATA_NOT_SET -> {
-            }
+            case GAUGE ->
+                part.getGaugeBuilder()
+                        .clearDataPoints()
+                        .addAllDataPoints(itemsIn(metric.getGauge().getDataPointsList(), tierOf, from, tier));
+            case SUM ->
+                part.getSumBuilder()
+                        .clearDataPoints()
+                        .addAllDataPoints(itemsIn(metric.getSum().getDataPointsList(), tierOf, from, tier));
+            case HISTOGRAM ->
+                part.getHistogramBuilder()
+                        .clearDataPoints()
+                        .addAllDataPoints(itemsIn(metric.getHistogram().getDataPointsList(), tierOf, from, tier));
+            case EXPONENTIAL_HISTOGRAM ->
+                part.getExponentialHistogramBuilder()
+                        .clearDataPoints()
+                        .addAllDataPoints(
+                                itemsIn(metric.getExponentialHistogram().getDataPointsList(), tierOf, from, tier));
+            case SUMMARY ->
+                part.getSummaryBuilder()
+                        .clearDataPoints()
+                        .addAllDataPoints(itemsIn(metric.getSummary().getDataPointsList(), tierOf, from, tier));
+            case DATA_NOT_SET -> {}
         }
         return part.build();
     }

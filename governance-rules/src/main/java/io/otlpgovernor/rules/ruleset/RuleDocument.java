@@ -3,12 +3,12 @@ package io.otlpgovernor.rules.ruleset;
 import java.util.List;
 import java.util.Optional;
 
+import io.otlpgovernor.contract.TenantIds;
 import io.otlpgovernor.rules.classification.ClassificationRules;
 import io.otlpgovernor.rules.protection.ProtectionRule;
 import io.otlpgovernor.rules.quota.QuotaRules;
 import io.otlpgovernor.rules.retention.RetentionRules;
 import io.otlpgovernor.rules.sampling.SamplingRules;
-import io.otlpgovernor.contract.TenantIds;
 import io.otlpgovernor.rules.yaml.Fields;
 import io.otlpgovernor.rules.yaml.NodePaths;
 import io.otlpgovernor.rules.yaml.Problem;
@@ -27,9 +27,19 @@ import org.yaml.snakeyaml.nodes.Node;
  * @param extendsList presets a tenant extends
  * @param description a preset's description
  */
-record RuleDocument(String file, Node root, boolean isPreset, String name, long version, List<String> extendsList, String description,
-                    ClassificationRules classification, List<ProtectionRule> protection, QuotaRules quotas,
-                    RetentionRules retention, SamplingRules sampling) {
+record RuleDocument(
+        String file,
+        Node root,
+        boolean isPreset,
+        String name,
+        long version,
+        List<String> extendsList,
+        String description,
+        ClassificationRules classification,
+        List<ProtectionRule> protection,
+        QuotaRules quotas,
+        RetentionRules retention,
+        SamplingRules sampling) {
 
     /** A problem about the entry at {@code path} of this file. */
     Problem problemAt(String path, String reason) {
@@ -42,24 +52,36 @@ record RuleDocument(String file, Node root, boolean isPreset, String name, long 
             Fields doc = Fields.of(file, "", root, problems);
             boolean preset = doc.has("preset");
             if (preset == doc.has("tenant")) {
-                problems.add(file, root, "", "a rule file names either 'tenant' (a tenant's rules) or 'preset' (a compliance preset)");
+                problems.add(
+                        file,
+                        root,
+                        "",
+                        "a rule file names either 'tenant' (a tenant's rules) or 'preset' (a compliance preset)");
             }
             Optional<String> name = preset
-                    ? doc.string("preset", s -> s.matches("[a-z][a-z0-9-]{0,31}"), "expected a preset name of lower-case letters, digits and '-'")
+                    ? doc.string(
+                            "preset",
+                            s -> s.matches("[a-z][a-z0-9-]{0,31}"),
+                            "expected a preset name of lower-case letters, digits and '-'")
                     : doc.string("tenant", TenantIds::isValid, "expected a tenant id: 1-63 of a-z, 0-9, '-', '_'");
             if (!preset) {
                 doc.require("version");
             } else if (doc.has("version")) {
                 doc.problem("version", "presets have no version; the tenant file's version covers them");
             }
-            long version = preset ? 0 : doc.integer("version", 1, Long.MAX_VALUE / 2).orElse(0L);
+            long version =
+                    preset ? 0 : doc.integer("version", 1, Long.MAX_VALUE / 2).orElse(0L);
             List<String> extendsList = doc.strings("extends");
             String description = doc.string("description").orElse("");
-            ClassificationRules classification = doc.mapping("classification").map(ClassificationRules::read).orElse(ClassificationRules.NONE);
-            List<ProtectionRule> protection = doc.list("protection", (node, path) -> ProtectionRule.read(doc.element(node, path)));
+            ClassificationRules classification =
+                    doc.mapping("classification").map(ClassificationRules::read).orElse(ClassificationRules.NONE);
+            List<ProtectionRule> protection =
+                    doc.list("protection", (node, path) -> ProtectionRule.read(doc.element(node, path)));
             QuotaRules quotas = doc.mapping("quotas").map(QuotaRules::read).orElse(QuotaRules.NONE);
-            RetentionRules retention = doc.mapping("retention").map(RetentionRules::read).orElse(RetentionRules.NONE);
-            SamplingRules sampling = doc.mapping("sampling").map(SamplingRules::read).orElse(SamplingRules.NONE);
+            RetentionRules retention =
+                    doc.mapping("retention").map(RetentionRules::read).orElse(RetentionRules.NONE);
+            SamplingRules sampling =
+                    doc.mapping("sampling").map(SamplingRules::read).orElse(SamplingRules.NONE);
             if (preset) {
                 for (String tenantOnly : List.of("extends", "quotas", "sampling")) {
                     if (doc.has(tenantOnly)) {
@@ -68,8 +90,19 @@ record RuleDocument(String file, Node root, boolean isPreset, String name, long 
                 }
             }
             doc.finish();
-            return name.map(n -> new RuleDocument(file, root, preset, n, version, List.copyOf(extendsList), description,
-                    classification, protection, quotas, retention, sampling));
+            return name.map(n -> new RuleDocument(
+                    file,
+                    root,
+                    preset,
+                    n,
+                    version,
+                    List.copyOf(extendsList),
+                    description,
+                    classification,
+                    protection,
+                    quotas,
+                    retention,
+                    sampling));
         });
     }
 }

@@ -42,23 +42,24 @@ import io.otlpgovernor.rules.yaml.Problems;
  */
 public final class RuleLoader {
 
-    private RuleLoader() {
-    }
+    private RuleLoader() {}
 
     /** Loads and validates every tenant in {@code sources}. */
     public static RuleBook load(RuleSources sources) throws RuleValidationException {
         Problems problems = new Problems();
         Map<String, RuleDocument> presets = new LinkedHashMap<>();
         List<RuleDocument> tenants = new ArrayList<>();
-        sources.files().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(file ->
-                RuleDocument.read(file.getKey(), file.getValue(), problems).ifPresent(doc -> {
-                    checkPlacement(doc, problems);
-                    if (doc.isPreset()) {
-                        presets.put(doc.name(), doc);
-                    } else {
-                        tenants.add(doc);
-                    }
-                }));
+        sources.files().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(file -> RuleDocument.read(file.getKey(), file.getValue(), problems)
+                        .ifPresent(doc -> {
+                            checkPlacement(doc, problems);
+                            if (doc.isPreset()) {
+                                presets.put(doc.name(), doc);
+                            } else {
+                                tenants.add(doc);
+                            }
+                        }));
         Map<String, RuleSet> ruleSets = new LinkedHashMap<>();
         Set<String> seenTenants = new HashSet<>();
         for (RuleDocument tenant : tenants) {
@@ -77,8 +78,10 @@ public final class RuleLoader {
     private static void checkPlacement(RuleDocument doc, Problems problems) {
         String expected = (doc.isPreset() ? RuleSources.PRESETS : RuleSources.TENANTS) + doc.name() + ".yaml";
         if (!doc.file().endsWith(expected)) {
-            problems.add(doc.problemAt(doc.isPreset() ? "preset" : "tenant",
-                    "a " + (doc.isPreset() ? "preset" : "tenant") + " named " + doc.name() + " belongs in " + expected));
+            problems.add(doc.problemAt(
+                    doc.isPreset() ? "preset" : "tenant",
+                    "a " + (doc.isPreset() ? "preset" : "tenant") + " named " + doc.name() + " belongs in "
+                            + expected));
         }
     }
 
@@ -88,8 +91,9 @@ public final class RuleLoader {
             String name = tenant.extendsList().get(i);
             RuleDocument preset = presets.get(name);
             if (preset == null) {
-                problems.add(tenant.problemAt("extends[" + i + "]", "unknown preset '" + name + "' (available: "
-                        + String.join(", ", presets.keySet()) + ")"));
+                problems.add(tenant.problemAt(
+                        "extends[" + i + "]",
+                        "unknown preset '" + name + "' (available: " + String.join(", ", presets.keySet()) + ")"));
             } else {
                 parts.add(preset);
             }
@@ -103,8 +107,15 @@ public final class RuleLoader {
         if (problems.size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new RuleSet(tenant.name(), tenant.version(), List.copyOf(tenant.extendsList()), classification,
-                protection, tenant.quotas(), retention, tenant.sampling()));
+        return Optional.of(new RuleSet(
+                tenant.name(),
+                tenant.version(),
+                List.copyOf(tenant.extendsList()),
+                classification,
+                protection,
+                tenant.quotas(),
+                retention,
+                tenant.sampling()));
     }
 
     private static ClassificationRules mergeClassification(List<RuleDocument> parts) {
@@ -129,11 +140,12 @@ public final class RuleLoader {
                 KeyNameRule next = c.keyNames().get();
                 // Presets add up (any enables); the tenant's own 'enabled' has the last word.
                 keyNames = Optional.of(keyNames.map(prev -> {
-                    Set<String> extra = new LinkedHashSet<>(prev.extra());
-                    extra.addAll(next.extra());
-                    boolean enabled = part.isPreset() ? prev.enabled() || next.enabled() : next.enabled();
-                    return new KeyNameRule(enabled, next.label(), Set.copyOf(extra));
-                }).orElse(next));
+                            Set<String> extra = new LinkedHashSet<>(prev.extra());
+                            extra.addAll(next.extra());
+                            boolean enabled = part.isPreset() ? prev.enabled() || next.enabled() : next.enabled();
+                            return new KeyNameRule(enabled, next.label(), Set.copyOf(extra));
+                        })
+                        .orElse(next));
             }
             if (c.fields().isPresent()) {
                 if (part.isPreset()) {
@@ -147,8 +159,11 @@ public final class RuleLoader {
             }
             exclude.addAll(c.excludeKeys());
         }
-        Optional<FieldScope> scope = tenantScope.isPresent() ? tenantScope
-                : presetScope ? Optional.of(new FieldScope(Set.copyOf(presetSites), presetSpanNames, presetLogBodies)) : Optional.empty();
+        Optional<FieldScope> scope = tenantScope.isPresent()
+                ? tenantScope
+                : presetScope
+                        ? Optional.of(new FieldScope(Set.copyOf(presetSites), presetSpanNames, presetLogBodies))
+                        : Optional.empty();
         return new ClassificationRules(detectors, Set.of(), List.copyOf(patterns.values()), keyNames, scope, exclude);
     }
 
@@ -157,7 +172,8 @@ public final class RuleLoader {
         for (RuleDocument part : parts) {
             for (ProtectionRule rule : part.protection()) {
                 ProtectionRule previous = bySubject.get(rule.subject());
-                boolean replace = previous == null || !part.isPreset()
+                boolean replace = previous == null
+                        || !part.isPreset()
                         || rule.action().ordinal() > previous.action().ordinal();
                 if (replace) {
                     bySubject.put(rule.subject(), rule);
@@ -174,8 +190,9 @@ public final class RuleLoader {
         Optional<String> legalHold = Optional.empty();
         for (RuleDocument part : parts) {
             RetentionRules r = part.retention();
-            r.tiers().forEach((name, retention) -> tiers.merge(name, retention,
-                    (old, next) -> part.isPreset() && old.compareTo(next) > 0 ? old : next));
+            r.tiers()
+                    .forEach((name, retention) -> tiers.merge(
+                            name, retention, (old, next) -> part.isPreset() && old.compareTo(next) > 0 ? old : next));
             defaultTier = r.defaultTier().isPresent() ? r.defaultTier() : defaultTier;
             legalHold = r.legalHold().isPresent() ? r.legalHold() : legalHold;
         }
@@ -186,8 +203,12 @@ public final class RuleLoader {
         return new RetentionRules(Map.copyOf(tiers), defaultTier, List.copyOf(rules), legalHold);
     }
 
-    private static void checkReferences(RuleDocument tenant, List<RuleDocument> parts, ClassificationRules classification,
-                                        RetentionRules retention, Problems problems) {
+    private static void checkReferences(
+            RuleDocument tenant,
+            List<RuleDocument> parts,
+            ClassificationRules classification,
+            RetentionRules retention,
+            Problems problems) {
         Set<String> ruleIds = new LinkedHashSet<>(classification.detectors().keySet());
         classification.patterns().forEach(p -> ruleIds.add(p.id()));
         Set<String> labels = new LinkedHashSet<>(classification.detectors().values());
@@ -199,28 +220,40 @@ public final class RuleLoader {
         for (RuleDocument part : parts) {
             for (ProtectionRule rule : part.protection()) {
                 if (rule.rule().isPresent() && !ruleIds.contains(rule.rule().get())) {
-                    problems.add(part.problemAt(rule.path() + ".rule", "no detector or pattern with id '"
-                            + rule.rule().get() + "' in this rule set" + forTenant(part, tenant)));
+                    problems.add(part.problemAt(
+                            rule.path() + ".rule",
+                            "no detector or pattern with id '" + rule.rule().get() + "' in this rule set"
+                                    + forTenant(part, tenant)));
                 }
                 if (rule.label().isPresent() && !labels.contains(rule.label().get())) {
-                    problems.add(part.problemAt(rule.path() + ".label", "no detector or pattern attaches label '"
-                            + rule.label().get() + "'" + forTenant(part, tenant)));
+                    problems.add(part.problemAt(
+                            rule.path() + ".label",
+                            "no detector or pattern attaches label '"
+                                    + rule.label().get() + "'" + forTenant(part, tenant)));
                 }
             }
             for (RetentionRules.TierRule rule : part.retention().rules()) {
                 if (!retention.tiers().containsKey(rule.tier())) {
-                    problems.add(part.problemAt(rule.path() + ".tier", unknownTier(rule.tier(), retention) + forTenant(part, tenant)));
+                    problems.add(part.problemAt(
+                            rule.path() + ".tier", unknownTier(rule.tier(), retention) + forTenant(part, tenant)));
                 }
             }
-            part.retention().defaultTier().filter(t -> !retention.tiers().containsKey(t)).ifPresent(t ->
-                    problems.add(part.problemAt("retention.default-tier", unknownTier(t, retention) + forTenant(part, tenant))));
-            part.retention().legalHold().filter(t -> !retention.tiers().containsKey(t)).ifPresent(t ->
-                    problems.add(part.problemAt("retention.legal-hold.tier", unknownTier(t, retention) + forTenant(part, tenant))));
+            part.retention()
+                    .defaultTier()
+                    .filter(t -> !retention.tiers().containsKey(t))
+                    .ifPresent(t -> problems.add(part.problemAt(
+                            "retention.default-tier", unknownTier(t, retention) + forTenant(part, tenant))));
+            part.retention()
+                    .legalHold()
+                    .filter(t -> !retention.tiers().containsKey(t))
+                    .ifPresent(t -> problems.add(part.problemAt(
+                            "retention.legal-hold.tier", unknownTier(t, retention) + forTenant(part, tenant))));
         }
     }
 
     private static String unknownTier(String tier, RetentionRules retention) {
-        return "unknown tier '" + tier + "' (tiers: " + String.join(", ", new java.util.TreeSet<>(retention.tiers().keySet())) + ")";
+        return "unknown tier '" + tier + "' (tiers: "
+                + String.join(", ", new java.util.TreeSet<>(retention.tiers().keySet())) + ")";
     }
 
     private static String forTenant(RuleDocument part, RuleDocument tenant) {

@@ -20,6 +20,12 @@ import io.otlpgovernor.rules.sampling.SamplingRules;
  * @param retention      tiers and tier assignment
  * @param sampling       head and tail sampling
  */
-public record RuleSet(String tenant, long version, List<String> presets, ClassificationRules classification,
-                      List<ProtectionRule> protection, QuotaRules quotas, RetentionRules retention, SamplingRules sampling) {
-}
+public record RuleSet(
+        String tenant,
+        long version,
+        List<String> presets,
+        ClassificationRules classification,
+        List<ProtectionRule> protection,
+        QuotaRules quotas,
+        RetentionRules retention,
+        SamplingRules sampling) {}

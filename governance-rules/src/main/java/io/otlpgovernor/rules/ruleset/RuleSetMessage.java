@@ -21,7 +21,8 @@ import io.otlpgovernor.rules.yaml.Problem;
  */
 public record RuleSetMessage(String tenant, long version, Map<String, String> files) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public RuleSetMessage {
         files = new TreeMap<>(files);
@@ -29,7 +30,8 @@ public record RuleSetMessage(String tenant, long version, Map<String, String> fi
 
     /** The message for {@code tenant}'s rule set in {@code book}. */
     public static RuleSetMessage of(RuleBook book, String tenant) {
-        RuleSet set = book.tenant(tenant).orElseThrow(() -> new IllegalArgumentException("no rules for tenant " + tenant));
+        RuleSet set =
+                book.tenant(tenant).orElseThrow(() -> new IllegalArgumentException("no rules for tenant " + tenant));
         Map<String, String> files = new TreeMap<>();
         book.sources().forTenant(tenant).files().forEach((path, text) -> {
             boolean needed = path.startsWith(RuleSources.TENANTS)
@@ -65,11 +67,16 @@ public record RuleSetMessage(String tenant, long version, Map<String, String> fi
      * be those the message claims.
      */
     public RuleSet load() throws RuleValidationException {
-        RuleSet set = RuleLoader.load(new RuleSources(files)).tenant(tenant).orElseThrow(() -> new RuleValidationException(
-                List.of(new Problem("tenants/" + tenant + ".yaml", 0, "", "the message has no rule file for tenant " + tenant))));
+        RuleSet set = RuleLoader.load(new RuleSources(files))
+                .tenant(tenant)
+                .orElseThrow(() -> new RuleValidationException(List.of(new Problem(
+                        "tenants/" + tenant + ".yaml", 0, "", "the message has no rule file for tenant " + tenant))));
         if (set.version() != version) {
             throw new RuleValidationException(List.of(new Problem(
-                    "tenants/" + tenant + ".yaml", 0, "version", "the message claims version " + version + " but the file says " + set.version())));
+                    "tenants/" + tenant + ".yaml",
+                    0,
+                    "version",
+                    "the message claims version " + version + " but the file says " + set.version())));
         }
         return set;
     }

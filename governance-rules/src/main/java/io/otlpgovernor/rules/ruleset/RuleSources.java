@@ -33,7 +33,9 @@ public record RuleSources(Map<String, String> files) {
                 continue;
             }
             try (Stream<Path> paths = Files.list(sub)) {
-                for (Path file : paths.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
+                for (Path file : paths.filter(p -> p.getFileName().toString().endsWith(".yaml"))
+                        .sorted()
+                        .toList()) {
                     files.put(folder + file.getFileName(), Files.readString(file, StandardCharsets.UTF_8));
                 }
             } catch (IOException e) {

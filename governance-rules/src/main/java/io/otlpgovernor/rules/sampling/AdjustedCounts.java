@@ -24,8 +24,7 @@ public final class AdjustedCounts {
 
     private static final ConsistentSampler EVERYTHING = ConsistentSampler.withThreshold(Threshold.ALWAYS);
 
-    private AdjustedCounts() {
-    }
+    private AdjustedCounts() {}
 
     /** The sum of the spans' adjusted counts. */
     public static double spans(ExportTraceServiceRequest request) {
@@ -58,7 +57,8 @@ public final class AdjustedCounts {
         if (span.getTraceState().isEmpty()) {
             return 1;
         }
-        return EVERYTHING.decide(ItemRandomness.state(span), ItemRandomness.samplerTraceId(span.getTraceId()))
+        return EVERYTHING
+                .decide(ItemRandomness.state(span), ItemRandomness.samplerTraceId(span.getTraceId()))
                 .adjustedCount();
     }
 
@@ -68,6 +68,8 @@ public final class AdjustedCounts {
         if (state == OtelTraceState.EMPTY) {
             return 1;
         }
-        return EVERYTHING.decide(state, ItemRandomness.samplerTraceId(record.getTraceId())).adjustedCount();
+        return EVERYTHING
+                .decide(state, ItemRandomness.samplerTraceId(record.getTraceId()))
+                .adjustedCount();
     }
 }

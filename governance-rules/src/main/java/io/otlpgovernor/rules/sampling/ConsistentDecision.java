@@ -36,14 +36,22 @@ public final class ConsistentDecision {
     private final long outgoingThreshold;
     /** The explicit R, or -1. */
     private final long explicitRandomness;
+
     private final String traceState;
     private final boolean traceStateChanged;
     private final boolean inconsistentThresholdErased;
     private final String traceStateProblem;
 
-    ConsistentDecision(boolean kept, RandomnessSource randomnessSource, long appliedThreshold, long outgoingThreshold,
-                       long explicitRandomness, String traceState, boolean traceStateChanged,
-                       boolean inconsistentThresholdErased, String traceStateProblem) {
+    ConsistentDecision(
+            boolean kept,
+            RandomnessSource randomnessSource,
+            long appliedThreshold,
+            long outgoingThreshold,
+            long explicitRandomness,
+            String traceState,
+            boolean traceStateChanged,
+            boolean inconsistentThresholdErased,
+            String traceStateProblem) {
         this.kept = kept;
         this.randomnessSource = randomnessSource;
         this.appliedThreshold = appliedThreshold;

@@ -3,7 +3,6 @@ package io.otlpgovernor.rules.sampling;
 import java.util.Optional;
 
 import com.google.protobuf.ByteString;
-
 import io.otlpgovernor.rules.sampling.ConsistentDecision.RandomnessSource;
 
 /**
@@ -58,19 +57,20 @@ public final class ConsistentSampler {
     private ConsistentSampler(long stageThreshold) {
         this.stageThreshold = stageThreshold;
         if (stageThreshold < 0) {
-            keptWithoutTraceState = new ConsistentDecision(true, RandomnessSource.TRACE_ID, -1, -1, -1, "", false,
-                    false, null);
-            withoutTraceStateOrRandomness = new ConsistentDecision(true, RandomnessSource.MISSING, -1, -1, -1, "",
-                    false, false, null);
+            keptWithoutTraceState =
+                    new ConsistentDecision(true, RandomnessSource.TRACE_ID, -1, -1, -1, "", false, false, null);
+            withoutTraceStateOrRandomness =
+                    new ConsistentDecision(true, RandomnessSource.MISSING, -1, -1, -1, "", false, false, null);
         } else if (stageThreshold == 0) {
-            keptWithoutTraceState = new ConsistentDecision(true, RandomnessSource.TRACE_ID, 0, -1, -1, "", false,
-                    false, null);
-            withoutTraceStateOrRandomness = new ConsistentDecision(true, RandomnessSource.MISSING, 0, -1, -1, "",
-                    false, false, null);
+            keptWithoutTraceState =
+                    new ConsistentDecision(true, RandomnessSource.TRACE_ID, 0, -1, -1, "", false, false, null);
+            withoutTraceStateOrRandomness =
+                    new ConsistentDecision(true, RandomnessSource.MISSING, 0, -1, -1, "", false, false, null);
         } else {
-            String traceState = OtelTraceState.EMPTY.withThresholdValue(stageThreshold).format();
-            keptWithoutTraceState = new ConsistentDecision(true, RandomnessSource.TRACE_ID, stageThreshold,
-                    stageThreshold, -1, traceState, true, false, null);
+            String traceState =
+                    OtelTraceState.EMPTY.withThresholdValue(stageThreshold).format();
+            keptWithoutTraceState = new ConsistentDecision(
+                    true, RandomnessSource.TRACE_ID, stageThreshold, stageThreshold, -1, traceState, true, false, null);
             withoutTraceStateOrRandomness = ConsistentDecision.DROPPED_MISSING;
         }
     }
@@ -108,14 +108,16 @@ public final class ConsistentSampler {
      */
     public ConsistentDecision decide(String traceState, byte[] traceId) {
         long traceRandomness = Randomness.traceIdValue(traceId);
-        return traceState.isEmpty() ? decideWithoutTraceState(traceRandomness)
+        return traceState.isEmpty()
+                ? decideWithoutTraceState(traceRandomness)
                 : decide(OtelTraceState.parse(traceState), traceRandomness);
     }
 
     /** Like {@link #decide(String, byte[])}, for a protobuf trace id, without copying it. */
     public ConsistentDecision decide(String traceState, ByteString traceId) {
         long traceRandomness = Randomness.traceIdValue(traceId);
-        return traceState.isEmpty() ? decideWithoutTraceState(traceRandomness)
+        return traceState.isEmpty()
+                ? decideWithoutTraceState(traceRandomness)
                 : decide(OtelTraceState.parse(traceState), traceRandomness);
     }
 
@@ -127,13 +129,17 @@ public final class ConsistentSampler {
      */
     public ConsistentDecision decide(OtelTraceState state, byte[] traceId) {
         long traceRandomness = Randomness.traceIdValue(traceId);
-        return state == OtelTraceState.EMPTY ? decideWithoutTraceState(traceRandomness) : decide(state, traceRandomness);
+        return state == OtelTraceState.EMPTY
+                ? decideWithoutTraceState(traceRandomness)
+                : decide(state, traceRandomness);
     }
 
     /** Like {@link #decide(OtelTraceState, byte[])}, for a protobuf trace id, without copying it. */
     public ConsistentDecision decide(OtelTraceState state, ByteString traceId) {
         long traceRandomness = Randomness.traceIdValue(traceId);
-        return state == OtelTraceState.EMPTY ? decideWithoutTraceState(traceRandomness) : decide(state, traceRandomness);
+        return state == OtelTraceState.EMPTY
+                ? decideWithoutTraceState(traceRandomness)
+                : decide(state, traceRandomness);
     }
 
     private ConsistentDecision decideWithoutTraceState(long traceRandomness) {
@@ -170,8 +176,8 @@ public final class ConsistentSampler {
 
         if (stageThreshold < 0) {
             out = out.withoutThreshold();
-            return new ConsistentDecision(true, source, -1, -1, explicitRandomness, out.format(), out.modified(),
-                    erased, problem);
+            return new ConsistentDecision(
+                    true, source, -1, -1, explicitRandomness, out.format(), out.modified(), erased, problem);
         }
 
         long base = Math.max(incoming, 0);
@@ -191,13 +197,22 @@ public final class ConsistentSampler {
         if (effective > base) {
             out = out.withThresholdValue(effective);
         }
-        return new ConsistentDecision(true, source, effective, out.thresholdValue(), explicitRandomness, out.format(),
-                out.modified(), erased, problem);
+        return new ConsistentDecision(
+                true,
+                source,
+                effective,
+                out.thresholdValue(),
+                explicitRandomness,
+                out.format(),
+                out.modified(),
+                erased,
+                problem);
     }
 
     @Override
     public String toString() {
-        return stageThreshold < 0 ? "ConsistentSampler[unknown probability]"
+        return stageThreshold < 0
+                ? "ConsistentSampler[unknown probability]"
                 : "ConsistentSampler[th:" + Hex56.trimmed(stageThreshold) + "]";
     }
 }

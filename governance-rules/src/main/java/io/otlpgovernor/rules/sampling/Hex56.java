@@ -25,8 +25,7 @@ final class Hex56 {
     private static final long UPPER_CASE = -1000;
     private static final long NOT_HEX = -2000;
 
-    private Hex56() {
-    }
+    private Hex56() {}
 
     /**
      * A {@code th} value: 1 to 14 lower-case hex digits, read as if right-padded with zeros to 14 digits.
@@ -96,8 +95,8 @@ final class Hex56 {
             return what + " has " + length + (length == 1 ? " character" : " characters") + "; expected " + expected;
         }
         if (code <= NOT_HEX) {
-            return what + " has a character that is not a hex digit at position " + (NOT_HEX - code)
-                    + "; expected " + expected;
+            return what + " has a character that is not a hex digit at position " + (NOT_HEX - code) + "; expected "
+                    + expected;
         }
         if (code <= UPPER_CASE) {
             return what + " has an upper-case hex digit at position " + (UPPER_CASE - code) + "; expected " + expected;

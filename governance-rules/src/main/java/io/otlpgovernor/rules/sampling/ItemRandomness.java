@@ -3,7 +3,6 @@ package io.otlpgovernor.rules.sampling;
 import java.util.List;
 
 import com.google.protobuf.ByteString;
-
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -45,8 +44,7 @@ public final class ItemRandomness {
     /** The hash seed: fixed, so every deployment and every replay draws the same randomness. */
     private static final long HASH_SEED = 0;
 
-    private ItemRandomness() {
-    }
+    private ItemRandomness() {}
 
     /**
      * The high 16 bits of R for every span, in flattened order (resource, scope, span): {@code (char) (R >>> 40)}.
@@ -170,7 +168,8 @@ public final class ItemRandomness {
         for (KeyValue attribute : attributes) {
             if (attribute.getKey().equals(key)) {
                 return attribute.getValue().getValueCase() == AnyValue.ValueCase.STRING_VALUE
-                        ? attribute.getValue().getStringValue() : "";
+                        ? attribute.getValue().getStringValue()
+                        : "";
             }
         }
         return "";

@@ -74,8 +74,15 @@ public final class OtelTraceState {
     /** Whether this value differs from {@code header}. */
     private final boolean modified;
 
-    private OtelTraceState(String header, String problem, boolean keepOthers, int otherMembers, long threshold,
-                           long randomness, String otExtras, boolean modified) {
+    private OtelTraceState(
+            String header,
+            String problem,
+            boolean keepOthers,
+            int otherMembers,
+            long threshold,
+            long randomness,
+            String otExtras,
+            boolean modified) {
         this.header = header;
         this.problem = problem;
         this.keepOthers = keepOthers;
@@ -96,8 +103,8 @@ public final class OtelTraceState {
             return EMPTY;
         }
         if (header.length() > MAX_HEADER_LENGTH) {
-            return malformedHeader("tracestate has " + header.length() + " characters; at most "
-                    + MAX_HEADER_LENGTH + " are read");
+            return malformedHeader(
+                    "tracestate has " + header.length() + " characters; at most " + MAX_HEADER_LENGTH + " are read");
         }
         int members = 0;
         int otStart = -1;
@@ -124,8 +131,9 @@ public final class OtelTraceState {
                 }
                 String keyProblem = keyProblem(header, start, eq);
                 if (keyProblem != null) {
-                    return malformedHeader("tracestate list member " + members + " has a malformed key (" + keyProblem
-                            + "); expected 1 to 256 of a-z, 0-9, '_', '-', '*', '/', '@', starting with a letter or digit");
+                    return malformedHeader(
+                            "tracestate list member " + members + " has a malformed key (" + keyProblem
+                                    + "); expected 1 to 256 of a-z, 0-9, '_', '-', '*', '/', '@', starting with a letter or digit");
                 }
                 String valueProblem = valueProblem(header, eq + 1, end);
                 if (valueProblem != null) {
@@ -163,12 +171,16 @@ public final class OtelTraceState {
                 return malformedOt(header, otherMembers, "ot entry: sub-key " + index + " has no ':'");
             }
             if (!isOtKey(header, pos, colon)) {
-                return malformedOt(header, otherMembers, "ot entry: sub-key " + index
-                        + " has a malformed name; expected a-z followed by a-z, 0-9");
+                return malformedOt(
+                        header,
+                        otherMembers,
+                        "ot entry: sub-key " + index + " has a malformed name; expected a-z followed by a-z, 0-9");
             }
             if (!isOtValue(header, colon + 1, end)) {
-                return malformedOt(header, otherMembers, "ot entry: sub-key " + index
-                        + " has a malformed value; expected A-Z, a-z, 0-9, '.', '_', '-'");
+                return malformedOt(
+                        header,
+                        otherMembers,
+                        "ot entry: sub-key " + index + " has a malformed value; expected A-Z, a-z, 0-9, '.', '_', '-'");
             }
             if (isKey(header, pos, colon, "th")) {
                 if (threshold >= 0) {
@@ -176,7 +188,8 @@ public final class OtelTraceState {
                 }
                 threshold = Hex56.parseThreshold(header, colon + 1, end);
                 if (threshold < 0) {
-                    return malformedOt(header, otherMembers, Threshold.problem(header, colon + 1, end, "ot entry: th value"));
+                    return malformedOt(
+                            header, otherMembers, Threshold.problem(header, colon + 1, end, "ot entry: th value"));
                 }
             } else if (isKey(header, pos, colon, "rv")) {
                 if (randomness >= 0) {
@@ -184,11 +197,13 @@ public final class OtelTraceState {
                 }
                 randomness = Hex56.parseRandomness(header, colon + 1, end);
                 if (randomness < 0) {
-                    return malformedOt(header, otherMembers, Randomness.problem(header, colon + 1, end, "ot entry: rv value"));
+                    return malformedOt(
+                            header, otherMembers, Randomness.problem(header, colon + 1, end, "ot entry: rv value"));
                 }
             } else {
                 if (keyAppearsBefore(header, otStart, pos, colon)) {
-                    return malformedOt(header, otherMembers, "ot entry: sub-key " + index + " repeats an earlier sub-key");
+                    return malformedOt(
+                            header, otherMembers, "ot entry: sub-key " + index + " repeats an earlier sub-key");
                 }
                 if (extras == null) {
                     extras = new StringBuilder(end - pos);
@@ -202,8 +217,15 @@ public final class OtelTraceState {
             }
             pos = semicolon + 1;
         }
-        return new OtelTraceState(header, null, true, otherMembers, threshold, randomness,
-                extras == null ? "" : extras.toString(), false);
+        return new OtelTraceState(
+                header,
+                null,
+                true,
+                otherMembers,
+                threshold,
+                randomness,
+                extras == null ? "" : extras.toString(),
+                false);
     }
 
     /**
@@ -218,14 +240,20 @@ public final class OtelTraceState {
         if (!samplingThreshold.isEmpty()) {
             threshold = Hex56.parseThreshold(samplingThreshold, 0, samplingThreshold.length());
             if (threshold < 0) {
-                return malformedLogAttributes(Threshold.problem(samplingThreshold, 0, samplingThreshold.length(),
+                return malformedLogAttributes(Threshold.problem(
+                        samplingThreshold,
+                        0,
+                        samplingThreshold.length(),
                         ConsistentDecision.SAMPLING_THRESHOLD_ATTRIBUTE + " attribute"));
             }
         }
         if (!samplingRandomness.isEmpty()) {
             randomness = Hex56.parseRandomness(samplingRandomness, 0, samplingRandomness.length());
             if (randomness < 0) {
-                return malformedLogAttributes(Randomness.problem(samplingRandomness, 0, samplingRandomness.length(),
+                return malformedLogAttributes(Randomness.problem(
+                        samplingRandomness,
+                        0,
+                        samplingRandomness.length(),
                         ConsistentDecision.SAMPLING_RANDOMNESS_ATTRIBUTE + " attribute"));
             }
         }
@@ -318,9 +346,11 @@ public final class OtelTraceState {
             return this;
         }
         if (this.randomness >= 0 && this.randomness != randomness.value()) {
-            throw new IllegalStateException("the tracestate already has a different rv; explicit randomness must not change");
+            throw new IllegalStateException(
+                    "the tracestate already has a different rv; explicit randomness must not change");
         }
-        return new OtelTraceState(header, null, keepOthers, otherMembers, threshold, randomness.value(), otExtras, true);
+        return new OtelTraceState(
+                header, null, keepOthers, otherMembers, threshold, randomness.value(), otExtras, true);
     }
 
     /**
@@ -432,7 +462,9 @@ public final class OtelTraceState {
     }
 
     private boolean isOtMember(int start, int end) {
-        return end - start >= 3 && header.charAt(start) == 'o' && header.charAt(start + 1) == 't'
+        return end - start >= 3
+                && header.charAt(start) == 'o'
+                && header.charAt(start + 1) == 't'
                 && header.charAt(start + 2) == '=';
     }
 
@@ -464,7 +496,12 @@ public final class OtelTraceState {
         }
         for (int i = start + 1; i < end; i++) {
             char c = text.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '*' || c == '/'
+            boolean ok = c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9'
+                    || c == '_'
+                    || c == '-'
+                    || c == '*'
+                    || c == '/'
                     || c == '@';
             if (!ok) {
                 return "bad character at position " + (i - start + 1);
@@ -511,7 +548,11 @@ public final class OtelTraceState {
     private static boolean isOtValue(String text, int start, int end) {
         for (int i = start; i < end; i++) {
             char c = text.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+            if (!(c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '.'
+                    || c == '_'
                     || c == '-')) {
                 return false;
             }
@@ -538,7 +579,8 @@ public final class OtelTraceState {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof OtelTraceState that && format().equals(that.format())
+        return other instanceof OtelTraceState that
+                && format().equals(that.format())
                 && Objects.equals(problem, that.problem);
     }
 

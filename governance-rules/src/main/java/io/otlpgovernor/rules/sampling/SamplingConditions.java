@@ -6,12 +6,11 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.google.re2j.Pattern;
-
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
-import io.otlpgovernor.rules.retention.RetentionRules;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.rules.retention.RetentionRules;
 
 /**
  * The conditions of sampling rules, compiled for matching one item at a time: a {@code when} condition (head
@@ -28,8 +27,7 @@ public final class SamplingConditions {
     /** The resource attribute naming the service. */
     public static final String SERVICE_NAME = "service.name";
 
-    private SamplingConditions() {
-    }
+    private SamplingConditions() {}
 
     /** The resource's {@code service.name} when it is a string, else {@code ""}. */
     public static String serviceName(Resource resource) {
@@ -101,8 +99,12 @@ public final class SamplingConditions {
          * @param itemAttributes     its own attributes
          * @param resourceAttributes its resource's attributes
          */
-        public boolean matches(Signal signal, String service, Set<String> itemLabels, List<KeyValue> itemAttributes,
-                               List<KeyValue> resourceAttributes) {
+        public boolean matches(
+                Signal signal,
+                String service,
+                Set<String> itemLabels,
+                List<KeyValue> itemAttributes,
+                List<KeyValue> resourceAttributes) {
             if (!signals.isEmpty() && !signals.contains(signal)) {
                 return false;
             }
@@ -194,13 +196,17 @@ public final class SamplingConditions {
 
         static ValueTest equalTo(Set<String> texts) {
             Set<String> exact = Set.copyOf(texts);
-            double[] numbers = texts.stream().map(SamplingConditions::number).filter(Optional::isPresent)
-                    .mapToDouble(Optional::get).toArray();
+            double[] numbers = texts.stream()
+                    .map(SamplingConditions::number)
+                    .filter(Optional::isPresent)
+                    .mapToDouble(Optional::get)
+                    .toArray();
             return value -> switch (value.getValueCase()) {
                 case STRING_VALUE -> exact.contains(value.getStringValue());
                 case BOOL_VALUE -> exact.contains(value.getBoolValue() ? "true" : "false");
-                case INT_VALUE -> exact.contains(Long.toString(value.getIntValue()))
-                        || contains(numbers, (double) value.getIntValue());
+                case INT_VALUE ->
+                    exact.contains(Long.toString(value.getIntValue()))
+                            || contains(numbers, (double) value.getIntValue());
                 case DOUBLE_VALUE -> contains(numbers, value.getDoubleValue());
                 default -> false;
             };
@@ -209,8 +215,10 @@ public final class SamplingConditions {
         static ValueTest regex(Pattern pattern) {
             return value -> switch (value.getValueCase()) {
                 case STRING_VALUE -> pattern.matcher(value.getStringValue()).find();
-                case BOOL_VALUE -> pattern.matcher(value.getBoolValue() ? "true" : "false").find();
-                case INT_VALUE -> pattern.matcher(Long.toString(value.getIntValue())).find();
+                case BOOL_VALUE ->
+                    pattern.matcher(value.getBoolValue() ? "true" : "false").find();
+                case INT_VALUE ->
+                    pattern.matcher(Long.toString(value.getIntValue())).find();
                 default -> false;
             };
         }

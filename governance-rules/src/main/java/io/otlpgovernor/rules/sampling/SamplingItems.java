@@ -1,7 +1,6 @@
 package io.otlpgovernor.rules.sampling;
 
 import com.google.protobuf.ByteString;
-
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -19,8 +18,7 @@ import io.opentelemetry.proto.trace.v1.Span;
  */
 public final class SamplingItems {
 
-    private SamplingItems() {
-    }
+    private SamplingItems() {}
 
     /** A span's parsed tracestate; {@link OtelTraceState#EMPTY} without one. Never throws. */
     public static OtelTraceState state(Span span) {
@@ -54,8 +52,8 @@ public final class SamplingItems {
      * them; the record itself when it already carries exactly that.
      */
     public static LogRecord withDecision(LogRecord record, ConsistentDecision decision) {
-        return ThresholdFilter.withSamplingAttributes(record, decision.samplingThresholdAttribute(),
-                decision.samplingRandomnessAttribute());
+        return ThresholdFilter.withSamplingAttributes(
+                record, decision.samplingThresholdAttribute(), decision.samplingRandomnessAttribute());
     }
 
     /**

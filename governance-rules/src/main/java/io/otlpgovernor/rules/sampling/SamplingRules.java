@@ -25,8 +25,7 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
      * @param defaultProbability probability for spans no rule matches
      * @param rules              first match wins
      */
-    public record Head(double defaultProbability, List<HeadRule> rules) {
-    }
+    public record Head(double defaultProbability, List<HeadRule> rules) {}
 
     /**
      * @param id          rule id
@@ -34,8 +33,7 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
      * @param spanKinds   span kinds (server, client, producer, consumer, internal); empty = any
      * @param probability the sampling probability, 0 to 1
      */
-    public record HeadRule(String id, RetentionRules.Match when, Set<String> spanKinds, double probability) {
-    }
+    public record HeadRule(String id, RetentionRules.Match when, Set<String> spanKinds, double probability) {}
 
     /**
      * @param decisionWait      time after a trace's last span before it is decided
@@ -44,9 +42,12 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
      * @param decisionCacheTtl  how long a decision is remembered for late spans
      * @param policies          a trace is kept when any policy keeps it (drop policies win over all)
      */
-    public record Tail(Duration decisionWait, long maxSpansPerTrace, long maxBytesPerTrace, Duration decisionCacheTtl,
-                       List<TailPolicy> policies) {
-    }
+    public record Tail(
+            Duration decisionWait,
+            long maxSpansPerTrace,
+            long maxBytesPerTrace,
+            Duration decisionCacheTtl,
+            List<TailPolicy> policies) {}
 
     /** A tail-sampling policy. */
     public sealed interface TailPolicy {
@@ -54,44 +55,43 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
     }
 
     /** Keeps traces with a span whose status is error. */
-    public record StatusError(String id) implements TailPolicy {
-    }
+    public record StatusError(String id) implements TailPolicy {}
 
     /** Keeps traces lasting at least {@code threshold} (first span start to last span end). */
-    public record Latency(String id, Duration threshold) implements TailPolicy {
-    }
+    public record Latency(String id, Duration threshold) implements TailPolicy {}
 
     /**
      * Keeps traces with a span or resource attribute {@code key} that equals one of {@code values}, matches
      * {@code regex}, lies in [{@code min}, {@code max}], or equals {@code bool}; exactly one kind is set.
      */
-    public record AttributeMatch(String id, String key, Set<String> values, Optional<String> regex,
-                                 Optional<Double> min, Optional<Double> max, Optional<Boolean> bool) implements TailPolicy {
-    }
+    public record AttributeMatch(
+            String id,
+            String key,
+            Set<String> values,
+            Optional<String> regex,
+            Optional<Double> min,
+            Optional<Double> max,
+            Optional<Boolean> bool)
+            implements TailPolicy {}
 
     /** Keeps traces with at least {@code min} spans. */
-    public record SpanCount(String id, long min) implements TailPolicy {
-    }
+    public record SpanCount(String id, long min) implements TailPolicy {}
 
     /** Keeps up to {@code spansPerSecond} spans per second per service. */
-    public record RateLimit(String id, long spansPerSecond) implements TailPolicy {
-    }
+    public record RateLimit(String id, long spansPerSecond) implements TailPolicy {}
 
     /** Keeps traces with probability {@code probability}, consistently by trace id. */
-    public record Probabilistic(String id, double probability) implements TailPolicy {
-    }
+    public record Probabilistic(String id, double probability) implements TailPolicy {}
 
     /** Drops traces with a span matching {@code when}, whatever other policies say. */
-    public record Drop(String id, RetentionRules.Match when) implements TailPolicy {
-    }
+    public record Drop(String id, RetentionRules.Match when) implements TailPolicy {}
 
     /** Keeps traces that every sub-policy keeps. */
-    public record And(String id, List<TailPolicy> policies) implements TailPolicy {
-    }
+    public record And(String id, List<TailPolicy> policies) implements TailPolicy {}
 
     static final List<String> SPAN_KINDS = List.of("server", "client", "producer", "consumer", "internal");
-    static final List<String> POLICY_TYPES = List.of("status-error", "latency", "attribute", "span-count", "rate-limit",
-            "probabilistic", "drop", "and");
+    static final List<String> POLICY_TYPES =
+            List.of("status-error", "latency", "attribute", "span-count", "rate-limit", "probabilistic", "drop", "and");
 
     public static SamplingRules read(Fields section) {
         Optional<Head> head = section.mapping("head").map(SamplingRules::readHead);
@@ -108,16 +108,24 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
             rule.require("probability");
             Optional<String> id = id(rule);
             Optional<Double> probability = rule.number("probability", 0, 1);
-            RetentionRules.Match when = rule.mapping("when").map(RetentionRules::readMatch)
+            RetentionRules.Match when = rule.mapping("when")
+                    .map(RetentionRules::readMatch)
                     .orElse(new RetentionRules.Match(Set.of(), Set.of(), Set.of(), java.util.Map.of()));
-            Set<String> kinds = new LinkedHashSet<>(rule.list("span-kinds", (kindNode, kindPath) ->
-                    rule.scalar(kindNode, kindPath, "a span kind").filter(kind -> {
-                        boolean known = SPAN_KINDS.contains(kind);
-                        if (!known) {
-                            rule.problems().add(rule.file(), kindNode, kindPath, "expected one of " + String.join(", ", SPAN_KINDS));
-                        }
-                        return known;
-                    })));
+            Set<String> kinds = new LinkedHashSet<>(rule.list(
+                    "span-kinds",
+                    (kindNode, kindPath) -> rule.scalar(kindNode, kindPath, "a span kind")
+                            .filter(kind -> {
+                                boolean known = SPAN_KINDS.contains(kind);
+                                if (!known) {
+                                    rule.problems()
+                                            .add(
+                                                    rule.file(),
+                                                    kindNode,
+                                                    kindPath,
+                                                    "expected one of " + String.join(", ", SPAN_KINDS));
+                                }
+                                return known;
+                            })));
             rule.finish();
             return id.flatMap(i -> probability.map(p -> new HeadRule(i, when, Set.copyOf(kinds), p)));
         });
@@ -126,10 +134,12 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
     }
 
     private static Tail readTail(Fields tail) {
-        Duration wait = tail.duration("decision-wait", Duration.ofSeconds(1), Duration.ofMinutes(10)).orElse(Duration.ofSeconds(30));
+        Duration wait = tail.duration("decision-wait", Duration.ofSeconds(1), Duration.ofMinutes(10))
+                .orElse(Duration.ofSeconds(30));
         long maxSpans = tail.integer("max-spans-per-trace", 1, 1_000_000).orElse(10_000L);
         long maxBytes = tail.integer("max-bytes-per-trace", 1024, 1L << 30).orElse(16L * 1024 * 1024);
-        Duration cacheTtl = tail.duration("decision-cache-ttl", Duration.ofSeconds(1), Duration.ofHours(24)).orElse(Duration.ofMinutes(10));
+        Duration cacheTtl = tail.duration("decision-cache-ttl", Duration.ofSeconds(1), Duration.ofHours(24))
+                .orElse(Duration.ofMinutes(10));
         tail.require("policies");
         List<TailPolicy> policies = tail.list("policies", (node, path) -> readPolicy(tail.element(node, path), 0));
         tail.finish();
@@ -181,7 +191,8 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
             return Optional.empty();
         }
         policy.require("policies");
-        List<TailPolicy> parts = new ArrayList<>(policy.list("policies", (node, path) -> readPolicy(policy.element(node, path), depth + 1)));
+        List<TailPolicy> parts = new ArrayList<>(
+                policy.list("policies", (node, path) -> readPolicy(policy.element(node, path), depth + 1)));
         if (parts.stream().anyMatch(p -> p instanceof Drop || p instanceof RateLimit)) {
             policy.problem("policies", "an 'and' policy may not contain drop or rate-limit policies");
         }
@@ -203,11 +214,17 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
         Optional<Double> min = policy.number("min", -Double.MAX_VALUE, Double.MAX_VALUE);
         Optional<Double> max = policy.number("max", -Double.MAX_VALUE, Double.MAX_VALUE);
         Optional<Boolean> bool = policy.bool("bool");
-        int kinds = (policy.has("values") ? 1 : 0) + (policy.has("regex") ? 1 : 0)
-                + (policy.has("min") || policy.has("max") ? 1 : 0) + (policy.has("bool") ? 1 : 0);
+        int kinds = (policy.has("values") ? 1 : 0)
+                + (policy.has("regex") ? 1 : 0)
+                + (policy.has("min") || policy.has("max") ? 1 : 0)
+                + (policy.has("bool") ? 1 : 0);
         if (kinds != 1) {
-            policy.problems().add(policy.file(), policy.node(), policy.path(),
-                    "an attribute policy needs exactly one of: values, regex, min/max, bool");
+            policy.problems()
+                    .add(
+                            policy.file(),
+                            policy.node(),
+                            policy.path(),
+                            "an attribute policy needs exactly one of: values, regex, min/max, bool");
         }
         if (min.isPresent() && max.isPresent() && min.get() > max.get()) {
             policy.problem("min", "must not be greater than max");
@@ -216,8 +233,9 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
     }
 
     private static Optional<String> id(Fields entry) {
-        return entry.string("id", s -> ClassificationRules.RULE_ID.matcher(s).matches(),
+        return entry.string(
+                "id",
+                s -> ClassificationRules.RULE_ID.matcher(s).matches(),
                 "expected lower-case letters, digits and '-', starting with a letter");
     }
-
 }

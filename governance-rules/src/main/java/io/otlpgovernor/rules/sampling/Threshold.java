@@ -95,7 +95,9 @@ public record Threshold(long value) implements Comparable<Threshold> {
         long unit = 1L << (4 * (MAX_PRECISION - digits));
         // Exact decimal arithmetic (p is a binary fraction), rounded once, half up: configuration time only.
         BigDecimal rejected = TWO_TO_THE_56.subtract(new BigDecimal(probability).multiply(TWO_TO_THE_56));
-        long units = rejected.divide(BigDecimal.valueOf(unit)).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        long units = rejected.divide(BigDecimal.valueOf(unit))
+                .setScale(0, RoundingMode.HALF_UP)
+                .longValueExact();
         // Rounding up cannot pass 2^56 - 1: p >= 2^-56 and the kept digits reach past p's leading zeros.
         return new Threshold(Math.min(units * unit, Hex56.MAX));
     }

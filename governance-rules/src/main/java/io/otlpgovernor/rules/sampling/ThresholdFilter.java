@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 
 import com.google.protobuf.ByteString;
-
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -35,8 +34,7 @@ import io.opentelemetry.proto.trace.v1.Span;
  */
 public final class ThresholdFilter {
 
-    private ThresholdFilter() {
-    }
+    private ThresholdFilter() {}
 
     /**
      * A filtered request.
@@ -45,8 +43,7 @@ public final class ThresholdFilter {
      * @param kept    items kept
      * @param dropped items removed
      */
-    public record Filtered<T>(T request, long kept, long dropped) {
-    }
+    public record Filtered<T>(T request, long kept, long dropped) {}
 
     /** Keeps the spans whose randomness passes {@code threshold}; see the class description. */
     public static Filtered<ExportTraceServiceRequest> spans(ExportTraceServiceRequest request, Threshold threshold) {
@@ -104,7 +101,10 @@ public final class ThresholdFilter {
                 }
                 kept += records.size();
                 if (!records.isEmpty()) {
-                    scopes.add(scope.toBuilder().clearLogRecords().addAllLogRecords(records).build());
+                    scopes.add(scope.toBuilder()
+                            .clearLogRecords()
+                            .addAllLogRecords(records)
+                            .build());
                 }
             }
             if (!scopes.isEmpty()) {
@@ -125,7 +125,9 @@ public final class ThresholdFilter {
             state = state.withRandomness(new Randomness(randomness));
         }
         ConsistentDecision decision = decide(sampler, state, span.getTraceId());
-        return decision.traceStateChanged() ? span.toBuilder().setTraceState(decision.traceState()).build() : span;
+        return decision.traceStateChanged()
+                ? span.toBuilder().setTraceState(decision.traceState()).build()
+                : span;
     }
 
     /** The kept log record with its new sampling attributes, or null when it is dropped. */
@@ -139,7 +141,8 @@ public final class ThresholdFilter {
             state = state.withRandomness(new Randomness(randomness));
         }
         ConsistentDecision decision = decide(sampler, state, record.getTraceId());
-        return withSamplingAttributes(record, decision.samplingThresholdAttribute(), decision.samplingRandomnessAttribute());
+        return withSamplingAttributes(
+                record, decision.samplingThresholdAttribute(), decision.samplingRandomnessAttribute());
     }
 
     /**
@@ -158,8 +161,7 @@ public final class ThresholdFilter {
      * The record with exactly these {@code sampling.threshold} and {@code sampling.randomness} attributes (absent
      * when empty); itself when it already has them. An existing attribute is replaced where it stands.
      */
-    static LogRecord withSamplingAttributes(LogRecord record, Optional<String> threshold,
-                                                    Optional<String> randomness) {
+    static LogRecord withSamplingAttributes(LogRecord record, Optional<String> threshold, Optional<String> randomness) {
         String thresholdKey = ConsistentDecision.SAMPLING_THRESHOLD_ATTRIBUTE;
         String randomnessKey = ConsistentDecision.SAMPLING_RANDOMNESS_ATTRIBUTE;
         List<KeyValue> attributes = record.getAttributesList();
@@ -200,7 +202,8 @@ public final class ThresholdFilter {
             if (attribute.getKey().equals(key)) {
                 seen++;
                 AnyValue v = attribute.getValue();
-                if (value.isEmpty() || v.getValueCase() != AnyValue.ValueCase.STRING_VALUE
+                if (value.isEmpty()
+                        || v.getValueCase() != AnyValue.ValueCase.STRING_VALUE
                         || !v.getStringValue().equals(value.get())) {
                     return false;
                 }
@@ -210,6 +213,9 @@ public final class ThresholdFilter {
     }
 
     private static KeyValue stringAttribute(String key, String value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setStringValue(value))
+                .build();
     }
 }

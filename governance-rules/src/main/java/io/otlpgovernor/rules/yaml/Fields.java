@@ -120,63 +120,72 @@ public final class Fields {
     }
 
     public Optional<Long> integer(String key, long min, long max) {
-        return node(key).flatMap(value -> scalar(value, child(key), "a whole number").flatMap(text -> {
-            try {
-                long parsed = Long.parseLong(text.replace("_", ""));
-                if (parsed < min || parsed > max) {
-                    problems.add(file, value, child(key), max >= Long.MAX_VALUE / 2 ? "must be at least " + min
-                            : "must be between " + min + " and " + max);
-                    return Optional.empty();
-                }
-                return Optional.of(parsed);
-            } catch (NumberFormatException e) {
-                problems.add(file, value, child(key), "expected a whole number");
-                return Optional.empty();
-            }
-        }));
+        return node(key)
+                .flatMap(value -> scalar(value, child(key), "a whole number").flatMap(text -> {
+                    try {
+                        long parsed = Long.parseLong(text.replace("_", ""));
+                        if (parsed < min || parsed > max) {
+                            problems.add(
+                                    file,
+                                    value,
+                                    child(key),
+                                    max >= Long.MAX_VALUE / 2
+                                            ? "must be at least " + min
+                                            : "must be between " + min + " and " + max);
+                            return Optional.empty();
+                        }
+                        return Optional.of(parsed);
+                    } catch (NumberFormatException e) {
+                        problems.add(file, value, child(key), "expected a whole number");
+                        return Optional.empty();
+                    }
+                }));
     }
 
     public Optional<Double> number(String key, double min, double max) {
-        return node(key).flatMap(value -> scalar(value, child(key), "a number").flatMap(text -> {
-            try {
-                double parsed = Double.parseDouble(text);
-                if (!(parsed >= min && parsed <= max)) {
-                    problems.add(file, value, child(key), "must be between " + min + " and " + max);
-                    return Optional.empty();
-                }
-                return Optional.of(parsed);
-            } catch (NumberFormatException e) {
-                problems.add(file, value, child(key), "expected a number");
-                return Optional.empty();
-            }
-        }));
+        return node(key)
+                .flatMap(value -> scalar(value, child(key), "a number").flatMap(text -> {
+                    try {
+                        double parsed = Double.parseDouble(text);
+                        if (!(parsed >= min && parsed <= max)) {
+                            problems.add(file, value, child(key), "must be between " + min + " and " + max);
+                            return Optional.empty();
+                        }
+                        return Optional.of(parsed);
+                    } catch (NumberFormatException e) {
+                        problems.add(file, value, child(key), "expected a number");
+                        return Optional.empty();
+                    }
+                }));
     }
 
     public Optional<Boolean> bool(String key) {
-        return node(key).flatMap(value -> scalar(value, child(key), "true or false").flatMap(text -> switch (text) {
-            case "true" -> Optional.of(Boolean.TRUE);
-            case "false" -> Optional.of(Boolean.FALSE);
-            default -> {
-                problems.add(file, value, child(key), "expected true or false");
-                yield Optional.empty();
-            }
-        }));
+        return node(key)
+                .flatMap(value -> scalar(value, child(key), "true or false").flatMap(text -> switch (text) {
+                    case "true" -> Optional.of(Boolean.TRUE);
+                    case "false" -> Optional.of(Boolean.FALSE);
+                    default -> {
+                        problems.add(file, value, child(key), "expected true or false");
+                        yield Optional.empty();
+                    }
+                }));
     }
 
     public Optional<Duration> duration(String key, Duration min, Duration max) {
-        return node(key).flatMap(value -> scalar(value, child(key), "a duration").flatMap(text -> {
-            try {
-                Duration parsed = Durations.parse(text, child(key));
-                if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
-                    problems.add(file, value, child(key), "must be between " + min + " and " + max);
-                    return Optional.empty();
-                }
-                return Optional.of(parsed);
-            } catch (IllegalArgumentException e) {
-                problems.add(file, value, child(key), "expected a duration such as 500ms, 10s, 5m, 1h or 30d");
-                return Optional.empty();
-            }
-        }));
+        return node(key)
+                .flatMap(value -> scalar(value, child(key), "a duration").flatMap(text -> {
+                    try {
+                        Duration parsed = Durations.parse(text, child(key));
+                        if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+                            problems.add(file, value, child(key), "must be between " + min + " and " + max);
+                            return Optional.empty();
+                        }
+                        return Optional.of(parsed);
+                    } catch (IllegalArgumentException e) {
+                        problems.add(file, value, child(key), "expected a duration such as 500ms, 10s, 5m, 1h or 30d");
+                        return Optional.empty();
+                    }
+                }));
     }
 
     /** One of {@code allowed} (compared exactly). */
@@ -243,7 +252,10 @@ public final class Fields {
         for (Map.Entry<String, NodeTuple> entry : entries.entrySet()) {
             if (!known.contains(entry.getKey())) {
                 String expected = known.stream().sorted().collect(Collectors.joining(", "));
-                problems.add(file, entry.getValue().getKeyNode(), child(entry.getKey()),
+                problems.add(
+                        file,
+                        entry.getValue().getKeyNode(),
+                        child(entry.getKey()),
                         "unknown key" + (expected.isEmpty() ? "" : " (expected one of: " + expected + ")"));
             }
         }

@@ -15,8 +15,7 @@ public final class NodePaths {
     private static final Pattern SEGMENT = Pattern.compile("([^.\\[\\]]+)((?:\\[\\d+])*)");
     private static final Pattern INDEX = Pattern.compile("\\[(\\d+)]");
 
-    private NodePaths() {
-    }
+    private NodePaths() {}
 
     /** The 1-based line of the entry at {@code path} below {@code root}, or of the deepest entry found on the way. */
     public static int line(Node root, String path) {
@@ -32,7 +31,10 @@ public final class NodePaths {
             Matcher indexes = INDEX.matcher(segments.group(2));
             while (current != null && indexes.find()) {
                 int index = Integer.parseInt(indexes.group(1));
-                current = current instanceof SequenceNode seq && index < seq.getValue().size() ? seq.getValue().get(index) : null;
+                current = current instanceof SequenceNode seq
+                                && index < seq.getValue().size()
+                        ? seq.getValue().get(index)
+                        : null;
                 if (current != null) {
                     line = current.getStartMark().getLine() + 1;
                 }
@@ -44,7 +46,8 @@ public final class NodePaths {
     private static Node child(Node node, String key) {
         if (node instanceof MappingNode mapping) {
             for (NodeTuple tuple : mapping.getValue()) {
-                if (tuple.getKeyNode() instanceof ScalarNode scalar && scalar.getValue().equals(key)) {
+                if (tuple.getKeyNode() instanceof ScalarNode scalar
+                        && scalar.getValue().equals(key)) {
                     return tuple.getValueNode();
                 }
             }

@@ -18,8 +18,7 @@ public final class YamlSource {
 
     private static final int MAX_CODE_POINTS = 2 * 1024 * 1024;
 
-    private YamlSource() {
-    }
+    private YamlSource() {}
 
     /** The root node of {@code text}, or empty after recording a problem when the text is not one YAML document. */
     public static Optional<Node> parse(String file, String text, Problems problems) {
@@ -41,7 +40,8 @@ public final class YamlSource {
             problems.add(new Problem(file, line, "", reason));
             return Optional.empty();
         } catch (YAMLException e) {
-            problems.add(new Problem(file, 0, "", "not valid YAML (" + e.getClass().getSimpleName() + ")"));
+            problems.add(
+                    new Problem(file, 0, "", "not valid YAML (" + e.getClass().getSimpleName() + ")"));
             return Optional.empty();
         }
     }

@@ -1,7 +1,5 @@
 package io.otlpgovernor.rules.protection;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,9 +16,11 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.common.v1.KeyValueList;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.testing.OtlpFixtures;
 import io.otlpgovernor.rules.ruleset.RuleLoader;
 import io.otlpgovernor.rules.ruleset.RuleSources;
-import io.otlpgovernor.contract.testing.OtlpFixtures;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The engine under the shipped GDPR preset, on spans and logs whose attributes (keys, values, nesting) come from the
@@ -31,8 +31,8 @@ import io.otlpgovernor.contract.testing.OtlpFixtures;
 class GovernanceEngineFuzzTest {
 
     private static final String EMAIL = "jane.doe@example.org";
-    private static final HmacKeyring KEYS = new HmacKeyring("k1",
-            Map.of("k1", "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
+    private static final HmacKeyring KEYS =
+            new HmacKeyring("k1", Map.of("k1", "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
     private static final CompiledRules GDPR = gdprTenant();
     private static final int MAX_DEPTH = 6;
 
@@ -41,9 +41,11 @@ class GovernanceEngineFuzzTest {
     @FuzzTest(maxDuration = "10s")
     void neverThrowsAndNeverLetsAPlantedEmailThrough(FuzzedDataProvider data) {
         ExportTraceServiceRequest.Builder spans = OtlpFixtures.spans("s", 1).toBuilder();
-        Span.Builder span = spans.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(0);
+        Span.Builder span =
+                spans.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(0);
         ExportLogsServiceRequest.Builder logs = OtlpFixtures.logs("l", 1).toBuilder();
-        LogRecord.Builder log = logs.getResourceLogsBuilder(0).getScopeLogsBuilder(0).getLogRecordsBuilder(0);
+        LogRecord.Builder log =
+                logs.getResourceLogsBuilder(0).getScopeLogsBuilder(0).getLogRecordsBuilder(0);
         int attributes = data.consumeInt(0, 6);
         int planted = data.consumeInt(0, attributes);
         for (int i = 0; i <= attributes; i++) {
@@ -69,15 +71,27 @@ class GovernanceEngineFuzzTest {
         int nesting = data.consumeInt(0, 3);
         for (int level = 0; level < nesting; level++) {
             value = data.consumeBoolean()
-                    ? AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(value)).build()
-                    : AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
-                            .addValues(KeyValue.newBuilder().setKey(data.consumeString(20)).setValue(value))).build();
+                    ? AnyValue.newBuilder()
+                            .setArrayValue(ArrayValue.newBuilder().addValues(value))
+                            .build()
+                    : AnyValue.newBuilder()
+                            .setKvlistValue(KeyValueList.newBuilder()
+                                    .addValues(KeyValue.newBuilder()
+                                            .setKey(data.consumeString(20))
+                                            .setValue(value)))
+                            .build();
         }
-        return KeyValue.newBuilder().setKey(data.consumeString(30)).setValue(value).build();
+        return KeyValue.newBuilder()
+                .setKey(data.consumeString(30))
+                .setValue(value)
+                .build();
     }
 
     private static KeyValue attribute(FuzzedDataProvider data, int depth) {
-        return KeyValue.newBuilder().setKey(data.consumeString(30)).setValue(value(data, depth)).build();
+        return KeyValue.newBuilder()
+                .setKey(data.consumeString(30))
+                .setValue(value(data, depth))
+                .build();
     }
 
     private static AnyValue value(FuzzedDataProvider data, int depth) {
@@ -86,7 +100,10 @@ class GovernanceEngineFuzzTest {
             case 0 -> text(data.consumeString(200));
             case 1 -> AnyValue.newBuilder().setIntValue(data.consumeLong()).build();
             case 2 -> AnyValue.newBuilder().setDoubleValue(data.consumeDouble()).build();
-            case 3 -> AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(data.consumeBytes(50))).build();
+            case 3 ->
+                AnyValue.newBuilder()
+                        .setBytesValue(ByteString.copyFrom(data.consumeBytes(50)))
+                        .build();
             case 4 -> {
                 ArrayValue.Builder array = ArrayValue.newBuilder();
                 for (int i = data.consumeInt(0, 4); i > 0; i--) {
@@ -113,11 +130,13 @@ class GovernanceEngineFuzzTest {
     }
 
     private static CompiledRules gdprTenant() {
-        Map<String, String> files = new HashMap<>(RuleSources.fromDirectory(Path.of("rules")).files());
+        Map<String, String> files =
+                new HashMap<>(RuleSources.fromDirectory(Path.of("rules")).files());
         files.keySet().removeIf(path -> path.startsWith(RuleSources.TENANTS));
         files.put("tenants/t.yaml", "tenant: t\nversion: 1\nextends: [gdpr]\n");
         try {
-            return CompiledRules.compile(RuleLoader.load(new RuleSources(files)).tenant("t").orElseThrow(), KEYS);
+            return CompiledRules.compile(
+                    RuleLoader.load(new RuleSources(files)).tenant("t").orElseThrow(), KEYS);
         } catch (Exception e) {
             throw new IllegalStateException("the shipped GDPR preset does not load", e);
         }

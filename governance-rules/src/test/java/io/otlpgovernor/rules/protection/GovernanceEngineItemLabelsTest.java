@@ -1,7 +1,5 @@
 package io.otlpgovernor.rules.protection;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +33,8 @@ import io.otlpgovernor.rules.ruleset.RuleLoader;
 import io.otlpgovernor.rules.ruleset.RuleSources;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** {@link Decisions#itemLabels()}: the labels of every item kept, aligned with the governed request. */
 class GovernanceEngineItemLabelsTest {
 
@@ -66,14 +66,21 @@ class GovernanceEngineItemLabelsTest {
     private static CompiledRules rules(String body) {
         try {
             String tenant = "tenant: t\nversion: 1\n" + body;
-            return CompiledRules.compile(RuleLoader.load(new RuleSources(Map.of("tenants/t.yaml", tenant))).tenant("t").orElseThrow(), null);
+            return CompiledRules.compile(
+                    RuleLoader.load(new RuleSources(Map.of("tenants/t.yaml", tenant)))
+                            .tenant("t")
+                            .orElseThrow(),
+                    null);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
     }
 
     private static KeyValue attribute(String key, String value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setStringValue(value))
+                .build();
     }
 
     private static Resource resource(String... values) {
@@ -103,105 +110,150 @@ class GovernanceEngineItemLabelsTest {
     @Test
     void spansCarryTheirOwnLabelsAndTheirResourcesAndScopes() {
         ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource("HOST-0001"))
-                        .addScopeSpans(ScopeSpans.newBuilder().setScope(scope())
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(resource("HOST-0001"))
+                        .addScopeSpans(ScopeSpans.newBuilder()
+                                .setScope(scope())
                                 .addSpans(span("plain"))
                                 .addSpans(span("GET /loyalty/ACME-0001"))
-                                .addSpans(span("event").toBuilder().addEvents(Span.Event.newBuilder().addAttributes(attribute("e", "BADGE-0001"))).build())
-                                .addSpans(span("link").toBuilder().addLinks(Span.Link.newBuilder().addAttributes(attribute("l", "ACME-0002"))).build()))
-                        .addScopeSpans(ScopeSpans.newBuilder().setScope(scope("BADGE-0002"))
+                                .addSpans(span("event").toBuilder()
+                                        .addEvents(Span.Event.newBuilder().addAttributes(attribute("e", "BADGE-0001")))
+                                        .build())
+                                .addSpans(span("link").toBuilder()
+                                        .addLinks(Span.Link.newBuilder().addAttributes(attribute("l", "ACME-0002")))
+                                        .build()))
+                        .addScopeSpans(ScopeSpans.newBuilder()
+                                .setScope(scope("BADGE-0002"))
                                 .addSpans(span("attribute", "ACME-0003"))
                                 .addSpans(span("plain"))))
-                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource())
-                        .addScopeSpans(ScopeSpans.newBuilder().setScope(scope())
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(resource())
+                        .addScopeSpans(ScopeSpans.newBuilder()
+                                .setScope(scope())
                                 .addSpans(span("plain"))
                                 .addSpans(span("attribute", "ACME-0004"))))
                 .build();
 
         var governed = engine.governSpans(RULES, request);
 
-        assertThat(governed.decisions().itemLabels()).containsExactly(
-                Set.of("infra"),
-                Set.of("infra", "pii"),
-                Set.of("infra", "staff"),
-                Set.of("infra", "pii"),
-                Set.of("infra", "staff", "pii"),
-                Set.of("infra", "staff"),
-                Set.of(),
-                Set.of("pii"));
+        assertThat(governed.decisions().itemLabels())
+                .containsExactly(
+                        Set.of("infra"),
+                        Set.of("infra", "pii"),
+                        Set.of("infra", "staff"),
+                        Set.of("infra", "pii"),
+                        Set.of("infra", "staff", "pii"),
+                        Set.of("infra", "staff"),
+                        Set.of(),
+                        Set.of("pii"));
         assertThat(governed.decisions().itemLabels()).hasSize((int) governed.itemsOut());
     }
 
     @Test
     void logRecordsCarryBodyAndAttributeLabels() {
         ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder()
-                .addResourceLogs(ResourceLogs.newBuilder().setResource(resource())
-                        .addScopeLogs(ScopeLogs.newBuilder().setScope(scope("HOST-0001"))
-                                .addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("user ACME-0001 in")))
+                .addResourceLogs(ResourceLogs.newBuilder()
+                        .setResource(resource())
+                        .addScopeLogs(ScopeLogs.newBuilder()
+                                .setScope(scope("HOST-0001"))
+                                .addLogRecords(LogRecord.newBuilder()
+                                        .setBody(AnyValue.newBuilder().setStringValue("user ACME-0001 in")))
                                 .addLogRecords(LogRecord.newBuilder().addAttributes(attribute("who", "BADGE-0001")))
-                                .addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("nothing")))))
+                                .addLogRecords(LogRecord.newBuilder()
+                                        .setBody(AnyValue.newBuilder().setStringValue("nothing")))))
                 .build();
 
         var governed = engine.governLogs(RULES, request);
 
-        assertThat(governed.decisions().itemLabels()).containsExactly(Set.of("infra", "pii"), Set.of("infra", "staff"), Set.of("infra"));
+        assertThat(governed.decisions().itemLabels())
+                .containsExactly(Set.of("infra", "pii"), Set.of("infra", "staff"), Set.of("infra"));
     }
 
     @Test
     void dataPointsOfEveryTypeCarryTheirLabelsInOrder() {
         ExportMetricsServiceRequest request = ExportMetricsServiceRequest.newBuilder()
-                .addResourceMetrics(ResourceMetrics.newBuilder().setResource(resource("HOST-0001"))
-                        .addScopeMetrics(ScopeMetrics.newBuilder().setScope(scope())
-                                .addMetrics(Metric.newBuilder().setName("gauge").setGauge(Gauge.newBuilder()
-                                        .addDataPoints(NumberDataPoint.newBuilder().addAttributes(attribute("who", "ACME-0001")))
-                                        .addDataPoints(NumberDataPoint.newBuilder())))
-                                .addMetrics(Metric.newBuilder().setName("sum").setSum(Sum.newBuilder()
-                                        .addDataPoints(NumberDataPoint.newBuilder().addAttributes(attribute("who", "BADGE-0001")))))
-                                .addMetrics(Metric.newBuilder().setName("histogram").setHistogram(Histogram.newBuilder()
-                                        .addDataPoints(HistogramDataPoint.newBuilder())
-                                        .addDataPoints(HistogramDataPoint.newBuilder().addAttributes(attribute("who", "ACME-0002")))))
-                                .addMetrics(Metric.newBuilder().setName("exponential").setExponentialHistogram(ExponentialHistogram.newBuilder()
-                                        .addDataPoints(ExponentialHistogramDataPoint.newBuilder().addAttributes(attribute("who", "BADGE-0002")))))
-                                .addMetrics(Metric.newBuilder().setName("summary").setSummary(Summary.newBuilder()
-                                        .addDataPoints(SummaryDataPoint.newBuilder().addAttributes(attribute("who", "ACME-0003")))
-                                        .addDataPoints(SummaryDataPoint.newBuilder())))))
+                .addResourceMetrics(ResourceMetrics.newBuilder()
+                        .setResource(resource("HOST-0001"))
+                        .addScopeMetrics(ScopeMetrics.newBuilder()
+                                .setScope(scope())
+                                .addMetrics(Metric.newBuilder()
+                                        .setName("gauge")
+                                        .setGauge(Gauge.newBuilder()
+                                                .addDataPoints(NumberDataPoint.newBuilder()
+                                                        .addAttributes(attribute("who", "ACME-0001")))
+                                                .addDataPoints(NumberDataPoint.newBuilder())))
+                                .addMetrics(Metric.newBuilder()
+                                        .setName("sum")
+                                        .setSum(Sum.newBuilder()
+                                                .addDataPoints(NumberDataPoint.newBuilder()
+                                                        .addAttributes(attribute("who", "BADGE-0001")))))
+                                .addMetrics(Metric.newBuilder()
+                                        .setName("histogram")
+                                        .setHistogram(Histogram.newBuilder()
+                                                .addDataPoints(HistogramDataPoint.newBuilder())
+                                                .addDataPoints(HistogramDataPoint.newBuilder()
+                                                        .addAttributes(attribute("who", "ACME-0002")))))
+                                .addMetrics(Metric.newBuilder()
+                                        .setName("exponential")
+                                        .setExponentialHistogram(ExponentialHistogram.newBuilder()
+                                                .addDataPoints(ExponentialHistogramDataPoint.newBuilder()
+                                                        .addAttributes(attribute("who", "BADGE-0002")))))
+                                .addMetrics(Metric.newBuilder()
+                                        .setName("summary")
+                                        .setSummary(Summary.newBuilder()
+                                                .addDataPoints(SummaryDataPoint.newBuilder()
+                                                        .addAttributes(attribute("who", "ACME-0003")))
+                                                .addDataPoints(SummaryDataPoint.newBuilder())))))
                 .build();
 
         var governed = engine.governMetrics(RULES, request);
 
-        assertThat(governed.decisions().itemLabels()).containsExactly(
-                Set.of("infra", "pii"), Set.of("infra"),
-                Set.of("infra", "staff"),
-                Set.of("infra"), Set.of("infra", "pii"),
-                Set.of("infra", "staff"),
-                Set.of("infra", "pii"), Set.of("infra"));
+        assertThat(governed.decisions().itemLabels())
+                .containsExactly(
+                        Set.of("infra", "pii"),
+                        Set.of("infra"),
+                        Set.of("infra", "staff"),
+                        Set.of("infra"),
+                        Set.of("infra", "pii"),
+                        Set.of("infra", "staff"),
+                        Set.of("infra", "pii"),
+                        Set.of("infra"));
         assertThat(governed.decisions().itemLabels()).hasSize((int) governed.itemsOut());
     }
 
     @Test
     void entriesStayAlignedWhenDropRecordRulesRemoveItemsScopesAndResources() {
         ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource("DOOM-0001"))
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(resource("DOOM-0001"))
                         .addScopeSpans(ScopeSpans.newBuilder().setScope(scope()).addSpans(span("gone", "ACME-0001"))))
-                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource())
-                        .addScopeSpans(ScopeSpans.newBuilder().setScope(scope("DOOM-0002", "HOST-0001")).addSpans(span("gone", "ACME-0002")))
-                        .addScopeSpans(ScopeSpans.newBuilder().setScope(scope())
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(resource())
+                        .addScopeSpans(ScopeSpans.newBuilder()
+                                .setScope(scope("DOOM-0002", "HOST-0001"))
+                                .addSpans(span("gone", "ACME-0002")))
+                        .addScopeSpans(ScopeSpans.newBuilder()
+                                .setScope(scope())
                                 .addSpans(span("kept-1", "BADGE-0001"))
                                 .addSpans(span("gone", "ACME-0003", "DOOM-0003"))
                                 .addSpans(span("kept-2"))
                                 .addSpans(span("gone", "DOOM-0004"))
                                 .addSpans(span("kept-3", "ACME-0004"))))
-                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource("HOST-0002"))
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(resource("HOST-0002"))
                         .addScopeSpans(ScopeSpans.newBuilder().setScope(scope()).addSpans(span("gone", "DOOM-0005")))
                         .addScopeSpans(ScopeSpans.newBuilder().setScope(scope()).addSpans(span("kept-4"))))
                 .build();
 
         var governed = engine.governSpans(RULES, request);
 
-        List<Span> kept = governed.request().getResourceSpansList().stream().flatMap(r -> r.getScopeSpansList().stream())
-                .flatMap(s -> s.getSpansList().stream()).toList();
+        List<Span> kept = governed.request().getResourceSpansList().stream()
+                .flatMap(r -> r.getScopeSpansList().stream())
+                .flatMap(s -> s.getSpansList().stream())
+                .toList();
         assertThat(kept).extracting(Span::getName).containsExactly("kept-1", "kept-2", "kept-3", "kept-4");
-        assertThat(governed.decisions().itemLabels()).containsExactly(Set.of("staff"), Set.of(), Set.of("pii"), Set.of("infra"));
+        assertThat(governed.decisions().itemLabels())
+                .containsExactly(Set.of("staff"), Set.of(), Set.of("pii"), Set.of("infra"));
         assertThat(governed.decisions().itemLabels()).hasSize((int) governed.itemsOut());
     }
 
@@ -210,13 +262,16 @@ class GovernanceEngineItemLabelsTest {
         ExportLogsServiceRequest.Builder request = ExportLogsServiceRequest.newBuilder();
         ScopeLogs.Builder scope = ScopeLogs.newBuilder();
         for (int i = 0; i < 3; i++) {
-            scope.addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("nothing")));
+            scope.addLogRecords(
+                    LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("nothing")));
         }
         scope.addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("ACME-0001")));
         scope.addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("ACME-0002")));
-        request.addResourceLogs(ResourceLogs.newBuilder().setResource(resource()).addScopeLogs(scope));
+        request.addResourceLogs(
+                ResourceLogs.newBuilder().setResource(resource()).addScopeLogs(scope));
 
-        List<Set<String>> labels = engine.governLogs(RULES, request.build()).decisions().itemLabels();
+        List<Set<String>> labels =
+                engine.governLogs(RULES, request.build()).decisions().itemLabels();
 
         assertThat(labels.get(1)).isSameAs(labels.get(0)).isSameAs(Set.of());
         assertThat(labels.get(2)).isSameAs(labels.get(0));
@@ -227,13 +282,21 @@ class GovernanceEngineItemLabelsTest {
     @Test
     void logAndMetricResourcesLeftEmptyAreRemovedLikeSpanResources() {
         ExportLogsServiceRequest logs = ExportLogsServiceRequest.newBuilder()
-                .addResourceLogs(ResourceLogs.newBuilder().setResource(resource())
-                        .addScopeLogs(ScopeLogs.newBuilder().setScope(scope("DOOM-0001")).addLogRecords(LogRecord.newBuilder())))
+                .addResourceLogs(ResourceLogs.newBuilder()
+                        .setResource(resource())
+                        .addScopeLogs(ScopeLogs.newBuilder()
+                                .setScope(scope("DOOM-0001"))
+                                .addLogRecords(LogRecord.newBuilder())))
                 .build();
         ExportMetricsServiceRequest metrics = ExportMetricsServiceRequest.newBuilder()
-                .addResourceMetrics(ResourceMetrics.newBuilder().setResource(resource())
-                        .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(Metric.newBuilder().setName("m").setGauge(Gauge.newBuilder()
-                                .addDataPoints(NumberDataPoint.newBuilder().addAttributes(attribute("who", "DOOM-0002")))))))
+                .addResourceMetrics(ResourceMetrics.newBuilder()
+                        .setResource(resource())
+                        .addScopeMetrics(ScopeMetrics.newBuilder()
+                                .addMetrics(Metric.newBuilder()
+                                        .setName("m")
+                                        .setGauge(Gauge.newBuilder()
+                                                .addDataPoints(NumberDataPoint.newBuilder()
+                                                        .addAttributes(attribute("who", "DOOM-0002")))))))
                 .build();
 
         var governedLogs = engine.governLogs(RULES, logs);

@@ -1,7 +1,5 @@
 package io.otlpgovernor.rules.protection;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +13,12 @@ import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.common.v1.KeyValueList;
 import io.otlpgovernor.contract.otlp.json.OtlpJson;
+import io.otlpgovernor.contract.testing.OtlpFixtures;
 import io.otlpgovernor.rules.ruleset.RuleLoader;
 import io.otlpgovernor.rules.ruleset.RuleSources;
-import io.otlpgovernor.contract.testing.OtlpFixtures;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Property: whatever the shape of the data, no value that a redact or hash rule matched survives anywhere in the
@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class NoLeakPropertyTest {
 
     private static final int CASES = 3000;
-    private static final HmacKeyring KEYS = new HmacKeyring("k1", Map.of("k1", "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
+    private static final HmacKeyring KEYS =
+            new HmacKeyring("k1", Map.of("k1", "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
 
     private static final String RULES = """
             tenant: t
@@ -58,21 +59,31 @@ class NoLeakPropertyTest {
 
     /** Values each detector must find whole, in any surrounding text. */
     private static final String[] SECRETS = {
-        "jane.doe@example.org", "x.y+tag@mail.example.co.uk",
-        "4111 1111 1111 1111", "5555555555554444", "378282246310005",
-        "123-45-6789", "GB82 WEST 1234 5698 7654 32", "DE89370400440532013000",
-        "203.0.113.7", "198.51.100.23",
+        "jane.doe@example.org",
+        "x.y+tag@mail.example.co.uk",
+        "4111 1111 1111 1111",
+        "5555555555554444",
+        "378282246310005",
+        "123-45-6789",
+        "GB82 WEST 1234 5698 7654 32",
+        "DE89370400440532013000",
+        "203.0.113.7",
+        "198.51.100.23",
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
         "AKIAIOSFODNN7EXAMPLE",
     };
     /** Surrounding text. Values touch it only through punctuation or space, as in real messages and attributes. */
     private static final String[] PREFIXES = {"", "user ", "id=", "; ", "(", "\t", "card: ", "[", "from "};
+
     private static final String[] SUFFIXES = {"", " seen at checkout", "; ", ")", "\t", " and more", "]", ", done"};
 
     @Test
     void noRedactedOrHashedValueSurvivesAnywhere() throws Exception {
         CompiledRules rules = CompiledRules.compile(
-                RuleLoader.load(new RuleSources(Map.of("tenants/t.yaml", RULES))).tenant("t").orElseThrow(), KEYS);
+                RuleLoader.load(new RuleSources(Map.of("tenants/t.yaml", RULES)))
+                        .tenant("t")
+                        .orElseThrow(),
+                KEYS);
         GovernanceEngine engine = new GovernanceEngine(Map.of("t", KEYS));
         SplittableRandom random = new SplittableRandom(20261126);
         for (int i = 0; i < CASES; i++) {
@@ -87,8 +98,10 @@ class NoLeakPropertyTest {
                     + OtlpJson.print(governedSpans.request())
                     + new String(governedLogs.request().toByteArray(), StandardCharsets.ISO_8859_1)
                     + OtlpJson.print(governedLogs.request())
-                    + governedSpans.decisions().counts() + governedSpans.decisions().labels()
-                    + governedLogs.decisions().counts() + governedLogs.decisions().labels();
+                    + governedSpans.decisions().counts()
+                    + governedSpans.decisions().labels()
+                    + governedLogs.decisions().counts()
+                    + governedLogs.decisions().labels();
             for (String secret : planted) {
                 assertThat(output).as("case %d leaks a planted value", i).doesNotContain(secret);
             }
@@ -113,7 +126,9 @@ class NoLeakPropertyTest {
                 span.setName("GET " + prefix(random) + secret + suffix(random));
             }
             span.addEventsBuilder().setName("event").addAttributes(randomAttribute(random, planted, 0));
-            span.addLinksBuilder().setTraceId(OtlpFixtures.id(16, 7)).setSpanId(OtlpFixtures.id(8, 7))
+            span.addLinksBuilder()
+                    .setTraceId(OtlpFixtures.id(16, 7))
+                    .setSpanId(OtlpFixtures.id(8, 7))
                     .addAttributes(randomAttribute(random, planted, 0));
         }
         return request.build();
@@ -137,7 +152,10 @@ class NoLeakPropertyTest {
             case 2 -> "http.request.header.authorization";
             default -> "attr" + random.nextInt(100);
         };
-        return KeyValue.newBuilder().setKey(key).setValue(randomValue(random, planted, depth)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(randomValue(random, planted, depth))
+                .build();
     }
 
     private static AnyValue randomValue(SplittableRandom random, List<String> planted, int depth) {
@@ -160,7 +178,9 @@ class NoLeakPropertyTest {
             default -> {
                 String secret = pick(random);
                 planted.add(secret);
-                yield AnyValue.newBuilder().setStringValue(prefix(random) + secret + suffix(random)).build();
+                yield AnyValue.newBuilder()
+                        .setStringValue(prefix(random) + secret + suffix(random))
+                        .build();
             }
         };
     }

@@ -1,20 +1,14 @@
 package io.otlpgovernor.rules.quota;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.Test;
-
 import com.google.protobuf.ByteString;
-
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.Span;
-
+import io.otlpgovernor.contract.testing.OtlpFixtures;
 import io.otlpgovernor.rules.quota.QuotaGate.Outcome;
 import io.otlpgovernor.rules.quota.QuotaGate.Request;
 import io.otlpgovernor.rules.quota.QuotaGate.Result;
@@ -24,7 +18,10 @@ import io.otlpgovernor.rules.quota.QuotaRules.Unit;
 import io.otlpgovernor.rules.sampling.ItemRandomness;
 import io.otlpgovernor.rules.sampling.Threshold;
 import io.otlpgovernor.rules.sampling.ThresholdFilter;
-import io.otlpgovernor.contract.testing.OtlpFixtures;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class QuotaGateTest {
 
@@ -32,7 +29,8 @@ class QuotaGateTest {
     private static final long MILLISECOND = Duration.ofMillis(1).toNanos();
     private static final long DAY = Duration.ofDays(1).toNanos();
     /** A time in the middle of a second and of a UTC day. */
-    private static final long T0 = Duration.ofDays(20_000).toNanos() + Duration.ofHours(3).toNanos() + 123_456_789L;
+    private static final long T0 =
+            Duration.ofDays(20_000).toNanos() + Duration.ofHours(3).toNanos() + 123_456_789L;
 
     private static QuotaRules rate(Unit unit, long perSecond, long burst, OverQuota overQuota) {
         return new QuotaRules(Optional.of(new QuotaRules.Rate(unit, perSecond, burst)), Optional.empty(), overQuota);
@@ -86,7 +84,8 @@ class QuotaGateTest {
             Result result = QuotaGate.decide(QuotaRules.NONE, state, sampled(spread(1000)), T0 + i * 400 * MILLISECOND);
             assertThat(result.verdict()).isEqualTo(new Verdict(Outcome.ADMIT, Threshold.ALWAYS, 1000, 0, 0, null));
             assertThat(result.state().threshold16()).isZero();
-            assertThat(result.state().ledger().slotFrontiers()).isEqualTo(state.ledger().slotFrontiers());
+            assertThat(result.state().ledger().slotFrontiers())
+                    .isEqualTo(state.ledger().slotFrontiers());
             state = result.state();
         }
         assertThat(state.offeredLastWindow() + state.offeredInWindow()).isPositive();
@@ -139,8 +138,10 @@ class QuotaGateTest {
 
     @Test
     void aRequestBothLimitsRefuseIsReportedAsDaily() {
-        QuotaRules rules = new QuotaRules(Optional.of(new QuotaRules.Rate(Unit.ITEMS, 10, 10)),
-                Optional.of(new QuotaRules.Daily(Unit.ITEMS, 15)), OverQuota.DROP);
+        QuotaRules rules = new QuotaRules(
+                Optional.of(new QuotaRules.Rate(Unit.ITEMS, 10, 10)),
+                Optional.of(new QuotaRules.Daily(Unit.ITEMS, 15)),
+                OverQuota.DROP);
         QuotaState state = QuotaGate.start(rules, T0);
 
         Result first = QuotaGate.decide(rules, state, items(10), T0);
@@ -187,8 +188,8 @@ class QuotaGateTest {
 
         // The 100 largest values are 100 × 300 and up: the threshold is one above the largest that must go.
         int t16 = 99 * 300 + 1;
-        assertThat(result.verdict()).isEqualTo(new Verdict(Outcome.SAMPLE, new Threshold((long) t16 << 40), 100, 100,
-                100, "rate"));
+        assertThat(result.verdict())
+                .isEqualTo(new Verdict(Outcome.SAMPLE, new Threshold((long) t16 << 40), 100, 100, 100, "rate"));
         assertThat(result.state().threshold16()).isEqualTo(t16);
         assertThat(result.state().ledger().rateUnitsAvailable(rules)).isZero();
     }
@@ -210,7 +211,9 @@ class QuotaGateTest {
         // Ten more items would fit the refilled bucket whole, but the window's threshold stays.
         assertThat(small.verdict().outcome()).isEqualTo(Outcome.SAMPLE);
         assertThat(small.verdict().threshold()).isEqualTo(new Threshold((long) t16 << 40));
-        assertThat(small.verdict().admittedItems()).isEqualTo(countAtLeast(spread(10), t16)).isEqualTo(1);
+        assertThat(small.verdict().admittedItems())
+                .isEqualTo(countAtLeast(spread(10), t16))
+                .isEqualTo(1);
         assertThat(small.state().threshold16()).isEqualTo(t16);
     }
 
@@ -318,7 +321,8 @@ class QuotaGateTest {
         QuotaRules rules = rate(Unit.ITEMS, 10, 10, OverQuota.DOWNSAMPLE);
         SplittableRandom random = new SplittableRandom(3);
         ExportTraceServiceRequest.Builder builder = OtlpFixtures.spans("gate", 40).toBuilder();
-        for (Span.Builder span : builder.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilderList()) {
+        for (Span.Builder span :
+                builder.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilderList()) {
             byte[] traceId = new byte[16];
             for (int i = 0; i < 16; i++) {
                 traceId[i] = (byte) random.nextInt(256);
@@ -327,8 +331,11 @@ class QuotaGateTest {
         }
         ExportTraceServiceRequest spans = builder.build();
 
-        Result result = QuotaGate.decide(rules, QuotaGate.start(rules, T0),
-                new Request(40, spans.getSerializedSize(), ItemRandomness.spans(spans)), T0);
+        Result result = QuotaGate.decide(
+                rules,
+                QuotaGate.start(rules, T0),
+                new Request(40, spans.getSerializedSize(), ItemRandomness.spans(spans)),
+                T0);
         ThresholdFilter.Filtered<ExportTraceServiceRequest> filtered =
                 ThresholdFilter.spans(spans, result.verdict().threshold());
 
@@ -373,7 +380,8 @@ class QuotaGateTest {
         assertThat(QuotaGate.windowThreshold(rules, empty, strict, 3_000)).isEqualTo(strict);
         // A load that fits keeps everything; drop mode never samples.
         assertThat(QuotaGate.windowThreshold(rules, empty, strict, 1_000)).isZero();
-        assertThat(QuotaGate.windowThreshold(rate(Unit.ITEMS, 1_000, 1_000, OverQuota.DROP), empty, 0, 3_000)).isZero();
+        assertThat(QuotaGate.windowThreshold(rate(Unit.ITEMS, 1_000, 1_000, OverQuota.DROP), empty, 0, 3_000))
+                .isZero();
         // A huge overload reaches the strictest step without overflow.
         assertThat(QuotaGate.windowThreshold(rate(Unit.BYTES, 1, 1, OverQuota.DOWNSAMPLE), empty, 0, Long.MAX_VALUE))
                 .isEqualTo(0xffff);
@@ -388,10 +396,13 @@ class QuotaGateTest {
         // 2 % over the rate: between keeping everything and the first step. A threshold raised within the
         // window (not on the scale) is replaced.
         assertThat(QuotaGate.windowThreshold(rules, full, 0x1234, 1_020)).isZero();
-        assertThat(65_536 - QuotaGate.windowThreshold(rules, empty, 0x1234, 1_020)).isEqualTo(62_757);
-        assertThat(QuotaGate.windowThreshold(rules, full, 65_536 - 62_757, 1_020)).isZero();
+        assertThat(65_536 - QuotaGate.windowThreshold(rules, empty, 0x1234, 1_020))
+                .isEqualTo(62_757);
+        assertThat(QuotaGate.windowThreshold(rules, full, 65_536 - 62_757, 1_020))
+                .isZero();
         // Beyond the strictest step there is nowhere stricter to go.
-        assertThat(QuotaGate.windowThreshold(rules, empty, 0xffff, 1_000L << 20)).isEqualTo(0xffff);
+        assertThat(QuotaGate.windowThreshold(rules, empty, 0xffff, 1_000L << 20))
+                .isEqualTo(0xffff);
     }
 
     @Test
@@ -403,7 +414,8 @@ class QuotaGateTest {
             QuotaRules rules = rate(Unit.ITEMS, perSecond, burst, OverQuota.DOWNSAMPLE);
             QuotaLedger ledger = holding(rules, random.nextLong(burst + 1));
             int current = random.nextBoolean() ? random.nextInt(1 << 16) : 0;
-            long offered = random.nextBoolean() ? perSecond + random.nextLong(perSecond / 10 + 1)
+            long offered = random.nextBoolean()
+                    ? perSecond + random.nextLong(perSecond / 10 + 1)
                     : random.nextLong(perSecond * 70_000);
 
             int threshold = QuotaGate.windowThreshold(rules, ledger, current, offered);
@@ -449,12 +461,14 @@ class QuotaGateTest {
         QuotaState state = QuotaGate.start(rules, T0);
         long ms = 0;
         for (; ms < 10_000; ms += 10) {
-            state = QuotaGate.decide(rules, state, sampled(random16(random, 30)), T0 + ms * MILLISECOND).state();
+            state = QuotaGate.decide(rules, state, sampled(random16(random, 30)), T0 + ms * MILLISECOND)
+                    .state();
         }
         assertThat(state.threshold16()).isPositive();
         // Now 500 items/s: the next full window sees a load that fits.
         for (; ms < 12_000; ms += 10) {
-            state = QuotaGate.decide(rules, state, sampled(random16(random, 5)), T0 + ms * MILLISECOND).state();
+            state = QuotaGate.decide(rules, state, sampled(random16(random, 5)), T0 + ms * MILLISECOND)
+                    .state();
         }
         for (; ms < 15_000; ms += 10) {
             Result result = QuotaGate.decide(rules, state, sampled(random16(random, 5)), T0 + ms * MILLISECOND);
@@ -500,10 +514,13 @@ class QuotaGateTest {
         long dailyCharged = 0;
         for (int step = 0; step < steps; step++) {
             int move = random.nextInt(20);
-            long now = move == 0 ? latest - random.nextLong(2 * SECOND)                 // late
-                    : move == 1 ? latest + random.nextLong(3 * SECOND)                  // a gap
-                    : move == 2 ? latest + random.nextLong(DAY / 4)                     // hours later
-                    : latest + random.nextLong(100 * MILLISECOND);
+            long now = move == 0
+                    ? latest - random.nextLong(2 * SECOND) // late
+                    : move == 1
+                            ? latest + random.nextLong(3 * SECOND) // a gap
+                            : move == 2
+                                    ? latest + random.nextLong(DAY / 4) // hours later
+                                    : latest + random.nextLong(100 * MILLISECOND);
             latest = Math.max(latest, now);
             // Where the ledger places the request: its own time, or the late horizon's edge.
             earliest = Math.min(earliest, Math.max(now, latest - QuotaLedger.LATE_HORIZON_NANOS));
@@ -546,8 +563,10 @@ class QuotaGateTest {
                     assertThat(verdict.reason()).isIn("rate", "daily");
                 }
             }
-            long rateUnits = rules.rate().map(r -> cost(r.unit(), kept, request)).orElse(0L);
-            long dailyUnits = rules.dailyLimit().map(d -> cost(d.unit(), kept, request)).orElse(0L);
+            long rateUnits =
+                    rules.rate().map(r -> cost(r.unit(), kept, request)).orElse(0L);
+            long dailyUnits =
+                    rules.dailyLimit().map(d -> cost(d.unit(), kept, request)).orElse(0L);
             assertThat(rateUnits).isLessThanOrEqualTo(before.rateUnitsAvailable(rules, now));
             assertThat(dailyUnits).isLessThanOrEqualTo(before.dailyUnitsAvailable(rules));
             assertThat(verdict.chargedUnits()).isEqualTo(rules.rate().isPresent() ? rateUnits : dailyUnits);
@@ -556,7 +575,8 @@ class QuotaGateTest {
             rateCharged += rateUnits;
             if (rules.rate().isPresent()) {
                 QuotaRules.Rate rate = rules.rate().get();
-                long allowance = rate.burst() + QuotaGate.multiplyDivide(rate.perSecond(), latest - earliest, SECOND, false);
+                long allowance =
+                        rate.burst() + QuotaGate.multiplyDivide(rate.perSecond(), latest - earliest, SECOND, false);
                 assertThat(rateCharged).isLessThanOrEqualTo(allowance);
             }
             if (Math.floorDiv(latest, DAY) != day) {
@@ -565,7 +585,8 @@ class QuotaGateTest {
             }
             dailyCharged += dailyUnits;
             if (rules.dailyLimit().isPresent()) {
-                assertThat(dailyCharged).isLessThanOrEqualTo(rules.dailyLimit().get().amount());
+                assertThat(dailyCharged)
+                        .isLessThanOrEqualTo(rules.dailyLimit().get().amount());
             }
             state = result.state();
         }
@@ -575,7 +596,8 @@ class QuotaGateTest {
         if (unit == Unit.ITEMS) {
             return kept;
         }
-        return kept == request.items() ? request.bytes()
+        return kept == request.items()
+                ? request.bytes()
                 : QuotaGate.multiplyDivide(request.bytes(), kept, request.items(), true);
     }
 }

@@ -1,7 +1,5 @@
 package io.otlpgovernor.rules.quota;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,14 +9,20 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class QuotaLedgerTest {
 
     private static final long SECOND = Duration.ofSeconds(1).toNanos();
     private static final long MILLISECOND = Duration.ofMillis(1).toNanos();
-    private static final long T0 = Duration.ofDays(20_000).toNanos() + Duration.ofHours(3).toNanos();
+    private static final long T0 =
+            Duration.ofDays(20_000).toNanos() + Duration.ofHours(3).toNanos();
 
     private static QuotaRules rate(long perSecond, long burst) {
-        return new QuotaRules(Optional.of(new QuotaRules.Rate(QuotaRules.Unit.ITEMS, perSecond, burst)), Optional.empty(), QuotaRules.OverQuota.DROP);
+        return new QuotaRules(
+                Optional.of(new QuotaRules.Rate(QuotaRules.Unit.ITEMS, perSecond, burst)),
+                Optional.empty(),
+                QuotaRules.OverQuota.DROP);
     }
 
     @Test
@@ -51,7 +55,10 @@ class QuotaLedgerTest {
 
     @Test
     void theDailyLimitGrantsWhatIsLeftAndResetsAtUtcMidnight() {
-        QuotaRules rules = new QuotaRules(Optional.empty(), Optional.of(new QuotaRules.Daily(QuotaRules.Unit.ITEMS, 500)), QuotaRules.OverQuota.DROP);
+        QuotaRules rules = new QuotaRules(
+                Optional.empty(),
+                Optional.of(new QuotaRules.Daily(QuotaRules.Unit.ITEMS, 500)),
+                QuotaRules.OverQuota.DROP);
         QuotaLedger ledger = QuotaLedger.start(rules, T0);
 
         QuotaLedger.Take morning = ledger.take(rules, 400, T0);
@@ -84,7 +91,8 @@ class QuotaLedgerTest {
     @Test
     void aRequestOlderThanTheHorizonArrivesAtItsEdge() {
         QuotaRules rules = rate(100, 100);
-        QuotaLedger ledger = QuotaLedger.start(rules, T0).take(rules, 100, T0 + 100 * SECOND).ledger();
+        QuotaLedger ledger =
+                QuotaLedger.start(rules, T0).take(rules, 100, T0 + 100 * SECOND).ledger();
 
         // 100 s behind the newest: placed 60 s behind it, where nothing has been spent.
         QuotaLedger.Take veryLate = ledger.take(rules, 100, T0);
@@ -101,7 +109,10 @@ class QuotaLedgerTest {
 
     @Test
     void aLateRequestFromYesterdayDoesNotResetTodaysCounter() {
-        QuotaRules rules = new QuotaRules(Optional.empty(), Optional.of(new QuotaRules.Daily(QuotaRules.Unit.ITEMS, 500)), QuotaRules.OverQuota.DROP);
+        QuotaRules rules = new QuotaRules(
+                Optional.empty(),
+                Optional.of(new QuotaRules.Daily(QuotaRules.Unit.ITEMS, 500)),
+                QuotaRules.OverQuota.DROP);
         QuotaLedger.Take today = QuotaLedger.start(rules, T0).take(rules, 400, T0);
 
         QuotaLedger.Take late = today.ledger().take(rules, 400, T0 - 4 * 3600 * SECOND);
@@ -147,8 +158,7 @@ class QuotaLedgerTest {
         }
     }
 
-    private record Arrival(long nanos, long amount) {
-    }
+    private record Arrival(long nanos, long amount) {}
 
     /** The catch-up of the design notes: two partitions of one tenant, read ten seconds out of step. */
     private static List<Arrival> catchUp() {
@@ -212,7 +222,9 @@ class QuotaLedgerTest {
                 long amount = random.nextLong(1 + perSecond / (random.nextBoolean() ? 10 : 2));
                 QuotaLedger.Take take = ledger.take(rules, amount, now);
 
-                assertThat(take.granted()).as("rule set %d, step %d", ruleSet, step).isEqualTo(bucket.take(amount, now));
+                assertThat(take.granted())
+                        .as("rule set %d, step %d", ruleSet, step)
+                        .isEqualTo(bucket.take(amount, now));
                 ledger = take.ledger();
             }
         }
@@ -238,7 +250,8 @@ class QuotaLedgerTest {
                 // ahead of the others.
                 int partition = random.nextInt(partitions);
                 int move = random.nextInt(100);
-                clocks[partition] += move == 0 ? random.nextLong(90 * SECOND)
+                clocks[partition] += move == 0
+                        ? random.nextLong(90 * SECOND)
                         : move < 5 ? random.nextLong(5 * SECOND) : random.nextLong(SECOND / 10);
                 long now = move == 1 ? clocks[partition] - random.nextLong(120 * SECOND) : clocks[partition];
                 long amount = 1 + random.nextLong(1 + perSecond / (random.nextBoolean() ? 10 : 2));
@@ -298,8 +311,13 @@ class QuotaLedgerTest {
         for (Arrival arrival : arrivals) {
             QuotaLedger.Take a = first.take(rules, arrival.amount(), arrival.nanos());
             // The second ledger goes through a copy of its fields each time, as keyed state does.
-            QuotaLedger copy = new QuotaLedger(second.newestNanos(), second.oldFrontierNanos(),
-                    second.slotFrontiers().clone(), second.slotSpent().clone(), second.day(), second.usedToday());
+            QuotaLedger copy = new QuotaLedger(
+                    second.newestNanos(),
+                    second.oldFrontierNanos(),
+                    second.slotFrontiers().clone(),
+                    second.slotSpent().clone(),
+                    second.day(),
+                    second.usedToday());
             QuotaLedger.Take b = copy.take(rules, arrival.amount(), arrival.nanos());
 
             assertThat(b).isEqualTo(a);

@@ -1,21 +1,24 @@
 package io.otlpgovernor.rules.retention;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.rules.ruleset.RuleLoader;
 import io.otlpgovernor.rules.ruleset.RuleSources;
-import io.otlpgovernor.contract.Signal;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RetentionPolicyTest {
 
     private static RetentionPolicy policy(String retention) throws Exception {
         String tenant = "tenant: t\nversion: 1\nclassification:\n  detectors:\n    - id: email\n" + retention;
-        return RetentionPolicy.compile(RuleLoader.load(new RuleSources(Map.of("tenants/t.yaml", tenant))).tenant("t").orElseThrow().retention());
+        return RetentionPolicy.compile(RuleLoader.load(new RuleSources(Map.of("tenants/t.yaml", tenant)))
+                .tenant("t")
+                .orElseThrow()
+                .retention());
     }
 
     private static final String RULES = """
@@ -45,11 +48,16 @@ class RetentionPolicyTest {
     void choosesTheFirstMatchingRuleElseTheDefault() throws Exception {
         RetentionPolicy policy = policy(RULES);
 
-        assertThat(policy.choose(new RetentionPolicy.Subject(Signal.LOGS, Set.of("pii"), "billing", Map.of("severity", "debug"))))
+        assertThat(policy.choose(new RetentionPolicy.Subject(
+                        Signal.LOGS, Set.of("pii"), "billing", Map.of("severity", "debug"))))
                 .isEqualTo(new RetentionPolicy.Choice("short", "debug-short", Duration.ofDays(7)));
-        assertThat(policy.choose(new RetentionPolicy.Subject(Signal.SPANS, Set.of("pii"), "billing", Map.of("severity", "debug"))).ruleId())
+        assertThat(policy.choose(new RetentionPolicy.Subject(
+                                Signal.SPANS, Set.of("pii"), "billing", Map.of("severity", "debug")))
+                        .ruleId())
                 .isEqualTo("billing-audit");
-        assertThat(policy.choose(new RetentionPolicy.Subject(Signal.SPANS, Set.of("phi"), "checkout", Map.of())).tier()).isEqualTo("extended");
+        assertThat(policy.choose(new RetentionPolicy.Subject(Signal.SPANS, Set.of("phi"), "checkout", Map.of()))
+                        .tier())
+                .isEqualTo("extended");
         assertThat(policy.choose(new RetentionPolicy.Subject(Signal.METRICS, Set.of(), null, Map.of())))
                 .isEqualTo(new RetentionPolicy.Choice("standard", "default", Duration.ofDays(30)));
     }
@@ -60,23 +68,32 @@ class RetentionPolicyTest {
 
         assertThat(policy.choose(new RetentionPolicy.Subject(Signal.LOGS, Set.of(), null, Map.of("severity", "debug"))))
                 .isEqualTo(new RetentionPolicy.Choice("compliance", "legal-hold", Duration.ofDays(400)));
-        assertThat(policy.choose(new RetentionPolicy.Subject(Signal.SPANS, Set.of(), "billing", Map.of())).tier())
-                .as("the audit tier keeps data longer than the hold's").isEqualTo("audit");
+        assertThat(policy.choose(new RetentionPolicy.Subject(Signal.SPANS, Set.of(), "billing", Map.of()))
+                        .tier())
+                .as("the audit tier keeps data longer than the hold's")
+                .isEqualTo("audit");
     }
 
     @Test
     void dataOlderThanItsTierOnArrivalIsExpired() throws Exception {
-        RetentionPolicy.Choice shortTier = policy(RULES).choose(new RetentionPolicy.Subject(Signal.LOGS, Set.of(), null, Map.of("severity", "debug")));
+        RetentionPolicy.Choice shortTier = policy(RULES)
+                .choose(new RetentionPolicy.Subject(Signal.LOGS, Set.of(), null, Map.of("severity", "debug")));
         long now = Duration.ofDays(1000).toNanos();
 
-        assertThat(RetentionPolicy.expired(shortTier, now - Duration.ofDays(8).toNanos(), now)).isTrue();
-        assertThat(RetentionPolicy.expired(shortTier, now - Duration.ofDays(6).toNanos(), now)).isFalse();
-        assertThat(RetentionPolicy.expired(shortTier, 0, now)).as("no timestamp: never expired").isFalse();
+        assertThat(RetentionPolicy.expired(shortTier, now - Duration.ofDays(8).toNanos(), now))
+                .isTrue();
+        assertThat(RetentionPolicy.expired(shortTier, now - Duration.ofDays(6).toNanos(), now))
+                .isFalse();
+        assertThat(RetentionPolicy.expired(shortTier, 0, now))
+                .as("no timestamp: never expired")
+                .isFalse();
     }
 
     @Test
     void namesTheAttributeKeysItsRulesTest() throws Exception {
         assertThat(policy(RULES).attributeKeys()).containsExactly("severity");
-        assertThat(policy("retention:\n  rules:\n    - id: all-short\n      tier: short\n").attributeKeys()).isEmpty();
+        assertThat(policy("retention:\n  rules:\n    - id: all-short\n      tier: short\n")
+                        .attributeKeys())
+                .isEmpty();
     }
 }

@@ -1,7 +1,5 @@
 package io.otlpgovernor.rules.ruleset;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -25,6 +23,8 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * {@link RuleLoader} on arbitrary text as a tenant file, beside the shipped presets. Properties: the only failure is
  * {@link RuleValidationException}, with at least one problem, each naming a file of the input; and no problem quotes
@@ -34,14 +34,31 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 class RuleLoaderFuzzTest {
 
     private static final String FILE = "tenants/fuzz.yaml";
-    private static final Map<String, String> PRESETS = RuleSources.fromDirectory(Path.of("rules")).files().entrySet().stream()
-            .filter(file -> file.getKey().startsWith(RuleSources.PRESETS))
-            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    private static final Map<String, String> PRESETS =
+            RuleSources.fromDirectory(Path.of("rules")).files().entrySet().stream()
+                    .filter(file -> file.getKey().startsWith(RuleSources.PRESETS))
+                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
 
     /** Keys whose values are names of things the rules define or refer to: a problem may name them. */
-    private static final Set<String> IDENTIFIER_KEYS = Set.of("tenant", "preset", "extends", "id", "label", "labels",
-            "tier", "default-tier", "rule", "type", "signals", "span-kinds", "action", "over-quota", "unit", "detectors",
-            "fields", "attributes");
+    private static final Set<String> IDENTIFIER_KEYS = Set.of(
+            "tenant",
+            "preset",
+            "extends",
+            "id",
+            "label",
+            "labels",
+            "tier",
+            "default-tier",
+            "rule",
+            "type",
+            "signals",
+            "span-kinds",
+            "action",
+            "over-quota",
+            "unit",
+            "detectors",
+            "fields",
+            "attributes");
 
     /**
      * The words of the rule language itself (the schema: keys, enumerations, descriptions), which messages use in
@@ -62,7 +79,9 @@ class RuleLoaderFuzzTest {
             values.removeAll(LANGUAGE);
             for (Problem problem : e.problems()) {
                 assertThat(problem.file()).isIn(files.keySet());
-                assertThat(Echoes.words(problem.reason())).as("value quoted in: %s", problem).noneMatch(values::contains);
+                assertThat(Echoes.words(problem.reason()))
+                        .as("value quoted in: %s", problem)
+                        .noneMatch(values::contains);
             }
         }
     }

@@ -1,15 +1,13 @@
 package io.otlpgovernor.rules.sampling;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.lang.management.ManagementFactory;
 
+import com.google.protobuf.ByteString;
+import io.otlpgovernor.rules.sampling.ConsistentDecision.RandomnessSource;
 import org.junit.jupiter.api.Test;
 
-import com.google.protobuf.ByteString;
-
-import io.otlpgovernor.rules.sampling.ConsistentDecision.RandomnessSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConsistentSamplerTest {
 
@@ -100,7 +98,8 @@ class ConsistentSamplerTest {
         assertThat(decision.randomnessSource()).isEqualTo(RandomnessSource.EXPLICIT);
         assertThat(decision.traceState()).isEqualTo("ot=th:8;rv:" + RV_HIGH);
         assertThat(decision.samplingRandomnessAttribute()).hasValue(RV_HIGH);
-        assertThat(HALF.decide("ot=rv:" + RV_LOW, traceId(0xffffffffffffffL)).kept()).isFalse();
+        assertThat(HALF.decide("ot=rv:" + RV_LOW, traceId(0xffffffffffffffL)).kept())
+                .isFalse();
         assertThat(HALF.decide("ot=rv:" + RV_LOW, traceId(0xffffffffffffffL)).randomnessSource())
                 .isEqualTo(RandomnessSource.EXPLICIT);
     }
@@ -139,7 +138,8 @@ class ConsistentSamplerTest {
         assertThat(malformedOt.kept()).isTrue();
         assertThat(malformedOt.randomnessSource()).isEqualTo(RandomnessSource.TRACE_ID);
         assertThat(malformedOt.traceState()).isEqualTo("ot=th:8,congo=x");
-        assertThat(malformedOt.traceStateProblem()).hasValueSatisfying(problem -> assertThat(problem).startsWith("ot entry: th value"));
+        assertThat(malformedOt.traceStateProblem())
+                .hasValueSatisfying(problem -> assertThat(problem).startsWith("ot entry: th value"));
         assertThat(malformedHeader.kept()).isTrue();
         assertThat(malformedHeader.traceState()).isEqualTo("ot=th:8");
         assertThat(malformedHeader.traceStateProblem()).isPresent();
@@ -191,7 +191,10 @@ class ConsistentSamplerTest {
         assertThat(passed.kept()).isTrue();
         assertThat(passed.traceState()).isEqualTo("ot=th:c");
         assertThat(passed.adjustedCount()).isEqualTo(4.0);
-        assertThat(ConsistentSampler.withProbability(0.1).decide("ot=th:c", noTraceId).kept()).isFalse();
+        assertThat(ConsistentSampler.withProbability(0.1)
+                        .decide("ot=th:c", noTraceId)
+                        .kept())
+                .isFalse();
         // Explicit randomness needs no trace id.
         assertThat(HALF.decide("ot=rv:" + RV_HIGH, noTraceId).kept()).isTrue();
     }
@@ -199,8 +202,10 @@ class ConsistentSamplerTest {
     @Test
     void decidesLogRecordsFromTheirAttributes() {
         ConsistentDecision fresh = QUARTER.decide(OtelTraceState.ofLogAttributes("", ""), traceId(0xd0000000000000L));
-        ConsistentDecision explicit = QUARTER.decide(OtelTraceState.ofLogAttributes("8", "e05a99c8df8d32"), new byte[0]);
-        ConsistentDecision malformed = QUARTER.decide(OtelTraceState.ofLogAttributes("X", ""), traceId(0xd0000000000000L));
+        ConsistentDecision explicit =
+                QUARTER.decide(OtelTraceState.ofLogAttributes("8", "e05a99c8df8d32"), new byte[0]);
+        ConsistentDecision malformed =
+                QUARTER.decide(OtelTraceState.ofLogAttributes("X", ""), traceId(0xd0000000000000L));
 
         assertThat(fresh.samplingThresholdAttribute()).hasValue("c");
         assertThat(fresh.samplingRandomnessAttribute()).isEmpty();
@@ -209,8 +214,8 @@ class ConsistentSamplerTest {
         assertThat(explicit.samplingRandomnessAttribute()).hasValue("e05a99c8df8d32");
         assertThat(malformed.kept()).isTrue();
         assertThat(malformed.samplingThresholdAttribute()).hasValue("c");
-        assertThat(malformed.traceStateProblem()).hasValueSatisfying(problem ->
-                assertThat(problem).startsWith("sampling.threshold attribute"));
+        assertThat(malformed.traceStateProblem())
+                .hasValueSatisfying(problem -> assertThat(problem).startsWith("sampling.threshold attribute"));
         assertThat(ConsistentDecision.SAMPLING_THRESHOLD_ATTRIBUTE).isEqualTo("sampling.threshold");
         assertThat(ConsistentDecision.SAMPLING_RANDOMNESS_ATTRIBUTE).isEqualTo("sampling.randomness");
     }
@@ -221,8 +226,10 @@ class ConsistentSamplerTest {
             byte[] traceId = traceId(r);
             ByteString bytes = ByteString.copyFrom(traceId);
             assertThat(QUARTER.decide("", bytes)).isSameAs(QUARTER.decide("", traceId));
-            assertThat(QUARTER.decide("congo=x", bytes).traceState()).isEqualTo(QUARTER.decide("congo=x", traceId).traceState());
-            assertThat(QUARTER.decide(OtelTraceState.EMPTY, bytes)).isSameAs(QUARTER.decide(OtelTraceState.EMPTY, traceId));
+            assertThat(QUARTER.decide("congo=x", bytes).traceState())
+                    .isEqualTo(QUARTER.decide("congo=x", traceId).traceState());
+            assertThat(QUARTER.decide(OtelTraceState.EMPTY, bytes))
+                    .isSameAs(QUARTER.decide(OtelTraceState.EMPTY, traceId));
         }
         assertThat(QUARTER.decide("", ByteString.EMPTY).randomnessSource()).isEqualTo(RandomnessSource.MISSING);
     }
@@ -269,7 +276,8 @@ class ConsistentSamplerTest {
         assertThat(QUARTER).hasToString("ConsistentSampler[th:c]");
         assertThat(ConsistentSampler.unknownProbability()).hasToString("ConsistentSampler[unknown probability]");
         assertThat(QUARTER.threshold()).contains(Threshold.parse("c"));
-        assertThat(ConsistentSampler.withThreshold(Threshold.STRICTEST).threshold()).contains(Threshold.STRICTEST);
+        assertThat(ConsistentSampler.withThreshold(Threshold.STRICTEST).threshold())
+                .contains(Threshold.STRICTEST);
         assertThat(QUARTER.decide("", traceId(0xd0000000000000L)))
                 .hasToString("ConsistentDecision[kept, randomness from TRACE_ID, th:c, tracestate changed]");
     }

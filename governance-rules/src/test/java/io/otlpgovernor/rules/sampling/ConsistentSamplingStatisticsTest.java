@@ -1,7 +1,5 @@
 package io.otlpgovernor.rules.sampling;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -14,6 +12,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The statistical promises of consistent sampling over a million synthetic traces with seeded random trace ids:
@@ -82,7 +82,8 @@ class ConsistentSamplingStatisticsTest {
     void chainedStagesNeverLowerTheThresholdAndKeepWhatTheStrictestStageWouldKeep() {
         SplittableRandom random = new SplittableRandom(235);
         ConsistentSampler[] samplers = DoubleStream.of(1, 0.75, 0.5, 0.3, 0.1, 0.01, 0.001)
-                .mapToObj(ConsistentSampler::withProbability).toArray(ConsistentSampler[]::new);
+                .mapToObj(ConsistentSampler::withProbability)
+                .toArray(ConsistentSampler[]::new);
         String[] vendors = {"", "congo=t61rcWkgMzE", "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"};
         byte[] traceId = new byte[16];
         int chains = 250_000;
@@ -96,8 +97,7 @@ class ConsistentSamplingStatisticsTest {
             long effectiveR = r;
             long incomingThreshold = 0;
             switch (random.nextInt(3)) {
-                case 0 -> {
-                }
+                case 0 -> {}
                 case 1 -> {
                     incomingThreshold = (r == 0 ? 0 : random.nextLong(r + 1)) & ~0xffffffffffL;
                     header = join("ot=th:" + new Threshold(incomingThreshold).thValue(), header);
@@ -113,7 +113,8 @@ class ConsistentSamplingStatisticsTest {
             boolean kept = true;
             for (int stage = 0; stage < 3 && kept; stage++) {
                 ConsistentSampler sampler = samplers[random.nextInt(samplers.length)];
-                strictest = Math.max(strictest, sampler.threshold().orElseThrow().value());
+                strictest =
+                        Math.max(strictest, sampler.threshold().orElseThrow().value());
                 ConsistentDecision decision = sampler.decide(header, traceId);
                 kept = decision.kept();
                 // Plain checks in the loop: AssertJ per item would dominate the run time.
@@ -121,12 +122,16 @@ class ConsistentSamplingStatisticsTest {
                     violations.add("kept=" + kept + " for " + header + " at stage " + stage);
                 }
                 if (kept) {
-                    long outgoing = OtelTraceState.parse(decision.traceState()).threshold()
-                            .map(Threshold::value).orElse(0L);
+                    long outgoing = OtelTraceState.parse(decision.traceState())
+                            .threshold()
+                            .map(Threshold::value)
+                            .orElse(0L);
                     String others = othersThanOt(header);
-                    if (outgoing < previous || outgoing != strictest
+                    if (outgoing < previous
+                            || outgoing != strictest
                             || !decision.threshold().orElseThrow().equals(new Threshold(strictest))
-                            || decision.inconsistentThresholdErased() || !decision.traceState().endsWith(others)) {
+                            || decision.inconsistentThresholdErased()
+                            || !decision.traceState().endsWith(others)) {
                         violations.add(header + " -> " + decision.traceState() + " at stage " + stage);
                     }
                     previous = outgoing;

@@ -1,19 +1,11 @@
 package io.otlpgovernor.rules.sampling;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import com.google.protobuf.ByteString;
-
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -23,6 +15,12 @@ import io.otlpgovernor.rules.sampling.head.HeadSampler;
 import io.otlpgovernor.rules.sampling.tail.TailDecision;
 import io.otlpgovernor.rules.sampling.tail.TailEvaluator;
 import io.otlpgovernor.rules.sampling.tail.TraceSummary;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Head and tail sampling over a million synthetic traces with seeded random trace ids: the kept fraction is
@@ -53,10 +51,13 @@ class HeadAndTailSamplingStatisticsTest {
         for (int batch = 0; batch < TRACES / BATCH; batch++) {
             ScopeSpans.Builder scope = ScopeSpans.newBuilder();
             for (int i = 0; i < BATCH; i++) {
-                scope.addSpans(Span.newBuilder().setTraceId(randomTraceId(random)).setName("s"));
+                scope.addSpans(
+                        Span.newBuilder().setTraceId(randomTraceId(random)).setName("s"));
             }
             ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
-                    .addResourceSpans(ResourceSpans.newBuilder().setResource(RESOURCE).addScopeSpans(scope)).build();
+                    .addResourceSpans(
+                            ResourceSpans.newBuilder().setResource(RESOURCE).addScopeSpans(scope))
+                    .build();
             HeadSampler.Filtered<ExportTraceServiceRequest> filtered = sampler.spans(request);
             assertThat(filtered.kept() + filtered.dropped()).isEqualTo(BATCH);
             kept += filtered.kept();
@@ -91,7 +92,9 @@ class HeadAndTailSamplingStatisticsTest {
     void headThenTailKeepTheStricterFractionAndTheWrittenThresholdsStillEstimateTheTotal(double head, double tail) {
         HeadSampler headSampler = HeadSampler.compile(new SamplingRules.Head(head, List.of()));
         TailEvaluator evaluator = tail(new SamplingRules.Probabilistic("baseline", tail));
-        double p = Math.min(Threshold.fromProbability(head).probability(), Threshold.fromProbability(tail).probability());
+        double p = Math.min(
+                Threshold.fromProbability(head).probability(),
+                Threshold.fromProbability(tail).probability());
         Random random = new Random(Double.doubleToLongBits(head) * 31 + Double.doubleToLongBits(tail));
         long kept = 0;
         double estimate = 0;
@@ -101,7 +104,9 @@ class HeadAndTailSamplingStatisticsTest {
                 scope.addSpans(Span.newBuilder().setTraceId(randomTraceId(random)));
             }
             ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
-                    .addResourceSpans(ResourceSpans.newBuilder().setResource(RESOURCE).addScopeSpans(scope)).build();
+                    .addResourceSpans(
+                            ResourceSpans.newBuilder().setResource(RESOURCE).addScopeSpans(scope))
+                    .build();
             for (ResourceSpans resource : headSampler.spans(request).request().getResourceSpansList()) {
                 for (Span span : resource.getScopeSpans(0).getSpansList()) {
                     TraceSummary summary = evaluator.observe(evaluator.start(), RESOURCE, span, 10);
@@ -126,8 +131,8 @@ class HeadAndTailSamplingStatisticsTest {
     }
 
     private static TailEvaluator tail(SamplingRules.TailPolicy policy) {
-        return TailEvaluator.compile(new SamplingRules.Tail(Duration.ofSeconds(30), 10_000, 1 << 24,
-                Duration.ofMinutes(10), List.of(policy)));
+        return TailEvaluator.compile(new SamplingRules.Tail(
+                Duration.ofSeconds(30), 10_000, 1 << 24, Duration.ofMinutes(10), List.of(policy)));
     }
 
     private static ByteString randomTraceId(Random random) {
@@ -136,5 +141,4 @@ class HeadAndTailSamplingStatisticsTest {
         id[0] |= 1; // never all zeros
         return ByteString.copyFrom(id);
     }
-
 }

@@ -1,15 +1,10 @@
 package io.otlpgovernor.rules.sampling;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.Test;
-
 import com.google.protobuf.ByteString;
-
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -21,13 +16,24 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.contract.testing.OtlpFixtures;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ItemRandomnessTest {
 
     /** Tracestates of every kind the sampler distinguishes: none, vendors only, rv, th, malformed. */
     private static final String[] TRACE_STATE_SHAPES = {
-            "", "congo=x", "ot=rv:%s", "congo=x,ot=th:8;rv:%s;k1:13", "ot=th:c", "ot=rv:%S", "ot=rv:f000",
-            "Congo=x,ot=rv:%s", "ot=th:0;rv:%s"};
+        "",
+        "congo=x",
+        "ot=rv:%s",
+        "congo=x,ot=th:8;rv:%s;k1:13",
+        "ot=th:c",
+        "ot=rv:%S",
+        "ot=rv:f000",
+        "Congo=x,ot=rv:%s",
+        "ot=th:0;rv:%s"
+    };
 
     @Test
     void spansDrawWhatTheSamplerDrawsForRandomTraceIdsAndTracestates() {
@@ -39,11 +45,15 @@ class ItemRandomnessTest {
             Threshold fourDigits = new Threshold((long) t16 << 40);
             Threshold anyDigits = new Threshold(random.nextLong(1L << 56));
 
-            assertThat(ConsistentSampler.withThreshold(fourDigits).decide(span.getTraceState(), span.getTraceId()).kept())
+            assertThat(ConsistentSampler.withThreshold(fourDigits)
+                            .decide(span.getTraceState(), span.getTraceId())
+                            .kept())
                     .as("span %s at %s", span.getTraceState(), fourDigits)
                     .isEqualTo(r >= fourDigits.value())
                     .isEqualTo(ItemRandomness.high16(r) >= t16);
-            assertThat(ConsistentSampler.withThreshold(anyDigits).decide(span.getTraceState(), span.getTraceId()).kept())
+            assertThat(ConsistentSampler.withThreshold(anyDigits)
+                            .decide(span.getTraceState(), span.getTraceId())
+                            .kept())
                     .isEqualTo(r >= anyDigits.value());
         }
     }
@@ -59,9 +69,11 @@ class ItemRandomnessTest {
     void anInvalidRvFallsBackToTheTraceId() {
         ByteString traceId = traceId(0x123456789abcdeL);
 
-        assertThat(ItemRandomness.of(span(traceId, "ot=rv:F0000000000000")).value()).isEqualTo(0x123456789abcdeL);
+        assertThat(ItemRandomness.of(span(traceId, "ot=rv:F0000000000000")).value())
+                .isEqualTo(0x123456789abcdeL);
         assertThat(ItemRandomness.of(span(traceId, "ot=rv:f000")).value()).isEqualTo(0x123456789abcdeL);
-        assertThat(ItemRandomness.of(span(traceId, "ot=rv:f0000000000000;rv:f0000000000000")).value())
+        assertThat(ItemRandomness.of(span(traceId, "ot=rv:f0000000000000;rv:f0000000000000"))
+                        .value())
                 .isEqualTo(0x123456789abcdeL);
     }
 
@@ -88,9 +100,11 @@ class ItemRandomnessTest {
 
         assertThat(randomness).hasSize(flattened.size());
         for (int i = 0; i < flattened.size(); i++) {
-            assertThat(randomness[i]).isEqualTo((char) (ItemRandomness.of(flattened.get(i)).value() >>> 40));
+            assertThat(randomness[i])
+                    .isEqualTo((char) (ItemRandomness.of(flattened.get(i)).value() >>> 40));
         }
-        assertThat(ItemRandomness.spans(ExportTraceServiceRequest.getDefaultInstance())).isEmpty();
+        assertThat(ItemRandomness.spans(ExportTraceServiceRequest.getDefaultInstance()))
+                .isEmpty();
     }
 
     @Test
@@ -101,7 +115,8 @@ class ItemRandomnessTest {
 
         assertThat(ItemRandomness.of(zeros).value()).isEqualTo(Xxh64.hash(zeros.toByteArray(), 0) >>> 8);
         assertThat(ItemRandomness.of(shortId).value()).isEqualTo(Xxh64.hash(shortId.toByteArray(), 0) >>> 8);
-        assertThat(ItemRandomness.of(empty)).isEqualTo(ItemRandomness.of(empty.toBuilder().build()));
+        assertThat(ItemRandomness.of(empty))
+                .isEqualTo(ItemRandomness.of(empty.toBuilder().build()));
     }
 
     @Test
@@ -109,8 +124,8 @@ class ItemRandomnessTest {
         ByteString traceId = traceId(0xabcdef01234567L);
         LogRecord plain = log(traceId, "a");
         LogRecord explicit = log(traceId, "a", attribute("sampling.randomness", "10000000000000"));
-        LogRecord unusable = log(traceId, "a", attribute("sampling.randomness", "10000000000000"),
-                attribute("sampling.threshold", "X"));
+        LogRecord unusable = log(
+                traceId, "a", attribute("sampling.randomness", "10000000000000"), attribute("sampling.threshold", "X"));
 
         assertThat(ItemRandomness.of(plain).value()).isEqualTo(0xabcdef01234567L);
         assertThat(ItemRandomness.of(explicit).value()).isEqualTo(0x10000000000000L);
@@ -125,7 +140,8 @@ class ItemRandomnessTest {
         LogRecord same = log(ByteString.EMPTY, "payment failed");
         LogRecord other = log(ByteString.EMPTY, "payment failed!");
         LogRecord zeroTraceId = log(ByteString.copyFrom(new byte[16]), "payment failed");
-        LogRecord explicit = log(ByteString.EMPTY, "payment failed", attribute("sampling.randomness", "00000000000042"));
+        LogRecord explicit =
+                log(ByteString.EMPTY, "payment failed", attribute("sampling.randomness", "00000000000042"));
 
         assertThat(ItemRandomness.of(record)).isEqualTo(ItemRandomness.of(same));
         assertThat(ItemRandomness.of(record).value()).isEqualTo(Xxh64.hash(record.toByteArray(), 0) >>> 8);
@@ -153,9 +169,12 @@ class ItemRandomnessTest {
             long r = ItemRandomness.of(record).value();
             Threshold threshold = new Threshold((long) random.nextInt(1 << 16) << 40);
 
-            OtelTraceState state = kind == 0 ? OtelTraceState.ofLogAttributes(th, Hex56.full(r))
+            OtelTraceState state = kind == 0
+                    ? OtelTraceState.ofLogAttributes(th, Hex56.full(r))
                     : OtelTraceState.ofLogAttributes(th, rv);
-            assertThat(ConsistentSampler.withThreshold(threshold).decide(state, traceId).kept())
+            assertThat(ConsistentSampler.withThreshold(threshold)
+                            .decide(state, traceId)
+                            .kept())
                     .as("log kind %d at %s", kind, threshold)
                     .isEqualTo(r >= threshold.value());
         }
@@ -175,11 +194,14 @@ class ItemRandomnessTest {
         char[] randomness = ItemRandomness.logs(request);
 
         assertThat(randomness).hasSize(5);
-        assertThat(randomness[0]).isEqualTo((char) (ItemRandomness.of(log(ByteString.EMPTY, "x")).value() >>> 40));
+        assertThat(randomness[0]).isEqualTo((char)
+                (ItemRandomness.of(log(ByteString.EMPTY, "x")).value() >>> 40));
         assertThat(randomness[1]).isEqualTo((char) 0x1234);
         assertThat(randomness[2]).isEqualTo((char) 0xfedc);
-        assertThat(randomness[3]).isEqualTo((char) (ItemRandomness.of(request.getResourceLogs(1).getScopeLogs(0)
-                .getLogRecords(0)).value() >>> 40));
+        assertThat(randomness[3]).isEqualTo((char)
+                (ItemRandomness.of(request.getResourceLogs(1).getScopeLogs(0).getLogRecords(0))
+                                .value()
+                        >>> 40));
     }
 
     @Test
@@ -203,7 +225,9 @@ class ItemRandomnessTest {
         int t16 = 0xc000;
         long kept = 0;
         for (int i = 0; i < records; i++) {
-            if (ItemRandomness.of(log(ByteString.EMPTY, "GET /api/orders/" + i + " 200")).value() >= (long) t16 << 40) {
+            if (ItemRandomness.of(log(ByteString.EMPTY, "GET /api/orders/" + i + " 200"))
+                            .value()
+                    >= (long) t16 << 40) {
                 kept++;
             }
         }
@@ -236,16 +260,27 @@ class ItemRandomnessTest {
     }
 
     static Span span(ByteString traceId, String traceState) {
-        return Span.newBuilder().setTraceId(traceId).setSpanId(OtlpFixtures.id(8, 1)).setName("span")
-                .setTraceState(traceState).build();
+        return Span.newBuilder()
+                .setTraceId(traceId)
+                .setSpanId(OtlpFixtures.id(8, 1))
+                .setName("span")
+                .setTraceState(traceState)
+                .build();
     }
 
     static LogRecord log(ByteString traceId, String body, KeyValue... attributes) {
-        return LogRecord.newBuilder().setTraceId(traceId).setTimeUnixNano(1_700_000_000_000_000_000L)
-                .setBody(AnyValue.newBuilder().setStringValue(body)).addAllAttributes(List.of(attributes)).build();
+        return LogRecord.newBuilder()
+                .setTraceId(traceId)
+                .setTimeUnixNano(1_700_000_000_000_000_000L)
+                .setBody(AnyValue.newBuilder().setStringValue(body))
+                .addAllAttributes(List.of(attributes))
+                .build();
     }
 
     static KeyValue attribute(String key, String value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setStringValue(value))
+                .build();
     }
 }

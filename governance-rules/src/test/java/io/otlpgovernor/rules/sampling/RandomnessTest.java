@@ -1,17 +1,16 @@
 package io.otlpgovernor.rules.sampling;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 
+import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.google.protobuf.ByteString;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RandomnessTest {
 
@@ -48,16 +47,18 @@ class RandomnessTest {
 
     @ParameterizedTest
     @CsvSource({
-            "'',              rv value is empty; expected exactly 14 lower-case hex digits",
-            "8,               rv value has 1 character; expected exactly 14 lower-case hex digits",
-            "6e6d1a75832a2,   rv value has 13 characters; expected exactly 14 lower-case hex digits",
-            "6e6d1a75832a2f0, rv value has 15 characters; expected exactly 14 lower-case hex digits",
-            "6E6D1A75832A2F,  rv value has an upper-case hex digit at position 2; expected exactly 14 lower-case hex digits",
-            "6e6d1a75832a2g,  rv value has a character that is not a hex digit at position 14; expected exactly 14 lower-case hex digits",
+        "'',              rv value is empty; expected exactly 14 lower-case hex digits",
+        "8,               rv value has 1 character; expected exactly 14 lower-case hex digits",
+        "6e6d1a75832a2,   rv value has 13 characters; expected exactly 14 lower-case hex digits",
+        "6e6d1a75832a2f0, rv value has 15 characters; expected exactly 14 lower-case hex digits",
+        "6E6D1A75832A2F,  rv value has an upper-case hex digit at position 2; expected exactly 14 lower-case hex digits",
+        "6e6d1a75832a2g,  rv value has a character that is not a hex digit at position 14; expected exactly 14 lower-case hex digits",
     })
     void rejectsMalformedRvValuesWithTheReason(String rv, String reason) {
         assertThat(Randomness.problem(rv)).hasValue(reason);
-        assertThatThrownBy(() -> Randomness.parse(rv)).isInstanceOf(IllegalArgumentException.class).hasMessage(reason);
+        assertThatThrownBy(() -> Randomness.parse(rv))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(reason);
     }
 
     @Test

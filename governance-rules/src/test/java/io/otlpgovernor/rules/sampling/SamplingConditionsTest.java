@@ -1,30 +1,32 @@
 package io.otlpgovernor.rules.sampling;
 
-import static io.otlpgovernor.rules.sampling.SamplingFixtures.attribute;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.rules.retention.RetentionRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.ArrayValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.otlpgovernor.rules.retention.RetentionRules;
-import io.otlpgovernor.contract.Signal;
+import static io.otlpgovernor.rules.sampling.SamplingFixtures.attribute;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class SamplingConditionsTest {
 
     @Test
     void theServiceNameIsTheResourcesStringServiceName() {
-        assertThat(SamplingConditions.serviceName(SamplingFixtures.resource("shop"))).isEqualTo("shop");
-        assertThat(SamplingConditions.serviceName(SamplingFixtures.resource(null))).isEmpty();
-        assertThat(SamplingConditions.serviceName(SamplingFixtures.resource(null, attribute("service.name", 7L)))).isEmpty();
+        assertThat(SamplingConditions.serviceName(SamplingFixtures.resource("shop")))
+                .isEqualTo("shop");
+        assertThat(SamplingConditions.serviceName(SamplingFixtures.resource(null)))
+                .isEmpty();
+        assertThat(SamplingConditions.serviceName(SamplingFixtures.resource(null, attribute("service.name", 7L))))
+                .isEmpty();
     }
 
     @Test
@@ -32,7 +34,8 @@ class SamplingConditionsTest {
         SamplingConditions.When any = when(Set.of(), Set.of(), Map.of());
         assertThat(any.matches(Signal.SPANS, "", null, List.of(), List.of())).isTrue();
         SamplingConditions.When shop = when(Set.of("shop"), Set.of(), Map.of());
-        assertThat(shop.matches(Signal.LOGS, "shop", null, List.of(), List.of())).isTrue();
+        assertThat(shop.matches(Signal.LOGS, "shop", null, List.of(), List.of()))
+                .isTrue();
         assertThat(shop.matches(Signal.LOGS, "", null, List.of(), List.of())).isFalse();
     }
 
@@ -40,28 +43,32 @@ class SamplingConditionsTest {
     void labelsMatchAnyOfThemAndNeverWhenUnknown() {
         SamplingConditions.When pii = when(Set.of(), Set.of("pii", "secret"), Map.of());
         assertThat(pii.testsLabels()).isTrue();
-        assertThat(pii.matches(Signal.SPANS, "", Set.of("secret"), List.of(), List.of())).isTrue();
-        assertThat(pii.matches(Signal.SPANS, "", Set.of("internal"), List.of(), List.of())).isFalse();
+        assertThat(pii.matches(Signal.SPANS, "", Set.of("secret"), List.of(), List.of()))
+                .isTrue();
+        assertThat(pii.matches(Signal.SPANS, "", Set.of("internal"), List.of(), List.of()))
+                .isFalse();
         assertThat(pii.matches(Signal.SPANS, "", null, List.of(), List.of())).isFalse();
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            // rule text | value kind | value    | matches
-            "200         | int        | 200      | true",
-            "200.0       | int        | 200      | true",
-            "2e2         | int        | 200      | true",
-            "200         | double     | 200      | true",
-            "0.5         | double     | 0.5      | true",
-            "1d          | double     | 1        | false",
-            "Infinity    | double     | Infinity | false",
-            "NaN         | double     | NaN      | false",
-            "' 1'        | int        | 1        | false",
-            "true        | bool       | true     | true",
-            "TRUE        | bool       | true     | false",
-            "abc         | string     | abc      | true",
-            "abc         | string     | ABC      | false",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // rule text | value kind | value    | matches
+                "200         | int        | 200      | true",
+                "200.0       | int        | 200      | true",
+                "2e2         | int        | 200      | true",
+                "200         | double     | 200      | true",
+                "0.5         | double     | 0.5      | true",
+                "1d          | double     | 1        | false",
+                "Infinity    | double     | Infinity | false",
+                "NaN         | double     | NaN      | false",
+                "' 1'        | int        | 1        | false",
+                "true        | bool       | true     | true",
+                "TRUE        | bool       | true     | false",
+                "abc         | string     | abc      | true",
+                "abc         | string     | ABC      | false",
+            })
     void attributeValuesAreComparedAsText(String text, String kind, String value, boolean matches) {
         AnyValue.Builder any = AnyValue.newBuilder();
         switch (kind) {
@@ -72,28 +79,46 @@ class SamplingConditionsTest {
         }
         KeyValue attribute = KeyValue.newBuilder().setKey("k").setValue(any).build();
         SamplingConditions.When when = when(Set.of(), Set.of(), Map.of("k", text));
-        assertThat(when.matches(Signal.SPANS, "", null, List.of(attribute), List.of())).isEqualTo(matches);
+        assertThat(when.matches(Signal.SPANS, "", null, List.of(attribute), List.of()))
+                .isEqualTo(matches);
     }
 
     @Test
     void compositeValuesNeverMatch() {
-        KeyValue array = KeyValue.newBuilder().setKey("k").setValue(AnyValue.newBuilder()
-                .setArrayValue(ArrayValue.newBuilder().addValues(AnyValue.newBuilder().setStringValue("a")))).build();
-        SamplingConditions.AttributeTest regex = SamplingConditions.AttributeTest.compile(new SamplingRules.AttributeMatch(
-                "r", "k", Set.of(), Optional.of("a"), Optional.empty(), Optional.empty(), Optional.empty()));
+        KeyValue array = KeyValue.newBuilder()
+                .setKey("k")
+                .setValue(AnyValue.newBuilder()
+                        .setArrayValue(ArrayValue.newBuilder()
+                                .addValues(AnyValue.newBuilder().setStringValue("a"))))
+                .build();
+        SamplingConditions.AttributeTest regex =
+                SamplingConditions.AttributeTest.compile(new SamplingRules.AttributeMatch(
+                        "r", "k", Set.of(), Optional.of("a"), Optional.empty(), Optional.empty(), Optional.empty()));
         assertThat(regex.matches(List.of(array), List.of())).isFalse();
-        assertThat(when(Set.of(), Set.of(), Map.of("k", "a")).matches(Signal.SPANS, "", null, List.of(array), List.of())).isFalse();
+        assertThat(when(Set.of(), Set.of(), Map.of("k", "a"))
+                        .matches(Signal.SPANS, "", null, List.of(array), List.of()))
+                .isFalse();
     }
 
     @Test
     void anAttributeTestLooksAtTheResourceWhenTheSpanValueDoesNotPass() {
-        SamplingConditions.AttributeTest gold = SamplingConditions.AttributeTest.compile(new SamplingRules.AttributeMatch(
-                "g", "tier", Set.of("gold"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
-        assertThat(gold.matches(List.of(attribute("tier", "silver")), List.of(attribute("tier", "gold")))).isTrue();
-        assertThat(gold.matches(List.of(attribute("tier", "silver")), List.of())).isFalse();
+        SamplingConditions.AttributeTest gold =
+                SamplingConditions.AttributeTest.compile(new SamplingRules.AttributeMatch(
+                        "g",
+                        "tier",
+                        Set.of("gold"),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()));
+        assertThat(gold.matches(List.of(attribute("tier", "silver")), List.of(attribute("tier", "gold"))))
+                .isTrue();
+        assertThat(gold.matches(List.of(attribute("tier", "silver")), List.of()))
+                .isFalse();
     }
 
-    private static SamplingConditions.When when(Set<String> services, Set<String> labels, Map<String, String> attributes) {
+    private static SamplingConditions.When when(
+            Set<String> services, Set<String> labels, Map<String, String> attributes) {
         return SamplingConditions.When.compile(new RetentionRules.Match(Set.of(), labels, services, attributes));
     }
 }

@@ -1,20 +1,10 @@
 package io.otlpgovernor.rules.sampling;
 
-import static io.otlpgovernor.rules.sampling.ItemRandomnessTest.attribute;
-import static io.otlpgovernor.rules.sampling.ItemRandomnessTest.log;
-import static io.otlpgovernor.rules.sampling.ItemRandomnessTest.randomTraceId;
-import static io.otlpgovernor.rules.sampling.ItemRandomnessTest.span;
-import static io.otlpgovernor.rules.sampling.ItemRandomnessTest.traceId;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.Test;
-
 import com.google.protobuf.ByteString;
-
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -26,6 +16,14 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.contract.testing.OtlpFixtures;
+import org.junit.jupiter.api.Test;
+
+import static io.otlpgovernor.rules.sampling.ItemRandomnessTest.attribute;
+import static io.otlpgovernor.rules.sampling.ItemRandomnessTest.log;
+import static io.otlpgovernor.rules.sampling.ItemRandomnessTest.randomTraceId;
+import static io.otlpgovernor.rules.sampling.ItemRandomnessTest.span;
+import static io.otlpgovernor.rules.sampling.ItemRandomnessTest.traceId;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ThresholdFilterTest {
 
@@ -73,7 +71,8 @@ class ThresholdFilterTest {
                     expected.add(all.get(i).getBody().getStringValue());
                 }
             }
-            assertThat(logs(filtered.request())).extracting(r -> r.getBody().getStringValue())
+            assertThat(logs(filtered.request()))
+                    .extracting(r -> r.getBody().getStringValue())
                     .containsExactlyElementsOf(expected);
             assertThat(filtered.kept()).isEqualTo(expected.size());
             assertThat(filtered.dropped()).isEqualTo(all.size() - expected.size());
@@ -85,8 +84,10 @@ class ThresholdFilterTest {
         SplittableRandom random = new SplittableRandom(13);
         for (int round = 0; round < 20; round++) {
             Threshold threshold = new Threshold((long) random.nextInt(1 << 16) << 40);
-            ExportTraceServiceRequest spans = ThresholdFilter.spans(randomSpans(random), threshold).request();
-            ExportLogsServiceRequest logs = ThresholdFilter.logs(randomLogs(random), threshold).request();
+            ExportTraceServiceRequest spans =
+                    ThresholdFilter.spans(randomSpans(random), threshold).request();
+            ExportLogsServiceRequest logs =
+                    ThresholdFilter.logs(randomLogs(random), threshold).request();
 
             ThresholdFilter.Filtered<ExportTraceServiceRequest> spansAgain = ThresholdFilter.spans(spans, threshold);
             ThresholdFilter.Filtered<ExportLogsServiceRequest> logsAgain = ThresholdFilter.logs(logs, threshold);
@@ -108,7 +109,8 @@ class ThresholdFilterTest {
         assertThat(filteredTraceState(span(highR, "congo=x , ot=th:e;rv:e8000000000000;k1:13")))
                 .isEqualTo("congo=x , ot=th:e;rv:e8000000000000;k1:13");
         // R = 0xd... < th:f: the incoming threshold cannot describe the span and is replaced.
-        assertThat(filteredTraceState(span(highR, "ot=th:f,rojo=00f067aa0ba902b7"))).isEqualTo("ot=th:c,rojo=00f067aa0ba902b7");
+        assertThat(filteredTraceState(span(highR, "ot=th:f,rojo=00f067aa0ba902b7")))
+                .isEqualTo("ot=th:c,rojo=00f067aa0ba902b7");
         assertThat(filteredTraceState(span(highR, "ot=th:E"))).isEqualTo("ot=th:c");
     }
 
@@ -125,13 +127,18 @@ class ThresholdFilterTest {
 
     @Test
     void removesScopesAndResourcesLeftWithoutItems() {
-        Resource checkout = Resource.newBuilder().addAttributes(attribute("service.name", "checkout")).build();
+        Resource checkout = Resource.newBuilder()
+                .addAttributes(attribute("service.name", "checkout"))
+                .build();
         ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
                 .addResourceSpans(ResourceSpans.newBuilder()
                         .addScopeSpans(ScopeSpans.newBuilder().addSpans(named(0x10000000000000L, "low-1"))))
-                .addResourceSpans(ResourceSpans.newBuilder().setResource(checkout).setSchemaUrl("https://schema")
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(checkout)
+                        .setSchemaUrl("https://schema")
                         .addScopeSpans(ScopeSpans.newBuilder().addSpans(named(0x20000000000000L, "low-2")))
-                        .addScopeSpans(ScopeSpans.newBuilder().setSchemaUrl("scope-schema")
+                        .addScopeSpans(ScopeSpans.newBuilder()
+                                .setSchemaUrl("scope-schema")
                                 .addSpans(named(0x30000000000000L, "low-3"))
                                 .addSpans(named(0xf0000000000000L, "high"))))
                 .build();
@@ -144,10 +151,13 @@ class ThresholdFilterTest {
         assertThat(resource.getSchemaUrl()).isEqualTo("https://schema");
         assertThat(resource.getScopeSpansList()).hasSize(1);
         assertThat(resource.getScopeSpans(0).getSchemaUrl()).isEqualTo("scope-schema");
-        assertThat(resource.getScopeSpans(0).getSpansList()).extracting(Span::getName).containsExactly("high");
+        assertThat(resource.getScopeSpans(0).getSpansList())
+                .extracting(Span::getName)
+                .containsExactly("high");
         assertThat(filtered.kept()).isEqualTo(1);
         assertThat(filtered.dropped()).isEqualTo(3);
-        assertThat(ThresholdFilter.spans(request, Threshold.STRICTEST).request().getResourceSpansCount()).isZero();
+        assertThat(ThresholdFilter.spans(request, Threshold.STRICTEST).request().getResourceSpansCount())
+                .isZero();
     }
 
     @Test
@@ -155,7 +165,8 @@ class ThresholdFilterTest {
         ExportTraceServiceRequest spans = OtlpFixtures.spans("same", 5);
         ExportLogsServiceRequest logs = OtlpFixtures.logs("same", 4);
 
-        ThresholdFilter.Filtered<ExportTraceServiceRequest> filteredSpans = ThresholdFilter.spans(spans, Threshold.ALWAYS);
+        ThresholdFilter.Filtered<ExportTraceServiceRequest> filteredSpans =
+                ThresholdFilter.spans(spans, Threshold.ALWAYS);
         ThresholdFilter.Filtered<ExportLogsServiceRequest> filteredLogs = ThresholdFilter.logs(logs, Threshold.ALWAYS);
 
         assertThat(filteredSpans.request()).isSameAs(spans);
@@ -173,13 +184,15 @@ class ThresholdFilterTest {
         LogRecord fresh = filteredLog(log(highR, "fresh", user));
         LogRecord raised = filteredLog(log(highR, "raised", attribute("sampling.threshold", "8"), user));
         LogRecord stricter = log(highR, "stricter", user, attribute("sampling.threshold", "d"));
-        LogRecord explicit = filteredLog(log(ByteString.EMPTY, "explicit", attribute("sampling.randomness", "e0000000000000")));
+        LogRecord explicit =
+                filteredLog(log(ByteString.EMPTY, "explicit", attribute("sampling.randomness", "e0000000000000")));
 
         assertThat(fresh.getAttributesList()).containsExactly(user, attribute("sampling.threshold", "c"));
         assertThat(raised.getAttributesList()).containsExactly(attribute("sampling.threshold", "c"), user);
         assertThat(filteredLog(stricter)).isSameAs(stricter);
-        assertThat(explicit.getAttributesList()).containsExactly(attribute("sampling.randomness", "e0000000000000"),
-                attribute("sampling.threshold", "c"));
+        assertThat(explicit.getAttributesList())
+                .containsExactly(
+                        attribute("sampling.randomness", "e0000000000000"), attribute("sampling.threshold", "c"));
     }
 
     @Test
@@ -191,18 +204,30 @@ class ThresholdFilterTest {
         ThresholdFilter.Filtered<ExportLogsServiceRequest> filtered = ThresholdFilter.logs(request(record), threshold);
 
         LogRecord kept = filtered.request().getResourceLogs(0).getScopeLogs(0).getLogRecords(0);
-        assertThat(kept.getAttributesList()).containsExactly(attribute("http.route", "/orders"),
-                attribute("sampling.threshold", threshold.thValue()), attribute("sampling.randomness", Hex56.full(r)));
+        assertThat(kept.getAttributesList())
+                .containsExactly(
+                        attribute("http.route", "/orders"),
+                        attribute("sampling.threshold", threshold.thValue()),
+                        attribute("sampling.randomness", Hex56.full(r)));
         assertThat(ItemRandomness.of(kept).value()).isEqualTo(r);
-        assertThat(ThresholdFilter.logs(request(record), new Threshold(threshold.value() + (1L << 40))).kept()).isZero();
+        assertThat(ThresholdFilter.logs(request(record), new Threshold(threshold.value() + (1L << 40)))
+                        .kept())
+                .isZero();
     }
 
     @Test
     void duplicateOrNonStringSamplingAttributesAreReplacedByOne() {
-        LogRecord record = log(traceId(0xd0000000000000L), "dup", attribute("sampling.threshold", "4"),
-                attribute("a", "b"), attribute("sampling.threshold", "8"),
-                KeyValue.newBuilder().setKey("sampling.randomness")
-                        .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setIntValue(7)).build());
+        LogRecord record = log(
+                traceId(0xd0000000000000L),
+                "dup",
+                attribute("sampling.threshold", "4"),
+                attribute("a", "b"),
+                attribute("sampling.threshold", "8"),
+                KeyValue.newBuilder()
+                        .setKey("sampling.randomness")
+                        .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
+                                .setIntValue(7))
+                        .build());
 
         assertThat(filteredLog(record).getAttributesList())
                 .containsExactly(attribute("sampling.threshold", "c"), attribute("a", "b"));
@@ -214,11 +239,16 @@ class ThresholdFilterTest {
 
     private static String filteredTraceState(Span span, Threshold threshold) {
         ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(span)))
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .addScopeSpans(ScopeSpans.newBuilder().addSpans(span)))
                 .build();
         ThresholdFilter.Filtered<ExportTraceServiceRequest> filtered = ThresholdFilter.spans(request, threshold);
         assertThat(filtered.kept()).isEqualTo(1);
-        return filtered.request().getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceState();
+        return filtered.request()
+                .getResourceSpans(0)
+                .getScopeSpans(0)
+                .getSpans(0)
+                .getTraceState();
     }
 
     private static LogRecord filteredLog(LogRecord record) {
@@ -229,7 +259,8 @@ class ThresholdFilterTest {
 
     private static ExportLogsServiceRequest request(LogRecord record) {
         return ExportLogsServiceRequest.newBuilder()
-                .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder().addLogRecords(record)))
+                .addResourceLogs(ResourceLogs.newBuilder()
+                        .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(record)))
                 .build();
     }
 
@@ -248,8 +279,8 @@ class ThresholdFilterTest {
                 ScopeSpans.Builder scopeSpans = ScopeSpans.newBuilder();
                 for (int i = random.nextInt(30); i > 0; i--) {
                     ByteString traceId = random.nextInt(20) == 0 ? ByteString.EMPTY : randomTraceId(random);
-                    String traceState = String.format(traceStates[random.nextInt(traceStates.length)],
-                            Hex56.full(random.nextLong(1L << 56)));
+                    String traceState = String.format(
+                            traceStates[random.nextInt(traceStates.length)], Hex56.full(random.nextLong(1L << 56)));
                     scopeSpans.addSpans(span(traceId, traceState).toBuilder().setName("span-" + n++));
                 }
                 resourceSpans.addScopeSpans(scopeSpans);
@@ -295,7 +326,8 @@ class ThresholdFilterTest {
 
     static List<LogRecord> logs(ExportLogsServiceRequest request) {
         List<LogRecord> logs = new ArrayList<>();
-        request.getResourceLogsList().forEach(r -> r.getScopeLogsList().forEach(s -> logs.addAll(s.getLogRecordsList())));
+        request.getResourceLogsList()
+                .forEach(r -> r.getScopeLogsList().forEach(s -> logs.addAll(s.getLogRecordsList())));
         return logs;
     }
 }

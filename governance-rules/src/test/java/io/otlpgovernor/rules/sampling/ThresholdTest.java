@@ -1,9 +1,5 @@
 package io.otlpgovernor.rules.sampling;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,24 +14,28 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 class ThresholdTest {
 
     private static final long MAX = (1L << 56) - 1;
 
     @ParameterizedTest
     @CsvSource({
-            "1,      0",
-            "0.75,   4",
-            "0.5,    8",
-            "0.25,   c",
-            "0.125,  e",
-            "0.0625, f",
-            "0.1,    e666",
-            "0.2,    cccd",
-            "0.01,   fd70a",
-            "0.001,  ffbe77",
-            "0.0001, fff9724",
-            "1e-6,   ffffef39",
+        "1,      0",
+        "0.75,   4",
+        "0.5,    8",
+        "0.25,   c",
+        "0.125,  e",
+        "0.0625, f",
+        "0.1,    e666",
+        "0.2,    cccd",
+        "0.01,   fd70a",
+        "0.001,  ffbe77",
+        "0.0001, fff9724",
+        "1e-6,   ffffef39",
     })
     void encodesProbabilitiesWithTheDefaultPrecisionOfFourDigitsAfterTheLeadingZerosOfTheProbability(
             double probability, String th) {
@@ -48,14 +48,16 @@ class ThresholdTest {
         // in exact rational arithmetic, independently of this code.
         List<String> mismatches = new ArrayList<>();
         int vectors = 0;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Objects.requireNonNull(
-                getClass().getResourceAsStream("/sampling/spec-thresholds.csv")), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                Objects.requireNonNull(getClass().getResourceAsStream("/sampling/spec-thresholds.csv")),
+                StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (line.startsWith("#")) {
                     continue;
                 }
                 String[] fields = line.split(",");
-                String actual = Threshold.fromProbability(Double.parseDouble(fields[0]), Integer.parseInt(fields[1])).thValue();
+                String actual = Threshold.fromProbability(Double.parseDouble(fields[0]), Integer.parseInt(fields[1]))
+                        .thValue();
                 if (!actual.equals(fields[2])) {
                     mismatches.add(line + " -> " + actual);
                 }
@@ -101,7 +103,8 @@ class ThresholdTest {
     }
 
     @ParameterizedTest
-    @ValueSource(doubles = {0, -0.0, -0.5, 1.0000001, 2, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+    @ValueSource(
+            doubles = {0, -0.0, -0.5, 1.0000001, 2, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
     void rejectsValuesThatAreNotProbabilities(double probability) {
         assertThatThrownBy(() -> Threshold.fromProbability(probability))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -139,14 +142,14 @@ class ThresholdTest {
 
     @ParameterizedTest
     @CsvSource({
-            "0,              0",
-            "8,              80000000000000",
-            "08,             08000000000000",
-            "80,             80000000000000",
-            "fd70a,          fd70a000000000",
-            "00000000000000, 00000000000000",
-            "ffffffffffffff, ffffffffffffff",
-            "00000000000001, 00000000000001",
+        "0,              0",
+        "8,              80000000000000",
+        "08,             08000000000000",
+        "80,             80000000000000",
+        "fd70a,          fd70a000000000",
+        "00000000000000, 00000000000000",
+        "ffffffffffffff, ffffffffffffff",
+        "00000000000001, 00000000000001",
     })
     void decodesThValuesRightPaddedToFourteenDigits(String th, String padded) {
         assertThat(Threshold.parse(th).value()).isEqualTo(Long.parseLong(padded, 16));
@@ -188,24 +191,27 @@ class ThresholdTest {
 
     @ParameterizedTest
     @CsvSource({
-            "'',               th value is empty; expected 1 to 14 lower-case hex digits",
-            "fffffffffffffff,  th value has 15 characters; expected 1 to 14 lower-case hex digits",
-            "E666,             th value has an upper-case hex digit at position 1; expected 1 to 14 lower-case hex digits",
-            "e66F,             th value has an upper-case hex digit at position 4; expected 1 to 14 lower-case hex digits",
-            "e66g,             th value has a character that is not a hex digit at position 4; expected 1 to 14 lower-case hex digits",
-            "0x8,              th value has a character that is not a hex digit at position 2; expected 1 to 14 lower-case hex digits",
-            "' 8',             th value has a character that is not a hex digit at position 1; expected 1 to 14 lower-case hex digits",
-            "-1,               th value has a character that is not a hex digit at position 1; expected 1 to 14 lower-case hex digits",
+        "'',               th value is empty; expected 1 to 14 lower-case hex digits",
+        "fffffffffffffff,  th value has 15 characters; expected 1 to 14 lower-case hex digits",
+        "E666,             th value has an upper-case hex digit at position 1; expected 1 to 14 lower-case hex digits",
+        "e66F,             th value has an upper-case hex digit at position 4; expected 1 to 14 lower-case hex digits",
+        "e66g,             th value has a character that is not a hex digit at position 4; expected 1 to 14 lower-case hex digits",
+        "0x8,              th value has a character that is not a hex digit at position 2; expected 1 to 14 lower-case hex digits",
+        "' 8',             th value has a character that is not a hex digit at position 1; expected 1 to 14 lower-case hex digits",
+        "-1,               th value has a character that is not a hex digit at position 1; expected 1 to 14 lower-case hex digits",
     })
     void rejectsMalformedThValuesWithTheReason(String th, String reason) {
         assertThat(Threshold.problem(th)).hasValue(reason);
-        assertThatThrownBy(() -> Threshold.parse(th)).isInstanceOf(IllegalArgumentException.class).hasMessage(reason);
+        assertThatThrownBy(() -> Threshold.parse(th))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(reason);
     }
 
     @Test
     void reasonsNeverRepeatTheValue() {
         for (String th : List.of("SECRETVALUE", "Bearer.abc", "deadbeefdeadbeefcafe")) {
-            assertThat(Threshold.problem(th)).hasValueSatisfying(reason -> assertThat(reason).doesNotContain(th));
+            assertThat(Threshold.problem(th))
+                    .hasValueSatisfying(reason -> assertThat(reason).doesNotContain(th));
         }
     }
 
@@ -269,13 +275,13 @@ class ThresholdTest {
 
     @ParameterizedTest
     @CsvSource({
-            // T = (1 - p) * 2^56, four significant hex digits, the fifth rounding half up.
-            "0.3333333333333333, aaab",   // aaaa|a… rounds up
-            "0.6666666666666666, 5555",   // 5555|5… rounds down
-            "0.9,                199a",   // 1999|9… rounds up
-            "0.999,              0042",   // 0041|8… rounds up; no extra precision near 1
-            "0.7,                4ccd",   // 4ccc|c… rounds up
-            "0.05,               f3333",  // one leading zero hex digit in p: five digits, f3333|3… rounds down
+        // T = (1 - p) * 2^56, four significant hex digits, the fifth rounding half up.
+        "0.3333333333333333, aaab", // aaaa|a… rounds up
+        "0.6666666666666666, 5555", // 5555|5… rounds down
+        "0.9,                199a", // 1999|9… rounds up
+        "0.999,              0042", // 0041|8… rounds up; no extra precision near 1
+        "0.7,                4ccd", // 4ccc|c… rounds up
+        "0.05,               f3333", // one leading zero hex digit in p: five digits, f3333|3… rounds down
     })
     void roundsHalfUpAtTheLastSignificantDigit(double probability, String th) {
         Threshold threshold = Threshold.fromProbability(probability);
@@ -285,8 +291,8 @@ class ThresholdTest {
 
     @ParameterizedTest
     @CsvSource({
-            "'é',  th value has a character that is not a hex digit at position 1; expected 1 to 14 lower-case hex digits",
-            "'8;',  th value has a character that is not a hex digit at position 2; expected 1 to 14 lower-case hex digits",
+        "'é',  th value has a character that is not a hex digit at position 1; expected 1 to 14 lower-case hex digits",
+        "'8;',  th value has a character that is not a hex digit at position 2; expected 1 to 14 lower-case hex digits",
     })
     void rejectsNonAsciiAndSeparatorCharacters(String th, String reason) {
         assertThat(Threshold.problem(th)).hasValue(reason);

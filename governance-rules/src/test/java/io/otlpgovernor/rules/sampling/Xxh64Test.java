@@ -1,14 +1,13 @@
 package io.otlpgovernor.rules.sampling;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.Test;
-
 import net.jpountz.xxhash.XXHash64;
 import net.jpountz.xxhash.XXHashFactory;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class Xxh64Test {
 
@@ -28,7 +27,8 @@ class Xxh64Test {
                 input[i] = (byte) random.nextInt(256);
             }
             long seed = length % 3 == 0 ? 0 : random.nextLong();
-            assertThat(Xxh64.hash(input, seed)).as("length %d", length)
+            assertThat(Xxh64.hash(input, seed))
+                    .as("length %d", length)
                     .isEqualTo(reference.hash(input, 0, length, seed));
         }
         byte[] text = "The quick brown fox jumps over the lazy dog".getBytes(StandardCharsets.US_ASCII);

@@ -1,8 +1,5 @@
 package io.otlpgovernor.rules.schema;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,6 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The JSON Schema of rule files ({@code schema/rule-file.schema.json}) against the shipped rules and against the
@@ -262,9 +262,11 @@ class RuleFileSchemaTest {
     @BeforeAll
     static void loadSchema() throws IOException {
         schemaTree = JSON.readTree(SCHEMA.toFile());
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
+        SchemaValidatorsConfig config =
+                SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
         try (InputStream in = Files.newInputStream(SCHEMA)) {
-            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(in, config);
         }
     }
 
@@ -289,9 +291,15 @@ class RuleFileSchemaTest {
 
     @Test
     void theShippedRulesAreTheFourPresetsAndThreeTenants() throws IOException {
-        assertThat(shippedRuleFiles().map(p -> SHIPPED.relativize(p).toString().replace('\\', '/'))).containsExactly(
-                "presets/gdpr.yaml", "presets/hipaa.yaml", "presets/pci-dss.yaml", "presets/sox.yaml",
-                "tenants/acme.yaml", "tenants/globex.yaml", "tenants/paynow.yaml");
+        assertThat(shippedRuleFiles().map(p -> SHIPPED.relativize(p).toString().replace('\\', '/')))
+                .containsExactly(
+                        "presets/gdpr.yaml",
+                        "presets/hipaa.yaml",
+                        "presets/pci-dss.yaml",
+                        "presets/sox.yaml",
+                        "tenants/acme.yaml",
+                        "tenants/globex.yaml",
+                        "tenants/paynow.yaml");
     }
 
     @ParameterizedTest
@@ -317,13 +325,18 @@ class RuleFileSchemaTest {
                         version: 1
                         protections: []
                         """, "", "protections: unknown key"),
-                broken("bad action", "tenants/t.yaml", """
+                broken(
+                        "bad action",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         protection:
                           - label: pii
                             action: shred
-                        """, "/protection/0/action", "protection[0].action: expected one of tag, hash, redact, drop-attribute, drop-record"),
+                        """,
+                        "/protection/0/action",
+                        "protection[0].action: expected one of tag, hash, redact, drop-attribute, drop-record"),
                 broken("missing version", "tenants/t.yaml", """
                         tenant: t
                         description: no version
@@ -332,9 +345,14 @@ class RuleFileSchemaTest {
                         tenant: t
                         version: 0
                         """, "/version", "version: must be at least 1"),
-                broken("neither tenant nor preset", "tenants/t.yaml", """
+                broken(
+                        "neither tenant nor preset",
+                        "tenants/t.yaml",
+                        """
                         version: 1
-                        """, "", "a rule file names either 'tenant' (a tenant's rules) or 'preset' (a compliance preset)"),
+                        """,
+                        "",
+                        "a rule file names either 'tenant' (a tenant's rules) or 'preset' (a compliance preset)"),
                 broken("tenant and preset", "presets/p.yaml", """
                         preset: p
                         tenant: p
@@ -343,41 +361,69 @@ class RuleFileSchemaTest {
                         tenant: Acme
                         version: 1
                         """, "/tenant", "tenant: expected a tenant id"),
-                broken("preset with quotas", "presets/p.yaml", """
+                broken(
+                        "preset with quotas",
+                        "presets/p.yaml",
+                        """
                         preset: p
                         quotas:
                           over-quota: drop
-                        """, "/quotas", "quotas: only tenant files may set quotas"),
+                        """,
+                        "/quotas",
+                        "quotas: only tenant files may set quotas"),
                 broken("preset with version", "presets/p.yaml", """
                         preset: p
                         version: 2
                         """, "/version", "version: presets have no version"),
-                broken("preset with sampling", "presets/p.yaml", """
+                broken(
+                        "preset with sampling",
+                        "presets/p.yaml",
+                        """
                         preset: p
                         sampling:
                           head:
                             default-probability: 0.5
-                        """, "/sampling", "sampling: only tenant files may set sampling"),
-                broken("preset with extends", "presets/p.yaml", """
+                        """,
+                        "/sampling",
+                        "sampling: only tenant files may set sampling"),
+                broken(
+                        "preset with extends",
+                        "presets/p.yaml",
+                        """
                         preset: p
                         extends: [gdpr]
-                        """, "/extends", "extends: only tenant files may set extends"),
-                broken("unknown detector", "tenants/t.yaml", """
+                        """,
+                        "/extends",
+                        "extends: only tenant files may set extends"),
+                broken(
+                        "unknown detector",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         classification:
                           detectors:
                             - id: emial
-                        """, "/classification/detectors/0/id", "classification.detectors[0].id: unknown detector"),
-                broken("pattern without label", "tenants/t.yaml", """
+                        """,
+                        "/classification/detectors/0/id",
+                        "classification.detectors[0].id: unknown detector"),
+                broken(
+                        "pattern without label",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         classification:
                           patterns:
                             - id: order
                               regex: 'ORD-[0-9]+'
-                        """, "/classification/patterns/0", "classification.patterns[0].label: is required"),
-                broken("upper-case label", "tenants/t.yaml", """
+                        """,
+                        "/classification/patterns/0",
+                        "classification.patterns[0].label: is required"),
+                broken(
+                        "upper-case label",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         classification:
@@ -385,22 +431,37 @@ class RuleFileSchemaTest {
                             - id: order
                               regex: 'ORD-[0-9]+'
                               label: PII
-                        """, "/classification/patterns/0/label", "classification.patterns[0].label: expected a label"),
-                broken("unknown field site", "tenants/t.yaml", """
+                        """,
+                        "/classification/patterns/0/label",
+                        "classification.patterns[0].label: expected a label"),
+                broken(
+                        "unknown field site",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         classification:
                           fields:
                             attributes: [spans]
-                        """, "/classification/fields/attributes/0", "classification.fields.attributes[0]: unknown field site"),
-                broken("key-names enabled: maybe", "tenants/t.yaml", """
+                        """,
+                        "/classification/fields/attributes/0",
+                        "classification.fields.attributes[0]: unknown field site"),
+                broken(
+                        "key-names enabled: maybe",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         classification:
                           key-names:
                             enabled: maybe
-                        """, "/classification/key-names/enabled", "classification.key-names.enabled: expected true or false"),
-                broken("label and rule", "tenants/t.yaml", """
+                        """,
+                        "/classification/key-names/enabled",
+                        "classification.key-names.enabled: expected true or false"),
+                broken(
+                        "label and rule",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         classification:
@@ -410,8 +471,13 @@ class RuleFileSchemaTest {
                           - label: pii
                             rule: email
                             action: redact
-                        """, "/protection/0", "protection[0]: name exactly one of 'label' or 'rule'"),
-                broken("key-id without hash", "tenants/t.yaml", """
+                        """,
+                        "/protection/0",
+                        "protection[0]: name exactly one of 'label' or 'rule'"),
+                broken(
+                        "key-id without hash",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         classification:
@@ -421,53 +487,88 @@ class RuleFileSchemaTest {
                           - label: pii
                             action: redact
                             key-id: k1
-                        """, "/protection/0/key-id", "protection[0].key-id: only applies to action hash"),
-                broken("daily with items and bytes", "tenants/t.yaml", """
+                        """,
+                        "/protection/0/key-id",
+                        "protection[0].key-id: only applies to action hash"),
+                broken(
+                        "daily with items and bytes",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         quotas:
                           daily:
                             items: 10
                             bytes: 10
-                        """, "/quotas/daily", "quotas.daily: name exactly one of 'items' or 'bytes'"),
-                broken("rate without per-second", "tenants/t.yaml", """
+                        """,
+                        "/quotas/daily",
+                        "quotas.daily: name exactly one of 'items' or 'bytes'"),
+                broken(
+                        "rate without per-second",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         quotas:
                           rate:
                             burst: 10
-                        """, "/quotas/rate", "quotas.rate.per-second: is required"),
-                broken("over-quota: throttle", "tenants/t.yaml", """
+                        """,
+                        "/quotas/rate",
+                        "quotas.rate.per-second: is required"),
+                broken(
+                        "over-quota: throttle",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         quotas:
                           over-quota: throttle
-                        """, "/quotas/over-quota", "quotas.over-quota: expected one of drop, downsample"),
-                broken("tier name with a dash", "tenants/t.yaml", """
+                        """,
+                        "/quotas/over-quota",
+                        "quotas.over-quota: expected one of drop, downsample"),
+                broken(
+                        "tier name with a dash",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         retention:
                           tiers:
                             - name: long-term
                               retention: 365d
-                        """, "/retention/tiers/0/name", "retention.tiers[0].name: expected 1-20 lower-case letters and digits"),
-                broken("bad duration", "tenants/t.yaml", """
+                        """,
+                        "/retention/tiers/0/name",
+                        "retention.tiers[0].name: expected 1-20 lower-case letters and digits"),
+                broken(
+                        "bad duration",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
                           tail:
                             decision-wait: 30 seconds
                             policies: []
-                        """, "/sampling/tail/decision-wait", "sampling.tail.decision-wait: expected a duration such as 500ms, 10s, 5m, 1h or 30d"),
-                broken("bad tier retention", "tenants/t.yaml", """
+                        """,
+                        "/sampling/tail/decision-wait",
+                        "sampling.tail.decision-wait: expected a duration such as 500ms, 10s, 5m, 1h or 30d"),
+                broken(
+                        "bad tier retention",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         retention:
                           tiers:
                             - name: weekly
                               retention: 1w
-                        """, "/retention/tiers/0/retention", "retention.tiers[0].retention: expected a duration"),
-                broken("unknown signal", "tenants/t.yaml", """
+                        """,
+                        "/retention/tiers/0/retention",
+                        "retention.tiers[0].retention: expected a duration"),
+                broken(
+                        "unknown signal",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         retention:
@@ -476,15 +577,25 @@ class RuleFileSchemaTest {
                               tier: short
                               when:
                                 signals: [traces]
-                        """, "/retention/rules/0/when/signals/0", "retention.rules[0].when.signals[0]: expected spans, metrics or logs"),
-                broken("probability above 1", "tenants/t.yaml", """
+                        """,
+                        "/retention/rules/0/when/signals/0",
+                        "retention.rules[0].when.signals[0]: expected spans, metrics or logs"),
+                broken(
+                        "probability above 1",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
                           head:
                             default-probability: 1.5
-                        """, "/sampling/head/default-probability", "sampling.head.default-probability: must be between 0.0 and 1.0"),
-                broken("unknown span kind", "tenants/t.yaml", """
+                        """,
+                        "/sampling/head/default-probability",
+                        "sampling.head.default-probability: must be between 0.0 and 1.0"),
+                broken(
+                        "unknown span kind",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
@@ -493,23 +604,38 @@ class RuleFileSchemaTest {
                               - id: r
                                 span-kinds: [SERVER]
                                 probability: 0.5
-                        """, "/sampling/head/rules/0/span-kinds/0", "sampling.head.rules[0].span-kinds[0]: expected one of server, client, producer, consumer, internal"),
-                broken("tail without policies", "tenants/t.yaml", """
+                        """,
+                        "/sampling/head/rules/0/span-kinds/0",
+                        "sampling.head.rules[0].span-kinds[0]: expected one of server, client, producer, consumer, internal"),
+                broken(
+                        "tail without policies",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
                           tail:
                             decision-wait: 10s
-                        """, "/sampling/tail", "sampling.tail.policies: is required"),
-                broken("max-spans-per-trace 0", "tenants/t.yaml", """
+                        """,
+                        "/sampling/tail",
+                        "sampling.tail.policies: is required"),
+                broken(
+                        "max-spans-per-trace 0",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
                           tail:
                             max-spans-per-trace: 0
                             policies: []
-                        """, "/sampling/tail/max-spans-per-trace", "sampling.tail.max-spans-per-trace: must be between 1 and 1000000"),
-                broken("unknown policy type", "tenants/t.yaml", """
+                        """,
+                        "/sampling/tail/max-spans-per-trace",
+                        "sampling.tail.max-spans-per-trace: must be between 1 and 1000000"),
+                broken(
+                        "unknown policy type",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
@@ -517,8 +643,13 @@ class RuleFileSchemaTest {
                             policies:
                               - id: p
                                 type: errors
-                        """, "/sampling/tail/policies/0/type", "sampling.tail.policies[0].type: expected one of status-error, latency"),
-                broken("attribute tail policy without key", "tenants/t.yaml", """
+                        """,
+                        "/sampling/tail/policies/0/type",
+                        "sampling.tail.policies[0].type: expected one of status-error, latency"),
+                broken(
+                        "attribute tail policy without key",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
@@ -527,8 +658,13 @@ class RuleFileSchemaTest {
                               - id: vip
                                 type: attribute
                                 values: [gold]
-                        """, "/sampling/tail/policies/0", "sampling.tail.policies[0].key: is required"),
-                broken("attribute tail policy with two kinds of match", "tenants/t.yaml", """
+                        """,
+                        "/sampling/tail/policies/0",
+                        "sampling.tail.policies[0].key: is required"),
+                broken(
+                        "attribute tail policy with two kinds of match",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
@@ -539,9 +675,13 @@ class RuleFileSchemaTest {
                                 key: customer.tier
                                 values: [gold]
                                 regex: '^plat'
-                        """, "/sampling/tail/policies/0",
+                        """,
+                        "/sampling/tail/policies/0",
                         "sampling.tail.policies[0]: an attribute policy needs exactly one of: values, regex, min/max, bool"),
-                broken("latency policy without threshold", "tenants/t.yaml", """
+                broken(
+                        "latency policy without threshold",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
@@ -549,8 +689,13 @@ class RuleFileSchemaTest {
                             policies:
                               - id: slow
                                 type: latency
-                        """, "/sampling/tail/policies/0", "sampling.tail.policies[0].threshold: is required"),
-                broken("key of another policy type", "tenants/t.yaml", """
+                        """,
+                        "/sampling/tail/policies/0",
+                        "sampling.tail.policies[0].threshold: is required"),
+                broken(
+                        "key of another policy type",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
@@ -559,8 +704,13 @@ class RuleFileSchemaTest {
                               - id: errors
                                 type: status-error
                                 threshold: 2s
-                        """, "/sampling/tail/policies/0", "sampling.tail.policies[0].threshold: unknown key"),
-                broken("span-count min 0", "tenants/t.yaml", """
+                        """,
+                        "/sampling/tail/policies/0",
+                        "sampling.tail.policies[0].threshold: unknown key"),
+                broken(
+                        "span-count min 0",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
@@ -569,8 +719,13 @@ class RuleFileSchemaTest {
                               - id: long
                                 type: span-count
                                 min: 0
-                        """, "/sampling/tail/policies/0/min", "sampling.tail.policies[0].min: must be between 1 and 1000000"),
-                broken("drop inside and", "tenants/t.yaml", """
+                        """,
+                        "/sampling/tail/policies/0/min",
+                        "sampling.tail.policies[0].min: must be between 1 and 1000000"),
+                broken(
+                        "drop inside and",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
@@ -585,9 +740,13 @@ class RuleFileSchemaTest {
                                     type: drop
                                     when:
                                       services: [health]
-                        """, "/sampling/tail/policies/0/policies/1/type",
+                        """,
+                        "/sampling/tail/policies/0/policies/1/type",
                         "sampling.tail.policies[0].policies: an 'and' policy may not contain drop or rate-limit policies"),
-                broken("and nested four deep", "tenants/t.yaml", """
+                broken(
+                        "and nested four deep",
+                        "tenants/t.yaml",
+                        """
                         tenant: t
                         version: 1
                         sampling:
@@ -607,7 +766,8 @@ class RuleFileSchemaTest {
                                             policies:
                                               - id: errors
                                                 type: status-error
-                        """, "/sampling/tail/policies/0/policies/0/policies/0/policies/0/type",
+                        """,
+                        "/sampling/tail/policies/0/policies/0/policies/0/policies/0/type",
                         "sampling.tail.policies[0].policies[0].policies[0].policies[0].policies: 'and' policies nest at most 3 deep"));
     }
 
@@ -617,23 +777,29 @@ class RuleFileSchemaTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenDocuments")
-    void brokenDocumentsFailTheSchemaAndTheReader(String name, String file, String yaml, String schemaAt, String readerSays) {
+    void brokenDocumentsFailTheSchemaAndTheReader(
+            String name, String file, String yaml, String schemaAt, String readerSays) {
         Set<ValidationMessage> errors = errors(yaml);
         assertThat(errors).as("schema errors of '%s'", name).isNotEmpty();
-        assertThat(errors).extracting(e -> e.getInstanceLocation().toString())
-                .as("schema errors of '%s': %s", name, errors).contains(schemaAt);
+        assertThat(errors)
+                .extracting(e -> e.getInstanceLocation().toString())
+                .as("schema errors of '%s': %s", name, errors)
+                .contains(schemaAt);
 
-        RuleValidationException e = catchThrowableOfType(RuleValidationException.class,
-                () -> RuleLoader.load(new RuleSources(Map.of(file, yaml))));
+        RuleValidationException e = catchThrowableOfType(
+                RuleValidationException.class, () -> RuleLoader.load(new RuleSources(Map.of(file, yaml))));
         assertThat(e).as("the reader refuses '%s'", name).isNotNull();
-        assertThat(e.problems()).extracting(Problem::toString).anySatisfy(p -> assertThat(p).contains(readerSays));
+        assertThat(e.problems())
+                .extracting(Problem::toString)
+                .anySatisfy(p -> assertThat(p).contains(readerSays));
     }
 
     @Test
     void theMaximalRuleFilesValidateAndLoad() throws Exception {
         MAXIMAL_FILES.forEach((file, text) -> assertThat(errors(text)).as(file).isEmpty());
 
-        assertThat(RuleLoader.load(new RuleSources(MAXIMAL_FILES)).tenants()).containsOnlyKeys("maximal", "maximal-bytes");
+        assertThat(RuleLoader.load(new RuleSources(MAXIMAL_FILES)).tenants())
+                .containsOnlyKeys("maximal", "maximal-bytes");
     }
 
     /** Schema ⊆ reader: every property the schema declares is used in the maximal files, which the reader loads. */
@@ -642,12 +808,19 @@ class RuleFileSchemaTest {
         Set<String> declared = schemaProperties();
         Set<String> used = new TreeSet<>();
         for (String text : MAXIMAL_FILES.values()) {
-            forEachMapping(YAML.readTree(text), (path, mapping) -> mapping.fieldNames().forEachRemaining(
-                    key -> used.add(normalise(join(path, isMap(path) ? "*" : key)))));
+            forEachMapping(
+                    YAML.readTree(text),
+                    (path, mapping) -> mapping.fieldNames()
+                            .forEachRemaining(key -> used.add(normalise(join(path, isMap(path) ? "*" : key)))));
         }
 
-        assertThat(declared).as("schema properties, as paths").contains("tenant", "classification.detectors[].label",
-                "retention.rules[].when.attributes.*", "sampling.tail.policies[].spans-per-second");
+        assertThat(declared)
+                .as("schema properties, as paths")
+                .contains(
+                        "tenant",
+                        "classification.detectors[].label",
+                        "retention.rules[].when.attributes.*",
+                        "sampling.tail.policies[].spans-per-second");
         assertThat(used).containsAll(declared);
     }
 
@@ -669,25 +842,34 @@ class RuleFileSchemaTest {
                 ((ObjectNode) at(changed, path)).put(UNKNOWN_KEY, "x");
                 String text = YAML.writeValueAsString(changed);
 
-                assertThat(errors(text)).as("schema on an unknown key at '%s' of %s", path, file.getKey())
-                        .anySatisfy(e -> assertThat(e.getInstanceLocation().toString()).isEqualTo(pointer(path)));
+                assertThat(errors(text))
+                        .as("schema on an unknown key at '%s' of %s", path, file.getKey())
+                        .anySatisfy(e ->
+                                assertThat(e.getInstanceLocation().toString()).isEqualTo(pointer(path)));
                 Map<String, String> files = new LinkedHashMap<>(MAXIMAL_FILES);
                 files.put(file.getKey(), text);
-                RuleValidationException e = catchThrowableOfType(RuleValidationException.class,
-                        () -> RuleLoader.load(new RuleSources(files)));
-                assertThat(e).as("reader on an unknown key at '%s' of %s", path, file.getKey()).isNotNull();
-                Problem problem = e.problems().stream().filter(p -> p.path().equals(join(path, UNKNOWN_KEY))).findFirst()
-                        .orElseThrow(() -> new AssertionError("no unknown-key problem at " + path + ": " + e.problems()));
+                RuleValidationException e = catchThrowableOfType(
+                        RuleValidationException.class, () -> RuleLoader.load(new RuleSources(files)));
+                assertThat(e)
+                        .as("reader on an unknown key at '%s' of %s", path, file.getKey())
+                        .isNotNull();
+                Problem problem = e.problems().stream()
+                        .filter(p -> p.path().equals(join(path, UNKNOWN_KEY)))
+                        .findFirst()
+                        .orElseThrow(
+                                () -> new AssertionError("no unknown-key problem at " + path + ": " + e.problems()));
                 Matcher expected = EXPECTED_KEYS.matcher(problem.reason());
                 assertThat(expected.matches()).as(problem.reason()).isTrue();
-                readerKeys.computeIfAbsent(normalise(path), p -> new TreeSet<>())
+                readerKeys
+                        .computeIfAbsent(normalise(path), p -> new TreeSet<>())
                         .addAll(Arrays.asList(expected.group(1).split(", ")));
             }
         }
 
         assertThat(readerKeys).containsKeys("", "classification.key-names", "quotas.daily", "sampling.tail.policies[]");
-        readerKeys.forEach((path, keys) -> keys.forEach(key ->
-                assertThat(declared).as("key '%s' at '%s', which the reader knows", key, path).contains(normalise(join(path, key)))));
+        readerKeys.forEach((path, keys) -> keys.forEach(key -> assertThat(declared)
+                .as("key '%s' at '%s', which the reader knows", key, path)
+                .contains(normalise(join(path, key)))));
     }
 
     // ---- helpers ----

@@ -11,12 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
 import javax.security.auth.x500.X500Principal;
 
+import io.otlpgovernor.contract.TenantIds;
 import io.otlpgovernor.contract.config.ConfigException;
 import io.otlpgovernor.contract.config.YamlFiles;
-import io.otlpgovernor.contract.TenantIds;
 
 /**
  * The credentials of each tenant, loaded from the keys file, which holds SHA-256 hashes of API keys — never the
@@ -52,11 +51,13 @@ public final class ApiKeys {
         Map<X500Principal, String> bySubject = new HashMap<>();
         for (Map.Entry<String, TenantCredentials> tenant : parsed.tenants().entrySet()) {
             String tenantId = tenant.getKey();
-            TenantCredentials credentials = tenant.getValue() == null ? new TenantCredentials(null, null) : tenant.getValue();
+            TenantCredentials credentials =
+                    tenant.getValue() == null ? new TenantCredentials(null, null) : tenant.getValue();
             for (int i = 0; i < credentials.keySha256().size(); i++) {
                 String where = file + " tenants." + tenantId + ".key-sha256[" + i + "]";
                 String hash = credentials.keySha256().get(i);
-                if (hash == null || !SHA256_HEX.matcher(hash.toLowerCase(Locale.ROOT)).matches()) {
+                if (hash == null
+                        || !SHA256_HEX.matcher(hash.toLowerCase(Locale.ROOT)).matches()) {
                     throw new ConfigException(where + ": expected the SHA-256 hash of a key as 64 hex digits"
                             + " (make one with: ./otlp-governor new-api-key)");
                 }
@@ -71,11 +72,13 @@ public final class ApiKeys {
                 try {
                     subject = new X500Principal(credentials.clientCertificates().get(i));
                 } catch (IllegalArgumentException | NullPointerException e) {
-                    throw new ConfigException(where + ": not a distinguished name such as CN=collector.acme.example,O=Acme");
+                    throw new ConfigException(
+                            where + ": not a distinguished name such as CN=collector.acme.example,O=Acme");
                 }
                 String previous = bySubject.putIfAbsent(subject, tenantId);
                 if (previous != null) {
-                    throw new ConfigException(where + ": this certificate subject is already assigned to tenant " + previous);
+                    throw new ConfigException(
+                            where + ": this certificate subject is already assigned to tenant " + previous);
                 }
             }
         }

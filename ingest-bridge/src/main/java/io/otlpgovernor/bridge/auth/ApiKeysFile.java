@@ -50,7 +50,8 @@ public final class ApiKeysFile implements Supplier<ApiKeys>, AutoCloseable {
     public static ApiKeysFile watch(Path file, Duration interval, Consumer<Boolean> reloaded) throws ConfigException {
         byte[] content = read(file);
         ApiKeysFile watched = new ApiKeysFile(file, ApiKeys.load(file), content, reloaded);
-        watched.poller.scheduleWithFixedDelay(watched::reloadIfChanged, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        watched.poller.scheduleWithFixedDelay(
+                watched::reloadIfChanged, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return watched;
     }
 

@@ -4,7 +4,6 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.function.Supplier;
-
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
@@ -29,16 +28,13 @@ public final class Authenticator {
     }
 
     /** The outcome of authentication. */
-    public sealed interface Result {
-    }
+    public sealed interface Result {}
 
     /** @param tenant the authenticated tenant */
-    public record Authenticated(String tenant) implements Result {
-    }
+    public record Authenticated(String tenant) implements Result {}
 
     /** @param reason {@link Refusal#UNAUTHENTICATED} or {@link Refusal#PERMISSION_DENIED}; @param message for the client */
-    public record Denied(Refusal reason, String message) implements Result {
-    }
+    public record Denied(Refusal reason, String message) implements Result {}
 
     /**
      * @param authorization the {@code authorization} header, or null
@@ -50,15 +46,19 @@ public final class Authenticator {
         Optional<String> certificateTenant = subjectOf(tls).flatMap(current::tenantForSubject);
         Optional<String> presented = presentedKey(authorization, apiKey);
         if (presented.isEmpty()) {
-            return certificateTenant.<Result>map(Authenticated::new).orElseGet(() -> new Denied(Refusal.UNAUTHENTICATED,
-                    "missing API key: send 'authorization: Bearer <key>' or 'x-api-key: <key>'"));
+            return certificateTenant
+                    .<Result>map(Authenticated::new)
+                    .orElseGet(() -> new Denied(
+                            Refusal.UNAUTHENTICATED,
+                            "missing API key: send 'authorization: Bearer <key>' or 'x-api-key: <key>'"));
         }
         Optional<String> keyTenant = current.tenantFor(presented.get());
         if (keyTenant.isEmpty()) {
             return new Denied(Refusal.UNAUTHENTICATED, "unknown API key");
         }
         if (certificateTenant.isPresent() && !certificateTenant.get().equals(keyTenant.get())) {
-            return new Denied(Refusal.PERMISSION_DENIED, "the API key and the client certificate belong to different tenants");
+            return new Denied(
+                    Refusal.PERMISSION_DENIED, "the API key and the client certificate belong to different tenants");
         }
         return new Authenticated(keyTenant.get());
     }
@@ -80,7 +80,8 @@ public final class Authenticator {
         try {
             Certificate[] chain = tls.getPeerCertificates();
             return chain.length > 0 && chain[0] instanceof X509Certificate leaf
-                    ? Optional.of(leaf.getSubjectX500Principal()) : Optional.empty();
+                    ? Optional.of(leaf.getSubjectX500Principal())
+                    : Optional.empty();
         } catch (SSLPeerUnverifiedException e) {
             return Optional.empty(); // no client certificate: the request needs an API key
         }

@@ -10,8 +10,7 @@ import java.util.Base64;
  */
 public final class NewApiKey {
 
-    private NewApiKey() {
-    }
+    private NewApiKey() {}
 
     /** A new random key. */
     public static String generate() {

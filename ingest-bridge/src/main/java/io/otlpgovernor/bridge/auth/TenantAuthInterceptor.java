@@ -28,7 +28,8 @@ public final class TenantAuthInterceptor implements ServerInterceptor {
     /** The authenticated tenant of the current call. */
     public static final Context.Key<String> TENANT = Context.key("otlp-governor-tenant");
 
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> X_API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
     private final Authenticator authenticator;
@@ -42,18 +43,24 @@ public final class TenantAuthInterceptor implements ServerInterceptor {
     @Override
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
             ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-        Authenticator.Result result = authenticator.authenticate(headers.get(AUTHORIZATION), headers.get(X_API_KEY),
+        Authenticator.Result result = authenticator.authenticate(
+                headers.get(AUTHORIZATION),
+                headers.get(X_API_KEY),
                 call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
         if (result instanceof Authenticator.Authenticated authenticated) {
-            return Contexts.interceptCall(Context.current().withValue(TENANT, authenticated.tenant()), call, headers, next);
+            return Contexts.interceptCall(
+                    Context.current().withValue(TENANT, authenticated.tenant()), call, headers, next);
         }
         Authenticator.Denied denied = (Authenticator.Denied) result;
-        LOG.info("Refused a gRPC call from {}: {}", call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), denied.message());
+        LOG.info(
+                "Refused a gRPC call from {}: {}",
+                call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+                denied.message());
         metrics.refused("grpc", signalOf(call), null, denied.reason());
-        Status status = denied.reason() == Refusal.PERMISSION_DENIED ? Status.PERMISSION_DENIED : Status.UNAUTHENTICATED;
+        Status status =
+                denied.reason() == Refusal.PERMISSION_DENIED ? Status.PERMISSION_DENIED : Status.UNAUTHENTICATED;
         call.close(status.withDescription(denied.message()), new Metadata());
-        return new ServerCall.Listener<>() {
-        };
+        return new ServerCall.Listener<>() {};
     }
 
     /** The signal label of a call to one of the three OTLP export services. */

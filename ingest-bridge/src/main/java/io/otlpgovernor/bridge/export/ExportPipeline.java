@@ -13,10 +13,10 @@ import io.otlpgovernor.bridge.BridgeConfig;
 import io.otlpgovernor.bridge.kafka.KafkaForwarder;
 import io.otlpgovernor.bridge.kafka.KafkaHealth;
 import io.otlpgovernor.bridge.limits.TenantRateLimiter;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.otlp.InvalidPayloadException;
 import io.otlpgovernor.contract.otlp.PayloadSummary;
 import io.otlpgovernor.contract.otlp.WireCheck;
-import io.otlpgovernor.contract.Signal;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +46,12 @@ public final class ExportPipeline {
      *              {@code kafka.max-block} for metadata or buffer space: never on a transport's thread, and never
      *              holding up an answer past the request timeout
      */
-    public ExportPipeline(KafkaForwarder forwarder, KafkaHealth kafka, TenantRateLimiter rateLimiter, BridgeConfig.Limits limits,
-                          Executor sends) {
+    public ExportPipeline(
+            KafkaForwarder forwarder,
+            KafkaHealth kafka,
+            TenantRateLimiter rateLimiter,
+            BridgeConfig.Limits limits,
+            Executor sends) {
         this.sends = sends;
         this.forwarder = forwarder;
         this.kafka = kafka;
@@ -78,7 +82,8 @@ public final class ExportPipeline {
             payload = split.get().payload();
             items = split.get().kept();
             rejected = split.get().rejected();
-            rejectedWhy = rejected + " invalid " + signal.itemName() + " refused; the first: " + split.get().firstProblem();
+            rejectedWhy = rejected + " invalid " + signal.itemName() + " refused; the first: "
+                    + split.get().firstProblem();
         }
         if (items == 0) {
             // An empty request succeeds (OTLP specification); there is nothing to store.
@@ -86,11 +91,15 @@ public final class ExportPipeline {
         }
         Optional<Duration> wait = rateLimiter.admit(tenant, items);
         if (wait.isPresent()) {
-            return done(new ExportResult.Refused(Refusal.THROTTLED,
-                    "rate limit of the tenant exceeded; retry after " + wait.get().toSeconds() + "s", wait.get()));
+            return done(new ExportResult.Refused(
+                    Refusal.THROTTLED,
+                    "rate limit of the tenant exceeded; retry after "
+                            + wait.get().toSeconds() + "s",
+                    wait.get()));
         }
         if (!kafka.reachable()) {
-            return done(new ExportResult.Refused(Refusal.KAFKA_UNAVAILABLE, "Kafka is unreachable; retry later", retryAfter));
+            return done(new ExportResult.Refused(
+                    Refusal.KAFKA_UNAVAILABLE, "Kafka is unreachable; retry later", retryAfter));
         }
         byte[] toWrite = payload;
         long acceptedItems = items;
@@ -118,15 +127,22 @@ public final class ExportPipeline {
 
     private ExportResult failed(Signal signal, String tenant, Throwable error) {
         if (error instanceof TimeoutException) {
-            return new ExportResult.Refused(Refusal.DEADLINE,
-                    "Kafka did not acknowledge the request within " + requestTimeout.toSeconds() + "s; retry later", retryAfter);
+            return new ExportResult.Refused(
+                    Refusal.DEADLINE,
+                    "Kafka did not acknowledge the request within " + requestTimeout.toSeconds() + "s; retry later",
+                    retryAfter);
         }
         if (error instanceof RecordTooLargeException) {
             return ExportResult.Refused.finalAnswer(Refusal.TOO_LARGE, "the request is larger than Kafka accepts");
         }
         kafka.writeFailed(error);
-        LOG.warn("Kafka did not take a {} request of tenant {}: {}", signal.id(), tenant, error.getClass().getSimpleName());
-        return new ExportResult.Refused(Refusal.KAFKA_UNAVAILABLE, "the request could not be stored durably; retry later", retryAfter);
+        LOG.warn(
+                "Kafka did not take a {} request of tenant {}: {}",
+                signal.id(),
+                tenant,
+                error.getClass().getSimpleName());
+        return new ExportResult.Refused(
+                Refusal.KAFKA_UNAVAILABLE, "the request could not be stored durably; retry later", retryAfter);
     }
 
     private static Throwable unwrap(Throwable error) {

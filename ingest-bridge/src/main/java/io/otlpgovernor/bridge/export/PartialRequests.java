@@ -10,9 +10,9 @@ import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.otlp.InvalidPayloadException;
 import io.otlpgovernor.contract.otlp.OtlpPayloads;
-import io.otlpgovernor.contract.Signal;
 
 /**
  * Splits a request that {@link OtlpPayloads} refused into its valid items and the rest, for an OTLP partial
@@ -33,11 +33,9 @@ final class PartialRequests {
      * @param rejected  items removed
      * @param firstProblem what is wrong with the first removed item, and where in the original request
      */
-    record Split(byte[] payload, long kept, long rejected, String firstProblem) {
-    }
+    record Split(byte[] payload, long kept, long rejected, String firstProblem) {}
 
-    private PartialRequests() {
-    }
+    private PartialRequests() {}
 
     static Optional<Split> keepValid(Signal signal, byte[] payload) {
         try {
@@ -64,16 +62,22 @@ final class PartialRequests {
                 ScopeSpans.Builder keptScope = scope.toBuilder().clearSpans();
                 for (int i = 0; i < scope.getSpansCount(); i++) {
                     Span span = scope.getSpans(i);
-                    byte[] alone = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
-                            .addScopeSpans(ScopeSpans.newBuilder().addSpans(span))).build().toByteArray();
+                    byte[] alone = ExportTraceServiceRequest.newBuilder()
+                            .addResourceSpans(ResourceSpans.newBuilder()
+                                    .addScopeSpans(ScopeSpans.newBuilder().addSpans(span)))
+                            .build()
+                            .toByteArray();
                     String problem = problem(Signal.SPANS, alone);
                     if (problem == null) {
                         keptScope.addSpans(span);
                         keptItems++;
                     } else {
                         rejected++;
-                        first = first != null ? first : problem.replace(SINGLE_SPAN_PATH,
-                                "resource_spans[" + r + "].scope_spans[" + s + "].spans[" + i + "]");
+                        first = first != null
+                                ? first
+                                : problem.replace(
+                                        SINGLE_SPAN_PATH,
+                                        "resource_spans[" + r + "].scope_spans[" + s + "].spans[" + i + "]");
                     }
                 }
                 keptResource.addScopeSpans(keptScope);
@@ -96,16 +100,22 @@ final class PartialRequests {
                 ScopeLogs.Builder keptScope = scope.toBuilder().clearLogRecords();
                 for (int i = 0; i < scope.getLogRecordsCount(); i++) {
                     LogRecord log = scope.getLogRecords(i);
-                    byte[] alone = ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
-                            .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(log))).build().toByteArray();
+                    byte[] alone = ExportLogsServiceRequest.newBuilder()
+                            .addResourceLogs(ResourceLogs.newBuilder()
+                                    .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(log)))
+                            .build()
+                            .toByteArray();
                     String problem = problem(Signal.LOGS, alone);
                     if (problem == null) {
                         keptScope.addLogRecords(log);
                         keptItems++;
                     } else {
                         rejected++;
-                        first = first != null ? first : problem.replace(SINGLE_LOG_PATH,
-                                "resource_logs[" + r + "].scope_logs[" + s + "].log_records[" + i + "]");
+                        first = first != null
+                                ? first
+                                : problem.replace(
+                                        SINGLE_LOG_PATH,
+                                        "resource_logs[" + r + "].scope_logs[" + s + "].log_records[" + i + "]");
                     }
                 }
                 keptResource.addScopeLogs(keptScope);

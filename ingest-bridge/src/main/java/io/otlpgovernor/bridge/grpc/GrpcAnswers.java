@@ -15,8 +15,7 @@ import io.otlpgovernor.bridge.export.ExportResult;
  */
 final class GrpcAnswers {
 
-    private GrpcAnswers() {
-    }
+    private GrpcAnswers() {}
 
     static StatusRuntimeException of(ExportResult.Refused refused) {
         Code code = switch (refused.reason()) {
@@ -27,16 +26,20 @@ final class GrpcAnswers {
             case OVERLOADED, KAFKA_UNAVAILABLE -> Code.UNAVAILABLE;
             case DEADLINE -> Code.DEADLINE_EXCEEDED;
         };
-        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
-                .setCode(code.getNumber())
-                .setMessage(refused.message());
+        com.google.rpc.Status.Builder status =
+                com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(refused.message());
         if (refused.reason().retryable() && refused.retryAfter() != null) {
-            status.addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
-                    .setSeconds(refused.retryAfter().toSeconds())).build()));
+            status.addDetails(Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(com.google.protobuf.Duration.newBuilder()
+                            .setSeconds(refused.retryAfter().toSeconds()))
+                    .build()));
         }
         if (code == Code.INVALID_ARGUMENT) {
-            status.addDetails(Any.pack(BadRequest.newBuilder().addFieldViolations(BadRequest.FieldViolation.newBuilder()
-                    .setField(fieldOf(refused.message())).setDescription(refused.message())).build()));
+            status.addDetails(Any.pack(BadRequest.newBuilder()
+                    .addFieldViolations(BadRequest.FieldViolation.newBuilder()
+                            .setField(fieldOf(refused.message()))
+                            .setDescription(refused.message()))
+                    .build()));
         }
         return StatusProto.toStatusRuntimeException(status.build());
     }

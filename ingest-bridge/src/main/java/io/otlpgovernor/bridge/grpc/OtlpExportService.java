@@ -32,8 +32,12 @@ public final class OtlpExportService {
     private final InFlightLimit inFlight;
     private final BridgeMetrics metrics;
 
-    private OtlpExportService(Signal signal, MethodDescriptor<?, ?> generatedMethod, ExportPipeline pipeline,
-                              InFlightLimit inFlight, BridgeMetrics metrics) {
+    private OtlpExportService(
+            Signal signal,
+            MethodDescriptor<?, ?> generatedMethod,
+            ExportPipeline pipeline,
+            InFlightLimit inFlight,
+            BridgeMetrics metrics) {
         this.signal = signal;
         this.generatedMethod = generatedMethod;
         this.pipeline = pipeline;
@@ -42,11 +46,15 @@ public final class OtlpExportService {
     }
 
     /** The three OTLP export services. */
-    public static ServerServiceDefinition[] all(ExportPipeline pipeline, InFlightLimit inFlight, BridgeMetrics metrics) {
+    public static ServerServiceDefinition[] all(
+            ExportPipeline pipeline, InFlightLimit inFlight, BridgeMetrics metrics) {
         return new ServerServiceDefinition[] {
-            new OtlpExportService(Signal.SPANS, TraceServiceGrpc.getExportMethod(), pipeline, inFlight, metrics).definition(),
-            new OtlpExportService(Signal.METRICS, MetricsServiceGrpc.getExportMethod(), pipeline, inFlight, metrics).definition(),
-            new OtlpExportService(Signal.LOGS, LogsServiceGrpc.getExportMethod(), pipeline, inFlight, metrics).definition(),
+            new OtlpExportService(Signal.SPANS, TraceServiceGrpc.getExportMethod(), pipeline, inFlight, metrics)
+                    .definition(),
+            new OtlpExportService(Signal.METRICS, MetricsServiceGrpc.getExportMethod(), pipeline, inFlight, metrics)
+                    .definition(),
+            new OtlpExportService(Signal.LOGS, LogsServiceGrpc.getExportMethod(), pipeline, inFlight, metrics)
+                    .definition(),
         };
     }
 
@@ -66,19 +74,36 @@ public final class OtlpExportService {
         long start = System.nanoTime();
         String tenant = TenantAuthInterceptor.TENANT.get();
         if (request == RawBytesMarshaller.TOO_LARGE) {
-            answer(response, tenant, 0, start, ExportResult.Refused.finalAnswer(Refusal.TOO_LARGE,
-                    "the request is larger than the limit once decompressed"));
+            answer(
+                    response,
+                    tenant,
+                    0,
+                    start,
+                    ExportResult.Refused.finalAnswer(
+                            Refusal.TOO_LARGE, "the request is larger than the limit once decompressed"));
             return;
         }
         if (!inFlight.tryAcquire()) {
-            answer(response, tenant, request.length, start, new ExportResult.Refused(Refusal.OVERLOADED,
-                    "too many requests at once; retry later", pipeline.retryAfter()));
+            answer(
+                    response,
+                    tenant,
+                    request.length,
+                    start,
+                    new ExportResult.Refused(
+                            Refusal.OVERLOADED, "too many requests at once; retry later", pipeline.retryAfter()));
             return;
         }
         pipeline.export(signal, tenant, request).whenComplete((result, error) -> {
             inFlight.release();
-            answer(response, tenant, request.length, start, result != null ? result
-                    : new ExportResult.Refused(Refusal.KAFKA_UNAVAILABLE, "internal error; retry later", pipeline.retryAfter()));
+            answer(
+                    response,
+                    tenant,
+                    request.length,
+                    start,
+                    result != null
+                            ? result
+                            : new ExportResult.Refused(
+                                    Refusal.KAFKA_UNAVAILABLE, "internal error; retry later", pipeline.retryAfter()));
         });
     }
 

@@ -25,8 +25,7 @@ final class RawBytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
     /** Stands for a message that exceeded the size limit once decompressed; compared by identity. */
     static final byte[] TOO_LARGE = new byte[0];
 
-    private RawBytesMarshaller() {
-    }
+    private RawBytesMarshaller() {}
 
     @Override
     public InputStream stream(byte[] value) {

@@ -10,8 +10,7 @@ final class ResponseMarshaller implements MethodDescriptor.Marshaller<Message> {
 
     static final ResponseMarshaller INSTANCE = new ResponseMarshaller();
 
-    private ResponseMarshaller() {
-    }
+    private ResponseMarshaller() {}
 
     @Override
     public InputStream stream(Message value) {

@@ -17,8 +17,7 @@ final class BoundedGzip {
         }
     }
 
-    private BoundedGzip() {
-    }
+    private BoundedGzip() {}
 
     /**
      * @throws TooLarge   if the decompressed body exceeds {@code limit} bytes

@@ -21,8 +21,7 @@ import io.otlpgovernor.contract.otlp.json.OtlpJson;
  */
 final class HttpAnswers {
 
-    private HttpAnswers() {
-    }
+    private HttpAnswers() {}
 
     static AggregatedHttpResponse success(BodyEncoding encoding, Message response) {
         byte[] body = encoding == BodyEncoding.JSON
@@ -32,14 +31,19 @@ final class HttpAnswers {
     }
 
     static AggregatedHttpResponse refused(BodyEncoding encoding, ExportResult.Refused refused) {
-        return failure(encoding, HttpStatus.valueOf(refused.reason().httpStatus()), refused.message(),
+        return failure(
+                encoding,
+                HttpStatus.valueOf(refused.reason().httpStatus()),
+                refused.message(),
                 refused.reason().retryable() ? refused.retryAfter() : null);
     }
 
     /** A failure with a {@code google.rpc.Status} body whose message is {@code message}. */
-    static AggregatedHttpResponse failure(BodyEncoding encoding, HttpStatus status, String message, Duration retryAfter) {
+    static AggregatedHttpResponse failure(
+            BodyEncoding encoding, HttpStatus status, String message, Duration retryAfter) {
         BodyEncoding bodyEncoding = encoding == null ? BodyEncoding.PROTOBUF : encoding;
-        com.google.rpc.Status body = com.google.rpc.Status.newBuilder().setMessage(message).build();
+        com.google.rpc.Status body =
+                com.google.rpc.Status.newBuilder().setMessage(message).build();
         ResponseHeadersBuilder headers = ResponseHeaders.builder(status).contentType(bodyEncoding.mediaType());
         if (retryAfter != null) {
             headers.add(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
@@ -52,7 +56,10 @@ final class HttpAnswers {
             return status.toByteArray();
         }
         try {
-            return JsonFormat.printer().omittingInsignificantWhitespace().print(status).getBytes(StandardCharsets.UTF_8);
+            return JsonFormat.printer()
+                    .omittingInsignificantWhitespace()
+                    .print(status)
+                    .getBytes(StandardCharsets.UTF_8);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("a Status without details always prints", e);
         }

@@ -29,10 +29,16 @@ final class HttpErrorHandler implements ServerErrorHandler {
     }
 
     @Override
-    public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config, RequestHeaders headers,
-                                               HttpStatus status, String description, Throwable cause) {
+    public AggregatedHttpResponse renderStatus(
+            ServiceRequestContext ctx,
+            ServiceConfig config,
+            RequestHeaders headers,
+            HttpStatus status,
+            String description,
+            Throwable cause) {
         BodyEncoding encoding = headers == null ? null : BodyEncoding.of(headers.contentType());
         String message = description != null ? description : status.reasonPhrase();
-        return HttpAnswers.failure(encoding, status, message, status == HttpStatus.SERVICE_UNAVAILABLE ? retryAfter : null);
+        return HttpAnswers.failure(
+                encoding, status, message, status == HttpStatus.SERVICE_UNAVAILABLE ? retryAfter : null);
     }
 }

@@ -21,8 +21,12 @@ public final class OtlpHttpServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static OtlpHttpServer start(BridgeConfig config, Authenticator authenticator, ExportPipeline pipeline,
-                                       InFlightLimit inFlight, BridgeMetrics metrics) {
+    public static OtlpHttpServer start(
+            BridgeConfig config,
+            Authenticator authenticator,
+            ExportPipeline pipeline,
+            InFlightLimit inFlight,
+            BridgeMetrics metrics) {
         int maxBody = config.http().maxRequestBytes();
         ServerBuilder builder = Server.builder()
                 // A registry of its own: Armeria's meters of two servers in one JVM would collide in the global one.
@@ -37,14 +41,17 @@ public final class OtlpHttpServer implements AutoCloseable {
         if (tls == null) {
             builder.http(config.http().port());
         } else {
-            builder.https(config.http().port()).tls(tls.certFile().toFile(), tls.keyFile().toFile());
+            builder.https(config.http().port())
+                    .tls(tls.certFile().toFile(), tls.keyFile().toFile());
             if (tls.clientCaFile() != null) {
                 ClientAuth clientAuth = tls.clientAuth().equals("require") ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL;
-                builder.tlsCustomizer(ssl -> ssl.trustManager(tls.clientCaFile().toFile()).clientAuth(clientAuth));
+                builder.tlsCustomizer(
+                        ssl -> ssl.trustManager(tls.clientCaFile().toFile()).clientAuth(clientAuth));
             }
         }
         for (Signal signal : Signal.values()) {
-            builder.service(OtlpHttpService.pathOf(signal),
+            builder.service(
+                    OtlpHttpService.pathOf(signal),
                     new OtlpHttpService(signal, authenticator, pipeline, inFlight, metrics, maxBody));
         }
         Server server = builder.build();

@@ -7,16 +7,15 @@ import java.util.concurrent.CompletionException;
 import com.google.protobuf.Message;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.RequestHeaders;
-import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import com.linecorp.armeria.common.ContentTooLargeException;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -27,9 +26,9 @@ import io.otlpgovernor.bridge.export.Refusal;
 import io.otlpgovernor.bridge.export.Responses;
 import io.otlpgovernor.bridge.limits.InFlightLimit;
 import io.otlpgovernor.bridge.ops.BridgeMetrics;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.otlp.InvalidPayloadException;
 import io.otlpgovernor.contract.otlp.json.OtlpJson;
-import io.otlpgovernor.contract.Signal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +52,13 @@ public final class OtlpHttpService implements HttpService {
     private final BridgeMetrics metrics;
     private final int maxBodyBytes;
 
-    public OtlpHttpService(Signal signal, Authenticator authenticator, ExportPipeline pipeline, InFlightLimit inFlight,
-                           BridgeMetrics metrics, int maxBodyBytes) {
+    public OtlpHttpService(
+            Signal signal,
+            Authenticator authenticator,
+            ExportPipeline pipeline,
+            InFlightLimit inFlight,
+            BridgeMetrics metrics,
+            int maxBodyBytes) {
         this.signal = signal;
         this.authenticator = authenticator;
         this.pipeline = pipeline;
@@ -78,38 +82,56 @@ public final class OtlpHttpService implements HttpService {
         RequestHeaders headers = req.headers();
         BodyEncoding encoding = BodyEncoding.of(headers.contentType());
         if (headers.method() != HttpMethod.POST) {
-            AggregatedHttpResponse refused = HttpAnswers.failure(encoding, HttpStatus.METHOD_NOT_ALLOWED, "use POST", null);
-            return HttpResponse.of(refused.headers().toBuilder().add(HttpHeaderNames.ALLOW, "POST").build(), refused.content());
+            AggregatedHttpResponse refused =
+                    HttpAnswers.failure(encoding, HttpStatus.METHOD_NOT_ALLOWED, "use POST", null);
+            return HttpResponse.of(
+                    refused.headers().toBuilder()
+                            .add(HttpHeaderNames.ALLOW, "POST")
+                            .build(),
+                    refused.content());
         }
         if (encoding == null) {
-            return refuse(null, null, start, Refusal.UNSUPPORTED_MEDIA_TYPE,
+            return refuse(
+                    null,
+                    null,
+                    start,
+                    Refusal.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type must be application/x-protobuf or application/json");
         }
         String contentEncoding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
         boolean gzip = "gzip".equalsIgnoreCase(contentEncoding);
         if (contentEncoding != null && !gzip && !"identity".equalsIgnoreCase(contentEncoding)) {
-            return refuse(encoding, null, start, Refusal.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding must be gzip or identity");
+            return refuse(
+                    encoding, null, start, Refusal.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding must be gzip or identity");
         }
-        Authenticator.Result auth = authenticator.authenticate(headers.get(HttpHeaderNames.AUTHORIZATION),
-                headers.get("x-api-key"), ctx.sslSession());
+        Authenticator.Result auth = authenticator.authenticate(
+                headers.get(HttpHeaderNames.AUTHORIZATION), headers.get("x-api-key"), ctx.sslSession());
         if (auth instanceof Authenticator.Denied denied) {
             LOG.info("Refused an HTTP request from {}: {}", ctx.remoteAddress(), denied.message());
             return refuse(encoding, null, start, denied.reason(), denied.message());
         }
         String tenant = ((Authenticator.Authenticated) auth).tenant();
         if (!inFlight.tryAcquire()) {
-            return answer(encoding, tenant, 0, start, new ExportResult.Refused(Refusal.OVERLOADED,
-                    "too many requests at once; retry later", pipeline.retryAfter()));
+            return answer(
+                    encoding,
+                    tenant,
+                    0,
+                    start,
+                    new ExportResult.Refused(
+                            Refusal.OVERLOADED, "too many requests at once; retry later", pipeline.retryAfter()));
         }
         CompletableFuture<HttpResponse> response = req.aggregate()
                 .thenApplyAsync(body -> decode(body, encoding, gzip), ctx.blockingTaskExecutor())
                 .thenCompose(decoded -> decoded.refusal() != null
                         ? CompletableFuture.completedFuture(new Outcome(0, decoded.refusal()))
-                        : pipeline.export(signal, tenant, decoded.protobuf()).thenApply(r -> new Outcome(decoded.protobuf().length, r)))
+                        : pipeline.export(signal, tenant, decoded.protobuf())
+                                .thenApply(r -> new Outcome(decoded.protobuf().length, r)))
                 .handle((outcome, error) -> {
                     inFlight.release();
                     if (error != null) {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause()
+                                : error;
                         if (cause instanceof ContentTooLargeException) {
                             return answer(encoding, tenant, 0, start, tooLarge());
                         }
@@ -120,8 +142,7 @@ public final class OtlpHttpService implements HttpService {
         return HttpResponse.of(response);
     }
 
-    private record Outcome(long bytes, ExportResult result) {
-    }
+    private record Outcome(long bytes, ExportResult result) {}
 
     /** A body turned into protobuf bytes, or the reason it could not be. */
     private record Decoded(byte[] protobuf, ExportResult.Refused refusal) {
@@ -162,13 +183,17 @@ public final class OtlpHttpService implements HttpService {
     }
 
     private ExportResult.Refused tooLarge() {
-        return ExportResult.Refused.finalAnswer(Refusal.TOO_LARGE,
-                "the body is larger than " + maxBodyBytes + " bytes after decompression");
+        return ExportResult.Refused.finalAnswer(
+                Refusal.TOO_LARGE, "the body is larger than " + maxBodyBytes + " bytes after decompression");
     }
 
     private HttpResponse refuse(BodyEncoding encoding, String tenant, long start, Refusal reason, String message) {
-        return answer(encoding, tenant, 0, start, new ExportResult.Refused(reason, message,
-                reason.retryable() ? pipeline.retryAfter() : null));
+        return answer(
+                encoding,
+                tenant,
+                0,
+                start,
+                new ExportResult.Refused(reason, message, reason.retryable() ? pipeline.retryAfter() : null));
     }
 
     private HttpResponse answer(BodyEncoding encoding, String tenant, long bytes, long start, ExportResult result) {

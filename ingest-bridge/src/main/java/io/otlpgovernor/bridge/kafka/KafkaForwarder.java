@@ -33,7 +33,8 @@ public final class KafkaForwarder implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     public KafkaForwarder(BridgeConfig.Kafka config, int maxRequestBytes) {
-        this.producer = new KafkaProducer<>(producerProperties(config, maxRequestBytes), new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                producerProperties(config, maxRequestBytes), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** The producer's settings: the fixed ones that the bridge's promise depends on, then the configured ones. */
@@ -70,7 +71,11 @@ public final class KafkaForwarder implements AutoCloseable {
      */
     public CompletableFuture<RecordMetadata> forward(Signal signal, String tenant, byte[] payload) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(signal.inputTopic(), null, (byte[]) null, payload,
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                signal.inputTopic(),
+                null,
+                (byte[]) null,
+                payload,
                 List.<Header>of(new RecordHeader(RecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8))));
         try {
             producer.send(record, (metadata, error) -> {

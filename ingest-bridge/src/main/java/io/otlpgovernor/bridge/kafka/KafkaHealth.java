@@ -34,7 +34,8 @@ public final class KafkaHealth implements AutoCloseable {
 
     public KafkaHealth(BridgeConfig.Kafka config) {
         Map<String, Object> props = new HashMap<>(KafkaForwarder.clientProperties(config));
-        int timeoutMs = Math.toIntExact(Math.max(1000, config.healthCheckIntervalDuration().toMillis()));
+        int timeoutMs = Math.toIntExact(
+                Math.max(1000, config.healthCheckIntervalDuration().toMillis()));
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "otlp-governor-bridge-health");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
@@ -61,16 +62,21 @@ public final class KafkaHealth implements AutoCloseable {
 
     /** A write failed: if the reason means Kafka is unreachable, say so until the next successful check. */
     public void writeFailed(Throwable error) {
-        if ((error instanceof RetriableException || error instanceof org.apache.kafka.common.errors.TimeoutException) && reachable) {
+        if ((error instanceof RetriableException || error instanceof org.apache.kafka.common.errors.TimeoutException)
+                && reachable) {
             reachable = false;
-            LOG.warn("Kafka looks unreachable ({}); refusing requests until it answers again", error.getClass().getSimpleName());
+            LOG.warn(
+                    "Kafka looks unreachable ({}); refusing requests until it answers again",
+                    error.getClass().getSimpleName());
         }
     }
 
     private void check() {
         try {
             int timeoutMs = Math.toIntExact(Math.max(1000, interval.toMillis()));
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).nodes().get(timeoutMs + 500L, TimeUnit.MILLISECONDS);
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
+                    .nodes()
+                    .get(timeoutMs + 500L, TimeUnit.MILLISECONDS);
             if (!reachable) {
                 LOG.info("Kafka is reachable");
             }
@@ -79,7 +85,9 @@ public final class KafkaHealth implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             if (reachable) {
-                LOG.warn("Kafka is unreachable ({}); refusing requests until it answers again", e.getClass().getSimpleName());
+                LOG.warn(
+                        "Kafka is unreachable ({}); refusing requests until it answers again",
+                        e.getClass().getSimpleName());
             }
             reachable = false;
         }

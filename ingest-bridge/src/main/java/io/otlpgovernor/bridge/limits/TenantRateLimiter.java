@@ -33,7 +33,8 @@ public final class TenantRateLimiter {
         if (limit.itemsPerSecond() == 0 || items == 0) {
             return Optional.empty();
         }
-        return buckets.computeIfAbsent(tenant, t -> new Bucket(limit, nanoClock.getAsLong())).take(items, nanoClock.getAsLong());
+        return buckets.computeIfAbsent(tenant, t -> new Bucket(limit, nanoClock.getAsLong()))
+                .take(items, nanoClock.getAsLong());
     }
 
     private static final class Bucket {

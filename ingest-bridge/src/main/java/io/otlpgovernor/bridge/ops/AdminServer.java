@@ -26,11 +26,17 @@ public final class AdminServer implements AutoCloseable {
                 // A registry of its own: Armeria's meters of two servers in one JVM would collide in the global one.
                 .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
                 .http(port)
-                .service("/health/live", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "live\n"))
-                .service("/health/ready", (ctx, req) -> ready.getAsBoolean()
-                        ? HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "ready\n")
-                        : HttpResponse.of(HttpStatus.SERVICE_UNAVAILABLE, MediaType.PLAIN_TEXT_UTF_8,
-                                "not ready: Kafka is unreachable or the bridge is shutting down\n"))
+                .service(
+                        "/health/live",
+                        (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "live\n"))
+                .service(
+                        "/health/ready",
+                        (ctx, req) -> ready.getAsBoolean()
+                                ? HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "ready\n")
+                                : HttpResponse.of(
+                                        HttpStatus.SERVICE_UNAVAILABLE,
+                                        MediaType.PLAIN_TEXT_UTF_8,
+                                        "not ready: Kafka is unreachable or the bridge is shutting down\n"))
                 .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK, prometheusText, metrics.scrape()))
                 .build();
         server.start().join();

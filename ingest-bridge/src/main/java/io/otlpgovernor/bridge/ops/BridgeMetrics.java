@@ -44,46 +44,67 @@ public final class BridgeMetrics {
     private final Counter keyReloads;
 
     public BridgeMetrics() {
-        requests = Counter.builder().name("otlp_bridge_requests_total")
+        requests = Counter.builder()
+                .name("otlp_bridge_requests_total")
                 .help("Export requests answered, by outcome: ok, partial (some items refused) or refused")
-                .labelNames("transport", "signal", "tenant", "outcome").register(registry);
-        items = Counter.builder().name("otlp_bridge_items_total")
+                .labelNames("transport", "signal", "tenant", "outcome")
+                .register(registry);
+        items = Counter.builder()
+                .name("otlp_bridge_items_total")
                 .help("Spans, data points and log records written to Kafka")
-                .labelNames("signal", "tenant").register(registry);
-        rejectedItems = Counter.builder().name("otlp_bridge_items_rejected_total")
+                .labelNames("signal", "tenant")
+                .register(registry);
+        rejectedItems = Counter.builder()
+                .name("otlp_bridge_items_rejected_total")
                 .help("Invalid items removed from partly accepted requests")
-                .labelNames("signal", "tenant").register(registry);
-        bytes = Counter.builder().name("otlp_bridge_received_bytes_total")
+                .labelNames("signal", "tenant")
+                .register(registry);
+        bytes = Counter.builder()
+                .name("otlp_bridge_received_bytes_total")
                 .help("Bytes of accepted requests, after decompression")
-                .labelNames("transport", "signal", "tenant").register(registry);
-        rejections = Counter.builder().name("otlp_bridge_rejections_total")
+                .labelNames("transport", "signal", "tenant")
+                .register(registry);
+        rejections = Counter.builder()
+                .name("otlp_bridge_rejections_total")
                 .help("Requests refused, by reason")
-                .labelNames("transport", "signal", "tenant", "reason").register(registry);
-        latency = Histogram.builder().name("otlp_bridge_request_duration_seconds")
+                .labelNames("transport", "signal", "tenant", "reason")
+                .register(registry);
+        latency = Histogram.builder()
+                .name("otlp_bridge_request_duration_seconds")
                 .help("Time from a request's arrival to its answer")
                 .labelNames("transport", "signal")
                 .classicOnly()
                 .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
                 .register(registry);
-        keyReloads = Counter.builder().name("otlp_bridge_keys_reloads_total")
+        keyReloads = Counter.builder()
+                .name("otlp_bridge_keys_reloads_total")
                 .help("Reloads of the keys file: applied, or refused because the new file is not valid")
-                .labelNames("result").register(registry);
+                .labelNames("result")
+                .register(registry);
         JvmMetrics.builder().register(registry);
     }
 
     /** Gauges read when scraped: requests in flight and whether Kafka is reachable. */
     public void watch(IntSupplier inFlight, BooleanSupplier kafkaReachable) {
-        GaugeWithCallback.builder().name("otlp_bridge_in_flight_requests").help("Requests being handled now")
-                .callback(callback -> callback.call(inFlight.getAsInt())).register(registry);
-        GaugeWithCallback.builder().name("otlp_bridge_kafka_reachable").help("1 while Kafka is reachable (readiness), else 0")
-                .callback(callback -> callback.call(kafkaReachable.getAsBoolean() ? 1 : 0)).register(registry);
+        GaugeWithCallback.builder()
+                .name("otlp_bridge_in_flight_requests")
+                .help("Requests being handled now")
+                .callback(callback -> callback.call(inFlight.getAsInt()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("otlp_bridge_kafka_reachable")
+                .help("1 while Kafka is reachable (readiness), else 0")
+                .callback(callback -> callback.call(kafkaReachable.getAsBoolean() ? 1 : 0))
+                .register(registry);
     }
 
     /** Records the answer to one export request. {@code tenant} is null when the request was not authenticated. */
-    public void answered(String transport, String signal, String tenant, ExportResult result, long requestBytes, long startNanos) {
+    public void answered(
+            String transport, String signal, String tenant, ExportResult result, long requestBytes, long startNanos) {
         String tenantLabel = tenantLabel(tenant);
         if (result instanceof ExportResult.Accepted accepted) {
-            requests.labelValues(transport, signal, tenantLabel, accepted.rejectedItems() > 0 ? "partial" : "ok").inc();
+            requests.labelValues(transport, signal, tenantLabel, accepted.rejectedItems() > 0 ? "partial" : "ok")
+                    .inc();
             items.labelValues(signal, tenantLabel).inc(accepted.items());
             if (accepted.rejectedItems() > 0) {
                 rejectedItems.labelValues(signal, tenantLabel).inc(accepted.rejectedItems());

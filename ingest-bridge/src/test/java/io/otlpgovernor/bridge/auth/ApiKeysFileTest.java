@@ -1,8 +1,5 @@
 package io.otlpgovernor.bridge.auth;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +10,9 @@ import java.util.List;
 import io.otlpgovernor.contract.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ApiKeysFileTest {
 
@@ -71,7 +71,8 @@ class ApiKeysFileTest {
         try (ApiKeysFile keys = ApiKeysFile.watch(file, Duration.ofMillis(50), reloads::add)) {
             writeKeys(NEW_KEY);
 
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> keys.get().tenantFor(NEW_KEY).isPresent());
         }
     }
@@ -80,10 +81,12 @@ class ApiKeysFileTest {
     void refusesToStartFromAnInvalidFile() throws Exception {
         Path file = Files.writeString(dir.resolve("keys.yaml"), "tenants: {}\n");
 
-        assertThatThrownBy(() -> ApiKeysFile.watch(file, Duration.ofHours(1), reloads::add)).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> ApiKeysFile.watch(file, Duration.ofHours(1), reloads::add))
+                .isInstanceOf(ConfigException.class);
     }
 
     private Path writeKeys(String key) throws IOException {
-        return Files.writeString(dir.resolve("keys.yaml"), "tenants:\n  acme:\n    key-sha256: [\"" + ApiKeys.sha256(key) + "\"]\n");
+        return Files.writeString(
+                dir.resolve("keys.yaml"), "tenants:\n  acme:\n    key-sha256: [\"" + ApiKeys.sha256(key) + "\"]\n");
     }
 }

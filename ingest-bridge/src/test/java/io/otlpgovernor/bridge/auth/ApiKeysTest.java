@@ -1,8 +1,5 @@
 package io.otlpgovernor.bridge.auth;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +7,9 @@ import java.nio.file.Path;
 import io.otlpgovernor.contract.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ApiKeysTest {
 
@@ -28,7 +28,8 @@ class ApiKeysTest {
                     key-sha256: ["%s", "%s"]
                   globex:
                     key-sha256: ["%s"]
-                """.formatted(ApiKeys.sha256(ACME_KEY), ApiKeys.sha256(ACME_SECOND_KEY).toUpperCase(), ApiKeys.sha256(GLOBEX_KEY))));
+                """.formatted(
+                ApiKeys.sha256(ACME_KEY), ApiKeys.sha256(ACME_SECOND_KEY).toUpperCase(), ApiKeys.sha256(GLOBEX_KEY))));
 
         assertThat(keys.tenantFor(ACME_KEY)).hasValue("acme");
         assertThat(keys.tenantFor(ACME_SECOND_KEY)).hasValue("acme");
@@ -39,12 +40,14 @@ class ApiKeysTest {
     @Test
     void hashesAsSha256Hex() {
         // printf %s test | sha256sum
-        assertThat(ApiKeys.sha256("test")).isEqualTo("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+        assertThat(ApiKeys.sha256("test"))
+                .isEqualTo("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     }
 
     @Test
     void findsNoTenantForUnknownOrMissingKeyOrForTheHashItself() throws Exception {
-        ApiKeys keys = ApiKeys.load(write("tenants:\n  acme:\n    key-sha256: [\"" + ApiKeys.sha256(ACME_KEY) + "\"]\n"));
+        ApiKeys keys =
+                ApiKeys.load(write("tenants:\n  acme:\n    key-sha256: [\"" + ApiKeys.sha256(ACME_KEY) + "\"]\n"));
 
         assertThat(keys.tenantFor("some-other-key-0000")).isEmpty();
         assertThat(keys.tenantFor(ACME_KEY.toUpperCase())).isEmpty();
@@ -63,12 +66,15 @@ class ApiKeysTest {
 
     @Test
     void rejectsAPlainKeyWhereAHashBelongsWithoutRepeatingIt() throws Exception {
-        Path file = write("tenants:\n  acme:\n    key-sha256: [\"" + ApiKeys.sha256(ACME_KEY) + "\", \"" + ACME_KEY + "\"]\n");
+        Path file = write(
+                "tenants:\n  acme:\n    key-sha256: [\"" + ApiKeys.sha256(ACME_KEY) + "\", \"" + ACME_KEY + "\"]\n");
 
         assertThatThrownBy(() -> ApiKeys.load(file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(file + " tenants.acme.key-sha256[1]: expected the SHA-256 hash of a key as 64 hex digits")
-                .message().doesNotContain(ACME_KEY);
+                .hasMessageStartingWith(
+                        file + " tenants.acme.key-sha256[1]: expected the SHA-256 hash of a key as 64 hex digits")
+                .message()
+                .doesNotContain(ACME_KEY);
     }
 
     @Test
@@ -89,10 +95,14 @@ class ApiKeysTest {
 
     @Test
     void mapsClientCertificateSubjectsToTenants() throws Exception {
-        ApiKeys keys = ApiKeys.load(write("tenants:\n  acme:\n    client-certificates: [\"CN=collector.acme.example, O=Acme\"]\n"));
+        ApiKeys keys = ApiKeys.load(
+                write("tenants:\n  acme:\n    client-certificates: [\"CN=collector.acme.example, O=Acme\"]\n"));
 
-        assertThat(keys.tenantForSubject(new javax.security.auth.x500.X500Principal("CN=collector.acme.example,O=Acme"))).hasValue("acme");
-        assertThat(keys.tenantForSubject(new javax.security.auth.x500.X500Principal("CN=collector.globex.example"))).isEmpty();
+        assertThat(keys.tenantForSubject(
+                        new javax.security.auth.x500.X500Principal("CN=collector.acme.example,O=Acme")))
+                .hasValue("acme");
+        assertThat(keys.tenantForSubject(new javax.security.auth.x500.X500Principal("CN=collector.globex.example")))
+                .isEmpty();
     }
 
     @Test
@@ -100,7 +110,9 @@ class ApiKeysTest {
         Path file = write("tenants:\n  acme:\n    client-certificates: [\"not a name\"]\n");
 
         assertThatThrownBy(() -> ApiKeys.load(file))
-                .hasMessage(file + " tenants.acme.client-certificates[0]: not a distinguished name such as CN=collector.acme.example,O=Acme");
+                .hasMessage(
+                        file
+                                + " tenants.acme.client-certificates[0]: not a distinguished name such as CN=collector.acme.example,O=Acme");
     }
 
     @Test
@@ -110,17 +122,21 @@ class ApiKeysTest {
         assertThatThrownBy(() -> ApiKeys.load(file))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(file + ": tenants: tenant id is malformed")
-                .message().doesNotContain("Acme Corp");
+                .message()
+                .doesNotContain("Acme Corp");
     }
 
     @Test
     void rejectsUnknownKeyInTheFile() throws Exception {
-        Path file = write("tenants:\n  acme:\n    key-sha256: [\"" + ApiKeys.sha256(ACME_KEY) + "\"]\n    keys: [\"" + ACME_KEY + "\"]\n");
+        Path file = write("tenants:\n  acme:\n    key-sha256: [\"" + ApiKeys.sha256(ACME_KEY) + "\"]\n    keys: [\""
+                + ACME_KEY + "\"]\n");
 
         assertThatThrownBy(() -> ApiKeys.load(file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(file + ":4 tenants.acme.keys: unknown key 'keys' (expected one of: client-certificates, key-sha256)")
-                .message().doesNotContain(ACME_KEY);
+                .hasMessage(file
+                        + ":4 tenants.acme.keys: unknown key 'keys' (expected one of: client-certificates, key-sha256)")
+                .message()
+                .doesNotContain(ACME_KEY);
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.otlpgovernor.bridge.auth;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Map;
 
 import io.otlpgovernor.bridge.export.Refusal;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class AuthenticatorTest {
 
@@ -30,7 +30,8 @@ class AuthenticatorTest {
 
     @Test
     void prefersBearerOverXApiKey() {
-        assertThat(Authenticator.presentedKey("Bearer from-bearer", "from-header")).hasValue("from-bearer");
+        assertThat(Authenticator.presentedKey("Bearer from-bearer", "from-header"))
+                .hasValue("from-bearer");
     }
 
     @Test
@@ -49,7 +50,8 @@ class AuthenticatorTest {
 
     @Test
     void authenticatesAKnownKeyAsItsTenant() {
-        assertThat(authenticator.authenticate("Bearer " + ACME_KEY, null, null)).isEqualTo(new Authenticator.Authenticated("acme"));
+        assertThat(authenticator.authenticate("Bearer " + ACME_KEY, null, null))
+                .isEqualTo(new Authenticator.Authenticated("acme"));
     }
 
     @Test
@@ -66,7 +68,8 @@ class AuthenticatorTest {
     void readsKeysAnewOnEveryRequest() {
         ApiKeys[] current = {ApiKeys.of(Map.of(ACME_KEY, "acme"))};
         Authenticator reloading = new Authenticator(() -> current[0]);
-        assertThat(reloading.authenticate("Bearer " + ACME_KEY, null, null)).isEqualTo(new Authenticator.Authenticated("acme"));
+        assertThat(reloading.authenticate("Bearer " + ACME_KEY, null, null))
+                .isEqualTo(new Authenticator.Authenticated("acme"));
 
         current[0] = ApiKeys.of(Map.of("another-key-0123456789", "acme"));
 

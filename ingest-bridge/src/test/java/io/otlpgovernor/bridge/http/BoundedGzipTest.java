@@ -1,14 +1,14 @@
 package io.otlpgovernor.bridge.http;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BoundedGzipTest {
 
@@ -23,7 +23,8 @@ class BoundedGzipTest {
     void refusesABodyOneByteOverTheLimit() {
         byte[] body = new byte[1025];
 
-        assertThatThrownBy(() -> BoundedGzip.decompress(gzipZeros(0, body), 1024)).isInstanceOf(BoundedGzip.TooLarge.class);
+        assertThatThrownBy(() -> BoundedGzip.decompress(gzipZeros(0, body), 1024))
+                .isInstanceOf(BoundedGzip.TooLarge.class);
     }
 
     @Test
@@ -34,12 +35,15 @@ class BoundedGzipTest {
 
         assertThatThrownBy(() -> BoundedGzip.decompress(bomb, 1024 * 1024)).isInstanceOf(BoundedGzip.TooLarge.class);
 
-        assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated").isLessThan(8L * 1024 * 1024);
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before)
+                .as("bytes allocated")
+                .isLessThan(8L * 1024 * 1024);
     }
 
     @Test
     void refusesSomethingThatIsNotGzip() {
-        assertThatThrownBy(() -> BoundedGzip.decompress(new byte[] {1, 2, 3, 4}, 1024)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> BoundedGzip.decompress(new byte[] {1, 2, 3, 4}, 1024))
+                .isInstanceOf(IOException.class);
     }
 
     private static byte[] gzipZeros(int zeros, byte[] tail) throws IOException {

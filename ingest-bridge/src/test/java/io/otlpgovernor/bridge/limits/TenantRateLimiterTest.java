@@ -1,13 +1,13 @@
 package io.otlpgovernor.bridge.limits;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.otlpgovernor.bridge.BridgeConfig;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class TenantRateLimiterTest {
 

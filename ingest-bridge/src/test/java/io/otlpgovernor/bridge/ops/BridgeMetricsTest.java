@@ -1,11 +1,11 @@
 package io.otlpgovernor.bridge.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 
 import io.otlpgovernor.bridge.export.ExportResult;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class BridgeMetricsTest {
 
@@ -18,7 +18,8 @@ class BridgeMetricsTest {
         }
         String scraped = new String(metrics.scrape(), StandardCharsets.UTF_8);
 
-        assertThat(scraped).contains("otlp_bridge_items_total{signal=\"spans\",tenant=\"tenant-99\"} 1.0")
+        assertThat(scraped)
+                .contains("otlp_bridge_items_total{signal=\"spans\",tenant=\"tenant-99\"} 1.0")
                 .doesNotContain("tenant=\"tenant-100\"")
                 .contains("otlp_bridge_items_total{signal=\"spans\",tenant=\"_other\"} 5.0");
     }

@@ -33,8 +33,15 @@ import org.apache.flink.state.rocksdb.RocksDBOptions;
  * @param rules          where the rule files and HMAC keys are
  * @param reports        audit and usage reporting
  */
-public record JobSettings(String jobName, Integer parallelism, Integer maxParallelism, Kafka kafka,
-                          Checkpoints checkpoints, Restart restart, Rules rules, Reports reports) {
+public record JobSettings(
+        String jobName,
+        Integer parallelism,
+        Integer maxParallelism,
+        Kafka kafka,
+        Checkpoints checkpoints,
+        Restart restart,
+        Rules rules,
+        Reports reports) {
 
     public JobSettings {
         jobName = jobName == null ? "otlp-governor" : jobName;
@@ -89,8 +96,13 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
      *                              default none. Secrets do not belong here: use files (a PEM trust store needs no
      *                              password) and a JAAS file named by {@code java.security.auth.login.config}
      */
-    public record Kafka(String bootstrapServers, String consumerGroup, String transactionalIdPrefix,
-                        String transactionTimeout, Integer maxRecordBytes, Map<String, String> properties) {
+    public record Kafka(
+            String bootstrapServers,
+            String consumerGroup,
+            String transactionalIdPrefix,
+            String transactionTimeout,
+            Integer maxRecordBytes,
+            Map<String, String> properties) {
 
         /** Kafka's default {@code max.message.bytes} (1 MiB + 12) less room for a record's headers and batch framing. */
         public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
@@ -104,13 +116,15 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
             transactionTimeout = transactionTimeout == null ? "10m" : transactionTimeout;
             maxRecordBytes = maxRecordBytes == null ? DEFAULT_MAX_RECORD_BYTES : maxRecordBytes;
             if (maxRecordBytes < 64 * 1024 || maxRecordBytes > MAX_RECORD_BYTES_LIMIT) {
-                throw new IllegalArgumentException("kafka.max-record-bytes must be between 65536 and " + MAX_RECORD_BYTES_LIMIT
-                        + ", got " + maxRecordBytes);
+                throw new IllegalArgumentException("kafka.max-record-bytes must be between 65536 and "
+                        + MAX_RECORD_BYTES_LIMIT + ", got " + maxRecordBytes);
             }
-            properties = properties == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(properties));
+            properties =
+                    properties == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(properties));
             Durations.parse(transactionTimeout, "kafka.transaction-timeout");
             if (!transactionalIdPrefix.matches("[A-Za-z0-9._-]{1,100}")) {
-                throw new IllegalArgumentException("kafka.transactional-id-prefix must be 1-100 characters of letters, digits, '.', '_', '-'");
+                throw new IllegalArgumentException(
+                        "kafka.transactional-id-prefix must be 1-100 characters of letters, digits, '.', '_', '-'");
             }
             for (Map.Entry<String, String> property : properties.entrySet()) {
                 String key = property.getKey();
@@ -125,7 +139,11 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
         }
 
         /** Without security settings (a plaintext cluster). */
-        public Kafka(String bootstrapServers, String consumerGroup, String transactionalIdPrefix, String transactionTimeout) {
+        public Kafka(
+                String bootstrapServers,
+                String consumerGroup,
+                String transactionalIdPrefix,
+                String transactionTimeout) {
             this(bootstrapServers, consumerGroup, transactionalIdPrefix, transactionTimeout, null, null);
         }
 
@@ -264,9 +282,13 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.directoryUri());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpoints.intervalDuration());
         conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpoints.timeoutDuration());
-        conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, Durations.parse(checkpoints.minPause(), "min-pause"));
+        conf.set(
+                CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS,
+                Durations.parse(checkpoints.minPause(), "min-pause"));
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         applyRestartStrategy(conf);
         return conf;
     }
@@ -276,12 +298,16 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
         Duration delay = Durations.parse(restart.delay(), "restart.delay");
         switch (restart.strategy()) {
             case "fixed-delay" -> {
-                conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restart.attempts() == null ? 20 : restart.attempts());
+                conf.set(
+                        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+                        restart.attempts() == null ? 20 : restart.attempts());
                 conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, delay);
             }
             case "exponential-delay" -> {
                 conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, delay);
-                conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Durations.parse(restart.maxDelay(), "restart.max-delay"));
+                conf.set(
+                        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                        Durations.parse(restart.maxDelay(), "restart.max-delay"));
                 if (restart.attempts() != null) {
                     conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, restart.attempts());
                 }
@@ -294,12 +320,26 @@ public record JobSettings(String jobName, Integer parallelism, Integer maxParall
 
     /** A copy pointing at other Kafka servers and another checkpoint directory; used by the local stack and tests. */
     public JobSettings withEnvironment(String bootstrapServers, String checkpointDirectory) {
-        return new JobSettings(jobName, parallelism, maxParallelism,
-                new Kafka(bootstrapServers, kafka.consumerGroup(), kafka.transactionalIdPrefix(), kafka.transactionTimeout(),
-                        kafka.maxRecordBytes(), kafka.properties()),
-                new Checkpoints(checkpoints.interval(), checkpoints.timeout(), checkpoints.minPause(), checkpointDirectory,
+        return new JobSettings(
+                jobName,
+                parallelism,
+                maxParallelism,
+                new Kafka(
+                        bootstrapServers,
+                        kafka.consumerGroup(),
+                        kafka.transactionalIdPrefix(),
+                        kafka.transactionTimeout(),
+                        kafka.maxRecordBytes(),
+                        kafka.properties()),
+                new Checkpoints(
+                        checkpoints.interval(),
+                        checkpoints.timeout(),
+                        checkpoints.minPause(),
+                        checkpointDirectory,
                         checkpoints.incremental()),
-                restart, rules, reports);
+                restart,
+                rules,
+                reports);
     }
 
     /** A copy with other rule locations. */

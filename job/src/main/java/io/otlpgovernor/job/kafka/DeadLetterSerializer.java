@@ -1,18 +1,18 @@
 package io.otlpgovernor.job.kafka;
 
-import static io.otlpgovernor.job.kafka.GovernedRecordSerializer.header;
-
 import java.util.ArrayList;
 import java.util.List;
 
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.TenantIds;
+import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.rules.pipeline.model.DeadLetter;
 import io.otlpgovernor.rules.pipeline.model.InputRecord;
-import io.otlpgovernor.contract.RecordHeaders;
-import io.otlpgovernor.contract.TopicNames;
-import io.otlpgovernor.contract.TenantIds;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+
+import static io.otlpgovernor.job.kafka.GovernedRecordSerializer.header;
 
 /**
  * Writes a dead letter to {@link TopicNames#DEAD_LETTER}: the original bytes as the value, the reason and the

@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
 import io.otlpgovernor.contract.RecordHeaders;
 import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -29,7 +29,8 @@ public final class GovernedRecordSerializer implements KafkaRecordSerializationS
         if (!record.labels().isEmpty()) {
             headers.add(header(RecordHeaders.LABELS, record.labels()));
         }
-        return new ProducerRecord<>(TopicNames.governed(record.signal(), record.tier()), null, null, null, record.payload(), headers);
+        return new ProducerRecord<>(
+                TopicNames.governed(record.signal(), record.tier()), null, null, null, record.payload(), headers);
     }
 
     static Header header(String name, String value) {

@@ -2,9 +2,9 @@ package io.otlpgovernor.job.kafka;
 
 import java.nio.charset.StandardCharsets;
 
-import io.otlpgovernor.rules.pipeline.model.InputRecord;
 import io.otlpgovernor.contract.RecordHeaders;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.rules.pipeline.model.InputRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;

@@ -20,6 +20,11 @@ import org.apache.flink.api.connector.source.Source;
  * @param maxRecordBytes largest governed record to write, before compression: larger governed requests and kept
  *                    traces are written as several records
  */
-public record JobEdges(Source<InputRecord, ?, ?> input, Source<RuleUpdate, ?, ?> rules, Sink<GovernedRecord> governed,
-                       Sink<DeadLetter> deadLetters, Sink<Report> audit, Sink<Report> usage, int maxRecordBytes) {
-}
+public record JobEdges(
+        Source<InputRecord, ?, ?> input,
+        Source<RuleUpdate, ?, ?> rules,
+        Sink<GovernedRecord> governed,
+        Sink<DeadLetter> deadLetters,
+        Sink<Report> audit,
+        Sink<Report> usage,
+        int maxRecordBytes) {}

@@ -2,13 +2,13 @@ package io.otlpgovernor.job.kafka;
 
 import java.util.Properties;
 
+import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.rules.pipeline.model.DeadLetter;
 import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
 import io.otlpgovernor.rules.pipeline.model.InputRecord;
 import io.otlpgovernor.rules.pipeline.model.Report;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
-import io.otlpgovernor.contract.TopicNames;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -23,8 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 public final class KafkaEdges {
 
-    private KafkaEdges() {
-    }
+    private KafkaEdges() {}
 
     /** The three input topics, read {@code read_committed} from the group's committed offsets (earliest if none). */
     public static KafkaSource<InputRecord> inputSource(JobSettings settings) {
@@ -36,7 +35,9 @@ public final class KafkaEdges {
                 .setDeserializer(new InputRecordDeserializer())
                 // KafkaSource leaves isolation at read_uncommitted; aborted upstream writes must never be governed.
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG + ".prefix", settings.kafka().consumerGroup())
+                .setProperty(
+                        ConsumerConfig.CLIENT_ID_CONFIG + ".prefix",
+                        settings.kafka().consumerGroup())
                 .setProperties(security(settings))
                 .build();
     }
@@ -50,15 +51,22 @@ public final class KafkaEdges {
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new RuleUpdateDeserializer())
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG + ".prefix", settings.kafka().consumerGroup() + "-rules")
+                .setProperty(
+                        ConsumerConfig.CLIENT_ID_CONFIG + ".prefix",
+                        settings.kafka().consumerGroup() + "-rules")
                 .setProperties(security(settings))
                 .build();
     }
 
     /** All of the job's edges on Kafka. */
     public static JobEdges all(JobSettings settings) {
-        return new JobEdges(inputSource(settings), rulesSource(settings), governedSink(settings), deadLetterSink(settings),
-                reportSink(settings, "audit", TopicNames.AUDIT), reportSink(settings, "usage", TopicNames.USAGE),
+        return new JobEdges(
+                inputSource(settings),
+                rulesSource(settings),
+                governedSink(settings),
+                deadLetterSink(settings),
+                reportSink(settings, "audit", TopicNames.AUDIT),
+                reportSink(settings, "usage", TopicNames.USAGE),
                 settings.kafka().maxRecordBytes());
     }
 
@@ -95,16 +103,20 @@ public final class KafkaEdges {
      */
     static Properties producerSettings(JobSettings settings) {
         Properties properties = security(settings);
-        properties.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+        properties.setProperty(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 Long.toString(settings.kafka().transactionTimeoutDuration().toMillis()));
         properties.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        properties.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(JobSettings.Kafka.MAX_RECORD_BYTES_LIMIT));
+        properties.setProperty(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(JobSettings.Kafka.MAX_RECORD_BYTES_LIMIT));
         // A record must also fit in the producer's buffer, 32 MiB by default.
-        properties.setProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(2L * JobSettings.Kafka.MAX_RECORD_BYTES_LIMIT));
+        properties.setProperty(
+                ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(2L * JobSettings.Kafka.MAX_RECORD_BYTES_LIMIT));
         return properties;
     }
 
-    private static <T> KafkaSink<T> transactionalSink(JobSettings settings, String name, KafkaRecordSerializationSchema<T> serializer) {
+    private static <T> KafkaSink<T> transactionalSink(
+            JobSettings settings, String name, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(producerSettings(settings))
                 .setBootstrapServers(settings.kafka().bootstrapServers())

@@ -3,8 +3,8 @@ package io.otlpgovernor.job.kafka;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import io.otlpgovernor.rules.pipeline.model.Report;
 import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.rules.pipeline.model.Report;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -20,7 +20,12 @@ public final class ReportSerializer implements KafkaRecordSerializationSchema<Re
     @Override
     public ProducerRecord<byte[], byte[]> serialize(Report report, KafkaSinkContext context, Long timestamp) {
         byte[] key = report.tenant().getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(topic, null, null, key, report.json(),
+        return new ProducerRecord<>(
+                topic,
+                null,
+                null,
+                key,
+                report.json(),
                 List.of(GovernedRecordSerializer.header(RecordHeaders.TENANT, report.tenant())));
     }
 }

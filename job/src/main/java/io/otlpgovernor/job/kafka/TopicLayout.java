@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.rules.retention.RetentionRules;
-import io.otlpgovernor.contract.Signal;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
@@ -23,8 +23,7 @@ public final class TopicLayout {
     /** Audit and usage records are evidence: kept as long as the longest built-in tier. */
     public static final Duration REPORT_RETENTION = Collections.max(RetentionRules.BUILT_IN_TIERS.values());
 
-    private TopicLayout() {
-    }
+    private TopicLayout() {}
 
     /** {@link #topics(int, int, short, Map)} with the built-in tiers. */
     public static List<NewTopic> topics(int inputPartitions, int outputPartitions, short replication) {
@@ -37,14 +36,18 @@ public final class TopicLayout {
      *
      * @param tiers tier → retention
      */
-    public static List<NewTopic> topics(int inputPartitions, int outputPartitions, short replication, Map<String, Duration> tiers) {
+    public static List<NewTopic> topics(
+            int inputPartitions, int outputPartitions, short replication, Map<String, Duration> tiers) {
         List<NewTopic> topics = new ArrayList<>();
         for (Signal signal : Signal.values()) {
             topics.add(new NewTopic(signal.inputTopic(), inputPartitions, replication));
-            new TreeMap<>(tiers).forEach((tier, retention) -> topics.add(new NewTopic(TopicNames.governed(signal, tier), outputPartitions, replication)
-                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis())))));
+            new TreeMap<>(tiers)
+                    .forEach((tier, retention) -> topics.add(new NewTopic(
+                                    TopicNames.governed(signal, tier), outputPartitions, replication)
+                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis())))));
         }
-        Map<String, String> evidence = Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(REPORT_RETENTION.toMillis()));
+        Map<String, String> evidence =
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(REPORT_RETENTION.toMillis()));
         topics.add(new NewTopic(TopicNames.AUDIT, outputPartitions, replication).configs(evidence));
         topics.add(new NewTopic(TopicNames.USAGE, outputPartitions, replication).configs(evidence));
         topics.add(new NewTopic(TopicNames.DEAD_LETTER, outputPartitions, replication));
@@ -63,7 +66,9 @@ public final class TopicLayout {
     public static List<String> governedTopics() {
         List<String> topics = new ArrayList<>();
         for (Signal signal : Signal.values()) {
-            new TreeMap<>(RetentionRules.BUILT_IN_TIERS).keySet().forEach(tier -> topics.add(TopicNames.governed(signal, tier)));
+            new TreeMap<>(RetentionRules.BUILT_IN_TIERS)
+                    .keySet()
+                    .forEach(tier -> topics.add(TopicNames.governed(signal, tier)));
         }
         return topics;
     }

@@ -4,16 +4,16 @@ import java.util.Optional;
 
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.TenantIds;
+import io.otlpgovernor.contract.otlp.InvalidPayloadException;
+import io.otlpgovernor.contract.otlp.OtlpPayloads;
 import io.otlpgovernor.rules.pipeline.model.DeadLetter;
 import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
 import io.otlpgovernor.rules.pipeline.model.InputRecord;
 import io.otlpgovernor.rules.pipeline.model.SourcePosition;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
-import io.otlpgovernor.contract.RecordHeaders;
-import io.otlpgovernor.contract.otlp.InvalidPayloadException;
-import io.otlpgovernor.contract.otlp.OtlpPayloads;
 import io.otlpgovernor.rules.sampling.ItemRandomness;
-import io.otlpgovernor.contract.TenantIds;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -30,8 +30,7 @@ import org.apache.flink.util.OutputTag;
  */
 public final class DecodeFunction extends ProcessFunction<InputRecord, DecodedRecord> {
 
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
-    };
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private transient Counter decoded;
     private transient Counter deadLettered;
@@ -53,8 +52,14 @@ public final class DecodeFunction extends ProcessFunction<InputRecord, DecodedRe
         try {
             OtlpPayloads.Parsed parsed = OtlpPayloads.parse(record.signal(), record.payload());
             decoded.inc();
-            out.collect(new DecodedRecord(record.tenant(), record.signal(), record.payload(), parsed.summary().items(),
-                    record.timestamp(), randomness(parsed), SourcePosition.of(record)));
+            out.collect(new DecodedRecord(
+                    record.tenant(),
+                    record.signal(),
+                    record.payload(),
+                    parsed.summary().items(),
+                    record.timestamp(),
+                    randomness(parsed),
+                    SourcePosition.of(record)));
         } catch (InvalidPayloadException e) {
             deadLetter(record, e.getMessage(), context);
         }
@@ -65,7 +70,8 @@ public final class DecodeFunction extends ProcessFunction<InputRecord, DecodedRe
         context.output(DEAD_LETTERS, new DeadLetter(record, reason));
         if (record.signal() != null && TenantIds.isValid(record.tenant())) {
             long bytes = record.payload() == null ? 0 : record.payload().length;
-            context.output(Outputs.USAGE, UsageDelta.invalid(record.tenant(), record.signal(), record.timestamp(), bytes));
+            context.output(
+                    Outputs.USAGE, UsageDelta.invalid(record.tenant(), record.signal(), record.timestamp(), bytes));
         }
     }
 

@@ -13,11 +13,11 @@ import io.otlpgovernor.rules.pipeline.model.Report;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import io.otlpgovernor.rules.pipeline.model.TracePiece;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
-import io.otlpgovernor.rules.pipeline.reports.AuditReports;
 import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
 import io.otlpgovernor.rules.pipeline.registry.RuleChange;
 import io.otlpgovernor.rules.pipeline.registry.RuleRegistry;
 import io.otlpgovernor.rules.pipeline.registry.TenantRules;
+import io.otlpgovernor.rules.pipeline.reports.AuditReports;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -57,7 +57,8 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
     @Override
     public void processElement(AdmittedRecord admitted, ReadOnlyContext context, Collector<GovernedRecord> out) {
         DecodedRecord record = admitted.record();
-        Optional<TenantRules> rules = registry.rules(record.tenant(), RulesBroadcast.view(context.getBroadcastState(RulesBroadcast.RULE_SETS)));
+        Optional<TenantRules> rules = registry.rules(
+                record.tenant(), RulesBroadcast.view(context.getBroadcastState(RulesBroadcast.RULE_SETS)));
         if (rules.isEmpty()) {
             metrics.counter("requests_without_rules", record.tenant()).inc();
             context.output(Outputs.DEAD_LETTERS, deadLetter(record, registry.whyUnusable(record.tenant())));
@@ -85,7 +86,8 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
 
     private void countDrops(UsageDelta usage) {
         if (usage.droppedSampling() > 0) {
-            metrics.counter("items_dropped", usage.tenant(), "reason", "sampling").inc(usage.droppedSampling());
+            metrics.counter("items_dropped", usage.tenant(), "reason", "sampling")
+                    .inc(usage.droppedSampling());
         }
         if (usage.droppedPolicy() > 0) {
             metrics.counter("items_dropped", usage.tenant(), "reason", "policy").inc(usage.droppedPolicy());
@@ -97,23 +99,36 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
 
     private void countAction(AuditDelta audit) {
         if (!audit.label().isEmpty()) {
-            metrics.counter("protections", audit.tenant(), "label", audit.label()).inc(audit.count());
+            metrics.counter("protections", audit.tenant(), "label", audit.label())
+                    .inc(audit.count());
         }
     }
 
     @Override
-    public void processBroadcastElement(RuleUpdate update, Context context, Collector<GovernedRecord> out) throws Exception {
+    public void processBroadcastElement(RuleUpdate update, Context context, Collector<GovernedRecord> out)
+            throws Exception {
         RuleChange change = RulesBroadcast.apply(registry, update, context.getBroadcastState(RulesBroadcast.RULE_SETS));
         if (!reportsRuleChanges || change.outcome() == RuleChange.Outcome.UNCHANGED) {
             return;
         }
-        metrics.counter("rule_set_changes", change.tenant(), "outcome", change.outcome().id()).inc();
+        metrics.counter(
+                        "rule_set_changes",
+                        change.tenant(),
+                        "outcome",
+                        change.outcome().id())
+                .inc();
         context.output(Outputs.AUDIT_EVENTS, new Report(change.tenant(), AuditReports.ruleChange(change)));
     }
 
     static DeadLetter deadLetter(DecodedRecord record, String reason) {
-        InputRecord original = new InputRecord(record.signal(), record.tenant(), record.payload(), record.source().topic(),
-                record.source().partition(), record.source().offset(), record.arrivalMillis());
+        InputRecord original = new InputRecord(
+                record.signal(),
+                record.tenant(),
+                record.payload(),
+                record.source().topic(),
+                record.source().partition(),
+                record.source().offset(),
+                record.arrivalMillis());
         return new DeadLetter(original, reason);
     }
 }

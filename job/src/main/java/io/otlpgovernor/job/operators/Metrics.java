@@ -36,15 +36,21 @@ final class Metrics {
     /** The counter {@code name} of {@code tenant}. */
     Counter counter(String name, String tenant) {
         String label = tenants.labelFor(tenant);
-        return counters.computeIfAbsent(name + '\0' + label, k -> group.addGroup("tenant", label).counter(name));
+        return counters.computeIfAbsent(
+                name + '\0' + label, k -> group.addGroup("tenant", label).counter(name));
     }
 
     /** The counter {@code name} of {@code tenant} with one more label, {@code dimension=value}. */
     Counter counter(String name, String tenant, String dimension, String value) {
         String label = tenants.labelFor(tenant);
-        String bounded = dimensionValues.computeIfAbsent(dimension, d -> new TenantLabels(MAX_VALUES_PER_DIMENSION)).labelFor(value);
-        return counters.computeIfAbsent(name + '\0' + label + '\0' + dimension + '\0' + bounded,
-                k -> group.addGroup("tenant", label).addGroup(dimension, bounded).counter(name));
+        String bounded = dimensionValues
+                .computeIfAbsent(dimension, d -> new TenantLabels(MAX_VALUES_PER_DIMENSION))
+                .labelFor(value);
+        return counters.computeIfAbsent(
+                name + '\0' + label + '\0' + dimension + '\0' + bounded,
+                k -> group.addGroup("tenant", label)
+                        .addGroup(dimension, bounded)
+                        .counter(name));
     }
 
     /** Sets the gauge {@code name} of {@code tenant} (registered on first use). */

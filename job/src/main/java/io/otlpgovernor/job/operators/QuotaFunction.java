@@ -4,7 +4,6 @@ import java.util.Optional;
 
 import io.otlpgovernor.rules.pipeline.model.AdmittedRecord;
 import io.otlpgovernor.rules.pipeline.model.AuditDelta;
-import io.otlpgovernor.rules.pipeline.model.DeadLetter;
 import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
@@ -30,7 +29,8 @@ import org.apache.flink.util.Collector;
  * same decisions. Over quota, the tenant's rule drops the request or downsamples it by a consistent-sampling
  * threshold that the governing step applies.
  */
-public final class QuotaFunction extends KeyedBroadcastProcessFunction<String, DecodedRecord, RuleUpdate, AdmittedRecord> {
+public final class QuotaFunction
+        extends KeyedBroadcastProcessFunction<String, DecodedRecord, RuleUpdate, AdmittedRecord> {
 
     static final ValueStateDescriptor<QuotaState> QUOTA = new ValueStateDescriptor<>("quota", QuotaState.class);
     private static final long NANOS_PER_MILLI = 1_000_000;
@@ -52,16 +52,30 @@ public final class QuotaFunction extends KeyedBroadcastProcessFunction<String, D
     }
 
     @Override
-    public void processElement(DecodedRecord record, ReadOnlyContext context, Collector<AdmittedRecord> out) throws Exception {
-        Optional<TenantRules> rules = registry.rules(record.tenant(), RulesBroadcast.view(context.getBroadcastState(RulesBroadcast.RULE_SETS)));
+    public void processElement(DecodedRecord record, ReadOnlyContext context, Collector<AdmittedRecord> out)
+            throws Exception {
+        Optional<TenantRules> rules = registry.rules(
+                record.tenant(), RulesBroadcast.view(context.getBroadcastState(RulesBroadcast.RULE_SETS)));
         if (rules.isEmpty()) {
             metrics.counter("requests_without_rules", record.tenant()).inc();
-            context.output(Outputs.DEAD_LETTERS, GovernFunction.deadLetter(record, registry.whyUnusable(record.tenant())));
+            context.output(
+                    Outputs.DEAD_LETTERS, GovernFunction.deadLetter(record, registry.whyUnusable(record.tenant())));
             return;
         }
-        context.output(Outputs.USAGE, UsageDelta.received(record.tenant(), record.signal(), record.arrivalMillis(),
-                record.items(), record.payload().length));
-        metrics.counter("items_received", record.tenant(), "signal", record.signal().id()).inc(record.items());
+        context.output(
+                Outputs.USAGE,
+                UsageDelta.received(
+                        record.tenant(),
+                        record.signal(),
+                        record.arrivalMillis(),
+                        record.items(),
+                        record.payload().length));
+        metrics.counter(
+                        "items_received",
+                        record.tenant(),
+                        "signal",
+                        record.signal().id())
+                .inc(record.items());
         QuotaGate.Verdict verdict = decide(rules.get().ruleSet().quotas(), record);
         long version = rules.get().version();
         if (verdict.droppedItems() > 0) {
@@ -75,22 +89,37 @@ public final class QuotaFunction extends KeyedBroadcastProcessFunction<String, D
     private QuotaGate.Verdict decide(QuotaRules rules, DecodedRecord record) throws Exception {
         long now = record.arrivalMillis() * NANOS_PER_MILLI;
         QuotaState state = quota.value();
-        QuotaGate.Result result = QuotaGate.decide(rules, state == null ? QuotaGate.start(rules, now) : state,
-                new QuotaGate.Request(record.items(), record.payload().length, record.randomness16()), now);
+        QuotaGate.Result result = QuotaGate.decide(
+                rules,
+                state == null ? QuotaGate.start(rules, now) : state,
+                new QuotaGate.Request(record.items(), record.payload().length, record.randomness16()),
+                now);
         quota.update(result.state());
         return result.verdict();
     }
 
     private void overQuota(DecodedRecord record, QuotaGate.Verdict verdict, long version, ReadOnlyContext context) {
         String action = verdict.outcome() == QuotaGate.Outcome.DROP ? "quota-drop" : "downsample";
-        context.output(Outputs.USAGE, UsageDelta.overQuota(record.tenant(), record.signal(), record.arrivalMillis(), verdict.droppedItems()));
-        context.output(Outputs.AUDIT, new AuditDelta(record.tenant(), record.arrivalMillis(), version, "quota", "",
-                action, String.valueOf(verdict.reason()), verdict.droppedItems()));
+        context.output(
+                Outputs.USAGE,
+                UsageDelta.overQuota(record.tenant(), record.signal(), record.arrivalMillis(), verdict.droppedItems()));
+        context.output(
+                Outputs.AUDIT,
+                new AuditDelta(
+                        record.tenant(),
+                        record.arrivalMillis(),
+                        version,
+                        "quota",
+                        "",
+                        action,
+                        String.valueOf(verdict.reason()),
+                        verdict.droppedItems()));
         metrics.counter("items_dropped", record.tenant(), "reason", "quota").inc(verdict.droppedItems());
     }
 
     @Override
-    public void processBroadcastElement(RuleUpdate update, Context context, Collector<AdmittedRecord> out) throws Exception {
+    public void processBroadcastElement(RuleUpdate update, Context context, Collector<AdmittedRecord> out)
+            throws Exception {
         // Ledgers carry over an update: a new rate applies from the next request on, with the tokens already earned.
         // The governing operator reports the change; this one only keeps its copy of the rules in step.
         RulesBroadcast.apply(registry, update, context.getBroadcastState(RulesBroadcast.RULE_SETS));

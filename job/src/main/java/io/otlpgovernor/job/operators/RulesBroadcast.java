@@ -21,8 +21,7 @@ public final class RulesBroadcast {
     static final MapStateDescriptor<String, byte[]> RULE_SETS =
             new MapStateDescriptor<>("rule-sets", Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
-    private RulesBroadcast() {
-    }
+    private RulesBroadcast() {}
 
     /** The broadcast state's descriptor, for {@code DataStream.broadcast}. */
     public static MapStateDescriptor<String, byte[]> descriptor() {
@@ -41,7 +40,8 @@ public final class RulesBroadcast {
     }
 
     /** Decides on {@code update} and, when accepted, stores it and drops the tenant's compiled rules. */
-    static RuleChange apply(RuleRegistry registry, RuleUpdate update, BroadcastState<String, byte[]> state) throws Exception {
+    static RuleChange apply(RuleRegistry registry, RuleUpdate update, BroadcastState<String, byte[]> state)
+            throws Exception {
         RuleChange change = registry.consider(update, view(state));
         if (change.outcome() == RuleChange.Outcome.ACCEPTED) {
             state.put(change.tenant(), update.value());

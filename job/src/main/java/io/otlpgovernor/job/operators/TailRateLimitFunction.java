@@ -37,21 +37,31 @@ public final class TailRateLimitFunction extends KeyedProcessFunction<String, Ra
     @Override
     public void open(OpenContext context) throws Exception {
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
-        limiter = getRuntimeContext().getState(new ValueStateDescriptor<>("limiter", TypeInformation.of(ServiceRateLimiter.class)));
-        cleanupTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-timer", TypeInformation.of(Long.class)));
+        limiter = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("limiter", TypeInformation.of(ServiceRateLimiter.class)));
+        cleanupTimer = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("cleanup-timer", TypeInformation.of(Long.class)));
     }
 
     @Override
-    public void processElement(RateLimitedTrace trace, Context context, Collector<GovernedRecord> out) throws Exception {
+    public void processElement(RateLimitedTrace trace, Context context, Collector<GovernedRecord> out)
+            throws Exception {
         long now = context.timerService().currentProcessingTime();
         ServiceRateLimiter state = limiter.value();
-        state = state == null ? ServiceRateLimiter.start(trace.spansPerSecond(), now * NANOS_PER_MILLI)
+        state = state == null
+                ? ServiceRateLimiter.start(trace.spansPerSecond(), now * NANOS_PER_MILLI)
                 : state.withRate(trace.spansPerSecond());
         ServiceRateLimiter.Take take = ServiceRateLimiter.take(state, trace.spans(), now * NANOS_PER_MILLI);
         limiter.update(take.state());
-        TailOutput.Result result = TailOutput.apply(RateLimitedTrace.decode(trace.pieces()),
-                new TailVerdict(take.admitted(), TailVerdict.ERASE, trace.policyId()), maxRecordBytes);
-        TailSamplingFunction.emit(result, metrics, out, usage -> context.output(Outputs.USAGE, usage),
+        TailOutput.Result result = TailOutput.apply(
+                RateLimitedTrace.decode(trace.pieces()),
+                new TailVerdict(take.admitted(), TailVerdict.ERASE, trace.policyId()),
+                maxRecordBytes);
+        TailSamplingFunction.emit(
+                result,
+                metrics,
+                out,
+                usage -> context.output(Outputs.USAGE, usage),
                 audit -> context.output(Outputs.AUDIT, audit));
         long cleanup = (Math.floorDiv(now, SECOND) + 2) * SECOND;
         Long previous = cleanupTimer.value();

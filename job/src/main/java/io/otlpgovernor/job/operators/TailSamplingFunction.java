@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.rules.pipeline.TailOutput;
 import io.otlpgovernor.rules.pipeline.model.AuditDelta;
 import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
@@ -21,7 +22,6 @@ import io.otlpgovernor.rules.pipeline.registry.TenantRules;
 import io.otlpgovernor.rules.sampling.tail.TailDecision;
 import io.otlpgovernor.rules.sampling.tail.TailEvaluator;
 import io.otlpgovernor.rules.sampling.tail.TraceSummary;
-import io.otlpgovernor.contract.Signal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -54,7 +54,8 @@ import org.apache.flink.util.Collector;
  * <p>A trace with log records but no spans (its spans never came) is written as it is. A trace whose tenant no
  * longer has tail rules when it is decided is written as it is.
  */
-public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<String, TracePiece, RuleUpdate, GovernedRecord> {
+public final class TailSamplingFunction
+        extends KeyedBroadcastProcessFunction<String, TracePiece, RuleUpdate, GovernedRecord> {
 
     private static final long SECOND = 1000;
     /** A pending timer's time when the trace has none yet. */
@@ -75,22 +76,29 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
 
     /** Decided traces whose fate hinges on a per-service rate limit. */
     public static final org.apache.flink.util.OutputTag<RateLimitedTrace> RATE_LIMITED =
-            new org.apache.flink.util.OutputTag<>("rate-limited-traces") {
-            };
+            new org.apache.flink.util.OutputTag<>("rate-limited-traces") {};
 
     @Override
     public void open(OpenContext context) throws Exception {
         registry = bootstrap.newRegistry();
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
-        pieces = getRuntimeContext().getListState(new ListStateDescriptor<>("pieces", TypeInformation.of(TracePiece.class)));
-        traces = getRuntimeContext().getState(new ValueStateDescriptor<>("trace", TypeInformation.of(TraceState.class)));
+        pieces = getRuntimeContext()
+                .getListState(new ListStateDescriptor<>("pieces", TypeInformation.of(TracePiece.class)));
+        traces =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("trace", TypeInformation.of(TraceState.class)));
     }
 
     @Override
-    public void processElement(TracePiece piece, ReadOnlyContext context, Collector<GovernedRecord> out) throws Exception {
+    public void processElement(TracePiece piece, ReadOnlyContext context, Collector<GovernedRecord> out)
+            throws Exception {
         TraceState state = traces.value();
         if (state != null && state.isDecided()) {
-            metrics.counter("tail_late_items", piece.tenant(), "signal", piece.signal().id()).inc(piece.items());
+            metrics.counter(
+                            "tail_late_items",
+                            piece.tenant(),
+                            "signal",
+                            piece.signal().id())
+                    .inc(piece.items());
             emit(TailOutput.apply(List.of(piece), state.verdict(), maxRecordBytes), context, out);
             return;
         }
@@ -139,7 +147,8 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
             return;
         }
         if (!state.isDecided() && state.decisionAt() == timestamp) {
-            String tenant = context.getCurrentKey().substring(0, context.getCurrentKey().lastIndexOf('/'));
+            String tenant =
+                    context.getCurrentKey().substring(0, context.getCurrentKey().lastIndexOf('/'));
             decide(tenant, evaluator(tenant, context), state.summary(), context, out);
         } else if (state.isDecided() && state.expiresAt() == timestamp) {
             traces.clear();
@@ -147,8 +156,13 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
     }
 
     /** Decides the trace from its summary, writes or drops its buffered pieces, and remembers the verdict. */
-    private void decide(String tenant, TailEvaluator evaluator, TraceSummary summary, ReadOnlyContext context,
-                        Collector<GovernedRecord> out) throws Exception {
+    private void decide(
+            String tenant,
+            TailEvaluator evaluator,
+            TraceSummary summary,
+            ReadOnlyContext context,
+            Collector<GovernedRecord> out)
+            throws Exception {
         List<TracePiece> buffered = new ArrayList<>();
         for (TracePiece piece : pieces.get()) {
             buffered.add(piece);
@@ -161,9 +175,15 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
         } else {
             TailDecision decision = evaluator.decide(summary);
             if (decision.rateLimited()) {
-                context.output(RATE_LIMITED, new RateLimitedTrace(tenant + "/" + summary.service(), tenant,
-                        decision.rateLimitPolicyId(), decision.rateLimitSpansPerSecond(), summary.spans(),
-                        RateLimitedTrace.encode(buffered)));
+                context.output(
+                        RATE_LIMITED,
+                        new RateLimitedTrace(
+                                tenant + "/" + summary.service(),
+                                tenant,
+                                decision.rateLimitPolicyId(),
+                                decision.rateLimitSpansPerSecond(),
+                                summary.spans(),
+                                RateLimitedTrace.encode(buffered)));
                 verdict = new TailVerdict(false, TailVerdict.ERASE, decision.rateLimitPolicyId());
                 buffered = List.of();
             } else if (decision.keep()) {
@@ -173,7 +193,8 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
             }
         }
         if (!buffered.isEmpty()) {
-            metrics.counter("tail_decisions", tenant, "outcome", verdict.keep() ? "keep" : "drop").inc();
+            metrics.counter("tail_decisions", tenant, "outcome", verdict.keep() ? "keep" : "drop")
+                    .inc();
         }
         emit(TailOutput.apply(buffered, verdict, maxRecordBytes), context, out);
         // Only a decision on spans is remembered: log records written because no span came must not make the
@@ -189,24 +210,36 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
     }
 
     private TailEvaluator evaluator(String tenant, ReadOnlyContext context) {
-        Optional<TenantRules> rules = registry.rules(tenant, RulesBroadcast.view(context.getBroadcastState(RulesBroadcast.RULE_SETS)));
+        Optional<TenantRules> rules =
+                registry.rules(tenant, RulesBroadcast.view(context.getBroadcastState(RulesBroadcast.RULE_SETS)));
         return rules.map(TenantRules::tail).orElse(null);
     }
 
     private void emit(TailOutput.Result result, ReadOnlyContext context, Collector<GovernedRecord> out) {
-        emit(result, metrics, out, usage -> context.output(Outputs.USAGE, usage), audit -> context.output(Outputs.AUDIT, audit));
+        emit(
+                result,
+                metrics,
+                out,
+                usage -> context.output(Outputs.USAGE, usage),
+                audit -> context.output(Outputs.AUDIT, audit));
     }
 
     /** Writes what a verdict produced, counting written items as accepted and dropped ones as dropped by tail. */
-    static void emit(TailOutput.Result result, Metrics metrics, Collector<GovernedRecord> out,
-                     Consumer<UsageDelta> usageOut, Consumer<AuditDelta> auditOut) {
+    static void emit(
+            TailOutput.Result result,
+            Metrics metrics,
+            Collector<GovernedRecord> out,
+            Consumer<UsageDelta> usageOut,
+            Consumer<AuditDelta> auditOut) {
         for (GovernedRecord record : result.records()) {
-            metrics.counter("items_accepted", record.tenant(), "tier", record.tier()).inc(record.items());
+            metrics.counter("items_accepted", record.tenant(), "tier", record.tier())
+                    .inc(record.items());
             out.collect(record);
         }
         for (UsageDelta usage : result.usage()) {
             if (usage.droppedTail() > 0) {
-                metrics.counter("items_dropped", usage.tenant(), "reason", "tail").inc(usage.droppedTail());
+                metrics.counter("items_dropped", usage.tenant(), "reason", "tail")
+                        .inc(usage.droppedTail());
             }
             usageOut.accept(usage);
         }
@@ -218,7 +251,8 @@ public final class TailSamplingFunction extends KeyedBroadcastProcessFunction<St
     }
 
     @Override
-    public void processBroadcastElement(RuleUpdate update, Context context, Collector<GovernedRecord> out) throws Exception {
+    public void processBroadcastElement(RuleUpdate update, Context context, Collector<GovernedRecord> out)
+            throws Exception {
         RulesBroadcast.apply(registry, update, context.getBroadcastState(RulesBroadcast.RULE_SETS));
     }
 }

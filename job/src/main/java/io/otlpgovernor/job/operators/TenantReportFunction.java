@@ -42,7 +42,8 @@ public final class TenantReportFunction<D> extends KeyedProcessFunction<String, 
 
     @Override
     public void open(OpenContext context) {
-        lines = getRuntimeContext().getMapState(new MapStateDescriptor<>("report-lines", Types.STRING, TypeInformation.of(Bucket.class)));
+        lines = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("report-lines", Types.STRING, TypeInformation.of(Bucket.class)));
     }
 
     @Override
@@ -70,12 +71,14 @@ public final class TenantReportFunction<D> extends KeyedProcessFunction<String, 
             boolean over = windowStart + windowLength + graceMillis <= timestamp;
             boolean aheadOfClock = windowStart > timestamp;
             if (over || aheadOfClock) {
-                due.computeIfAbsent(windowStart, w -> new TreeMap<>()).put(entry.getKey().substring(separator + 1), entry.getValue());
+                due.computeIfAbsent(windowStart, w -> new TreeMap<>())
+                        .put(entry.getKey().substring(separator + 1), entry.getValue());
                 written.add(entry.getKey());
             }
         }
         String tenant = context.getCurrentKey();
-        due.forEach((windowStart, windowLines) -> out.collect(new Report(tenant, kind.write(tenant, windowStart, windowLines))));
+        due.forEach((windowStart, windowLines) ->
+                out.collect(new Report(tenant, kind.write(tenant, windowStart, windowLines))));
         for (String key : written) {
             lines.remove(key);
         }

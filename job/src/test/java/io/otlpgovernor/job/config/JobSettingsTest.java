@@ -1,8 +1,5 @@
 package io.otlpgovernor.job.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +15,9 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JobSettingsTest {
 
@@ -42,12 +42,14 @@ class JobSettingsTest {
         Configuration conf = JobSettings.load(Path.of("config/job.yaml")).flinkConfiguration();
         Map<String, String> keys = conf.toMap();
 
-        assertThat(keys).containsEntry("state.backend.type", "rocksdb")
+        assertThat(keys)
+                .containsEntry("state.backend.type", "rocksdb")
                 .containsEntry("execution.checkpointing.incremental", "true")
                 .containsEntry("execution.checkpointing.mode", "EXACTLY_ONCE")
                 .containsEntry("pipeline.generic-types", "false");
         assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
-        assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE)).isEqualTo(CheckpointingMode.EXACTLY_ONCE);
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE))
+                .isEqualTo(CheckpointingMode.EXACTLY_ONCE);
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(5));
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT)).isEqualTo(Duration.ofMinutes(2));
         assertThat(conf.get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS)).isEqualTo(Duration.ofSeconds(1));
@@ -73,46 +75,61 @@ class JobSettingsTest {
 
     @Test
     void configuresExponentialDelayRestarts() {
-        Configuration conf = withRestart(new JobSettings.Restart("exponential-delay", null, "2s", "3m")).flinkConfiguration();
+        Configuration conf = withRestart(new JobSettings.Restart("exponential-delay", null, "2s", "3m"))
+                .flinkConfiguration();
 
         assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
-        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF)).isEqualTo(Duration.ofMinutes(3));
-        assertThat(conf.contains(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS)).isFalse();
-        assertThat(conf.contains(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isFalse();
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF))
+                .isEqualTo(Duration.ofMinutes(3));
+        assertThat(conf.contains(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
+                .isFalse();
+        assertThat(conf.contains(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS))
+                .isFalse();
     }
 
     @Test
     void limitsExponentialDelayRestartsWhenAttemptsAreGiven() {
-        Configuration conf = withRestart(new JobSettings.Restart("exponential-delay", 7, null, null)).flinkConfiguration();
+        Configuration conf = withRestart(new JobSettings.Restart("exponential-delay", 7, null, null))
+                .flinkConfiguration();
 
-        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS)).isEqualTo(7);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
+                .isEqualTo(7);
     }
 
     @Test
     void configuresFixedDelayRestartsWithDefaultAttempts() {
-        Configuration conf = withRestart(new JobSettings.Restart("fixed-delay", null, "500ms", null)).flinkConfiguration();
+        Configuration conf = withRestart(new JobSettings.Restart("fixed-delay", null, "500ms", null))
+                .flinkConfiguration();
 
         assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
-        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(20);
-        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY)).isEqualTo(Duration.ofMillis(500));
-        assertThat(conf.contains(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF)).isFalse();
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS))
+                .isEqualTo(20);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY))
+                .isEqualTo(Duration.ofMillis(500));
+        assertThat(conf.contains(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
+                .isFalse();
     }
 
     @Test
     void configuresFixedDelayRestartsWithGivenAttempts() {
-        Configuration conf = withRestart(new JobSettings.Restart("fixed-delay", 3, null, null)).flinkConfiguration();
+        Configuration conf = withRestart(new JobSettings.Restart("fixed-delay", 3, null, null))
+                .flinkConfiguration();
 
-        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(3);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS))
+                .isEqualTo(3);
     }
 
     @Test
     void configuresNoRestarts() {
-        Configuration conf = withRestart(new JobSettings.Restart("none", null, null, null)).flinkConfiguration();
+        Configuration conf =
+                withRestart(new JobSettings.Restart("none", null, null, null)).flinkConfiguration();
 
         assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("none");
-        assertThat(conf.toMap().keySet()).noneMatch(key -> key.startsWith("restart-strategy.fixed-delay")
-                || key.startsWith("restart-strategy.exponential-delay"));
+        assertThat(conf.toMap().keySet())
+                .noneMatch(key -> key.startsWith("restart-strategy.fixed-delay")
+                        || key.startsWith("restart-strategy.exponential-delay"));
     }
 
     @Test
@@ -120,11 +137,16 @@ class JobSettingsTest {
         Path small = write("kafka:\n  max-record-bytes: 1024\n");
         Path large = write("kafka:\n  max-record-bytes: 30000000\n");
 
-        assertThatThrownBy(() -> JobSettings.load(small)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> JobSettings.load(small))
+                .isInstanceOf(ConfigException.class)
                 .hasMessage(small + ":1 kafka: kafka.max-record-bytes must be between 65536 and 25165824, got 1024");
-        assertThatThrownBy(() -> JobSettings.load(large)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> JobSettings.load(large))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("kafka.max-record-bytes must be between 65536 and 25165824, got 30000000");
-        assertThat(JobSettings.load(write("kafka:\n  max-record-bytes: 262144\n")).kafka().maxRecordBytes()).isEqualTo(262_144);
+        assertThat(JobSettings.load(write("kafka:\n  max-record-bytes: 262144\n"))
+                        .kafka()
+                        .maxRecordBytes())
+                .isEqualTo(262_144);
     }
 
     @Test
@@ -139,9 +161,16 @@ class JobSettingsTest {
     @Test
     void turnsRelativeCheckpointDirectoryIntoAbsoluteFileUri() {
         JobSettings.Checkpoints checkpoints = checkpointsIn("local-data/checkpoints");
-        String expected = Path.of("local-data/checkpoints").toAbsolutePath().normalize().toUri().toString();
+        String expected = Path.of("local-data/checkpoints")
+                .toAbsolutePath()
+                .normalize()
+                .toUri()
+                .toString();
 
-        assertThat(checkpoints.directoryUri()).isEqualTo(expected).startsWith("file:/").endsWith("/local-data/checkpoints");
+        assertThat(checkpoints.directoryUri())
+                .isEqualTo(expected)
+                .startsWith("file:/")
+                .endsWith("/local-data/checkpoints");
         assertThat(withCheckpoints(checkpoints).flinkConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
                 .isEqualTo(expected);
     }
@@ -150,14 +179,17 @@ class JobSettingsTest {
     void turnsLocalPathWithSpaceIntoFileUri() {
         Path local = dir.resolve("my checkpoints");
 
-        assertThat(checkpointsIn(local.toString()).directoryUri()).isEqualTo(local.toUri().toString()).contains("my%20checkpoints");
+        assertThat(checkpointsIn(local.toString()).directoryUri())
+                .isEqualTo(local.toUri().toString())
+                .contains("my%20checkpoints");
     }
 
     @Test
     void keepsCheckpointDirectoryThatIsAlreadyAUri() {
         assertThat(checkpointsIn("s3://bucket/otlp-governor/checkpoints").directoryUri())
                 .isEqualTo("s3://bucket/otlp-governor/checkpoints");
-        assertThat(checkpointsIn("file:///var/lib/checkpoints").directoryUri()).isEqualTo("file:///var/lib/checkpoints");
+        assertThat(checkpointsIn("file:///var/lib/checkpoints").directoryUri())
+                .isEqualTo("file:///var/lib/checkpoints");
     }
 
     @Test
@@ -167,8 +199,11 @@ class JobSettingsTest {
         assertThatThrownBy(() -> JobSettings.load(equal))
                 .hasMessage(equal + ": kafka.transaction-timeout must be longer than checkpoints.interval plus"
                         + " checkpoints.timeout, or transactions abort before their checkpoint completes");
-        assertThat(JobSettings.load(write("kafka:\n  transaction-timeout: 126s\ncheckpoints:\n  interval: 5s\n  timeout: 2m\n"))
-                .kafka().transactionTimeoutDuration()).isEqualTo(Duration.ofSeconds(126));
+        assertThat(JobSettings.load(write(
+                                "kafka:\n  transaction-timeout: 126s\ncheckpoints:\n  interval: 5s\n  timeout: 2m\n"))
+                        .kafka()
+                        .transactionTimeoutDuration())
+                .isEqualTo(Duration.ofSeconds(126));
     }
 
     @Test
@@ -183,7 +218,8 @@ class JobSettingsTest {
         Path file = write("checkpoints:\n  interval: often\n");
 
         assertThatThrownBy(() -> JobSettings.load(file))
-                .hasMessageStartingWith(file + ":1 checkpoints: checkpoints.interval: expected a duration such as 500ms, 10s, 5m");
+                .hasMessageStartingWith(
+                        file + ":1 checkpoints: checkpoints.interval: expected a duration such as 500ms, 10s, 5m");
     }
 
     @Test
@@ -203,7 +239,8 @@ class JobSettingsTest {
     void rejectsAnAuditWindowShorterThanASecond() throws Exception {
         Path file = write("reports:\n  audit-window: 200ms\n");
 
-        assertThatThrownBy(() -> JobSettings.load(file)).hasMessageContaining("reports.audit-window must be at least 1s");
+        assertThatThrownBy(() -> JobSettings.load(file))
+                .hasMessageContaining("reports.audit-window must be at least 1s");
     }
 
     @Test
@@ -212,7 +249,8 @@ class JobSettingsTest {
 
         assertThat(settings.kafka().bootstrapServers()).isEqualTo("broker:9093");
         assertThat(settings.checkpoints().directory()).isEqualTo("s3://b/c");
-        assertThat(settings.kafka().transactionTimeout()).isEqualTo(JobSettings.defaults().kafka().transactionTimeout());
+        assertThat(settings.kafka().transactionTimeout())
+                .isEqualTo(JobSettings.defaults().kafka().transactionTimeout());
         assertThat(settings.restart()).isEqualTo(JobSettings.defaults().restart());
     }
 
@@ -228,11 +266,12 @@ class JobSettingsTest {
                     ssl.truststore.location: /etc/otlp-governor/kafka-truststore/ca.crt
                 """));
 
-        assertThat(settings.kafka().properties()).containsExactly(
-                Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
-                Map.entry("security.protocol", "SASL_SSL"),
-                Map.entry("ssl.truststore.location", "/etc/otlp-governor/kafka-truststore/ca.crt"),
-                Map.entry("ssl.truststore.type", "PEM"));
+        assertThat(settings.kafka().properties())
+                .containsExactly(
+                        Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+                        Map.entry("security.protocol", "SASL_SSL"),
+                        Map.entry("ssl.truststore.location", "/etc/otlp-governor/kafka-truststore/ca.crt"),
+                        Map.entry("ssl.truststore.type", "PEM"));
         assertThat(settings.withEnvironment("other:9093", "s3://b/c").kafka().properties())
                 .isEqualTo(settings.kafka().properties());
         assertThat(JobSettings.defaults().kafka().properties()).isEmpty();

@@ -1,23 +1,34 @@
 package io.otlpgovernor.job.kafka;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Map;
 
 import io.otlpgovernor.job.config.JobSettings;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class KafkaEdgesTest {
 
     @Test
     void givesTheSecuritySettingsToEveryClient() {
-        JobSettings settings = new JobSettings(null, null, null,
-                new JobSettings.Kafka("kafka:9093", null, null, null, null,
+        JobSettings settings = new JobSettings(
+                null,
+                null,
+                null,
+                new JobSettings.Kafka(
+                        "kafka:9093",
+                        null,
+                        null,
+                        null,
+                        null,
                         Map.of("security.protocol", "SSL", "ssl.truststore.type", "PEM")),
-                null, null, null, null);
+                null,
+                null,
+                null,
+                null);
 
-        assertThat(KafkaEdges.security(settings)).containsOnly(
-                Map.entry("security.protocol", "SSL"), Map.entry("ssl.truststore.type", "PEM"));
+        assertThat(KafkaEdges.security(settings))
+                .containsOnly(Map.entry("security.protocol", "SSL"), Map.entry("ssl.truststore.type", "PEM"));
         // Building every edge with them must not trip the connectors' own checks.
         assertThat(KafkaEdges.all(settings)).isNotNull();
     }

@@ -1,7 +1,5 @@
 package io.otlpgovernor.job.operators;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -9,16 +7,18 @@ import java.util.List;
 import java.util.Set;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.otlp.InvalidPayloadException;
+import io.otlpgovernor.contract.otlp.OtlpPayloads;
+import io.otlpgovernor.contract.testing.Echoes;
 import io.otlpgovernor.rules.pipeline.model.DeadLetter;
 import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
 import io.otlpgovernor.rules.pipeline.model.InputRecord;
-import io.otlpgovernor.contract.otlp.InvalidPayloadException;
-import io.otlpgovernor.contract.otlp.OtlpPayloads;
-import io.otlpgovernor.contract.Signal;
-import io.otlpgovernor.contract.testing.Echoes;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The job's decode step on arbitrary input records: topic, tenant header and value all come from the fuzzer.
@@ -35,20 +35,24 @@ class DecodeFunctionFuzzTest {
 
     private static final String[] TOPICS = {"otlp_spans", "otlp_metrics", "otlp_logs"};
     /** Words the reason may use: the payload check's and the decode step's own (topic, tenant header). */
-    private static final Set<String> TEMPLATE = union(Echoes.PAYLOAD_CHECK_WORDS, Echoes.words(
-            "topic is not an input topic; record has no value; header 'tenant': tenant id is missing; "
-                    + "tenant id is malformed (characters; expected 1-63 of a-z, 0-9, starting with a letter or digit)"));
+    private static final Set<String> TEMPLATE = union(
+            Echoes.PAYLOAD_CHECK_WORDS,
+            Echoes.words(
+                    "topic is not an input topic; record has no value; header 'tenant': tenant id is missing; "
+                            + "tenant id is malformed (characters; expected 1-63 of a-z, 0-9, starting with a letter or digit)"));
 
     @FuzzTest(maxDuration = "10s")
     void decodesOrDeadLettersEveryRecordOnceWithoutQuotingIt(byte[] data) throws Exception {
         InputRecord record = record(data);
         try (OneInputStreamOperatorTestHarness<InputRecord, DecodedRecord> harness =
-                     ProcessFunctionTestHarnesses.forProcessFunction(new DecodeFunction())) {
+                ProcessFunctionTestHarnesses.forProcessFunction(new DecodeFunction())) {
             harness.processElement(record, 0);
 
             List<DecodedRecord> decoded = harness.extractOutputValues();
             var deadQueue = harness.getSideOutput(DecodeFunction.DEAD_LETTERS);
-            List<DeadLetter> dead = deadQueue == null ? List.of() : deadQueue.stream().map(StreamRecord::getValue).toList();
+            List<DeadLetter> dead = deadQueue == null
+                    ? List.of()
+                    : deadQueue.stream().map(StreamRecord::getValue).toList();
             assertThat(decoded.size() + dead.size()).as("outputs of one record").isEqualTo(1);
             if (decoded.isEmpty()) {
                 assertDeadLetterQuotesNothing(record, dead.get(0));
@@ -61,11 +65,16 @@ class DecodeFunctionFuzzTest {
     private static void assertDeadLetterQuotesNothing(InputRecord record, DeadLetter letter) {
         assertThat(letter.original()).usingRecursiveComparison().isEqualTo(record);
         String header = record.tenant() == null ? "" : record.tenant();
-        assertThat(Echoes.in(letter.reason(), record.payload(), TEMPLATE)).as("value quoted in: %s", letter.reason()).isEmpty();
-        assertThat(Echoes.in(letter.reason(), header, TEMPLATE)).as("header quoted in: %s", letter.reason()).isEmpty();
+        assertThat(Echoes.in(letter.reason(), record.payload(), TEMPLATE))
+                .as("value quoted in: %s", letter.reason())
+                .isEmpty();
+        assertThat(Echoes.in(letter.reason(), header, TEMPLATE))
+                .as("header quoted in: %s", letter.reason())
+                .isEmpty();
     }
 
-    private static void assertDecodedAsOtlpPayloadsSays(InputRecord record, DecodedRecord decoded) throws InvalidPayloadException {
+    private static void assertDecodedAsOtlpPayloadsSays(InputRecord record, DecodedRecord decoded)
+            throws InvalidPayloadException {
         OtlpPayloads.Parsed parsed = OtlpPayloads.parse(record.signal(), record.payload());
         assertThat(decoded.payload()).isEqualTo(record.payload());
         assertThat(decoded.tenant()).isEqualTo(record.tenant());
@@ -87,7 +96,10 @@ class DecodeFunctionFuzzTest {
         Signal signal = Signal.forInputTopic(topic).orElse(null);
         int headerLength = data.length > 1 ? data[1] & 0xFF : 0xFF;
         int headerEnd = Math.min(data.length, 2 + (headerLength == 0xFF ? 0 : headerLength));
-        String tenant = headerLength == 0xFF ? null : new String(data, Math.min(2, data.length), headerEnd - Math.min(2, data.length), StandardCharsets.UTF_8);
+        String tenant = headerLength == 0xFF
+                ? null
+                : new String(
+                        data, Math.min(2, data.length), headerEnd - Math.min(2, data.length), StandardCharsets.UTF_8);
         byte[] value = Arrays.copyOfRange(data, headerEnd, data.length);
         return new InputRecord(signal, tenant, value, topic, 0, 7, 1_764_000_123_456L);
     }

@@ -1,7 +1,5 @@
 package io.otlpgovernor.job.operators;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.List;
 
 import com.google.protobuf.ByteString;
@@ -9,6 +7,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.rules.pipeline.TraceSplitter;
 import io.otlpgovernor.rules.pipeline.model.AuditDelta;
@@ -16,7 +15,6 @@ import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
 import io.otlpgovernor.rules.pipeline.model.RateLimitedTrace;
 import io.otlpgovernor.rules.pipeline.model.TracePiece;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
-import io.otlpgovernor.contract.Signal;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -26,14 +24,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class TailRateLimitFunctionTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, RateLimitedTrace, GovernedRecord> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new TailRateLimitFunction(JobSettings.Kafka.DEFAULT_MAX_RECORD_BYTES),
-                RateLimitedTrace::limiterKey, Types.STRING);
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new TailRateLimitFunction(JobSettings.Kafka.DEFAULT_MAX_RECORD_BYTES),
+                RateLimitedTrace::limiterKey,
+                Types.STRING);
     }
 
     @AfterEach
@@ -49,12 +51,19 @@ class TailRateLimitFunctionTest {
         harness.setProcessingTime(5_300);
         harness.processElement(trace(3, 4), 5_300); // 4 + 3 refilled
 
-        assertThat(harness.extractOutputValues()).extracting(GovernedRecord::items).containsExactly(6L, 4L);
-        assertThat(harness.extractOutputValues()).allSatisfy(record -> assertThat(
-                ExportTraceServiceRequest.parseFrom(record.payload()).getResourceSpans(0).getScopeSpans(0).getSpansList())
-                .allSatisfy(span -> assertThat(span.getTraceState()).isEmpty()));
+        assertThat(harness.extractOutputValues())
+                .extracting(GovernedRecord::items)
+                .containsExactly(6L, 4L);
+        assertThat(harness.extractOutputValues())
+                .allSatisfy(record -> assertThat(ExportTraceServiceRequest.parseFrom(record.payload())
+                                .getResourceSpans(0)
+                                .getScopeSpans(0)
+                                .getSpansList())
+                        .allSatisfy(span -> assertThat(span.getTraceState()).isEmpty()));
         assertThat(side(Outputs.USAGE)).extracting(UsageDelta::droppedTail).containsExactlyInAnyOrder(0L, 6L, 0L);
-        assertThat(side(Outputs.AUDIT)).extracting(AuditDelta::action).containsExactly("tail-keep", "tail-drop", "tail-keep");
+        assertThat(side(Outputs.AUDIT))
+                .extracting(AuditDelta::action)
+                .containsExactly("tail-keep", "tail-drop", "tail-keep");
         assertThat(side(Outputs.AUDIT)).extracting(AuditDelta::rule).containsOnly("ten-spans-a-second");
 
         harness.setProcessingTime(8_000);
@@ -68,15 +77,34 @@ class TailRateLimitFunctionTest {
             scope.addSpans(Span.newBuilder().setTraceId(traceId).setName("op").setTraceState("ot=th:8"));
         }
         byte[] payload = ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(scope)).build().toByteArray();
-        TracePiece piece = new TracePiece(TraceSplitter.key("limited", traceId), "limited", Signal.SPANS, "standard", 1,
-                "", payload, spans, spans, 1_764_000_000_000L, null);
-        return new RateLimitedTrace("limited/checkout", "limited", "ten-spans-a-second", 10, spans,
+                .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(scope))
+                .build()
+                .toByteArray();
+        TracePiece piece = new TracePiece(
+                TraceSplitter.key("limited", traceId),
+                "limited",
+                Signal.SPANS,
+                "standard",
+                1,
+                "",
+                payload,
+                spans,
+                spans,
+                1_764_000_000_000L,
+                null);
+        return new RateLimitedTrace(
+                "limited/checkout",
+                "limited",
+                "ten-spans-a-second",
+                10,
+                spans,
                 RateLimitedTrace.encode(List.of(piece)));
     }
 
     private <T> List<T> side(OutputTag<T> tag) {
         var queue = harness.getSideOutput(tag);
-        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+        return queue == null
+                ? List.of()
+                : queue.stream().map(StreamRecord::getValue).toList();
     }
 }

@@ -1,7 +1,5 @@
 package io.otlpgovernor.job.operators;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +17,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.rules.pipeline.TraceSplitter;
 import io.otlpgovernor.rules.pipeline.model.AuditDelta;
@@ -29,7 +28,6 @@ import io.otlpgovernor.rules.pipeline.model.TracePiece;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
 import io.otlpgovernor.rules.sampling.tail.TailEvaluator;
 import io.otlpgovernor.rules.sampling.tail.TraceSummary;
-import io.otlpgovernor.contract.Signal;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -38,6 +36,8 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tail sampling per trace, with the test tenants {@code tailed} (decision-wait 2 s, at most 20 spans, cache 5 s;
@@ -101,7 +101,9 @@ class TailSamplingFunctionTest {
         harness.setProcessingTime(2_000);
 
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(side(Outputs.USAGE)).singleElement().satisfies(usage -> assertThat(usage.droppedTail()).isEqualTo(4));
+        assertThat(side(Outputs.USAGE))
+                .singleElement()
+                .satisfies(usage -> assertThat(usage.droppedTail()).isEqualTo(4));
         assertThat(side(Outputs.AUDIT)).singleElement().satisfies(audit -> {
             assertThat(audit.action()).isEqualTo("tail-drop");
             assertThat(audit.count()).isEqualTo(4);
@@ -116,16 +118,28 @@ class TailSamplingFunctionTest {
         harness.processElement(logs("tailed", traceId(3, HIGH), 1), 0);
         harness.setProcessingTime(2_000);
 
-        assertThat(harness.extractOutputValues()).filteredOn(r -> r.signal() == Signal.SPANS).singleElement().satisfies(record ->
-                assertThat(spansOf(record)).allSatisfy(span -> assertThat(span.getTraceState()).startsWith("ot=th:e66")));
-        assertThat(harness.extractOutputValues()).filteredOn(r -> r.signal() == Signal.LOGS).singleElement().satisfies(record ->
-                assertThat(ExportLogsServiceRequest.parseFrom(record.payload()).getResourceLogs(0).getScopeLogs(0).getLogRecords(0)
-                        .getAttributesList()).anySatisfy(attribute -> {
+        assertThat(harness.extractOutputValues())
+                .filteredOn(r -> r.signal() == Signal.SPANS)
+                .singleElement()
+                .satisfies(record -> assertThat(spansOf(record))
+                        .allSatisfy(span -> assertThat(span.getTraceState()).startsWith("ot=th:e66")));
+        assertThat(harness.extractOutputValues())
+                .filteredOn(r -> r.signal() == Signal.LOGS)
+                .singleElement()
+                .satisfies(record -> assertThat(ExportLogsServiceRequest.parseFrom(record.payload())
+                                .getResourceLogs(0)
+                                .getScopeLogs(0)
+                                .getLogRecords(0)
+                                .getAttributesList())
+                        .anySatisfy(attribute -> {
                             assertThat(attribute.getKey()).isEqualTo("sampling.threshold");
                             assertThat(attribute.getValue().getStringValue()).startsWith("e66");
                         }));
-        assertThat(side(Outputs.USAGE)).filteredOn(u -> u.signal() == Signal.SPANS).singleElement().satisfies(usage ->
-                assertThat(usage.represented()).isCloseTo(20.0, org.assertj.core.data.Offset.offset(0.01)));
+        assertThat(side(Outputs.USAGE))
+                .filteredOn(u -> u.signal() == Signal.SPANS)
+                .singleElement()
+                .satisfies(usage ->
+                        assertThat(usage.represented()).isCloseTo(20.0, org.assertj.core.data.Offset.offset(0.01)));
         assertThat(side(Outputs.AUDIT)).extracting(AuditDelta::rule).containsOnly("one-in-ten");
     }
 
@@ -139,7 +153,9 @@ class TailSamplingFunctionTest {
 
         harness.processElement(spans("tailed", trace, 5, false), 0); // 20 spans: the cap
 
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(record -> assertThat(record.items()).isEqualTo(20));
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(record -> assertThat(record.items()).isEqualTo(20));
     }
 
     @Test
@@ -153,12 +169,14 @@ class TailSamplingFunctionTest {
         harness.processElement(spans("tailed", dropped, 1, false), 0);
         harness.processElement(logs("tailed", dropped, 3), 0);
         harness.setProcessingTime(2_000);
-        assertThat(harness.extractOutputValues()).extracting(GovernedRecord::signal, GovernedRecord::items)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(Signal.SPANS, 1L),
+        assertThat(harness.extractOutputValues())
+                .extracting(GovernedRecord::signal, GovernedRecord::items)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(Signal.SPANS, 1L),
                         org.assertj.core.groups.Tuple.tuple(Signal.LOGS, 2L));
 
         harness.setProcessingTime(4_000);
-        harness.processElement(spans("tailed", kept, 1, false), 0);   // late: kept at once
+        harness.processElement(spans("tailed", kept, 1, false), 0); // late: kept at once
         harness.processElement(spans("tailed", dropped, 1, true), 0); // late: dropped at once, error or not
         assertThat(harness.extractOutputValues()).hasSize(3);
         assertThat(side(Outputs.USAGE)).extracting(UsageDelta::droppedTail).contains(1L, 3L);
@@ -175,14 +193,19 @@ class TailSamplingFunctionTest {
         ByteString trace = traceId(11, LOW);
         harness.processElement(logs("tailed", trace, 2), 0);
         harness.setProcessingTime(2_000);
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(record -> assertThat(record.signal()).isEqualTo(Signal.LOGS));
-        assertThat(stateEntries()).as("no verdict remembered for a trace decided without spans").isZero();
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(record -> assertThat(record.signal()).isEqualTo(Signal.LOGS));
+        assertThat(stateEntries())
+                .as("no verdict remembered for a trace decided without spans")
+                .isZero();
 
         // The spans, late (a logs topic read ahead of the spans topic): decided on their own, and not kept.
         harness.processElement(spans("tailed", trace, 3, false), 0);
         harness.setProcessingTime(4_000);
         assertThat(harness.extractOutputValues()).hasSize(1);
-        assertThat(side(Outputs.USAGE)).anySatisfy(usage -> assertThat(usage.droppedTail()).isEqualTo(3));
+        assertThat(side(Outputs.USAGE))
+                .anySatisfy(usage -> assertThat(usage.droppedTail()).isEqualTo(3));
     }
 
     @Test
@@ -200,7 +223,9 @@ class TailSamplingFunctionTest {
         harness.processElement(spans("tailed", trace, 1, true), 0);
         harness.setProcessingTime(3_000);
 
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(record -> assertThat(record.items()).isEqualTo(3));
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(record -> assertThat(record.items()).isEqualTo(3));
         harness.setProcessingTime(10_000);
         assertThat(harness.extractOutputValues()).hasSize(1);
         assertThat(stateEntries()).isZero();
@@ -220,7 +245,9 @@ class TailSamplingFunctionTest {
             assertThat(trace.limiterKey()).isEqualTo("limited/checkout");
             assertThat(trace.spans()).isEqualTo(3);
             assertThat(trace.spansPerSecond()).isEqualTo(10);
-            assertThat(RateLimitedTrace.decode(trace.pieces())).extracting(TracePiece::items).containsExactly(3L, 1L);
+            assertThat(RateLimitedTrace.decode(trace.pieces()))
+                    .extracting(TracePiece::items)
+                    .containsExactly(3L, 1L);
         });
     }
 
@@ -230,10 +257,19 @@ class TailSamplingFunctionTest {
         harness.setProcessingTime(0);
         // The summary came with the piece and is trusted: it says error, and the error policy keeps the trace.
         TracePiece plain = spans("tailed", traceId(9, LOW), 2, false);
-        TraceSummary claimsError = new TraceSummary(2, plain.summary().bytes(), plain.summary().earliestStartNanos(),
-                plain.summary().latestEndNanos(), true, plain.summary().matched(), plain.summary().conditionsFingerprint(),
-                plain.summary().anchorIsRoot(), plain.summary().anchorStartNanos(), plain.summary().service(),
-                plain.summary().randomness(), plain.summary().threshold());
+        TraceSummary claimsError = new TraceSummary(
+                2,
+                plain.summary().bytes(),
+                plain.summary().earliestStartNanos(),
+                plain.summary().latestEndNanos(),
+                true,
+                plain.summary().matched(),
+                plain.summary().conditionsFingerprint(),
+                plain.summary().anchorIsRoot(),
+                plain.summary().anchorStartNanos(),
+                plain.summary().service(),
+                plain.summary().randomness(),
+                plain.summary().threshold());
         harness.processElement(withSummary(plain, claimsError), 0);
         // A summary built by other tail conditions is not trusted: the spans (no error) are summarized again.
         TracePiece other = spans("tailed", traceId(10, LOW), 2, false);
@@ -241,31 +277,57 @@ class TailSamplingFunctionTest {
         harness.processElement(withSummary(other, foreign), 0);
         harness.setProcessingTime(2_000);
 
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(record ->
-                assertThat(spansOf(record)).extracting(Span::getTraceId).containsOnly(traceId(9, LOW)));
-        assertThat(side(Outputs.USAGE)).anySatisfy(usage -> assertThat(usage.droppedTail()).isEqualTo(2));
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(record ->
+                        assertThat(spansOf(record)).extracting(Span::getTraceId).containsOnly(traceId(9, LOW)));
+        assertThat(side(Outputs.USAGE))
+                .anySatisfy(usage -> assertThat(usage.droppedTail()).isEqualTo(2));
     }
 
     private static TracePiece withSummary(TracePiece piece, TraceSummary summary) {
-        return new TracePiece(piece.key(), piece.tenant(), piece.signal(), piece.tier(), piece.ruleSetVersion(),
-                piece.labels(), piece.payload(), piece.items(), piece.represented(), piece.arrivalMillis(), summary);
+        return new TracePiece(
+                piece.key(),
+                piece.tenant(),
+                piece.signal(),
+                piece.tier(),
+                piece.ruleSetVersion(),
+                piece.labels(),
+                piece.payload(),
+                piece.items(),
+                piece.represented(),
+                piece.arrivalMillis(),
+                summary);
     }
 
     @Test
     void everyStateAndEdgeTypeHasASerializerWithoutKryo() {
-        for (Class<?> type : List.of(TracePiece.class, io.otlpgovernor.rules.pipeline.model.TraceState.class,
+        for (Class<?> type : List.of(
+                TracePiece.class,
+                io.otlpgovernor.rules.pipeline.model.TraceState.class,
                 io.otlpgovernor.rules.sampling.tail.TraceSummary.class,
-                io.otlpgovernor.rules.pipeline.model.TailVerdict.class, RateLimitedTrace.class,
+                io.otlpgovernor.rules.pipeline.model.TailVerdict.class,
+                RateLimitedTrace.class,
                 io.otlpgovernor.rules.sampling.tail.ServiceRateLimiter.class)) {
-            assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(type)).as(type.getSimpleName())
+            assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(type))
+                    .as(type.getSimpleName())
                     .isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
         }
     }
 
-    private KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> open(OperatorSubtaskState state) throws Exception {
-        KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> opened = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(new TailSamplingFunction(QuotaFunctionTest.RULES, JobSettings.Kafka.DEFAULT_MAX_RECORD_BYTES), List.of(RulesBroadcast.RULE_SETS)),
-                TracePiece::key, Types.STRING, 1, 1, 0);
+    private KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> open(
+            OperatorSubtaskState state) throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> opened =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new TailSamplingFunction(
+                                        QuotaFunctionTest.RULES, JobSettings.Kafka.DEFAULT_MAX_RECORD_BYTES),
+                                List.of(RulesBroadcast.RULE_SETS)),
+                        TracePiece::key,
+                        Types.STRING,
+                        1,
+                        1,
+                        0);
         if (state != null) {
             opened.initializeState(state);
         }
@@ -275,12 +337,15 @@ class TailSamplingFunctionTest {
 
     private <T> List<T> side(OutputTag<T> tag) {
         var queue = harness.getSideOutput(tag);
-        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+        return queue == null
+                ? List.of()
+                : queue.stream().map(StreamRecord::getValue).toList();
     }
 
     /** Keyed state entries left, over every key (the harness keeps state on the heap). */
     private int stateEntries() {
-        return ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend())
+        return ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>)
+                        harness.getOperator().getKeyedStateBackend())
                 .numKeyValueStateEntries();
     }
 
@@ -294,9 +359,13 @@ class TailSamplingFunctionTest {
     private TracePiece spans(String tenant, ByteString trace, int count, boolean error) {
         ScopeSpans.Builder scope = ScopeSpans.newBuilder();
         for (int i = 0; i < count; i++) {
-            Span.Builder span = Span.newBuilder().setTraceId(trace)
-                    .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(0, spanSequence++).array()))
-                    .setName("op").setStartTimeUnixNano(1_000_000).setEndTimeUnixNano(2_000_000);
+            Span.Builder span = Span.newBuilder()
+                    .setTraceId(trace)
+                    .setSpanId(ByteString.copyFrom(
+                            ByteBuffer.allocate(8).putLong(0, spanSequence++).array()))
+                    .setName("op")
+                    .setStartTimeUnixNano(1_000_000)
+                    .setEndTimeUnixNano(2_000_000);
             if (i > 0) {
                 span.setParentSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
             }
@@ -306,39 +375,73 @@ class TailSamplingFunctionTest {
             scope.addSpans(span);
         }
         ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource()).addScopeSpans(scope)).build();
+                .addResourceSpans(
+                        ResourceSpans.newBuilder().setResource(resource()).addScopeSpans(scope))
+                .build();
         // As the governing step sends it: with the spans' summary by the tenant's tail rules.
-        return new TracePiece(TraceSplitter.key(tenant, trace), tenant, Signal.SPANS, "standard", 1, "",
-                request.toByteArray(), count, count, 1_764_000_000_000L, evaluator(tenant).summarize(request));
+        return new TracePiece(
+                TraceSplitter.key(tenant, trace),
+                tenant,
+                Signal.SPANS,
+                "standard",
+                1,
+                "",
+                request.toByteArray(),
+                count,
+                count,
+                1_764_000_000_000L,
+                evaluator(tenant).summarize(request));
     }
 
     private static TracePiece logs(String tenant, ByteString trace, int count) {
         ScopeLogs.Builder scope = ScopeLogs.newBuilder();
         for (int i = 0; i < count; i++) {
-            scope.addLogRecords(LogRecord.newBuilder().setTraceId(trace).setBody(AnyValue.newBuilder().setStringValue("log")));
+            scope.addLogRecords(LogRecord.newBuilder()
+                    .setTraceId(trace)
+                    .setBody(AnyValue.newBuilder().setStringValue("log")));
         }
         ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder()
-                .addResourceLogs(ResourceLogs.newBuilder().setResource(resource()).addScopeLogs(scope)).build();
-        return new TracePiece(TraceSplitter.key(tenant, trace), tenant, Signal.LOGS, "standard", 1, "",
-                request.toByteArray(), count, count, 1_764_000_000_000L, null);
+                .addResourceLogs(
+                        ResourceLogs.newBuilder().setResource(resource()).addScopeLogs(scope))
+                .build();
+        return new TracePiece(
+                TraceSplitter.key(tenant, trace),
+                tenant,
+                Signal.LOGS,
+                "standard",
+                1,
+                "",
+                request.toByteArray(),
+                count,
+                count,
+                1_764_000_000_000L,
+                null);
     }
 
     private static TailEvaluator evaluator(String tenant) {
         try {
-            return QuotaFunctionTest.RULES.newRegistry().rules(tenant, t -> null).orElseThrow().tail();
+            return QuotaFunctionTest.RULES
+                    .newRegistry()
+                    .rules(tenant, t -> null)
+                    .orElseThrow()
+                    .tail();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static Resource resource() {
-        return Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
-                .setValue(AnyValue.newBuilder().setStringValue("checkout"))).build();
+        return Resource.newBuilder()
+                .addAttributes(KeyValue.newBuilder()
+                        .setKey("service.name")
+                        .setValue(AnyValue.newBuilder().setStringValue("checkout")))
+                .build();
     }
 
     static List<Span> spansOf(GovernedRecord record) throws Exception {
         List<Span> spans = new ArrayList<>();
-        for (ResourceSpans resource : ExportTraceServiceRequest.parseFrom(record.payload()).getResourceSpansList()) {
+        for (ResourceSpans resource :
+                ExportTraceServiceRequest.parseFrom(record.payload()).getResourceSpansList()) {
             for (ScopeSpans scope : resource.getScopeSpansList()) {
                 spans.addAll(scope.getSpansList());
             }

@@ -1,19 +1,19 @@
 package io.otlpgovernor.job.operators;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.rules.pipeline.model.Report;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
 import io.otlpgovernor.rules.pipeline.reports.UsageReports;
-import io.otlpgovernor.contract.Signal;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class TenantReportFunctionTest {
 
@@ -28,13 +28,22 @@ class TenantReportFunctionTest {
             harness.processElement(UsageDelta.received("other", Signal.LOGS, MINUTE + 3_000, 1, 1), 0);
 
             harness.setProcessingTime(MINUTE + 60_000 + 4_000);
-            assertThat(harness.extractOutputValues()).as("the window plus grace has not passed").isEmpty();
+            assertThat(harness.extractOutputValues())
+                    .as("the window plus grace has not passed")
+                    .isEmpty();
 
             harness.setProcessingTime(MINUTE + 60_000 + 5_000);
-            assertThat(harness.extractOutputValues()).extracting(Report::tenant).containsExactlyInAnyOrder("shop", "other");
-            assertThat(harness.extractOutputValues()).filteredOn(r -> r.tenant().equals("shop")).singleElement()
-                    .satisfies(r -> assertThat(new String(r.json(), StandardCharsets.UTF_8)).contains("\"received\":15", "\"bytes_in\":150"));
-            assertThat(harness.numKeyedStateEntries()).as("written lines are removed").isZero();
+            assertThat(harness.extractOutputValues())
+                    .extracting(Report::tenant)
+                    .containsExactlyInAnyOrder("shop", "other");
+            assertThat(harness.extractOutputValues())
+                    .filteredOn(r -> r.tenant().equals("shop"))
+                    .singleElement()
+                    .satisfies(r -> assertThat(new String(r.json(), StandardCharsets.UTF_8))
+                            .contains("\"received\":15", "\"bytes_in\":150"));
+            assertThat(harness.numKeyedStateEntries())
+                    .as("written lines are removed")
+                    .isZero();
         }
     }
 
@@ -47,8 +56,11 @@ class TenantReportFunctionTest {
             harness.processElement(UsageDelta.received("shop", Signal.SPANS, MINUTE, 4, 40), 0);
             harness.setProcessingTime(MINUTE + 122_000);
 
-            assertThat(harness.extractOutputValues()).extracting(r -> new String(r.json(), StandardCharsets.UTF_8))
-                    .satisfiesExactly(first -> assertThat(first).contains("\"received\":3"), second -> assertThat(second).contains("\"received\":4"));
+            assertThat(harness.extractOutputValues())
+                    .extracting(r -> new String(r.json(), StandardCharsets.UTF_8))
+                    .satisfiesExactly(
+                            first -> assertThat(first).contains("\"received\":3"),
+                            second -> assertThat(second).contains("\"received\":4"));
         }
     }
 
@@ -60,13 +72,18 @@ class TenantReportFunctionTest {
             harness.processElement(UsageDelta.received("shop", Signal.SPANS, MINUTE + 1, 7, 70), 0);
             snapshot = harness.snapshot(1, 1);
         }
-        try (KeyedOneInputStreamOperatorTestHarness<String, UsageDelta, Report> restored = new KeyedOneInputStreamOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(function()), UsageDelta::tenant, Types.STRING)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, UsageDelta, Report> restored =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(function()),
+                        UsageDelta::tenant,
+                        Types.STRING)) {
             restored.initializeState(snapshot);
             restored.open();
             restored.setProcessingTime(MINUTE + 70_000);
-            assertThat(restored.extractOutputValues()).singleElement()
-                    .satisfies(r -> assertThat(new String(r.json(), StandardCharsets.UTF_8)).contains("\"received\":7"));
+            assertThat(restored.extractOutputValues())
+                    .singleElement()
+                    .satisfies(r -> assertThat(new String(r.json(), StandardCharsets.UTF_8))
+                            .contains("\"received\":7"));
         }
     }
 

@@ -21,8 +21,16 @@ import io.opentelemetry.api.trace.SpanKind;
  * @param measurements metric measurements recorded by the operation
  * @param children     operations it calls, one after the other
  */
-record Call(String service, String name, SpanKind kind, long selfMillis, Attributes attributes, String error,
-            List<LogLine> logs, List<Measurement> measurements, List<Call> children) {
+record Call(
+        String service,
+        String name,
+        SpanKind kind,
+        long selfMillis,
+        Attributes attributes,
+        String error,
+        List<LogLine> logs,
+        List<Measurement> measurements,
+        List<Call> children) {
 
     Call {
         logs = List.copyOf(logs);
@@ -37,7 +45,8 @@ record Call(String service, String name, SpanKind kind, long selfMillis, Attribu
 
     /** An operation inside a service (no remote call). */
     static Call internal(String service, String name, long selfMillis, Attributes attributes) {
-        return new Call(service, name, SpanKind.INTERNAL, selfMillis, attributes, null, List.of(), List.of(), List.of());
+        return new Call(
+                service, name, SpanKind.INTERNAL, selfMillis, attributes, null, List.of(), List.of(), List.of());
     }
 
     Call calling(Call... more) {

@@ -26,7 +26,9 @@ final class CountingMetricExporter implements MetricExporter {
 
     @Override
     public CompletableResultCode export(Collection<MetricData> metrics) {
-        long points = metrics.stream().mapToLong(metric -> metric.getData().getPoints().size()).sum();
+        long points = metrics.stream()
+                .mapToLong(metric -> metric.getData().getPoints().size())
+                .sum();
         CompletableResultCode result = delegate.export(metrics);
         result.whenComplete(() -> (result.isSuccess() ? tally.dataPoints : tally.failedDataPoints).add(points));
         return result;

@@ -22,7 +22,9 @@ final class CountingSpanExporter implements SpanExporter {
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-        long roots = spans.stream().filter(span -> !span.getParentSpanContext().isValid()).count();
+        long roots = spans.stream()
+                .filter(span -> !span.getParentSpanContext().isValid())
+                .count();
         CompletableResultCode result = delegate.export(spans);
         result.whenComplete(() -> {
             if (result.isSuccess()) {

@@ -46,6 +46,7 @@ public final class DemoWorkload implements AutoCloseable {
     static final Duration TRUTH_INTERVAL = Duration.ofSeconds(10);
     /** How often the SDKs export metrics; short, so the notebooks see data points within a minute. */
     static final Duration METRIC_INTERVAL = Duration.ofSeconds(10);
+
     private static final long MISENCODED_SECOND = 45;
     private static final String MISENCODED_TENANT = "globex";
 
@@ -77,7 +78,8 @@ public final class DemoWorkload implements AutoCloseable {
         }
     }
 
-    private DemoWorkload(double requestsPerSecond, List<TenantRun> runs, DemoTruth truth, KafkaProducer<String, byte[]> producer) {
+    private DemoWorkload(
+            double requestsPerSecond, List<TenantRun> runs, DemoTruth truth, KafkaProducer<String, byte[]> producer) {
         this.requestsPerSecond = requestsPerSecond;
         this.runs = runs;
         this.truth = truth;
@@ -89,7 +91,8 @@ public final class DemoWorkload implements AutoCloseable {
      * {@code grpcPort} and {@code httpPort}; the truth goes to the Kafka cluster at {@code bootstrapServers}.
      */
     public static DemoWorkload start(double requestsPerSecond, int grpcPort, int httpPort, String bootstrapServers) {
-        TenantTelemetry.Endpoints endpoints = new TenantTelemetry.Endpoints("http://localhost:" + grpcPort, "http://localhost:" + httpPort);
+        TenantTelemetry.Endpoints endpoints =
+                new TenantTelemetry.Endpoints("http://localhost:" + grpcPort, "http://localhost:" + httpPort);
         if (!(requestsPerSecond > 0)) {
             throw new IllegalArgumentException("the request rate must be above 0, not " + requestsPerSecond);
         }
@@ -99,12 +102,15 @@ public final class DemoWorkload implements AutoCloseable {
         List<TenantRun> runs = new ArrayList<>();
         long seed = 42;
         for (DemoTenant tenant : tenants) {
-            runs.add(new TenantRun(tenant, TenantTelemetry.forBridge(tenant, endpoints, truth.tally(tenant.id()), METRIC_INTERVAL), seed++));
+            runs.add(new TenantRun(
+                    tenant,
+                    TenantTelemetry.forBridge(tenant, endpoints, truth.tally(tenant.id()), METRIC_INTERVAL),
+                    seed++));
         }
         DemoWorkload workload = new DemoWorkload(requestsPerSecond, runs, truth, truthProducer(bootstrapServers));
         workload.scheduler.scheduleAtFixedRate(workload::tickSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
-        workload.scheduler.scheduleAtFixedRate(workload::publishTruth, TRUTH_INTERVAL.toMillis(), TRUTH_INTERVAL.toMillis(),
-                TimeUnit.MILLISECONDS);
+        workload.scheduler.scheduleAtFixedRate(
+                workload::publishTruth, TRUTH_INTERVAL.toMillis(), TRUTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return workload;
     }
 
@@ -135,7 +141,10 @@ public final class DemoWorkload implements AutoCloseable {
             }
             if (newSecond) {
                 long second = tick * TICK.toMillis() / 1000;
-                run.tenant.scenario().background(second, run.random).forEach(call -> run.emitter.emit(call, clock.instant()));
+                run.tenant
+                        .scenario()
+                        .background(second, run.random)
+                        .forEach(call -> run.emitter.emit(call, clock.instant()));
                 if (second % 60 == MISENCODED_SECOND && run.tenant.id().equals(MISENCODED_TENANT)) {
                     sendMisencodedRecord(run.tenant.id());
                 }
@@ -148,7 +157,9 @@ public final class DemoWorkload implements AutoCloseable {
      * {@code otlp_proto} — writes a record straight into the input topic. The job dead-letters it; the truth counts it.
      */
     private void sendMisencodedRecord(String tenant) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Signal.LOGS.inputTopic(), null,
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                Signal.LOGS.inputTopic(),
+                null,
                 "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":\"nightly export done\"}}]}]}]}"
                         .getBytes(StandardCharsets.UTF_8));
         record.headers().add(RecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
@@ -160,12 +171,18 @@ public final class DemoWorkload implements AutoCloseable {
     }
 
     private void publishTruth() {
-        for (Map.Entry<String, byte[]> document : truth.documents(clock.instant()).entrySet()) {
-            producer.send(new ProducerRecord<>(DemoTruth.TOPIC, document.getKey(), document.getValue()), (metadata, error) -> {
-                if (error != null) {
-                    LOG.warn("could not publish the demo's truth for {}: {}", document.getKey(), error.toString());
-                }
-            });
+        for (Map.Entry<String, byte[]> document :
+                truth.documents(clock.instant()).entrySet()) {
+            producer.send(
+                    new ProducerRecord<>(DemoTruth.TOPIC, document.getKey(), document.getValue()),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            LOG.warn(
+                                    "could not publish the demo's truth for {}: {}",
+                                    document.getKey(),
+                                    error.toString());
+                        }
+                    });
         }
     }
 
@@ -186,17 +203,24 @@ public final class DemoWorkload implements AutoCloseable {
     }
 
     private static KafkaProducer<String, byte[]> truthProducer(String bootstrapServers) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     /** One partition, so a tenant's documents stay in order; kept as long as the run's other topics. */
     private static void createTruthTopic(String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(new NewTopic(DemoTruth.TOPIC, Optional.of(1), Optional.empty()))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(DemoTruth.TOPIC, Optional.of(1), Optional.empty())))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("could not create topic " + DemoTruth.TOPIC, e.getCause());

@@ -1,14 +1,14 @@
 package io.otlpgovernor.local.demo;
 
-import static io.opentelemetry.api.common.AttributeKey.stringKey;
-import static io.otlpgovernor.local.demo.FakeData.pick;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Severity;
+
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static io.otlpgovernor.local.demo.FakeData.pick;
 
 /**
  * paynow, a payment processor (pci-dss and sox): card payments through fraud scoring into a ledger whose entries are
@@ -42,27 +42,46 @@ final class PaymentsScenario implements Scenario {
     private static Call authorize(Random random) {
         String card = pick(FakeData.CARDS, random);
         long cents = 100L + random.nextInt(50_000);
-        Call authorize = Call.server(PAYMENTS, "AuthorizePayment", 20 + random.nextInt(40), Attributes.builder()
-                        .put("payment.card.number", card).put("payment.card.cvv", pick(FakeData.CARD_CODES, random))
-                        .put("merchant.id", "m_test_" + (40 + random.nextInt(5))).put("payment.amount_cents", cents).build())
+        Call authorize = Call.server(
+                        PAYMENTS,
+                        "AuthorizePayment",
+                        20 + random.nextInt(40),
+                        Attributes.builder()
+                                .put("payment.card.number", card)
+                                .put("payment.card.cvv", pick(FakeData.CARD_CODES, random))
+                                .put("merchant.id", "m_test_" + (40 + random.nextInt(5)))
+                                .put("payment.amount_cents", cents)
+                                .build())
                 .logging(LogLine.info("authorized card " + card + " for " + cents + " cents"))
-                .calling(Call.server(FRAUD, "ScoreTransaction", 10 + random.nextInt(30), Attributes.empty()),
+                .calling(
+                        Call.server(FRAUD, "ScoreTransaction", 10 + random.nextInt(30), Attributes.empty()),
                         Call.server(LEDGER, "RecordEntry", 5 + random.nextInt(10), Attributes.empty())
                                 .logging(LogLine.of(Severity.INFO, "ledger entry posted", AUDIT)))
-                .measuring(Measurement.histogram("payments.amount", cents / 100.0, Attributes.of(stringKey("currency"), "EUR")));
+                .measuring(Measurement.histogram(
+                        "payments.amount", cents / 100.0, Attributes.of(stringKey("currency"), "EUR")));
         int outcome = random.nextInt(100);
         if (outcome < 5) {
-            authorize = authorize.logging(LogLine.of(Severity.DEBUG,
-                    "issuer call failed, retrying with Authorization: Bearer " + pick(FakeData.BEARER_TOKENS, random), Attributes.empty()));
+            authorize = authorize.logging(LogLine.of(
+                    Severity.DEBUG,
+                    "issuer call failed, retrying with Authorization: Bearer " + pick(FakeData.BEARER_TOKENS, random),
+                    Attributes.empty()));
         } else if (outcome < 7) {
             authorize = authorize.failing("issuer unavailable");
         }
-        return Call.server(GATEWAY, "POST /v1/payments", 5 + random.nextInt(10), Attributes.of(stringKey("http.route"), "/v1/payments"))
+        return Call.server(
+                        GATEWAY,
+                        "POST /v1/payments",
+                        5 + random.nextInt(10),
+                        Attributes.of(stringKey("http.route"), "/v1/payments"))
                 .calling(authorize);
     }
 
     private static Call lookup(Random random) {
-        return Call.server(GATEWAY, "GET /v1/payments/{id}", 3 + random.nextInt(5), Attributes.of(stringKey("http.route"), "/v1/payments/{id}"))
+        return Call.server(
+                        GATEWAY,
+                        "GET /v1/payments/{id}",
+                        3 + random.nextInt(5),
+                        Attributes.of(stringKey("http.route"), "/v1/payments/{id}"))
                 .calling(Call.server(PAYMENTS, "GetPayment", 5 + random.nextInt(10), Attributes.empty()));
     }
 
@@ -78,6 +97,7 @@ final class PaymentsScenario implements Scenario {
         }
         return Call.internal(LEDGER, "SettleBatch", 50, SETTLEMENT)
                 .calling(entries.toArray(Call[]::new))
-                .logging(LogLine.of(Severity.INFO, "settlement batch of " + SETTLEMENT_ENTRIES + " entries posted", AUDIT));
+                .logging(LogLine.of(
+                        Severity.INFO, "settlement batch of " + SETTLEMENT_ENTRIES + " entries posted", AUDIT));
     }
 }

@@ -46,27 +46,59 @@ final class TenantTelemetry implements AutoCloseable {
     private final Map<String, Service> services = new LinkedHashMap<>();
     private boolean stopped;
 
-    private record Service(SdkTracerProvider traces, SdkLoggerProvider logs, SdkMeterProvider metrics) {
-    }
+    private record Service(SdkTracerProvider traces, SdkLoggerProvider logs, SdkMeterProvider metrics) {}
 
     /** The tenant's services exporting to the bridge at {@code endpoints}, counting what it acknowledged in {@code tally}. */
-    static TenantTelemetry forBridge(DemoTenant tenant, Endpoints endpoints, DemoTruth.Tally tally, Duration metricInterval) {
+    static TenantTelemetry forBridge(
+            DemoTenant tenant, Endpoints endpoints, DemoTruth.Tally tally, Duration metricInterval) {
         String authorization = "Bearer " + tenant.apiKey();
         if (tenant.transport() == Transport.GRPC) {
-            return new TenantTelemetry(tenant.id(), tenant.scenario().services(), tally, metricInterval,
-                    OtlpGrpcSpanExporter.builder().setEndpoint(endpoints.grpc()).addHeader("authorization", authorization).build(),
-                    OtlpGrpcLogRecordExporter.builder().setEndpoint(endpoints.grpc()).addHeader("authorization", authorization).build(),
-                    OtlpGrpcMetricExporter.builder().setEndpoint(endpoints.grpc()).addHeader("authorization", authorization).build());
+            return new TenantTelemetry(
+                    tenant.id(),
+                    tenant.scenario().services(),
+                    tally,
+                    metricInterval,
+                    OtlpGrpcSpanExporter.builder()
+                            .setEndpoint(endpoints.grpc())
+                            .addHeader("authorization", authorization)
+                            .build(),
+                    OtlpGrpcLogRecordExporter.builder()
+                            .setEndpoint(endpoints.grpc())
+                            .addHeader("authorization", authorization)
+                            .build(),
+                    OtlpGrpcMetricExporter.builder()
+                            .setEndpoint(endpoints.grpc())
+                            .addHeader("authorization", authorization)
+                            .build());
         }
-        return new TenantTelemetry(tenant.id(), tenant.scenario().services(), tally, metricInterval,
-                OtlpHttpSpanExporter.builder().setEndpoint(endpoints.http() + "/v1/traces").addHeader("authorization", authorization).build(),
-                OtlpHttpLogRecordExporter.builder().setEndpoint(endpoints.http() + "/v1/logs").addHeader("authorization", authorization).build(),
-                OtlpHttpMetricExporter.builder().setEndpoint(endpoints.http() + "/v1/metrics").addHeader("authorization", authorization).build());
+        return new TenantTelemetry(
+                tenant.id(),
+                tenant.scenario().services(),
+                tally,
+                metricInterval,
+                OtlpHttpSpanExporter.builder()
+                        .setEndpoint(endpoints.http() + "/v1/traces")
+                        .addHeader("authorization", authorization)
+                        .build(),
+                OtlpHttpLogRecordExporter.builder()
+                        .setEndpoint(endpoints.http() + "/v1/logs")
+                        .addHeader("authorization", authorization)
+                        .build(),
+                OtlpHttpMetricExporter.builder()
+                        .setEndpoint(endpoints.http() + "/v1/metrics")
+                        .addHeader("authorization", authorization)
+                        .build());
     }
 
     /** {@code services} of {@code tenant}, exporting through the given exporters (which it closes) and counting in {@code tally}. */
-    TenantTelemetry(String tenant, List<String> serviceNames, DemoTruth.Tally tally, Duration metricInterval,
-                    SpanExporter spanExporter, LogRecordExporter logExporter, MetricExporter metricExporter) {
+    TenantTelemetry(
+            String tenant,
+            List<String> serviceNames,
+            DemoTruth.Tally tally,
+            Duration metricInterval,
+            SpanExporter spanExporter,
+            LogRecordExporter logExporter,
+            MetricExporter metricExporter) {
         this.spanExporter = spanExporter;
         this.logExporter = logExporter;
         this.metricExporter = metricExporter;
@@ -78,19 +110,37 @@ final class TenantTelemetry implements AutoCloseable {
         }
     }
 
-    private static Service service(String tenant, String service, SpanExporter spans, LogRecordExporter logs,
-                                   MetricExporter metrics, Duration metricInterval) {
-        Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
-                AttributeKey.stringKey("service.name"), service,
-                AttributeKey.stringKey("service.namespace"), tenant,
-                AttributeKey.stringKey("deployment.environment.name"), "demo")));
+    private static Service service(
+            String tenant,
+            String service,
+            SpanExporter spans,
+            LogRecordExporter logs,
+            MetricExporter metrics,
+            Duration metricInterval) {
+        Resource resource = Resource.getDefault()
+                .merge(Resource.create(Attributes.of(
+                        AttributeKey.stringKey("service.name"), service,
+                        AttributeKey.stringKey("service.namespace"), tenant,
+                        AttributeKey.stringKey("deployment.environment.name"), "demo")));
         return new Service(
-                SdkTracerProvider.builder().setResource(resource)
-                        .addSpanProcessor(BatchSpanProcessor.builder(spans).setMaxQueueSize(QUEUE_SIZE).build()).build(),
-                SdkLoggerProvider.builder().setResource(resource)
-                        .addLogRecordProcessor(BatchLogRecordProcessor.builder(logs).setMaxQueueSize(QUEUE_SIZE).build()).build(),
-                SdkMeterProvider.builder().setResource(resource)
-                        .registerMetricReader(PeriodicMetricReader.builder(metrics).setInterval(metricInterval).build()).build());
+                SdkTracerProvider.builder()
+                        .setResource(resource)
+                        .addSpanProcessor(BatchSpanProcessor.builder(spans)
+                                .setMaxQueueSize(QUEUE_SIZE)
+                                .build())
+                        .build(),
+                SdkLoggerProvider.builder()
+                        .setResource(resource)
+                        .addLogRecordProcessor(BatchLogRecordProcessor.builder(logs)
+                                .setMaxQueueSize(QUEUE_SIZE)
+                                .build())
+                        .build(),
+                SdkMeterProvider.builder()
+                        .setResource(resource)
+                        .registerMetricReader(PeriodicMetricReader.builder(metrics)
+                                .setInterval(metricInterval)
+                                .build())
+                        .build());
     }
 
     Tracer tracer(String service) {
@@ -140,6 +190,5 @@ final class TenantTelemetry implements AutoCloseable {
     }
 
     /** The bridge's OTLP endpoints, as exporter URLs: {@code http://localhost:4317} and {@code http://localhost:4318}. */
-    record Endpoints(String grpc, String http) {
-    }
+    record Endpoints(String grpc, String http) {}
 }

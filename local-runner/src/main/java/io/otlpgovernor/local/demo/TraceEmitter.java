@@ -35,8 +35,14 @@ final class TraceEmitter {
 
     /** Emits {@code call} starting at {@code start} (epoch nanoseconds) under {@code parent}; returns its end. */
     private long emit(Call call, Context parent, long start) {
-        Span span = telemetry.tracer(call.service()).spanBuilder(call.name()).setSpanKind(call.kind()).setParent(parent)
-                .setStartTimestamp(start, TimeUnit.NANOSECONDS).setAllAttributes(call.attributes()).startSpan();
+        Span span = telemetry
+                .tracer(call.service())
+                .spanBuilder(call.name())
+                .setSpanKind(call.kind())
+                .setParent(parent)
+                .setStartTimestamp(start, TimeUnit.NANOSECONDS)
+                .setAllAttributes(call.attributes())
+                .startSpan();
         Context context = parent.with(span);
         long half = call.selfMillis() * MILLI / 2;
         for (LogLine log : call.logs()) {
@@ -44,7 +50,9 @@ final class TraceEmitter {
         }
         long cursor = start + half;
         for (Call child : call.children()) {
-            cursor = child.service().equals(call.service()) ? emit(child, context, cursor) : emitRemote(call.service(), child, context, cursor);
+            cursor = child.service().equals(call.service())
+                    ? emit(child, context, cursor)
+                    : emitRemote(call.service(), child, context, cursor);
         }
         long end = cursor + half;
         if (call.error() != null) {
@@ -57,8 +65,13 @@ final class TraceEmitter {
 
     /** A call into another service: the caller's client span around the callee's server span. */
     private long emitRemote(String caller, Call callee, Context parent, long start) {
-        Span client = telemetry.tracer(caller).spanBuilder(callee.name()).setSpanKind(SpanKind.CLIENT).setParent(parent)
-                .setStartTimestamp(start, TimeUnit.NANOSECONDS).startSpan();
+        Span client = telemetry
+                .tracer(caller)
+                .spanBuilder(callee.name())
+                .setSpanKind(SpanKind.CLIENT)
+                .setParent(parent)
+                .setStartTimestamp(start, TimeUnit.NANOSECONDS)
+                .startSpan();
         long end = emit(callee, parent.with(client), start + MILLI) + MILLI;
         if (callee.error() != null) {
             client.setStatus(StatusCode.ERROR, callee.error());
@@ -68,14 +81,19 @@ final class TraceEmitter {
     }
 
     private void writeLog(String service, LogLine log, Context context, long timestampNanos) {
-        var record = telemetry.logger(service).logRecordBuilder()
-                .setSeverity(log.severity()).setSeverityText(log.severity().name())
-                .setBody(log.body()).setAllAttributes(log.attributes());
+        var record = telemetry
+                .logger(service)
+                .logRecordBuilder()
+                .setSeverity(log.severity())
+                .setSeverityText(log.severity().name())
+                .setBody(log.body())
+                .setAllAttributes(log.attributes());
         if (log.age().isZero()) {
             record.setContext(context).setTimestamp(timestampNanos, TimeUnit.NANOSECONDS);
         } else {
             // A record buffered by a client and uploaded late: it has its own, old time and no trace context.
-            record.setContext(Context.root()).setTimestamp(timestampNanos - log.age().toNanos(), TimeUnit.NANOSECONDS);
+            record.setContext(Context.root())
+                    .setTimestamp(timestampNanos - log.age().toNanos(), TimeUnit.NANOSECONDS);
         }
         record.emit();
     }
@@ -85,13 +103,20 @@ final class TraceEmitter {
         if (call.kind() == SpanKind.SERVER) {
             Attributes request = Attributes.of(ROUTE, call.name(), OUTCOME, call.error() == null ? "ok" : "error");
             meter.counterBuilder("http.server.requests").build().add(1, request);
-            meter.histogramBuilder("http.server.request.duration").setUnit("ms").build().record(durationMillis, request);
+            meter.histogramBuilder("http.server.request.duration")
+                    .setUnit("ms")
+                    .build()
+                    .record(durationMillis, request);
         }
         for (Measurement measurement : call.measurements()) {
             if (measurement.histogram()) {
-                meter.histogramBuilder(measurement.name()).build().record(measurement.value(), measurement.attributes());
+                meter.histogramBuilder(measurement.name())
+                        .build()
+                        .record(measurement.value(), measurement.attributes());
             } else {
-                meter.counterBuilder(measurement.name()).build().add((long) measurement.value(), measurement.attributes());
+                meter.counterBuilder(measurement.name())
+                        .build()
+                        .add((long) measurement.value(), measurement.attributes());
             }
         }
     }

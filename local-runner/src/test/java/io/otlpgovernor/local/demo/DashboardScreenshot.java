@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.imageio.ImageIO;
 
 /**
@@ -25,21 +24,36 @@ final class DashboardScreenshot {
     static final int HEIGHT = 1400;
     private static final long TIMEOUT_SECONDS = 60;
 
-    private DashboardScreenshot() {
-    }
+    private DashboardScreenshot() {}
 
     /** Takes a screenshot of {@code url} into {@code png}; fails with Chromium's output when it cannot. */
     static BufferedImage take(String url, Path png, Path profileDir) throws IOException, InterruptedException {
         Files.deleteIfExists(png);
-        Tools.Run run = Tools.run(List.of(Tools.chromium().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profileDir,
-                "--window-size=" + WIDTH + "," + HEIGHT, "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
-                "--timeout=30000", "--screenshot=" + png, url),
-                Map.of(), TIMEOUT_SECONDS);
+        Tools.Run run = Tools.run(
+                List.of(
+                        Tools.chromium().toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-dev-shm-usage",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--hide-scrollbars",
+                        "--user-data-dir=" + profileDir,
+                        "--window-size=" + WIDTH + "," + HEIGHT,
+                        "--run-all-compositor-stages-before-draw",
+                        "--virtual-time-budget=10000",
+                        "--timeout=30000",
+                        "--screenshot=" + png,
+                        url),
+                Map.of(),
+                TIMEOUT_SECONDS);
         if (run.exitCode() != 0 || !Files.exists(png)) {
-            throw new AssertionError("Chromium could not take a screenshot of " + url + " (exit " + run.exitCode() + "):\n"
-                    + Tools.tail(run.output(), 20));
+            throw new AssertionError("Chromium could not take a screenshot of " + url + " (exit " + run.exitCode()
+                    + "):\n" + Tools.tail(run.output(), 20));
         }
         BufferedImage image = ImageIO.read(png.toFile());
         if (image == null) {
@@ -63,7 +77,8 @@ final class DashboardScreenshot {
             }
         }
         int total = (image.getWidth() - x0) * (y1 - y0);
-        int dominant = colours.values().stream().mapToInt(Integer::intValue).max().orElse(total);
+        int dominant =
+                colours.values().stream().mapToInt(Integer::intValue).max().orElse(total);
         return colours.size() >= 50 && (total - dominant) >= total * 0.03;
     }
 }

@@ -1,12 +1,12 @@
 package io.otlpgovernor.local.demo;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class DashboardScreenshotTest {
 
@@ -39,7 +39,8 @@ class DashboardScreenshotTest {
     }
 
     private static BufferedImage image() {
-        BufferedImage image = new BufferedImage(DashboardScreenshot.WIDTH, DashboardScreenshot.HEIGHT, BufferedImage.TYPE_INT_RGB);
+        BufferedImage image =
+                new BufferedImage(DashboardScreenshot.WIDTH, DashboardScreenshot.HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(new Color(0xf0f2f5));
         g.fillRect(0, 0, image.getWidth(), image.getHeight());

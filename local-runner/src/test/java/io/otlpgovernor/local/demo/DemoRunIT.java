@@ -1,8 +1,5 @@
 package io.otlpgovernor.local.demo;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,11 +19,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.otlpgovernor.bridge.BridgeConfig;
 import io.otlpgovernor.bridge.auth.ApiKeys;
+import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.local.LocalStack;
 import io.otlpgovernor.local.LocalStackOptions;
-import io.otlpgovernor.contract.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +31,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code ./otlp-governor local --demo} as people use it: the whole system with the job's own settings
@@ -59,6 +59,7 @@ class DemoRunIT {
     private static final Pattern DEFAULT_NAME = Pattern.compile(
             "(Source: )?(Map|Filter|Flat ?Map|KeyedProcess|Process|Co-Process|Co-Process-Broadcast|Keyed-Broadcast-Process|"
                     + "Sink: (Writer|Committer|Unnamed)|Custom Source|Unnamed|Timestamps/Watermarks|Partition)");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static LocalStack stack;
@@ -73,8 +74,11 @@ class DemoRunIT {
                 .withRules(new JobSettings.Rules("../governance-rules/rules", null));
         ApiKeys demoKeys = ApiKeys.load(Path.of("../ingest-bridge/config/demo-keys.yaml"));
         dashboardPort = freePort();
-        stack = LocalStack.start(new LocalStackOptions(dataDir, 0, 0, 0, 0, dashboardPort, freePort()), settings,
-                BridgeConfig.defaults(Path.of("unused")), demoKeys);
+        stack = LocalStack.start(
+                new LocalStackOptions(dataDir, 0, 0, 0, 0, dashboardPort, freePort()),
+                settings,
+                BridgeConfig.defaults(Path.of("unused")),
+                demoKeys);
         demo = DemoWorkload.start(REQUESTS_PER_SECOND, stack.grpcPort(), stack.httpPort(), stack.bootstrapServers());
     }
 
@@ -95,22 +99,34 @@ class DemoRunIT {
         String jobId = runningJob(rest);
         Map<String, String> vertices = rest.vertexNames(jobId);
 
-        List<String> operators = vertices.values().stream().flatMap(name -> Pattern.compile(" -> ").splitAsStream(name)).toList();
-        assertThat(operators).as("operator names in the dashboard").noneMatch(name -> DEFAULT_NAME.matcher(name).matches())
-                .contains("Source: Kafka: OTLP input", "Decode OTLP", "Quota per tenant", "Sample, classify, protect, route tiers",
-                        "Tail sampling per trace", "Usage per tenant and minute", "Audit per tenant");
+        List<String> operators = vertices.values().stream()
+                .flatMap(name -> Pattern.compile(" -> ").splitAsStream(name))
+                .toList();
+        assertThat(operators)
+                .as("operator names in the dashboard")
+                .noneMatch(name -> DEFAULT_NAME.matcher(name).matches())
+                .contains(
+                        "Source: Kafka: OTLP input",
+                        "Decode OTLP",
+                        "Quota per tenant",
+                        "Sample, classify, protect, route tiers",
+                        "Tail sampling per trace",
+                        "Usage per tenant and minute",
+                        "Audit per tenant");
         // Counters with tenant labels appear once the demo's data has passed the operator.
         AtomicReference<List<String>> governance = new AtomicReference<>();
         await().atMost(TRAFFIC_TIMEOUT).untilAsserted(() -> {
             governance.set(governanceMetrics(rest, jobId, vertices));
-            assertThat(governance.get()).as("governance metrics of the job's vertices").contains(
-                    "Decode OTLP: requests_decoded",
-                    "Quota per tenant: tenant.paynow.signal.spans.items_received",
-                    "Quota per tenant: tenant.paynow.reason.quota.items_dropped",
-                    "Sample, classify, protect, route tiers: tenant.globex.tier.compliance.items_accepted",
-                    "Sample, classify, protect, route tiers: tenant.acme.label.pii.protections",
-                    "Sample, classify, protect, route tiers: tenant.acme.rule_set_version",
-                    "Tail sampling per trace: tenant.acme.outcome.keep.tail_decisions");
+            assertThat(governance.get())
+                    .as("governance metrics of the job's vertices")
+                    .contains(
+                            "Decode OTLP: requests_decoded",
+                            "Quota per tenant: tenant.paynow.signal.spans.items_received",
+                            "Quota per tenant: tenant.paynow.reason.quota.items_dropped",
+                            "Sample, classify, protect, route tiers: tenant.globex.tier.compliance.items_accepted",
+                            "Sample, classify, protect, route tiers: tenant.acme.label.pii.protections",
+                            "Sample, classify, protect, route tiers: tenant.acme.rule_set_version",
+                            "Tail sampling per trace: tenant.acme.outcome.keep.tail_decisions");
         });
     }
 
@@ -124,10 +140,17 @@ class DemoRunIT {
         AtomicInteger attempt = new AtomicInteger();
         // Each attempt loads the page afresh: on a busy machine the graph can miss one attempt's time budget, and
         // Chromium can fail one (the failure of the last attempt is reported).
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            image.set(DashboardScreenshot.take(page, png, Files.createDirectories(OUTPUT.resolve("chromium-" + attempt.incrementAndGet()))));
-            assertThat(DashboardScreenshot.isRendered(image.get())).as("the job graph is drawn in " + png).isTrue();
-        });
+        await().atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    image.set(DashboardScreenshot.take(
+                            page,
+                            png,
+                            Files.createDirectories(OUTPUT.resolve("chromium-" + attempt.incrementAndGet()))));
+                    assertThat(DashboardScreenshot.isRendered(image.get()))
+                            .as("the job graph is drawn in " + png)
+                            .isTrue();
+                });
 
         assertThat(Files.readAllBytes(png)).startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
         assertThat(Files.size(png)).as("bytes of the screenshot").isGreaterThan(40_000);
@@ -140,15 +163,28 @@ class DemoRunIT {
     void usageAccountsForEverythingTheDemoSent() throws Exception {
         Map<String, Long> sent = stopDemoAndAwaitItsUsage();
 
-        assertThat(sent).as("items the demo sent, by tenant and signal").hasSize(DemoTenant.ids().size() * 3)
+        assertThat(sent)
+                .as("items the demo sent, by tenant and signal")
+                .hasSize(DemoTenant.ids().size() * 3)
                 .allSatisfy((line, items) -> assertThat(items).as(line).isPositive());
-        try (CommittedTopicReader reader = new CommittedTopicReader(stack.bootstrapServers(), List.of(TopicNames.USAGE))) {
+        try (CommittedTopicReader reader =
+                new CommittedTopicReader(stack.bootstrapServers(), List.of(TopicNames.USAGE))) {
             List<JsonNode> usage = documents(readAll(reader));
-            assertThat(sum(usage, "dropped/quota")).as("quota drops (paynow's settlement batches)").isPositive();
-            assertThat(sum(usage, "dropped/tail")).as("tail-sampling drops (acme)").isPositive();
-            assertThat(sum(usage, "dropped/sampling")).as("head-sampling drops (paynow, acme's health checks)").isPositive();
-            assertThat(sum(usage, "dropped/policy")).as("drop-record (paynow's leaked tokens)").isPositive();
-            assertThat(sum(usage, "dropped/age")).as("late uploads past their tier (acme)").isPositive();
+            assertThat(sum(usage, "dropped/quota"))
+                    .as("quota drops (paynow's settlement batches)")
+                    .isPositive();
+            assertThat(sum(usage, "dropped/tail"))
+                    .as("tail-sampling drops (acme)")
+                    .isPositive();
+            assertThat(sum(usage, "dropped/sampling"))
+                    .as("head-sampling drops (paynow, acme's health checks)")
+                    .isPositive();
+            assertThat(sum(usage, "dropped/policy"))
+                    .as("drop-record (paynow's leaked tokens)")
+                    .isPositive();
+            assertThat(sum(usage, "dropped/age"))
+                    .as("late uploads past their tier (acme)")
+                    .isPositive();
         }
     }
 
@@ -162,7 +198,8 @@ class DemoRunIT {
         for (Path notebook : notebooks) {
             Tools.Run run = Notebook.execute(notebook, OUTPUT.resolve("notebooks"), stack.bootstrapServers());
             if (run.exitCode() != 0) {
-                failures.add(notebook.getFileName() + " failed (exit " + run.exitCode() + "):\n" + Tools.tail(withoutColours(run.output()), 40));
+                failures.add(notebook.getFileName() + " failed (exit " + run.exitCode() + "):\n"
+                        + Tools.tail(withoutColours(run.output()), 40));
                 continue;
             }
             failures.addAll(problemsOf(OUTPUT.resolve("notebooks").resolve(notebook.getFileName())));
@@ -197,12 +234,16 @@ class DemoRunIT {
      * "tenant signal". Once per run.
      */
     private static synchronized Map<String, Long> stopDemoAndAwaitItsUsage() throws Exception {
-        try (CommittedTopicReader usage = new CommittedTopicReader(stack.bootstrapServers(), List.of(TopicNames.USAGE));
-             CommittedTopicReader truth = new CommittedTopicReader(stack.bootstrapServers(), List.of(DemoTruth.TOPIC));
-             CommittedTopicReader deadLetters = new CommittedTopicReader(stack.bootstrapServers(), List.of(TopicNames.DEAD_LETTER))) {
+        try (CommittedTopicReader usage =
+                        new CommittedTopicReader(stack.bootstrapServers(), List.of(TopicNames.USAGE));
+                CommittedTopicReader truth =
+                        new CommittedTopicReader(stack.bootstrapServers(), List.of(DemoTruth.TOPIC));
+                CommittedTopicReader deadLetters =
+                        new CommittedTopicReader(stack.bootstrapServers(), List.of(TopicNames.DEAD_LETTER))) {
             if (!settled) {
-                await().atMost(TRAFFIC_TIMEOUT).until(() -> !deadLetters.poll().isEmpty()
-                        && tenantsIn(documents(usage.poll())).containsAll(DemoTenant.ids()));
+                await().atMost(TRAFFIC_TIMEOUT)
+                        .until(() -> !deadLetters.poll().isEmpty()
+                                && tenantsIn(documents(usage.poll())).containsAll(DemoTenant.ids()));
                 demo.close();
                 demo = null;
             }
@@ -211,8 +252,12 @@ class DemoRunIT {
                 sent.clear();
                 sent.putAll(sentByTenantAndSignal(documents(readAll(truth))));
                 List<JsonNode> documents = documents(usage.poll());
-                assertThat(receivedByTenantAndSignal(documents)).as("items received, from usage").isEqualTo(sent);
-                assertThat(undecided(documents)).as("items received but neither accepted nor dropped").isZero();
+                assertThat(receivedByTenantAndSignal(documents))
+                        .as("items received, from usage")
+                        .isEqualTo(sent);
+                assertThat(undecided(documents))
+                        .as("items received but neither accepted nor dropped")
+                        .isZero();
             });
             settled = true;
             return sent;
@@ -229,7 +274,8 @@ class DemoRunIT {
     }
 
     /** "vertex name: metric" for every governance metric of the job's vertices, without the subtask and operator prefix. */
-    private static List<String> governanceMetrics(FlinkRest rest, String jobId, Map<String, String> vertices) throws Exception {
+    private static List<String> governanceMetrics(FlinkRest rest, String jobId, Map<String, String> vertices)
+            throws Exception {
         List<String> found = new ArrayList<>();
         for (Map.Entry<String, String> vertex : vertices.entrySet()) {
             String operator = vertex.getValue().replaceFirst("^.* -> ", "");
@@ -258,7 +304,10 @@ class DemoRunIT {
         Map<String, Long> received = new TreeMap<>();
         for (JsonNode document : usage) {
             for (Map.Entry<String, JsonNode> signal : document.path("signals").properties()) {
-                received.merge(document.path("tenant").asText() + " " + signal.getKey(), signal.getValue().path("received").asLong(), Long::sum);
+                received.merge(
+                        document.path("tenant").asText() + " " + signal.getKey(),
+                        signal.getValue().path("received").asLong(),
+                        Long::sum);
             }
         }
         return received;
@@ -272,24 +321,31 @@ class DemoRunIT {
                 for (JsonNode reason : signal.path("dropped")) {
                     dropped += reason.asLong();
                 }
-                undecided += signal.path("received").asLong() - signal.path("accepted").asLong() - dropped;
+                undecided += signal.path("received").asLong()
+                        - signal.path("accepted").asLong()
+                        - dropped;
             }
         }
         return undecided;
     }
 
     private static long sum(List<JsonNode> usage, String field) {
-        return usage.stream().mapToLong(document -> {
-            long total = 0;
-            for (JsonNode signal : document.path("signals")) {
-                total += signal.at("/" + field).asLong();
-            }
-            return total;
-        }).sum();
+        return usage.stream()
+                .mapToLong(document -> {
+                    long total = 0;
+                    for (JsonNode signal : document.path("signals")) {
+                        total += signal.at("/" + field).asLong();
+                    }
+                    return total;
+                })
+                .sum();
     }
 
     private static List<String> tenantsIn(List<JsonNode> usage) {
-        return usage.stream().map(document -> document.path("tenant").asText()).distinct().toList();
+        return usage.stream()
+                .map(document -> document.path("tenant").asText())
+                .distinct()
+                .toList();
     }
 
     /** Everything committed so far: polls until a poll brings nothing new. */
@@ -304,13 +360,15 @@ class DemoRunIT {
     }
 
     private static List<JsonNode> documents(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().map(record -> {
-            try {
-                return JSON.readTree(record.value());
-            } catch (IOException e) {
-                throw new UncheckedIOException("not a JSON document on " + record.topic(), e);
-            }
-        }).toList();
+        return records.stream()
+                .map(record -> {
+                    try {
+                        return JSON.readTree(record.value());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("not a JSON document on " + record.topic(), e);
+                    }
+                })
+                .toList();
     }
 
     private static int freePort() throws IOException {

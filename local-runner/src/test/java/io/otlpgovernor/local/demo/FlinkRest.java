@@ -22,7 +22,8 @@ final class FlinkRest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     FlinkRest(int port) {
         this.base = "http://localhost:" + port;
@@ -50,7 +51,8 @@ final class FlinkRest {
     /** The ids of the metrics a vertex reports, such as {@code 0.Decode_OTLP.governor.requests_decoded}. */
     List<String> vertexMetrics(String jobId, String vertexId) throws IOException, InterruptedException {
         List<String> ids = new ArrayList<>();
-        get("/jobs/" + jobId + "/vertices/" + vertexId + "/metrics").forEach(metric -> ids.add(metric.path("id").asText()));
+        get("/jobs/" + jobId + "/vertices/" + vertexId + "/metrics")
+                .forEach(metric -> ids.add(metric.path("id").asText()));
         return ids;
     }
 
@@ -60,7 +62,8 @@ final class FlinkRest {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).build(),
+        HttpResponse<byte[]> response = http.send(
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
             throw new IOException("GET " + path + " answered " + response.statusCode());

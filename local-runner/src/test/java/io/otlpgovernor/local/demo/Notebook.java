@@ -21,13 +21,14 @@ final class Notebook {
     private static final long TIMEOUT_SECONDS = 600;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Notebook() {
-    }
+    private Notebook() {}
 
     /** The notebooks, sorted by name. */
     static List<Path> all() throws IOException {
         try (Stream<Path> files = Files.list(DIRECTORY)) {
-            return files.filter(file -> file.toString().endsWith(".ipynb")).sorted().toList();
+            return files.filter(file -> file.toString().endsWith(".ipynb"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -35,7 +36,8 @@ final class Notebook {
      * Executes {@code notebook} reading from {@code bootstrapServers}; the executed copy goes to {@code outputDir}.
      * Jupyter's and matplotlib's own files go under {@code outputDir} too, not into the home directory.
      */
-    static Tools.Run execute(Path notebook, Path outputDir, String bootstrapServers) throws IOException, InterruptedException {
+    static Tools.Run execute(Path notebook, Path outputDir, String bootstrapServers)
+            throws IOException, InterruptedException {
         Path python = Tools.notebookPython();
         Files.createDirectories(outputDir);
         Map<String, String> environment = Map.of(
@@ -44,9 +46,20 @@ final class Notebook {
                 "IPYTHONDIR", outputDir.resolve(".ipython").toString(),
                 "JUPYTER_RUNTIME_DIR", outputDir.resolve(".jupyter-runtime").toString(),
                 "PYDEVD_DISABLE_FILE_VALIDATION", "1");
-        return Tools.run(List.of(python.toString(), "-m", "nbconvert", "--to", "notebook", "--execute",
-                "--ExecutePreprocessor.timeout=300", "--output-dir", outputDir.toString(), notebook.toString()),
-                environment, TIMEOUT_SECONDS);
+        return Tools.run(
+                List.of(
+                        python.toString(),
+                        "-m",
+                        "nbconvert",
+                        "--to",
+                        "notebook",
+                        "--execute",
+                        "--ExecutePreprocessor.timeout=300",
+                        "--output-dir",
+                        outputDir.toString(),
+                        notebook.toString()),
+                environment,
+                TIMEOUT_SECONDS);
     }
 
     /** The outputs of an executed notebook, by type: {@code image/png}, {@code error}, {@code text}. */
@@ -57,12 +70,15 @@ final class Notebook {
         for (JsonNode cell : JSON.readTree(executed.toFile()).path("cells")) {
             for (JsonNode output : cell.path("outputs")) {
                 if (output.path("output_type").asText().equals("error")) {
-                    errors.add(output.path("ename").asText() + ": " + output.path("evalue").asText());
+                    errors.add(output.path("ename").asText() + ": "
+                            + output.path("evalue").asText());
                 }
                 if (output.path("data").has("image/png")) {
                     images.add(output.path("data").path("image/png").asText());
                 }
-                texts.add(text(output.path("text")) + text(output.path("data").path("text/plain")) + text(output.path("data").path("text/html")));
+                texts.add(text(output.path("text"))
+                        + text(output.path("data").path("text/plain"))
+                        + text(output.path("data").path("text/html")));
             }
         }
         return Map.of("image/png", images, "error", errors, "text", texts);

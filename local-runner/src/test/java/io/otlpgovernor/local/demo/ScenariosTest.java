@@ -1,7 +1,5 @@
 package io.otlpgovernor.local.demo;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +12,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.otlpgovernor.bridge.auth.ApiKeys;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The demo's traffic has what the governance features and the notebooks need. */
 class ScenariosTest {
 
@@ -22,7 +22,8 @@ class ScenariosTest {
         ApiKeys keys = ApiKeys.load(Path.of("../ingest-bridge/config/demo-keys.yaml"));
 
         assertThat(DemoTenant.all()).allSatisfy(tenant -> {
-            assertThat(Path.of("../governance-rules/rules/tenants", tenant.id() + ".yaml")).exists();
+            assertThat(Path.of("../governance-rules/rules/tenants", tenant.id() + ".yaml"))
+                    .exists();
             assertThat(keys.tenantFor(tenant.apiKey())).hasValue(tenant.id());
         });
         assertThat(DemoTenant.all()).extracting(DemoTenant::transport).contains(Transport.GRPC, Transport.HTTP);
@@ -37,7 +38,9 @@ class ScenariosTest {
                 assertThat(services(root)).isSubsetOf(tenant.scenario().services());
                 assertThat(root.kind()).isEqualTo(SpanKind.SERVER);
             });
-            assertThat(requests).as(tenant.id() + " calls across services").anyMatch(root -> services(root).size() >= 3);
+            assertThat(requests)
+                    .as(tenant.id() + " calls across services")
+                    .anyMatch(root -> services(root).size() >= 3);
         }
     }
 
@@ -45,10 +48,14 @@ class ScenariosTest {
     void theShopHasErrorsSlowCheckoutsHealthChecksAndLateUploads() {
         ShopScenario shop = new ShopScenario();
         List<Call> requests = requests(shop, 500);
-        List<Call> background = IntStream.range(0, 20).boxed().flatMap(s -> shop.background(s, new Random(s)).stream()).toList();
+        List<Call> background = IntStream.range(0, 20)
+                .boxed()
+                .flatMap(s -> shop.background(s, new Random(s)).stream())
+                .toList();
 
         assertThat(requests).anyMatch(root -> root.error() != null).anyMatch(root -> root.durationMillis() > 2_000);
-        assertThat(background).anyMatch(call -> call.name().equals("GET /health"))
+        assertThat(background)
+                .anyMatch(call -> call.name().equals("GET /health"))
                 .anyMatch(call -> call.logs().stream().anyMatch(log -> log.age().toDays() > 7));
     }
 
@@ -57,7 +64,9 @@ class ScenariosTest {
         PaymentsScenario payments = new PaymentsScenario();
         List<Call> settlement = payments.background(30, new Random(1));
 
-        assertThat(settlement).singleElement().satisfies(batch -> assertThat(batch.spanCount()).isGreaterThan(800));
+        assertThat(settlement)
+                .singleElement()
+                .satisfies(batch -> assertThat(batch.spanCount()).isGreaterThan(800));
         assertThat(payments.background(31, new Random(1))).isEmpty();
         assertThat(requests(payments, 500)).anyMatch(logContains("Bearer " + FakeData.BEARER_TOKENS.get(0)));
     }
@@ -68,9 +77,17 @@ class ScenariosTest {
         DemoTenant.all().forEach(tenant -> all.addAll(requests(tenant.scenario(), 500)));
         List<String> texts = all.stream().flatMap(ScenariosTest::texts).toList();
 
-        for (List<String> kind : List.of(FakeData.EMAILS, FakeData.SSNS, FakeData.CARDS, FakeData.IPS,
-                FakeData.MEDICAL_RECORD_NUMBERS, FakeData.PHONES, FakeData.IBANS)) {
-            assertThat(texts).as("some of " + kind).anyMatch(text -> kind.stream().anyMatch(text::contains));
+        for (List<String> kind : List.of(
+                FakeData.EMAILS,
+                FakeData.SSNS,
+                FakeData.CARDS,
+                FakeData.IPS,
+                FakeData.MEDICAL_RECORD_NUMBERS,
+                FakeData.PHONES,
+                FakeData.IBANS)) {
+            assertThat(texts)
+                    .as("some of " + kind)
+                    .anyMatch(text -> kind.stream().anyMatch(text::contains));
         }
     }
 
@@ -81,7 +98,10 @@ class ScenariosTest {
 
     private static List<String> services(Call call) {
         List<String> services = new ArrayList<>(List.of(call.service()));
-        call.children().forEach(child -> services(child).stream().filter(s -> !services.contains(s)).forEach(services::add));
+        call.children()
+                .forEach(child -> services(child).stream()
+                        .filter(s -> !services.contains(s))
+                        .forEach(services::add));
         return services;
     }
 

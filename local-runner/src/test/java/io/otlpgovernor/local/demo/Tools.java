@@ -17,20 +17,19 @@ import java.util.concurrent.TimeUnit;
 final class Tools {
 
     /** What a program printed (standard output and error together) and its exit code; {@code -1} when it timed out. */
-    record Run(int exitCode, String output) {
-    }
+    record Run(int exitCode, String output) {}
 
     static final String NOTEBOOK_PACKAGES = "jupyter-nbconvert python3-nbformat python3-ipykernel python3-pandas "
             + "python3-matplotlib python3-kafka python3-yaml";
 
-    private Tools() {
-    }
+    private Tools() {}
 
     /** Chromium: the system property {@code chromium}, or {@code chromium} / {@code chromium-browser} on the PATH. */
     static Path chromium() {
-        return configuredOrOnPath("chromium", List.of("chromium", "chromium-browser")).orElseThrow(() -> new AssertionError(
-                "Chromium is not installed, so the Flink dashboard cannot be checked. Install Debian's chromium package: "
-                        + "sudo apt-get install chromium (or point -Dchromium=<path> at a Chromium binary)."));
+        return configuredOrOnPath("chromium", List.of("chromium", "chromium-browser"))
+                .orElseThrow(() -> new AssertionError(
+                        "Chromium is not installed, so the Flink dashboard cannot be checked. Install Debian's chromium package: "
+                                + "sudo apt-get install chromium (or point -Dchromium=<path> at a Chromium binary)."));
     }
 
     /**
@@ -44,16 +43,23 @@ final class Tools {
         if (!Files.isExecutable(python)) {
             throw new AssertionError(python + " does not exist, so the notebooks cannot be run. " + hint);
         }
-        Run check = run(List.of(python.toString(), "-c", "import nbconvert, nbformat, ipykernel, pandas, matplotlib, kafka, yaml"),
-                Map.of(), 60);
+        Run check = run(
+                List.of(
+                        python.toString(),
+                        "-c",
+                        "import nbconvert, nbformat, ipykernel, pandas, matplotlib, kafka, yaml"),
+                Map.of(),
+                60);
         if (check.exitCode() != 0) {
-            throw new AssertionError(python + " lacks modules the notebooks need (" + lastLine(check.output()) + "). " + hint);
+            throw new AssertionError(
+                    python + " lacks modules the notebooks need (" + lastLine(check.output()) + "). " + hint);
         }
         return python;
     }
 
     /** Runs {@code command} with {@code environment} added, for at most {@code timeoutSeconds}. */
-    static Run run(List<String> command, Map<String, String> environment, long timeoutSeconds) throws IOException, InterruptedException {
+    static Run run(List<String> command, Map<String, String> environment, long timeoutSeconds)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Path log = Files.createTempFile("tool-", ".log");

@@ -1,8 +1,5 @@
 package io.otlpgovernor.local.demo;
 
-import static io.opentelemetry.api.common.AttributeKey.stringKey;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +19,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** Calls become what instrumented services record, and the truth counts what was exported. */
 class TraceEmitterTest {
 
@@ -38,13 +38,24 @@ class TraceEmitterTest {
     @BeforeEach
     void emitOneCheckout() {
         Call checkout = Call.server("frontend", "POST /checkout", 10, Attributes.empty())
-                .calling(Call.server("payments", "POST /charge", 2_000, Attributes.of(stringKey("card"), "4111 1111 1111 1111"))
-                        .failing("card declined")
-                        .logging(LogLine.of(Severity.ERROR, "declined", Attributes.empty())),
+                .calling(
+                        Call.server(
+                                        "payments",
+                                        "POST /charge",
+                                        2_000,
+                                        Attributes.of(stringKey("card"), "4111 1111 1111 1111"))
+                                .failing("card declined")
+                                .logging(LogLine.of(Severity.ERROR, "declined", Attributes.empty())),
                         Call.internal("frontend", "render", 4, Attributes.empty()))
                 .logging(new LogLine(Severity.DEBUG, "uploaded late", Attributes.empty(), Duration.ofDays(8)));
-        try (TenantTelemetry telemetry = new TenantTelemetry("shop", List.of("frontend", "payments"), truth.tally("shop"),
-                Duration.ofHours(1), spans, logs, metrics)) {
+        try (TenantTelemetry telemetry = new TenantTelemetry(
+                "shop",
+                List.of("frontend", "payments"),
+                truth.tally("shop"),
+                Duration.ofHours(1),
+                spans,
+                logs,
+                metrics)) {
             new TraceEmitter(telemetry).emit(checkout, END);
             // Read before closing: the in-memory exporters forget what they hold when shut down.
             telemetry.stopProviders();
@@ -76,17 +87,25 @@ class TraceEmitterTest {
         SpanData server = span("POST /charge", SpanKind.SERVER);
 
         assertThat(root.getEndEpochNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(END.getEpochSecond()));
-        assertThat(Duration.ofNanos(server.getEndEpochNanos() - server.getStartEpochNanos())).isEqualTo(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(server.getEndEpochNanos() - server.getStartEpochNanos()))
+                .isEqualTo(Duration.ofSeconds(2));
         assertThat(server.getStartEpochNanos()).isGreaterThan(root.getStartEpochNanos());
         assertThat(server.getEndEpochNanos()).isLessThan(root.getEndEpochNanos());
     }
 
     @Test
     void logsCarryTheirSpansContextExceptALateUploadWhichKeepsItsOwnOldTime() {
-        LogRecordData declined = exportedLogs.stream().filter(log -> log.getBodyValue().asString().equals("declined")).findFirst().orElseThrow();
-        LogRecordData late = exportedLogs.stream().filter(log -> log.getBodyValue().asString().equals("uploaded late")).findFirst().orElseThrow();
+        LogRecordData declined = exportedLogs.stream()
+                .filter(log -> log.getBodyValue().asString().equals("declined"))
+                .findFirst()
+                .orElseThrow();
+        LogRecordData late = exportedLogs.stream()
+                .filter(log -> log.getBodyValue().asString().equals("uploaded late"))
+                .findFirst()
+                .orElseThrow();
 
-        assertThat(declined.getSpanContext().getSpanId()).isEqualTo(span("POST /charge", SpanKind.SERVER).getSpanId());
+        assertThat(declined.getSpanContext().getSpanId())
+                .isEqualTo(span("POST /charge", SpanKind.SERVER).getSpanId());
         assertThat(late.getSpanContext().isValid()).isFalse();
         assertThat(Duration.ofNanos(TimeUnit.SECONDS.toNanos(END.getEpochSecond()) - late.getTimestampEpochNanos()))
                 .isGreaterThan(Duration.ofDays(8));
@@ -94,7 +113,9 @@ class TraceEmitterTest {
 
     @Test
     void serverSpansRecordRequestCountsAndDurations() {
-        assertThat(exportedMetrics).extracting(MetricData::getName).contains("http.server.requests", "http.server.request.duration");
+        assertThat(exportedMetrics)
+                .extracting(MetricData::getName)
+                .contains("http.server.requests", "http.server.request.duration");
     }
 
     @Test
@@ -107,12 +128,18 @@ class TraceEmitterTest {
         assertThat(first.path("spans").asLong()).isEqualTo(exportedSpans.size());
         assertThat(first.path("log_records").asLong()).isEqualTo(exportedLogs.size());
         assertThat(first.path("data_points").asLong())
-                .isEqualTo(exportedMetrics.stream().mapToLong(m -> m.getData().getPoints().size()).sum()).isPositive();
+                .isEqualTo(exportedMetrics.stream()
+                        .mapToLong(m -> m.getData().getPoints().size())
+                        .sum())
+                .isPositive();
         assertThat(second.path("spans").asLong()).isZero();
         assertThat(second.path("tenant").asText()).isEqualTo("shop");
     }
 
     private SpanData span(String name, SpanKind kind) {
-        return exportedSpans.stream().filter(s -> s.getName().equals(name) && s.getKind() == kind).findFirst().orElseThrow();
+        return exportedSpans.stream()
+                .filter(s -> s.getName().equals(name) && s.getKind() == kind)
+                .findFirst()
+                .orElseThrow();
     }
 }

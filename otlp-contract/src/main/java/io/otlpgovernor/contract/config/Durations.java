@@ -9,8 +9,7 @@ public final class Durations {
 
     private static final Pattern FORMAT = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * Parses {@code text} such as {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 30d}.

@@ -2,8 +2,8 @@ package io.otlpgovernor.contract.config;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -46,12 +46,12 @@ public final class YamlFiles {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
 
-    private YamlFiles() {
-    }
+    private YamlFiles() {}
 
     /** Reads {@code file} as a {@code type}. */
     public static <T> T read(Path file, Class<T> type) throws ConfigException {
-        try (InputStream in = Files.newInputStream(file); JsonParser parser = MAPPER.createParser(in)) {
+        try (InputStream in = Files.newInputStream(file);
+                JsonParser parser = MAPPER.createParser(in)) {
             // A file with nothing but comments or whitespace has no first token; "~" and "---" read as null.
             T value = parser.nextToken() == null ? null : MAPPER.readValue(parser, type);
             if (value == null) {
@@ -84,10 +84,13 @@ public final class YamlFiles {
      */
     private static String describeSyntaxError(Path file, MarkedYAMLException e) {
         int problemLine = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-        int contextLine = e.getContextMark() == null ? problemLine : e.getContextMark().getLine() + 1;
+        int contextLine =
+                e.getContextMark() == null ? problemLine : e.getContextMark().getLine() + 1;
         String problem = e.getProblem() == null ? "not valid YAML" : e.getProblem();
-        String reason = e.getContext() == null ? problem
-                : e.getContext() + ": " + problem + (problemLine != contextLine && problemLine > 0 ? " (line " + problemLine + ")" : "");
+        String reason = e.getContext() == null
+                ? problem
+                : e.getContext() + ": " + problem
+                        + (problemLine != contextLine && problemLine > 0 ? " (line " + problemLine + ")" : "");
         return file + (contextLine > 0 ? ":" + contextLine : "") + ": " + reason;
     }
 
@@ -115,7 +118,8 @@ public final class YamlFiles {
 
     /** The line where the entry at {@code path} starts (its key, or the item itself in a list); 0 if not found. */
     private static int lineOfEntry(Path file, List<JsonMappingException.Reference> path) {
-        try (InputStream in = Files.newInputStream(file); JsonParser p = MAPPER.createParser(in)) {
+        try (InputStream in = Files.newInputStream(file);
+                JsonParser p = MAPPER.createParser(in)) {
             JsonToken token = p.nextToken();
             int line = 0;
             for (JsonMappingException.Reference ref : path) {
@@ -129,7 +133,8 @@ public final class YamlFiles {
                         return 0;
                     }
                 } else if (ref.getFieldName() != null && token == JsonToken.START_OBJECT) {
-                    while ((token = p.nextToken()) == JsonToken.FIELD_NAME && !ref.getFieldName().equals(p.currentName())) {
+                    while ((token = p.nextToken()) == JsonToken.FIELD_NAME
+                            && !ref.getFieldName().equals(p.currentName())) {
                         p.nextToken();
                         p.skipChildren();
                     }
@@ -164,11 +169,17 @@ public final class YamlFiles {
 
     private static String reason(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException unknown) {
-            String known = unknown.getKnownPropertyIds() == null ? "" : unknown.getKnownPropertyIds().stream()
-                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
-            return "unknown key '" + unknown.getPropertyName() + "'" + (known.isEmpty() ? "" : " (expected one of: " + known + ")");
+            String known = unknown.getKnownPropertyIds() == null
+                    ? ""
+                    : unknown.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .collect(Collectors.joining(", "));
+            return "unknown key '" + unknown.getPropertyName() + "'"
+                    + (known.isEmpty() ? "" : " (expected one of: " + known + ")");
         }
-        if (e instanceof ValueInstantiationException invalid && invalid.getCause() instanceof IllegalArgumentException cause) {
+        if (e instanceof ValueInstantiationException invalid
+                && invalid.getCause() instanceof IllegalArgumentException cause) {
             return cause.getMessage();
         }
         if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
@@ -193,7 +204,8 @@ public final class YamlFiles {
             return "a text value";
         }
         if (target.isEnum()) {
-            return "one of " + java.util.Arrays.toString(target.getEnumConstants()).toLowerCase(java.util.Locale.ROOT);
+            return "one of "
+                    + java.util.Arrays.toString(target.getEnumConstants()).toLowerCase(java.util.Locale.ROOT);
         }
         if (java.util.Collection.class.isAssignableFrom(target) || target.isArray()) {
             return "a list";

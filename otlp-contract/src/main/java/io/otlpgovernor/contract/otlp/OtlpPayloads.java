@@ -30,8 +30,7 @@ public final class OtlpPayloads {
     private static final int TRACE_ID_BYTES = 16;
     private static final int SPAN_ID_BYTES = 8;
 
-    private OtlpPayloads() {
-    }
+    private OtlpPayloads() {}
 
     /**
      * A checked request and what it holds.
@@ -39,8 +38,7 @@ public final class OtlpPayloads {
      * @param request an {@code Export*ServiceRequest} of the summary's signal
      * @param summary what it holds
      */
-    public record Parsed(Message request, PayloadSummary summary) {
-    }
+    public record Parsed(Message request, PayloadSummary summary) {}
 
     /** Parses {@code payload} as a request of {@code signal}, checks it, and counts what it holds. */
     public static PayloadSummary summarize(Signal signal, byte[] payload) throws InvalidPayloadException {
@@ -96,8 +94,9 @@ public final class OtlpPayloads {
 
     private static <M extends Message> M checkTopLevel(Signal signal, M request) throws InvalidPayloadException {
         if (!request.getUnknownFields().asMap().isEmpty()) {
-            throw new InvalidPayloadException("not a valid " + requestName(signal)
-                    + ": unknown top-level field number(s) " + request.getUnknownFields().asMap().keySet());
+            throw new InvalidPayloadException(
+                    "not a valid " + requestName(signal) + ": unknown top-level field number(s) "
+                            + request.getUnknownFields().asMap().keySet());
         }
         return request;
     }
@@ -169,8 +168,8 @@ public final class OtlpPayloads {
         if (actual == expected || (actual == 0 && mayBeEmpty)) {
             return;
         }
-        throw new InvalidPayloadException(path + ": must be " + expected + " bytes"
-                + (mayBeEmpty ? " or empty" : "") + ", got " + actual);
+        throw new InvalidPayloadException(
+                path + ": must be " + expected + " bytes" + (mayBeEmpty ? " or empty" : "") + ", got " + actual);
     }
 
     private static String requestName(Signal signal) {

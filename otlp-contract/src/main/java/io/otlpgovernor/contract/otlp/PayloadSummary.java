@@ -9,5 +9,4 @@ import io.otlpgovernor.contract.Signal;
  * @param resources number of resource entries ({@code resource_spans}, {@code resource_metrics}, {@code resource_logs})
  * @param items     number of spans, metric data points or log records
  */
-public record PayloadSummary(Signal signal, int resources, long items) {
-}
+public record PayloadSummary(Signal signal, int resources, long items) {}

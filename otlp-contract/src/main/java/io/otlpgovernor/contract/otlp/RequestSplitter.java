@@ -24,8 +24,7 @@ public final class RequestSplitter {
     private static final int SCOPES = 2;
     private static final int ITEMS = 2;
 
-    private RequestSplitter() {
-    }
+    private RequestSplitter() {}
 
     /**
      * A part of a request.
@@ -33,8 +32,7 @@ public final class RequestSplitter {
      * @param request the part, a request of the same type
      * @param items   its spans or log records, or for metrics its data points
      */
-    public record Chunk<T extends Message>(T request, long items) {
-    }
+    public record Chunk<T extends Message>(T request, long items) {}
 
     /**
      * {@code request} in parts whose serialized size is at most {@code maxBytes}, but for single items larger than
@@ -88,21 +86,25 @@ public final class RequestSplitter {
      * data message (gauge, sum, histogram, exponential histogram, summary).
      */
     private static List<Metric> metricInCopies(Metric metric, int budget) {
-        FieldDescriptor dataField = metric.getOneofFieldDescriptor(Metric.getDescriptor().getOneofs().get(0));
+        FieldDescriptor dataField = metric.getOneofFieldDescriptor(
+                Metric.getDescriptor().getOneofs().get(0));
         if (dataField == null) {
             return List.of(metric);
         }
         Message data = (Message) metric.getField(dataField);
         FieldDescriptor pointsField = field(data, 1);
         Message dataHead = data.toBuilder().clearField(pointsField).build();
-        int headSize = fieldSize(metric.toBuilder().setField(dataField, dataHead).build().getSerializedSize()) + 8;
+        int headSize = fieldSize(
+                        metric.toBuilder().setField(dataField, dataHead).build().getSerializedSize())
+                + 8;
         List<Metric> copies = new ArrayList<>();
         Message.Builder points = dataHead.toBuilder();
         int size = headSize;
         for (Object point : (List<?>) data.getField(pointsField)) {
             int pointSize = fieldSize(((Message) point).getSerializedSize());
             if (points.getRepeatedFieldCount(pointsField) > 0 && size + pointSize > budget) {
-                copies.add(metric.toBuilder().setField(dataField, points.build()).build());
+                copies.add(
+                        metric.toBuilder().setField(dataField, points.build()).build());
                 points = dataHead.toBuilder();
                 size = headSize;
             }
@@ -155,12 +157,14 @@ public final class RequestSplitter {
             for (Object fullScope : (List<?>) fullResource.getField(scopes)) {
                 Message scopeMessage = (Message) fullScope;
                 FieldDescriptor itemsField = field(scopeMessage, ITEMS);
-                Message scopeHead = scopeMessage.toBuilder().clearField(itemsField).build();
+                Message scopeHead =
+                        scopeMessage.toBuilder().clearField(itemsField).build();
                 boolean scopeOpen = false;
                 int itemBudget = maxBytes - container(resourceHead) - container(scopeHead);
                 for (Message itemMessage : itemsIn(scopeMessage, itemsField, itemBudget)) {
                     int itemSize = fieldSize(itemMessage.getSerializedSize());
-                    int opening = (resource == null ? container(resourceHead) : 0) + (scopeOpen ? 0 : container(scopeHead));
+                    int opening =
+                            (resource == null ? container(resourceHead) : 0) + (scopeOpen ? 0 : container(scopeHead));
                     if (chunk != null && size + opening + itemSize > maxBytes) {
                         close();
                         scopeOpen = false;

@@ -22,15 +22,11 @@ import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.Histogram;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.metrics.v1.Summary;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.otlpgovernor.contract.otlp.InvalidPayloadException;
-import io.otlpgovernor.contract.otlp.OtlpPayloads;
-import io.otlpgovernor.contract.otlp.PayloadSummary;
 import io.otlpgovernor.contract.Signal;
 
 /**
@@ -81,13 +77,15 @@ public final class WireCheck {
             check.message(layout(requestType(signal)), 0);
             check.in.checkLastTagWas(0);
         } catch (InvalidProtocolBufferException e) {
-            throw new InvalidPayloadException("not a valid " + requestType(signal).getName() + ": " + e.getMessage());
+            throw new InvalidPayloadException(
+                    "not a valid " + requestType(signal).getName() + ": " + e.getMessage());
         } catch (IOException e) {
-            throw new InvalidPayloadException("not a valid " + requestType(signal).getName() + ": " + e.getMessage());
+            throw new InvalidPayloadException(
+                    "not a valid " + requestType(signal).getName() + ": " + e.getMessage());
         }
         if (!check.unknownTopLevel.isEmpty()) {
-            throw new InvalidPayloadException("not a valid " + requestType(signal).getName()
-                    + ": unknown top-level field number(s) " + check.unknownTopLevel);
+            throw new InvalidPayloadException("not a valid "
+                    + requestType(signal).getName() + ": unknown top-level field number(s) " + check.unknownTopLevel);
         }
         if (check.firstIdProblem != null) {
             throw new InvalidPayloadException(check.firstIdProblem);
@@ -147,7 +145,9 @@ public final class WireCheck {
                     int length = in.readRawVarint32();
                     int offset = in.getTotalBytesRead();
                     in.skipRawBytes(length);
-                    if (!isAscii(offset, length) && !UnsafeByteOperations.unsafeWrap(payload, offset, length).isValidUtf8()) {
+                    if (!isAscii(offset, length)
+                            && !UnsafeByteOperations.unsafeWrap(payload, offset, length)
+                                    .isValidUtf8()) {
                         throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
                     }
                 }
@@ -230,11 +230,14 @@ public final class WireCheck {
             return;
         }
         String path = switch (signal) {
-            case SPANS -> "resource_spans[" + resourceIndex + "].scope_spans[" + scopeIndex + "].spans[" + itemIndex + "]";
-            case LOGS -> "resource_logs[" + resourceIndex + "].scope_logs[" + scopeIndex + "].log_records[" + itemIndex + "]";
+            case SPANS ->
+                "resource_spans[" + resourceIndex + "].scope_spans[" + scopeIndex + "].spans[" + itemIndex + "]";
+            case LOGS ->
+                "resource_logs[" + resourceIndex + "].scope_logs[" + scopeIndex + "].log_records[" + itemIndex + "]";
             case METRICS -> "";
         };
-        firstIdProblem = path + "." + name + ": must be " + expected + " bytes" + (mayBeEmpty ? " or empty" : "") + ", got " + length;
+        firstIdProblem = path + "." + name + ": must be " + expected + " bytes" + (mayBeEmpty ? " or empty" : "")
+                + ", got " + length;
     }
 
     private static Layout layout(Descriptor type) {
@@ -247,7 +250,16 @@ public final class WireCheck {
     }
 
     /** What the walk does for a message type beyond checking it. */
-    private enum Role { REQUEST, RESOURCE, SCOPE_OF_ITEMS, SPAN, LOG_RECORD, METRIC, DATA_CONTAINER, OTHER }
+    private enum Role {
+        REQUEST,
+        RESOURCE,
+        SCOPE_OF_ITEMS,
+        SPAN,
+        LOG_RECORD,
+        METRIC,
+        DATA_CONTAINER,
+        OTHER
+    }
 
     /**
      * One message type's fields by number, worked out once: asking a {@code FieldDescriptor} its type resolves
@@ -277,7 +289,10 @@ public final class WireCheck {
         Layout(Descriptor type) {
             this.type = type;
             this.role = roleOf(type);
-            int max = type.getFields().stream().mapToInt(FieldDescriptor::getNumber).max().orElse(0);
+            int max = type.getFields().stream()
+                    .mapToInt(FieldDescriptor::getNumber)
+                    .max()
+                    .orElse(0);
             kind = new byte[max + 1];
             wireType = new int[max + 1];
             elementWireType = new int[max + 1];
@@ -297,23 +312,35 @@ public final class WireCheck {
                 };
             }
             if (role == Role.METRIC) {
-                for (int number : new int[] {Metric.GAUGE_FIELD_NUMBER, Metric.SUM_FIELD_NUMBER, Metric.HISTOGRAM_FIELD_NUMBER,
-                        Metric.EXPONENTIAL_HISTOGRAM_FIELD_NUMBER, Metric.SUMMARY_FIELD_NUMBER}) {
+                for (int number : new int[] {
+                    Metric.GAUGE_FIELD_NUMBER,
+                    Metric.SUM_FIELD_NUMBER,
+                    Metric.HISTOGRAM_FIELD_NUMBER,
+                    Metric.EXPONENTIAL_HISTOGRAM_FIELD_NUMBER,
+                    Metric.SUMMARY_FIELD_NUMBER
+                }) {
                     dataMember[number] = true;
                 }
             }
             dataPointsField = role == Role.DATA_CONTAINER ? 1 : -1;
-            traceIdField = role == Role.SPAN ? Span.TRACE_ID_FIELD_NUMBER : role == Role.LOG_RECORD ? LogRecord.TRACE_ID_FIELD_NUMBER : -1;
-            spanIdField = role == Role.SPAN ? Span.SPAN_ID_FIELD_NUMBER : role == Role.LOG_RECORD ? LogRecord.SPAN_ID_FIELD_NUMBER : -1;
+            traceIdField = role == Role.SPAN
+                    ? Span.TRACE_ID_FIELD_NUMBER
+                    : role == Role.LOG_RECORD ? LogRecord.TRACE_ID_FIELD_NUMBER : -1;
+            spanIdField = role == Role.SPAN
+                    ? Span.SPAN_ID_FIELD_NUMBER
+                    : role == Role.LOG_RECORD ? LogRecord.SPAN_ID_FIELD_NUMBER : -1;
             parentSpanIdField = role == Role.SPAN ? Span.PARENT_SPAN_ID_FIELD_NUMBER : -1;
         }
 
         private static Role roleOf(Descriptor type) {
-            if (type == ExportTraceServiceRequest.getDescriptor() || type == ExportMetricsServiceRequest.getDescriptor()
+            if (type == ExportTraceServiceRequest.getDescriptor()
+                    || type == ExportMetricsServiceRequest.getDescriptor()
                     || type == ExportLogsServiceRequest.getDescriptor()) {
                 return Role.REQUEST;
             }
-            if (type == ResourceSpans.getDescriptor() || type == ResourceMetrics.getDescriptor() || type == ResourceLogs.getDescriptor()) {
+            if (type == ResourceSpans.getDescriptor()
+                    || type == ResourceMetrics.getDescriptor()
+                    || type == ResourceLogs.getDescriptor()) {
                 return Role.RESOURCE;
             }
             if (type == ScopeSpans.getDescriptor() || type == ScopeLogs.getDescriptor()) {
@@ -328,8 +355,11 @@ public final class WireCheck {
             if (type == Metric.getDescriptor()) {
                 return Role.METRIC;
             }
-            if (type == Gauge.getDescriptor() || type == Sum.getDescriptor() || type == Histogram.getDescriptor()
-                    || type == ExponentialHistogram.getDescriptor() || type == Summary.getDescriptor()) {
+            if (type == Gauge.getDescriptor()
+                    || type == Sum.getDescriptor()
+                    || type == Histogram.getDescriptor()
+                    || type == ExponentialHistogram.getDescriptor()
+                    || type == Summary.getDescriptor()) {
                 return Role.DATA_CONTAINER;
             }
             return Role.OTHER;

@@ -1,8 +1,5 @@
 package io.otlpgovernor.contract.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +7,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class YamlFilesTest {
 
@@ -50,7 +50,8 @@ class YamlFilesTest {
 
         assertThatThrownBy(() -> YamlFiles.read(file, Server.class))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(file + ":2 colour: unknown key 'colour' (expected one of: enabled, host-name, limits, port, tags)");
+                .hasMessage(file
+                        + ":2 colour: unknown key 'colour' (expected one of: enabled, host-name, limits, port, tags)");
     }
 
     @Test
@@ -67,7 +68,8 @@ class YamlFilesTest {
 
         assertThatThrownBy(() -> YamlFiles.read(file, Server.class))
                 .hasMessage(file + ":2 port: expected a whole number")
-                .message().doesNotContain(SECRET);
+                .message()
+                .doesNotContain(SECRET);
     }
 
     @Test
@@ -102,8 +104,7 @@ class YamlFilesTest {
     void reportsAConstructorCheckOfTheWholeFileWithoutALine() throws Exception {
         Path file = write("host-name: a\nport: 70000\nenabled: true\n");
 
-        assertThatThrownBy(() -> YamlFiles.read(file, Server.class))
-                .hasMessage(file + ": port must be at most 65535");
+        assertThatThrownBy(() -> YamlFiles.read(file, Server.class)).hasMessage(file + ": port must be at most 65535");
     }
 
     @Test
@@ -121,7 +122,8 @@ class YamlFilesTest {
 
         assertThatThrownBy(() -> YamlFiles.read(file, Server.class))
                 .hasMessage(file + ":2: while scanning a simple key: could not find expected ':' (line 3)")
-                .message().doesNotContain(SECRET);
+                .message()
+                .doesNotContain(SECRET);
     }
 
     @Test
@@ -130,7 +132,8 @@ class YamlFilesTest {
 
         assertThatThrownBy(() -> YamlFiles.read(file, Server.class))
                 .hasMessageStartingWith(file + ":2: while parsing a flow sequence: ")
-                .message().doesNotContain(SECRET);
+                .message()
+                .doesNotContain(SECRET);
     }
 
     @Test
@@ -155,7 +158,8 @@ class YamlFilesTest {
         Path nullDocument = write("---\n");
 
         assertThatThrownBy(() -> YamlFiles.read(comments, Server.class)).hasMessage(comments + ": the file is empty");
-        assertThatThrownBy(() -> YamlFiles.read(nullDocument, Server.class)).hasMessage(nullDocument + ": the file is empty");
+        assertThatThrownBy(() -> YamlFiles.read(nullDocument, Server.class))
+                .hasMessage(nullDocument + ": the file is empty");
     }
 
     @Test

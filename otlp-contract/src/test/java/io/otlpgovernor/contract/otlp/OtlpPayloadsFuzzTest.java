@@ -1,12 +1,12 @@
 package io.otlpgovernor.contract.otlp;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.Message;
-import io.otlpgovernor.contract.otlp.json.OtlpJson;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.otlp.json.OtlpJson;
 import io.otlpgovernor.contract.testing.Echoes;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link OtlpPayloads} — the definition of a valid request, used by the job's decode step — on arbitrary bytes, as
@@ -28,7 +28,9 @@ class OtlpPayloadsFuzzTest {
         try {
             parsed = OtlpPayloads.parse(signal, payload);
         } catch (InvalidPayloadException e) {
-            assertThat(Echoes.in(e.getMessage(), payload, Echoes.PAYLOAD_CHECK_WORDS)).as("payload quoted in: %s", e.getMessage()).isEmpty();
+            assertThat(Echoes.in(e.getMessage(), payload, Echoes.PAYLOAD_CHECK_WORDS))
+                    .as("payload quoted in: %s", e.getMessage())
+                    .isEmpty();
             return;
         }
         byte[] reencoded = parsed.request().toByteArray();

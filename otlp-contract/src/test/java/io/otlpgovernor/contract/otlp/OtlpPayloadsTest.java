@@ -1,8 +1,5 @@
 package io.otlpgovernor.contract.otlp;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.util.Arrays;
 import java.util.stream.Stream;
 
@@ -36,6 +33,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 class OtlpPayloadsTest {
 
     /** Field 15, wire type varint (tag 0x78), value 1: a field no export request has. */
@@ -57,7 +57,12 @@ class OtlpPayloadsTest {
     @Test
     void countsDataPointsOfEveryMetricType() throws Exception {
         ExportMetricsServiceRequest request = metrics(
-                gauge(1), sum(2), histogram(3), exponentialHistogram(4), summary(5), Metric.newBuilder().setName("empty").build());
+                gauge(1),
+                sum(2),
+                histogram(3),
+                exponentialHistogram(4),
+                summary(5),
+                Metric.newBuilder().setName("empty").build());
 
         PayloadSummary summary = OtlpPayloads.summarize(Signal.METRICS, request.toByteArray());
 
@@ -78,12 +83,15 @@ class OtlpPayloadsTest {
     @MethodSource("metricsOfEachType")
     void countsDataPointsOfOneMetric(String type, Metric metric, int expected) throws Exception {
         assertThat(OtlpPayloads.dataPointCount(metric)).isEqualTo(expected);
-        assertThat(OtlpPayloads.summarize(Signal.METRICS, metrics(metric).toByteArray()).items()).isEqualTo(expected);
+        assertThat(OtlpPayloads.summarize(Signal.METRICS, metrics(metric).toByteArray())
+                        .items())
+                .isEqualTo(expected);
     }
 
     @Test
     void countsLogRecords() throws Exception {
-        PayloadSummary summary = OtlpPayloads.summarize(Signal.LOGS, OtlpFixtures.logs("l", 4).toByteArray());
+        PayloadSummary summary =
+                OtlpPayloads.summarize(Signal.LOGS, OtlpFixtures.logs("l", 4).toByteArray());
 
         assertThat(summary).isEqualTo(new PayloadSummary(Signal.LOGS, 1, 4));
     }
@@ -168,14 +176,17 @@ class OtlpPayloadsTest {
 
     @Test
     void acceptsSpanWithEmptyOrFullLengthParentSpanId() throws Exception {
-        assertThat(summarizeSecondSpan(span().setParentSpanId(ByteString.EMPTY)).items()).isEqualTo(2);
-        assertThat(summarizeSecondSpan(span().setParentSpanId(bytes(8))).items()).isEqualTo(2);
+        assertThat(summarizeSecondSpan(span().setParentSpanId(ByteString.EMPTY)).items())
+                .isEqualTo(2);
+        assertThat(summarizeSecondSpan(span().setParentSpanId(bytes(8))).items())
+                .isEqualTo(2);
     }
 
     @Test
     void rejectsSpanWithWrongLengthParentSpanId() {
         assertThatThrownBy(() -> summarizeSecondSpan(span().setParentSpanId(bytes(4))))
-                .hasMessage("resource_spans[0].scope_spans[0].spans[1].parent_span_id: must be 8 bytes or empty, got 4");
+                .hasMessage(
+                        "resource_spans[0].scope_spans[0].spans[1].parent_span_id: must be 8 bytes or empty, got 4");
     }
 
     @Test
@@ -183,7 +194,10 @@ class OtlpPayloadsTest {
         ExportTraceServiceRequest request = OtlpFixtures.spans("a", 1).toBuilder()
                 .addResourceSpans(ResourceSpans.newBuilder()
                         .addScopeSpans(ScopeSpans.newBuilder().addSpans(span()))
-                        .addScopeSpans(ScopeSpans.newBuilder().addSpans(span()).addSpans(span()).addSpans(span().setSpanId(bytes(9)))))
+                        .addScopeSpans(ScopeSpans.newBuilder()
+                                .addSpans(span())
+                                .addSpans(span())
+                                .addSpans(span().setSpanId(bytes(9)))))
                 .build();
 
         assertThatThrownBy(() -> OtlpPayloads.summarize(Signal.SPANS, request.toByteArray()))
@@ -198,12 +212,14 @@ class OtlpPayloadsTest {
                 LogRecord.newBuilder(),
                 LogRecord.newBuilder().setTraceId(bytes(16)).setSpanId(bytes(8)));
 
-        assertThat(OtlpPayloads.summarize(Signal.LOGS, request.toByteArray()).items()).isEqualTo(2);
+        assertThat(OtlpPayloads.summarize(Signal.LOGS, request.toByteArray()).items())
+                .isEqualTo(2);
     }
 
     @Test
     void rejectsLogRecordWithWrongLengthTraceId() {
-        ExportLogsServiceRequest request = logs(LogRecord.newBuilder(), LogRecord.newBuilder().setTraceId(bytes(8)));
+        ExportLogsServiceRequest request =
+                logs(LogRecord.newBuilder(), LogRecord.newBuilder().setTraceId(bytes(8)));
 
         assertThatThrownBy(() -> OtlpPayloads.summarize(Signal.LOGS, request.toByteArray()))
                 .isInstanceOf(InvalidPayloadException.class)
@@ -246,7 +262,9 @@ class OtlpPayloadsTest {
         for (LogRecord.Builder record : records) {
             scope.addLogRecords(record);
         }
-        return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(scope)).build();
+        return ExportLogsServiceRequest.newBuilder()
+                .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(scope))
+                .build();
     }
 
     private static ExportMetricsServiceRequest metrics(Metric... metrics) {
@@ -254,7 +272,9 @@ class OtlpPayloadsTest {
         for (Metric metric : metrics) {
             scope.addMetrics(metric);
         }
-        return ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics.newBuilder().addScopeMetrics(scope)).build();
+        return ExportMetricsServiceRequest.newBuilder()
+                .addResourceMetrics(ResourceMetrics.newBuilder().addScopeMetrics(scope))
+                .build();
     }
 
     private static Metric gauge(int points) {
@@ -286,7 +306,10 @@ class OtlpPayloadsTest {
         for (int i = 0; i < points; i++) {
             histogram.addDataPoints(ExponentialHistogramDataPoint.newBuilder().setCount(i));
         }
-        return Metric.newBuilder().setName("exponential").setExponentialHistogram(histogram).build();
+        return Metric.newBuilder()
+                .setName("exponential")
+                .setExponentialHistogram(histogram)
+                .build();
     }
 
     private static Metric summary(int points) {

@@ -1,8 +1,5 @@
 package io.otlpgovernor.contract.otlp;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -31,13 +28,17 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 class RequestSplitterTest {
 
     @Test
     void aRequestThatFitsIsItsOwnOnlyPart() {
         ExportTraceServiceRequest request = spans(new Random(1), 2, 2, 5, 100);
 
-        List<RequestSplitter.Chunk<ExportTraceServiceRequest>> parts = RequestSplitter.split(request, request.getSerializedSize());
+        List<RequestSplitter.Chunk<ExportTraceServiceRequest>> parts =
+                RequestSplitter.split(request, request.getSerializedSize());
 
         assertThat(parts).hasSize(1);
         assertThat(parts.get(0).request()).isSameAs(request);
@@ -48,7 +49,11 @@ class RequestSplitterTest {
     void partsFitTheLimitAndHoldEverySpanOnceInOrderUnderItsOwnResourceAndScope() {
         Random random = new Random(7);
         for (int run = 0; run < 200; run++) {
-            ExportTraceServiceRequest request = spans(random, 1 + random.nextInt(4), 1 + random.nextInt(4), 1 + random.nextInt(30),
+            ExportTraceServiceRequest request = spans(
+                    random,
+                    1 + random.nextInt(4),
+                    1 + random.nextInt(4),
+                    1 + random.nextInt(30),
                     10 + random.nextInt(400));
             int limit = 300 + random.nextInt(Math.max(1, request.getSerializedSize()));
 
@@ -60,7 +65,9 @@ class RequestSplitterTest {
                 List<String> inPart = placedSpans(part.request());
                 assertThat(part.items()).isEqualTo(inPart.size());
                 if (inPart.size() > 1) {
-                    assertThat(part.request().getSerializedSize()).as("run %d: a part of several spans", run).isLessThanOrEqualTo(limit);
+                    assertThat(part.request().getSerializedSize())
+                            .as("run %d: a part of several spans", run)
+                            .isLessThanOrEqualTo(limit);
                 }
                 placed.addAll(inPart);
                 items += part.items();
@@ -75,7 +82,8 @@ class RequestSplitterTest {
         Random random = new Random(3);
         ExportTraceServiceRequest request = spans(random, 1, 1, 3, 50).toBuilder()
                 .addResourceSpans(spans(random, 1, 1, 1, 5_000).getResourceSpans(0))
-                .addResourceSpans(spans(random, 1, 1, 3, 50).getResourceSpans(0)).build();
+                .addResourceSpans(spans(random, 1, 1, 3, 50).getResourceSpans(0))
+                .build();
 
         List<RequestSplitter.Chunk<ExportTraceServiceRequest>> parts = RequestSplitter.split(request, 1_000);
 
@@ -87,21 +95,28 @@ class RequestSplitterTest {
     void logRecordsAreSplitLikeSpans() {
         ExportLogsServiceRequest.Builder request = ExportLogsServiceRequest.newBuilder();
         for (int r = 0; r < 3; r++) {
-            ScopeLogs.Builder scope = ScopeLogs.newBuilder().setScope(InstrumentationScope.newBuilder().setName("scope-" + r));
+            ScopeLogs.Builder scope = ScopeLogs.newBuilder()
+                    .setScope(InstrumentationScope.newBuilder().setName("scope-" + r));
             for (int i = 0; i < 40; i++) {
-                scope.addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue(r + "/" + i + "-" + "x".repeat(90))));
+                scope.addLogRecords(LogRecord.newBuilder()
+                        .setBody(AnyValue.newBuilder().setStringValue(r + "/" + i + "-" + "x".repeat(90))));
             }
-            request.addResourceLogs(ResourceLogs.newBuilder().setResource(resource("service-" + r)).addScopeLogs(scope));
+            request.addResourceLogs(ResourceLogs.newBuilder()
+                    .setResource(resource("service-" + r))
+                    .addScopeLogs(scope));
         }
 
         List<RequestSplitter.Chunk<ExportLogsServiceRequest>> parts = RequestSplitter.split(request.build(), 2_000);
 
         assertThat(parts.size()).isGreaterThan(5);
-        assertThat(parts).allSatisfy(part -> assertThat(part.request().getSerializedSize()).isLessThanOrEqualTo(2_000));
+        assertThat(parts)
+                .allSatisfy(
+                        part -> assertThat(part.request().getSerializedSize()).isLessThanOrEqualTo(2_000));
         List<String> bodies = new ArrayList<>();
         for (RequestSplitter.Chunk<ExportLogsServiceRequest> part : parts) {
             for (ResourceLogs resource : part.request().getResourceLogsList()) {
-                String service = resource.getResource().getAttributes(0).getValue().getStringValue();
+                String service =
+                        resource.getResource().getAttributes(0).getValue().getStringValue();
                 for (ScopeLogs scope : resource.getScopeLogsList()) {
                     for (LogRecord record : scope.getLogRecordsList()) {
                         String body = record.getBody().getStringValue();
@@ -127,30 +142,61 @@ class RequestSplitterTest {
             scope.addMetrics(Metric.newBuilder().setName("metric-" + m).setGauge(gauge));
         }
         ExportMetricsServiceRequest request = ExportMetricsServiceRequest.newBuilder()
-                .addResourceMetrics(ResourceMetrics.newBuilder().setResource(resource("meter")).addScopeMetrics(scope)).build();
+                .addResourceMetrics(ResourceMetrics.newBuilder()
+                        .setResource(resource("meter"))
+                        .addScopeMetrics(scope))
+                .build();
 
-        List<RequestSplitter.Chunk<ExportMetricsServiceRequest>> parts = RequestSplitter.split(request, request.getSerializedSize() / 3);
+        List<RequestSplitter.Chunk<ExportMetricsServiceRequest>> parts =
+                RequestSplitter.split(request, request.getSerializedSize() / 3);
 
         assertThat(parts.size()).isBetween(3, 5);
         assertThat(parts.stream().mapToLong(RequestSplitter.Chunk::items).sum()).isEqualTo(200);
         assertThat(parts).allSatisfy(part -> {
-            assertThat(part.items()).isEqualTo(20L * part.request().getResourceMetrics(0).getScopeMetrics(0).getMetricsCount());
+            assertThat(part.items())
+                    .isEqualTo(20L
+                            * part.request()
+                                    .getResourceMetrics(0)
+                                    .getScopeMetrics(0)
+                                    .getMetricsCount());
             assertThat(part.request().getResourceMetrics(0).getResource()).isEqualTo(resource("meter"));
         });
     }
 
     @Test
     void aMetricLargerThanAPartIsSplitIntoCopiesWithItsDataPointsInOrder() {
-        Histogram.Builder histogram = Histogram.newBuilder().setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA);
+        Histogram.Builder histogram =
+                Histogram.newBuilder().setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA);
         for (int p = 0; p < 3_000; p++) {
-            histogram.addDataPoints(HistogramDataPoint.newBuilder().setTimeUnixNano(p).setCount(p).setSum(p)
-                    .addExplicitBounds(1).addBucketCounts(p).addBucketCounts(0)
-                    .addAttributes(KeyValue.newBuilder().setKey("route").setValue(AnyValue.newBuilder().setStringValue("/orders/" + p))));
+            histogram.addDataPoints(HistogramDataPoint.newBuilder()
+                    .setTimeUnixNano(p)
+                    .setCount(p)
+                    .setSum(p)
+                    .addExplicitBounds(1)
+                    .addBucketCounts(p)
+                    .addBucketCounts(0)
+                    .addAttributes(KeyValue.newBuilder()
+                            .setKey("route")
+                            .setValue(AnyValue.newBuilder().setStringValue("/orders/" + p))));
         }
-        Metric large = Metric.newBuilder().setName("http.server.duration").setUnit("ms").setHistogram(histogram).build();
-        Metric small = Metric.newBuilder().setName("small").setGauge(Gauge.newBuilder().addDataPoints(NumberDataPoint.newBuilder().setAsInt(1))).build();
-        ExportMetricsServiceRequest request = ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics.newBuilder()
-                .setResource(resource("meter")).addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(small).addMetrics(large).addMetrics(small))).build();
+        Metric large = Metric.newBuilder()
+                .setName("http.server.duration")
+                .setUnit("ms")
+                .setHistogram(histogram)
+                .build();
+        Metric small = Metric.newBuilder()
+                .setName("small")
+                .setGauge(Gauge.newBuilder()
+                        .addDataPoints(NumberDataPoint.newBuilder().setAsInt(1)))
+                .build();
+        ExportMetricsServiceRequest request = ExportMetricsServiceRequest.newBuilder()
+                .addResourceMetrics(ResourceMetrics.newBuilder()
+                        .setResource(resource("meter"))
+                        .addScopeMetrics(ScopeMetrics.newBuilder()
+                                .addMetrics(small)
+                                .addMetrics(large)
+                                .addMetrics(small)))
+                .build();
         int limit = 20_000;
 
         List<RequestSplitter.Chunk<ExportMetricsServiceRequest>> parts = RequestSplitter.split(request, limit);
@@ -161,18 +207,22 @@ class RequestSplitterTest {
         for (RequestSplitter.Chunk<ExportMetricsServiceRequest> part : parts) {
             assertThat(part.request().getSerializedSize()).isLessThanOrEqualTo(limit);
             long points = 0;
-            for (Metric metric : part.request().getResourceMetrics(0).getScopeMetrics(0).getMetricsList()) {
+            for (Metric metric :
+                    part.request().getResourceMetrics(0).getScopeMetrics(0).getMetricsList()) {
                 names.add(metric.getName());
                 points += OtlpPayloads.dataPointCount(metric);
                 if (metric.hasHistogram()) {
                     assertThat(metric.getUnit()).isEqualTo("ms");
-                    assertThat(metric.getHistogram().getAggregationTemporality()).isEqualTo(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA);
+                    assertThat(metric.getHistogram().getAggregationTemporality())
+                            .isEqualTo(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA);
                     metric.getHistogram().getDataPointsList().forEach(point -> times.add(point.getTimeUnixNano()));
                 }
             }
             assertThat(part.items()).isEqualTo(points);
         }
-        assertThat(times).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 3_000).boxed().toList());
+        assertThat(times)
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(0, 3_000).boxed().toList());
         assertThat(names.get(0)).isEqualTo("small");
         assertThat(names.get(names.size() - 1)).isEqualTo("small");
         assertThat(parts.stream().mapToLong(RequestSplitter.Chunk::items).sum()).isEqualTo(3_002);
@@ -181,7 +231,8 @@ class RequestSplitterTest {
     @Test
     void aLimitBelowOneIsRefused() {
         assertThatThrownBy(() -> RequestSplitter.split(ExportTraceServiceRequest.getDefaultInstance(), 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBytes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxBytes");
     }
 
     /** Each span as "resource/scope/span name". */
@@ -198,19 +249,29 @@ class RequestSplitterTest {
         return placed;
     }
 
-    private static ExportTraceServiceRequest spans(Random random, int resources, int scopes, int spans, int attributeBytes) {
+    private static ExportTraceServiceRequest spans(
+            Random random, int resources, int scopes, int spans, int attributeBytes) {
         ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
         for (int r = 0; r < resources; r++) {
-            ResourceSpans.Builder resource = ResourceSpans.newBuilder().setResource(resource("service-" + random.nextInt(1000)));
+            ResourceSpans.Builder resource =
+                    ResourceSpans.newBuilder().setResource(resource("service-" + random.nextInt(1000)));
             for (int s = 0; s < scopes; s++) {
-                ScopeSpans.Builder scope = ScopeSpans.newBuilder().setScope(InstrumentationScope.newBuilder().setName("scope-" + s));
+                ScopeSpans.Builder scope = ScopeSpans.newBuilder()
+                        .setScope(InstrumentationScope.newBuilder().setName("scope-" + s));
                 for (int i = 0; i < spans; i++) {
                     byte[] traceId = new byte[16];
                     random.nextBytes(traceId);
-                    scope.addSpans(Span.newBuilder().setName("span-" + r + "-" + s + "-" + i).setTraceId(ByteString.copyFrom(traceId))
+                    scope.addSpans(Span.newBuilder()
+                            .setName("span-" + r + "-" + s + "-" + i)
+                            .setTraceId(ByteString.copyFrom(traceId))
                             .setSpanId(ByteString.copyFrom(traceId, 0, 8))
-                            .addAttributes(KeyValue.newBuilder().setKey("payload")
-                                    .setValue(AnyValue.newBuilder().setStringValue("p".repeat(attributeBytes / 2 + 1 + random.nextInt(attributeBytes / 2 + 1))))));
+                            .addAttributes(KeyValue.newBuilder()
+                                    .setKey("payload")
+                                    .setValue(AnyValue.newBuilder()
+                                            .setStringValue("p"
+                                                    .repeat(attributeBytes / 2
+                                                            + 1
+                                                            + random.nextInt(attributeBytes / 2 + 1))))));
                 }
                 resource.addScopeSpans(scope);
             }
@@ -220,7 +281,10 @@ class RequestSplitterTest {
     }
 
     private static Resource resource(String service) {
-        return Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
-                .setValue(AnyValue.newBuilder().setStringValue(service))).build();
+        return Resource.newBuilder()
+                .addAttributes(KeyValue.newBuilder()
+                        .setKey("service.name")
+                        .setValue(AnyValue.newBuilder().setStringValue(service)))
+                .build();
     }
 }

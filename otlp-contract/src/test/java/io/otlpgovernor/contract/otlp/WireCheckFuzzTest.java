@@ -1,13 +1,10 @@
 package io.otlpgovernor.contract.otlp;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.otlpgovernor.contract.otlp.InvalidPayloadException;
-import io.otlpgovernor.contract.otlp.OtlpPayloads;
-import io.otlpgovernor.contract.otlp.PayloadSummary;
 import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.testing.Echoes;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The bridge's check of protobuf requests, {@link WireCheck}, on arbitrary bytes as each signal. Properties: the only
@@ -24,13 +21,16 @@ class WireCheckFuzzTest {
             Verdict actual = Verdict.of(() -> WireCheck.summarize(signal, payload));
 
             assertThat(actual.summary()).as(signal + " summary").isEqualTo(expected.summary());
-            assertThat(actual.problem() == null).as(signal + ": valid? OtlpPayloads says %s, WireCheck %s",
-                    expected.problem(), actual.problem()).isEqualTo(expected.problem() == null);
+            assertThat(actual.problem() == null)
+                    .as(signal + ": valid? OtlpPayloads says %s, WireCheck %s", expected.problem(), actual.problem())
+                    .isEqualTo(expected.problem() == null);
             if (expected.problem() != null && !expected.problem().startsWith("not a valid")) {
                 assertThat(actual.problem()).isEqualTo(expected.problem());
             }
             if (actual.problem() != null) {
-                assertThat(Echoes.in(actual.problem(), payload, Echoes.PAYLOAD_CHECK_WORDS)).as("payload quoted in: %s", actual.problem()).isEmpty();
+                assertThat(Echoes.in(actual.problem(), payload, Echoes.PAYLOAD_CHECK_WORDS))
+                        .as("payload quoted in: %s", actual.problem())
+                        .isEmpty();
             }
         }
     }

@@ -27,8 +27,10 @@ public final class Echoes {
     public static final int MIN_WORD = 6;
 
     /** Every message, field (proto and JSON spelling), enum and enum value name of the three OTLP export requests. */
-    public static final Set<String> OTLP_SCHEMA_WORDS = schemaWords(ExportTraceServiceRequest.getDescriptor(),
-            ExportMetricsServiceRequest.getDescriptor(), ExportLogsServiceRequest.getDescriptor());
+    public static final Set<String> OTLP_SCHEMA_WORDS = schemaWords(
+            ExportTraceServiceRequest.getDescriptor(),
+            ExportMetricsServiceRequest.getDescriptor(),
+            ExportLogsServiceRequest.getDescriptor());
 
     /**
      * Words a protobuf payload check may use: the schema's, OtlpPayloads' (and WireCheck's) wording, and protobuf's
@@ -46,8 +48,7 @@ public final class Echoes {
                     + "the recursion depth limit. Protocol message had invalid UTF-8. Failed to parse the message.",
             "Protocol message was too large. May be malicious. Use CodedInputStream.setSizeLimit() to increase the size limit.");
 
-    private Echoes() {
-    }
+    private Echoes() {}
 
     /** Words of {@code input} (read as UTF-8, bad bytes replaced) found in {@code message} and not in {@code allowed}. */
     public static List<String> in(String message, byte[] input, Set<String> allowed) {
@@ -114,7 +115,9 @@ public final class Echoes {
             names.add(field.getJsonName());
             if (field.getJavaType() == FieldDescriptor.JavaType.ENUM) {
                 names.add(field.getEnumType().getName());
-                field.getEnumType().getValues().stream().map(EnumValueDescriptor::getName).forEach(names::add);
+                field.getEnumType().getValues().stream()
+                        .map(EnumValueDescriptor::getName)
+                        .forEach(names::add);
             }
             if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
                 collect(field.getMessageType(), seen, names);

@@ -30,8 +30,7 @@ public final class OtlpFixtures {
 
     private static final AtomicLong SEQUENCE = new AtomicLong(1);
 
-    private OtlpFixtures() {
-    }
+    private OtlpFixtures() {}
 
     /** A trace request with {@code count} spans named {@code <prefix>-<n>}, each in its own trace. */
     public static ExportTraceServiceRequest spans(String prefix, int count) {
@@ -47,7 +46,9 @@ public final class OtlpFixtures {
                     .setEndTimeUnixNano(1_700_000_000_500_000_000L));
         }
         return ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource("checkout")).addScopeSpans(scope))
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(resource("checkout"))
+                        .addScopeSpans(scope))
                 .build();
     }
 
@@ -55,11 +56,14 @@ public final class OtlpFixtures {
     public static ExportMetricsServiceRequest gaugePoints(String name, int points) {
         Gauge.Builder gauge = Gauge.newBuilder();
         for (int i = 0; i < points; i++) {
-            gauge.addDataPoints(NumberDataPoint.newBuilder().setAsDouble(i).setTimeUnixNano(1_700_000_000_000_000_000L + i));
+            gauge.addDataPoints(
+                    NumberDataPoint.newBuilder().setAsDouble(i).setTimeUnixNano(1_700_000_000_000_000_000L + i));
         }
         return ExportMetricsServiceRequest.newBuilder()
-                .addResourceMetrics(ResourceMetrics.newBuilder().setResource(resource("checkout"))
-                        .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(Metric.newBuilder().setName(name).setGauge(gauge))))
+                .addResourceMetrics(ResourceMetrics.newBuilder()
+                        .setResource(resource("checkout"))
+                        .addScopeMetrics(ScopeMetrics.newBuilder()
+                                .addMetrics(Metric.newBuilder().setName(name).setGauge(gauge))))
                 .build();
     }
 
@@ -72,13 +76,18 @@ public final class OtlpFixtures {
                     .setTimeUnixNano(1_700_000_000_000_000_000L));
         }
         return ExportLogsServiceRequest.newBuilder()
-                .addResourceLogs(ResourceLogs.newBuilder().setResource(resource("checkout")).addScopeLogs(scope))
+                .addResourceLogs(ResourceLogs.newBuilder()
+                        .setResource(resource("checkout"))
+                        .addScopeLogs(scope))
                 .build();
     }
 
     private static Resource resource(String service) {
-        return Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
-                .setValue(AnyValue.newBuilder().setStringValue(service))).build();
+        return Resource.newBuilder()
+                .addAttributes(KeyValue.newBuilder()
+                        .setKey("service.name")
+                        .setValue(AnyValue.newBuilder().setStringValue(service)))
+                .build();
     }
 
     /** A non-zero id of {@code length} bytes ending in {@code n}. */

@@ -27,8 +27,7 @@ public final class Telemetry {
 
     private static final AtomicLong SEQUENCE = new AtomicLong(1);
 
-    private Telemetry() {
-    }
+    private Telemetry() {}
 
     /** A span of trace {@code trace} ended at {@code endMillis}, named {@code name}, with string attributes as key/value pairs. */
     public static Span span(long trace, String name, long endMillis, String... attributes) {
@@ -48,7 +47,8 @@ public final class Telemetry {
 
     public static ExportTraceServiceRequest spans(Iterable<Span> spans) {
         return ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource("checkout"))
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(resource("checkout"))
                         .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(spans)))
                 .build();
     }
@@ -61,7 +61,9 @@ public final class Telemetry {
             scope.addSpans(span(n, prefix + "-" + n, endMillis, attributes));
         }
         return ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource("checkout")).addScopeSpans(scope))
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(resource("checkout"))
+                        .addScopeSpans(scope))
                 .build();
     }
 
@@ -78,7 +80,9 @@ public final class Telemetry {
             scope.addLogRecords(log);
         }
         return ExportLogsServiceRequest.newBuilder()
-                .addResourceLogs(ResourceLogs.newBuilder().setResource(resource("checkout")).addScopeLogs(scope))
+                .addResourceLogs(ResourceLogs.newBuilder()
+                        .setResource(resource("checkout"))
+                        .addScopeLogs(scope))
                 .build();
     }
 
@@ -86,20 +90,26 @@ public final class Telemetry {
     public static ExportMetricsServiceRequest gauge(String name, int points, long millis, String... attributes) {
         Gauge.Builder gauge = Gauge.newBuilder();
         for (int i = 0; i < points; i++) {
-            NumberDataPoint.Builder point = NumberDataPoint.newBuilder().setAsDouble(i).setTimeUnixNano(millis * 1_000_000 + i);
+            NumberDataPoint.Builder point =
+                    NumberDataPoint.newBuilder().setAsDouble(i).setTimeUnixNano(millis * 1_000_000 + i);
             for (int a = 0; a + 1 < attributes.length; a += 2) {
                 point.addAttributes(attribute(attributes[a], attributes[a + 1]));
             }
             gauge.addDataPoints(point);
         }
         return ExportMetricsServiceRequest.newBuilder()
-                .addResourceMetrics(ResourceMetrics.newBuilder().setResource(resource("checkout"))
-                        .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(Metric.newBuilder().setName(name).setGauge(gauge))))
+                .addResourceMetrics(ResourceMetrics.newBuilder()
+                        .setResource(resource("checkout"))
+                        .addScopeMetrics(ScopeMetrics.newBuilder()
+                                .addMetrics(Metric.newBuilder().setName(name).setGauge(gauge))))
                 .build();
     }
 
     public static KeyValue attribute(String key, String value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setStringValue(value))
+                .build();
     }
 
     /** A trace id whose randomness (its low 56 bits) is spread evenly: a mixed {@code n}. */
@@ -118,7 +128,9 @@ public final class Telemetry {
     }
 
     private static Resource resource(String service) {
-        return Resource.newBuilder().addAttributes(attribute("service.name", service)).build();
+        return Resource.newBuilder()
+                .addAttributes(attribute("service.name", service))
+                .build();
     }
 
     /** SplitMix64's finaliser: distinct inputs give evenly spread outputs. */

@@ -3,8 +3,7 @@ package io.otlpgovernor.rules.classification.detectors;
 /** Decodes unpadded base64url (RFC 4648 §5) from a range of a string without intermediate strings. */
 final class Base64Url {
 
-    private Base64Url() {
-    }
+    private Base64Url() {}
 
     private static int value(char c) {
         if (c >= 'A' && c <= 'Z') {

@@ -38,8 +38,7 @@ public final class BuiltInDetectors {
     private static final Set<String> IDS = Collections.unmodifiableSet(DETECTORS.keySet());
     private static final List<Detector> ALL = List.copyOf(DETECTORS.values());
 
-    private BuiltInDetectors() {
-    }
+    private BuiltInDetectors() {}
 
     private static void register(Detector detector, String label) {
         DETECTORS.put(detector.id(), detector);

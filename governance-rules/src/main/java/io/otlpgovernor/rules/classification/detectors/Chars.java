@@ -3,8 +3,7 @@ package io.otlpgovernor.rules.classification.detectors;
 /** Character classes shared by the detectors. ASCII-only unless stated otherwise; no allocation. */
 final class Chars {
 
-    private Chars() {
-    }
+    private Chars() {}
 
     static boolean isDigit(char c) {
         return c >= '0' && c <= '9';

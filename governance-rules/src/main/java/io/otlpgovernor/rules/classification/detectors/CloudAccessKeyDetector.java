@@ -130,8 +130,10 @@ public final class CloudAccessKeyDetector extends ScanningDetector {
     }
 
     private static int slack(String text, int i) {
-        if ((i > 0 && isAlnumOrUnderscore(text.charAt(i - 1))) || !text.startsWith("xox", i)
-                || "baprs".indexOf(Chars.at(text, i + 3)) < 0 || Chars.at(text, i + 4) != '-') {
+        if ((i > 0 && isAlnumOrUnderscore(text.charAt(i - 1)))
+                || !text.startsWith("xox", i)
+                || "baprs".indexOf(Chars.at(text, i + 3)) < 0
+                || Chars.at(text, i + 4) != '-') {
             return -1;
         }
         int n = text.length();

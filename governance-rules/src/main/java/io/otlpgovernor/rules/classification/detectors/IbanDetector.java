@@ -52,8 +52,10 @@ public final class IbanDetector extends ScanningDetector {
     long next(String text, int from) {
         int n = text.length();
         for (int i = from; i + 15 <= n; i++) {
-            if (!Chars.isUpper(text.charAt(i)) || !Chars.isUpper(text.charAt(i + 1))
-                    || !Chars.isDigit(text.charAt(i + 2)) || !Chars.isDigit(text.charAt(i + 3))) {
+            if (!Chars.isUpper(text.charAt(i))
+                    || !Chars.isUpper(text.charAt(i + 1))
+                    || !Chars.isDigit(text.charAt(i + 2))
+                    || !Chars.isDigit(text.charAt(i + 3))) {
                 continue;
             }
             if (i > 0 && Chars.isWordChar(text.charAt(i - 1))) {

@@ -141,8 +141,9 @@ public final class Ipv6Detector extends ScanningDetector {
         int n = text.length();
         int end = from;
         int dots = 0;
-        while (end < n && (Chars.isDigit(text.charAt(end)) || (text.charAt(end) == '.' && dots < 3
-                && Chars.isDigit(Chars.at(text, end + 1))))) {
+        while (end < n
+                && (Chars.isDigit(text.charAt(end))
+                        || (text.charAt(end) == '.' && dots < 3 && Chars.isDigit(Chars.at(text, end + 1))))) {
             if (text.charAt(end) == '.') {
                 dots++;
             }

@@ -88,7 +88,8 @@ public final class PaymentCardDetector extends ScanningDetector {
             return -1;
         }
         char separator = Chars.at(text, firstGroupEnd);
-        if (firstLength != 4 || (separator != ' ' && separator != '-')
+        if (firstLength != 4
+                || (separator != ' ' && separator != '-')
                 || !Chars.isDigit(Chars.at(text, firstGroupEnd + 1))) {
             return -1;
         }
@@ -117,8 +118,11 @@ public final class PaymentCardDetector extends ScanningDetector {
         if (separator == '-') {
             // Dash-joined digits are one token: the whole run is a card or nothing.
             int last = groups - 1;
-            if (!overflow && digits[last] >= MIN_DIGITS && digits[last] <= MAX_DIGITS
-                    && endsCleanly(text, ends[last]) && valid(text, start, ends[last])) {
+            if (!overflow
+                    && digits[last] >= MIN_DIGITS
+                    && digits[last] <= MAX_DIGITS
+                    && endsCleanly(text, ends[last])
+                    && valid(text, start, ends[last])) {
                 return pack(start, ends[last]);
             }
             return -1;
@@ -180,13 +184,14 @@ public final class PaymentCardDetector extends ScanningDetector {
         int p2 = prefix4 / 100;
         int p3 = prefix4 / 10;
         boolean sixteenPlus = length >= 16;
-        return (p1 == 4 && (length == 13 || length == 16 || length == 19))                       // Visa
+        return (p1 == 4 && (length == 13 || length == 16 || length == 19)) // Visa
                 || (((p2 >= 51 && p2 <= 55) || (prefix4 >= 2221 && prefix4 <= 2720)) && length == 16) // Mastercard
-                || ((p2 == 34 || p2 == 37) && length == 15)                                        // Amex
-                || ((prefix4 == 6011 || (p3 >= 644 && p3 <= 649) || p2 == 65) && sixteenPlus)     // Discover
-                || (prefix4 >= 3528 && prefix4 <= 3589 && sixteenPlus)                             // JCB
+                || ((p2 == 34 || p2 == 37) && length == 15) // Amex
+                || ((prefix4 == 6011 || (p3 >= 644 && p3 <= 649) || p2 == 65) && sixteenPlus) // Discover
+                || (prefix4 >= 3528 && prefix4 <= 3589 && sixteenPlus) // JCB
                 || (((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) && length >= 14) // Diners
-                || (p2 == 62 && sixteenPlus)                                                       // UnionPay
-                || p2 == 50 || (p2 >= 56 && p2 <= 69);                                             // Maestro, 12–19
+                || (p2 == 62 && sixteenPlus) // UnionPay
+                || p2 == 50
+                || (p2 >= 56 && p2 <= 69); // Maestro, 12–19
     }
 }

@@ -169,8 +169,8 @@ public final class PhoneDetector extends ScanningDetector {
             dashSeen |= pending == '-';
             char s = Chars.at(text, groupEnd);
             char afterS = Chars.at(text, groupEnd + 1);
-            boolean separatorAhead = (s == ' ' || s == '-' || s == '.')
-                    && (Chars.isDigit(afterS) || (afterS == '(' && parens == 0));
+            boolean separatorAhead =
+                    (s == ' ' || s == '-' || s == '.') && (Chars.isDigit(afterS) || (afterS == '(' && parens == 0));
             if (separatorAhead && s == ' ' && dashSeen && !freeForm && parens == 0) {
                 break; // "415-666-7777 1234": the space ends the number
             }
@@ -201,9 +201,15 @@ public final class PhoneDetector extends ScanningDetector {
         }
         for (int g = 0; g + 2 < groups; g++) {
             char s1 = separator[g + 1];
-            if (s1 == separator[g + 2] && (s1 == '-' || s1 == '.')
-                    && isDate(groupDigits[g], groupValue[g], groupDigits[g + 1], groupValue[g + 1],
-                              groupDigits[g + 2], groupValue[g + 2])) {
+            if (s1 == separator[g + 2]
+                    && (s1 == '-' || s1 == '.')
+                    && isDate(
+                            groupDigits[g],
+                            groupValue[g],
+                            groupDigits[g + 1],
+                            groupValue[g + 1],
+                            groupDigits[g + 2],
+                            groupValue[g + 2])) {
                 return reject;
             }
         }
@@ -223,7 +229,10 @@ public final class PhoneDetector extends ScanningDetector {
             }
         }
         if (!freeForm && parens == 0) {
-            if (space && !dash && !dot && !shape(groupDigits, groups, 3, 3, 4)
+            if (space
+                    && !dash
+                    && !dot
+                    && !shape(groupDigits, groups, 3, 3, 4)
                     && !(shape(groupDigits, groups, 1, 3, 3, 4) && groupValue[0] == 1)) {
                 return reject;
             }
@@ -261,8 +270,10 @@ public final class PhoneDetector extends ScanningDetector {
             char c = text.charAt(q);
             if (Chars.isDigit(c)) {
                 count++;
-            } else if (c != ')' && !((c == '+' || c == ' ' || c == '-' || c == '.' || c == '(')
-                    && q + 1 < n && (Chars.isDigit(text.charAt(q + 1)) || text.charAt(q + 1) == '('))) {
+            } else if (c != ')'
+                    && !((c == '+' || c == ' ' || c == '-' || c == '.' || c == '(')
+                            && q + 1 < n
+                            && (Chars.isDigit(text.charAt(q + 1)) || text.charAt(q + 1) == '('))) {
                 break;
             }
             q++;

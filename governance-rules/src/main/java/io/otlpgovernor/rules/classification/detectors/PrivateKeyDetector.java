@@ -33,9 +33,11 @@ public final class PrivateKeyDetector extends ScanningDetector {
         for (int begin = text.indexOf(BEGIN, from); begin >= 0; begin = text.indexOf(BEGIN, begin + 1)) {
             int labelStart = begin + BEGIN.length();
             int labelEnd = labelStart;
-            while (labelEnd < n && labelEnd - labelStart <= MAX_LABEL
-                    && (Chars.isUpper(text.charAt(labelEnd)) || Chars.isDigit(text.charAt(labelEnd))
-                        || text.charAt(labelEnd) == ' ')) {
+            while (labelEnd < n
+                    && labelEnd - labelStart <= MAX_LABEL
+                    && (Chars.isUpper(text.charAt(labelEnd))
+                            || Chars.isDigit(text.charAt(labelEnd))
+                            || text.charAt(labelEnd) == ' ')) {
                 labelEnd++;
             }
             if (!text.startsWith(DASHES, labelEnd) || !privateKeyLabel(text, labelStart, labelEnd)) {

@@ -29,16 +29,47 @@ public final class SensitiveKeyNames {
     public static final String ID = "sensitive-key-name";
 
     private static final Set<String> WORDS = Set.of(
-            "password", "passwd", "pwd", "secret", "token", "auth", "authorization", "cookie", "session", "ssn",
-            "cvv", "cvc", "iban", "dob",
-            "apikey", "accesskey", "privatekey", "setcookie", "socialsecurity", "creditcard", "cardnumber",
-            "ccnumber", "accountnumber", "dateofbirth",
-            "sessionid", "accesstoken", "refreshtoken", "authtoken", "secretkey");
+            "password",
+            "passwd",
+            "pwd",
+            "secret",
+            "token",
+            "auth",
+            "authorization",
+            "cookie",
+            "session",
+            "ssn",
+            "cvv",
+            "cvc",
+            "iban",
+            "dob",
+            "apikey",
+            "accesskey",
+            "privatekey",
+            "setcookie",
+            "socialsecurity",
+            "creditcard",
+            "cardnumber",
+            "ccnumber",
+            "accountnumber",
+            "dateofbirth",
+            "sessionid",
+            "accesstoken",
+            "refreshtoken",
+            "authtoken",
+            "secretkey");
 
     private static final List<List<String>> PHRASES = List.of(
-            List.of("api", "key"), List.of("access", "key"), List.of("private", "key"), List.of("set", "cookie"),
-            List.of("social", "security"), List.of("credit", "card"), List.of("card", "number"),
-            List.of("cc", "number"), List.of("account", "number"), List.of("date", "of", "birth"));
+            List.of("api", "key"),
+            List.of("access", "key"),
+            List.of("private", "key"),
+            List.of("set", "cookie"),
+            List.of("social", "security"),
+            List.of("credit", "card"),
+            List.of("card", "number"),
+            List.of("cc", "number"),
+            List.of("account", "number"),
+            List.of("date", "of", "birth"));
 
     private static final Set<String> NOT_AFTER_TOKEN = Set.of("type", "count");
 
@@ -55,8 +86,8 @@ public final class SensitiveKeyNames {
         for (int i = 0; i < words.size(); i++) {
             String word = words.get(i);
             if (WORDS.contains(word)) {
-                boolean describesTokens = word.equals("token") && i + 1 < words.size()
-                        && NOT_AFTER_TOKEN.contains(words.get(i + 1));
+                boolean describesTokens =
+                        word.equals("token") && i + 1 < words.size() && NOT_AFTER_TOKEN.contains(words.get(i + 1));
                 if (!describesTokens) {
                     return true;
                 }
@@ -97,8 +128,10 @@ public final class SensitiveKeyNames {
                 char prev = key.charAt(i - 1);
                 boolean boundary = (Character.isLowerCase(prev) && Character.isUpperCase(c))
                         || (Character.isDigit(prev) != Character.isDigit(c))
-                        || (Character.isUpperCase(prev) && Character.isUpperCase(c) && i + 1 < n
-                            && Character.isLowerCase(key.charAt(i + 1)));
+                        || (Character.isUpperCase(prev)
+                                && Character.isUpperCase(c)
+                                && i + 1 < n
+                                && Character.isLowerCase(key.charAt(i + 1)));
                 if (boundary) {
                     flush(words, word);
                 }

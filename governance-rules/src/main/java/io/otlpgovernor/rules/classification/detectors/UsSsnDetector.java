@@ -53,7 +53,8 @@ public final class UsSsnDetector extends ScanningDetector {
         if (start > 0 && Chars.isWordChar(before)) {
             return -1;
         }
-        boolean joinedBefore = (before == '-' || before == '.' || before == '/') && Chars.isDigit(Chars.at(text, start - 2));
+        boolean joinedBefore =
+                (before == '-' || before == '.' || before == '/') && Chars.isDigit(Chars.at(text, start - 2));
         if (joinedBefore) {
             return -1;
         }

@@ -7,5 +7,4 @@ package io.otlpgovernor.rules.pipeline.model;
  * @param sampleThreshold  the 56-bit consistent-sampling threshold its items must pass (0 keeps every item)
  * @param ruleSetVersion   the version of the rule set whose quota admitted it
  */
-public record AdmittedRecord(DecodedRecord record, long sampleThreshold, long ruleSetVersion) {
-}
+public record AdmittedRecord(DecodedRecord record, long sampleThreshold, long ruleSetVersion) {}

@@ -14,6 +14,12 @@ package io.otlpgovernor.rules.pipeline.model;
  * @param target         the field path acted on, or for {@code route}/{@code expire} the tier
  * @param count          occurrences (protection) or items (the others)
  */
-public record AuditDelta(String tenant, long arrivalMillis, long ruleSetVersion, String rule, String label,
-                         String action, String target, long count) {
-}
+public record AuditDelta(
+        String tenant,
+        long arrivalMillis,
+        long ruleSetVersion,
+        String rule,
+        String label,
+        String action,
+        String target,
+        long count) {}

@@ -6,5 +6,4 @@ package io.otlpgovernor.rules.pipeline.model;
  * @param original the record as read
  * @param reason   what is wrong and where; never quotes payload content
  */
-public record DeadLetter(InputRecord original, String reason) {
-}
+public record DeadLetter(InputRecord original, String reason) {}

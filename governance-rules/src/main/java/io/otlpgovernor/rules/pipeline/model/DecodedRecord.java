@@ -14,6 +14,11 @@ import io.otlpgovernor.contract.Signal;
  *                      cannot be sampled (metric data points)
  * @param source        where it was read from, for dead letters
  */
-public record DecodedRecord(String tenant, Signal signal, byte[] payload, long items, long arrivalMillis,
-                            char[] randomness16, SourcePosition source) {
-}
+public record DecodedRecord(
+        String tenant,
+        Signal signal,
+        byte[] payload,
+        long items,
+        long arrivalMillis,
+        char[] randomness16,
+        SourcePosition source) {}

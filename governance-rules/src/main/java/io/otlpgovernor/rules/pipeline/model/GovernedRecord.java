@@ -13,6 +13,5 @@ import io.otlpgovernor.contract.Signal;
  * @param payload        the serialized request
  * @param items          spans, data points or log records it holds
  */
-public record GovernedRecord(String tenant, Signal signal, String tier, long ruleSetVersion, String labels,
-                             byte[] payload, long items) {
-}
+public record GovernedRecord(
+        String tenant, Signal signal, String tier, long ruleSetVersion, String labels, byte[] payload, long items) {}

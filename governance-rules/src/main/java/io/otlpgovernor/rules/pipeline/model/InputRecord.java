@@ -14,5 +14,5 @@ import io.otlpgovernor.contract.Signal;
  * @param timestamp   the record's Kafka timestamp (epoch milliseconds): when the bridge accepted it. The job's
  *                    notion of time — quotas, ages and usage minutes — so a replay decides exactly as before
  */
-public record InputRecord(Signal signal, String tenant, byte[] payload, String topic, int partition, long offset, long timestamp) {
-}
+public record InputRecord(
+        Signal signal, String tenant, byte[] payload, String topic, int partition, long offset, long timestamp) {}

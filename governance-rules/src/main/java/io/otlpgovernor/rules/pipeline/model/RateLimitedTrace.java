@@ -21,8 +21,8 @@ import io.otlpgovernor.contract.Signal;
  * @param spans           the trace's spans (what it asks the limiter for)
  * @param pieces          the trace's buffered pieces, {@link #encode encoded} (a record holds no lists)
  */
-public record RateLimitedTrace(String limiterKey, String tenant, String policyId, long spansPerSecond, long spans,
-                               byte[] pieces) {
+public record RateLimitedTrace(
+        String limiterKey, String tenant, String policyId, long spansPerSecond, long spans, byte[] pieces) {
 
     /** Encodes pieces as one byte array. */
     public static byte[] encode(List<TracePiece> pieces) {
@@ -64,7 +64,8 @@ public record RateLimitedTrace(String limiterKey, String tenant, String policyId
                 in.readFully(payload);
                 long items = in.readLong();
                 double represented = in.readDouble();
-                pieces.add(new TracePiece(key, tenant, signal, tier, version, labels, payload, items, represented, in.readLong(), null));
+                pieces.add(new TracePiece(
+                        key, tenant, signal, tier, version, labels, payload, items, represented, in.readLong(), null));
             }
             return pieces;
         } catch (IOException e) {

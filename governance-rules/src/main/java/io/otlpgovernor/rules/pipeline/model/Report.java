@@ -6,5 +6,4 @@ package io.otlpgovernor.rules.pipeline.model;
  * @param tenant the tenant it is about (the record key)
  * @param json   the document, UTF-8
  */
-public record Report(String tenant, byte[] json) {
-}
+public record Report(String tenant, byte[] json) {}

@@ -7,5 +7,4 @@ package io.otlpgovernor.rules.pipeline.model;
  * @param value  the record value: a rule set message as JSON, if all is well; null for a deletion marker
  * @param offset its offset in the rules topic
  */
-public record RuleUpdate(String tenant, byte[] value, long offset) {
-}
+public record RuleUpdate(String tenant, byte[] value, long offset) {}

@@ -1,7 +1,7 @@
 package io.otlpgovernor.rules.pipeline.model;
 
-import io.otlpgovernor.rules.sampling.tail.TraceSummary;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.rules.sampling.tail.TraceSummary;
 
 /**
  * The governed items of one trace from one request and one retention tier, on their way to tail sampling: spans
@@ -21,12 +21,34 @@ import io.otlpgovernor.contract.Signal;
  *                       parsed anyway; null for log records, and once the piece is buffered (the trace's summary
  *                       holds it then)
  */
-public record TracePiece(String key, String tenant, Signal signal, String tier, long ruleSetVersion, String labels,
-                         byte[] payload, long items, double represented, long arrivalMillis, TraceSummary summary) {
+public record TracePiece(
+        String key,
+        String tenant,
+        Signal signal,
+        String tier,
+        long ruleSetVersion,
+        String labels,
+        byte[] payload,
+        long items,
+        double represented,
+        long arrivalMillis,
+        TraceSummary summary) {
 
     /** This piece as it is buffered: without its summary. */
     public TracePiece withoutSummary() {
-        return summary == null ? this
-                : new TracePiece(key, tenant, signal, tier, ruleSetVersion, labels, payload, items, represented, arrivalMillis, null);
+        return summary == null
+                ? this
+                : new TracePiece(
+                        key,
+                        tenant,
+                        signal,
+                        tier,
+                        ruleSetVersion,
+                        labels,
+                        payload,
+                        items,
+                        represented,
+                        arrivalMillis,
+                        null);
     }
 }

@@ -23,9 +23,22 @@ import io.otlpgovernor.contract.Signal;
  * @param bytesOut         governed bytes written to the tier
  * @param represented      the count the accepted items stand for: the sum of their adjusted counts
  */
-public record UsageDelta(String tenant, long minuteMillis, Signal signal, String tier, long received, long accepted,
-                         long droppedQuota, long droppedSampling, long droppedPolicy, long droppedAge, long droppedTail,
-                         long invalidRequests, long bytesIn, long bytesOut, double represented) {
+public record UsageDelta(
+        String tenant,
+        long minuteMillis,
+        Signal signal,
+        String tier,
+        long received,
+        long accepted,
+        long droppedQuota,
+        long droppedSampling,
+        long droppedPolicy,
+        long droppedAge,
+        long droppedTail,
+        long invalidRequests,
+        long bytesIn,
+        long bytesOut,
+        double represented) {
 
     private static final long MINUTE = 60_000;
 
@@ -50,14 +63,17 @@ public record UsageDelta(String tenant, long minuteMillis, Signal signal, String
     }
 
     /** Items removed while governing: by head sampling, by drop rules, for their age. */
-    public static UsageDelta removed(String tenant, Signal signal, long arrivalMillis, long sampling, long policy, long age) {
-        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, "", 0, 0, 0, sampling, policy, age, 0, 0, 0, 0, 0);
+    public static UsageDelta removed(
+            String tenant, Signal signal, long arrivalMillis, long sampling, long policy, long age) {
+        return new UsageDelta(
+                tenant, minuteOf(arrivalMillis), signal, "", 0, 0, 0, sampling, policy, age, 0, 0, 0, 0, 0);
     }
 
     /** Items written to a tier, their bytes and what they represent. */
-    public static UsageDelta accepted(String tenant, Signal signal, long arrivalMillis, String tier, long items, long bytes,
-                                      double represented) {
-        return new UsageDelta(tenant, minuteOf(arrivalMillis), signal, tier, 0, items, 0, 0, 0, 0, 0, 0, 0, bytes, represented);
+    public static UsageDelta accepted(
+            String tenant, Signal signal, long arrivalMillis, String tier, long items, long bytes, double represented) {
+        return new UsageDelta(
+                tenant, minuteOf(arrivalMillis), signal, tier, 0, items, 0, 0, 0, 0, 0, 0, 0, bytes, represented);
     }
 
     /** Items of a trace tail sampling did not keep. */

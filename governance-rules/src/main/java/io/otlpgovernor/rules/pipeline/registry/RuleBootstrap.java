@@ -45,19 +45,27 @@ public final class RuleBootstrap implements Serializable {
      * @param rulesDirectory the directory holding {@code presets/} and {@code tenants/}
      * @param hmacKeysFile   the HMAC keys file, or null when no rule hashes
      */
-    public static RuleBootstrap load(Path rulesDirectory, Path hmacKeysFile) throws RuleValidationException, IOException {
+    public static RuleBootstrap load(Path rulesDirectory, Path hmacKeysFile)
+            throws RuleValidationException, IOException {
         RuleBook book = RuleLoader.load(RuleSources.fromDirectory(rulesDirectory));
         Map<String, HmacKeyring> keyrings = hmacKeysFile == null ? Map.of() : HmacKeyFile.load(hmacKeysFile);
         Map<String, Duration> tiers = new TreeMap<>(RetentionRules.BUILT_IN_TIERS);
         // A tier several tenants define differently gets the longest retention: its topic must keep data for all.
-        book.tenants().values().forEach(set -> set.retention().tiers().forEach((tier, retention) -> tiers.merge(tier, retention,
-                (a, b) -> a.compareTo(b) >= 0 ? a : b)));
+        book.tenants()
+                .values()
+                .forEach(set -> set.retention()
+                        .tiers()
+                        .forEach((tier, retention) ->
+                                tiers.merge(tier, retention, (a, b) -> a.compareTo(b) >= 0 ? a : b)));
         Map<String, byte[]> messages = new HashMap<>();
         for (RuleSet set : book.tenants().values()) {
             TenantRules.compile(set, keyrings.get(set.tenant()), tiers.keySet()); // fails fast on a missing key
             messages.put(set.tenant(), RuleSetMessage.of(book, set.tenant()).toJson());
         }
-        return new RuleBootstrap(messages, tiers, hmacKeysFile == null ? null : hmacKeysFile.toAbsolutePath().toString());
+        return new RuleBootstrap(
+                messages,
+                tiers,
+                hmacKeysFile == null ? null : hmacKeysFile.toAbsolutePath().toString());
     }
 
     /** The retention tiers the deployment has governed topics for, with the retention their topics keep. */

@@ -13,10 +13,14 @@ import java.util.List;
  * @param problems        why it was rejected: file, line, path and reason each; never a rule file's values
  * @param offset          its offset in the rules topic
  */
-public record RuleChange(Outcome outcome, String tenant, long version, long previousVersion, List<String> problems, long offset) {
+public record RuleChange(
+        Outcome outcome, String tenant, long version, long previousVersion, List<String> problems, long offset) {
 
     public enum Outcome {
-        ACCEPTED, REJECTED, STALE, UNCHANGED;
+        ACCEPTED,
+        REJECTED,
+        STALE,
+        UNCHANGED;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);

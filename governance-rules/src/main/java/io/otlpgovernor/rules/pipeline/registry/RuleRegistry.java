@@ -8,12 +8,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.otlpgovernor.contract.TenantIds;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import io.otlpgovernor.rules.protection.HmacKeyring;
 import io.otlpgovernor.rules.ruleset.RuleSet;
 import io.otlpgovernor.rules.ruleset.RuleSetMessage;
 import io.otlpgovernor.rules.ruleset.RuleValidationException;
-import io.otlpgovernor.contract.TenantIds;
 import io.otlpgovernor.rules.yaml.Problem;
 
 /**
@@ -70,7 +70,12 @@ public final class RuleRegistry {
         }
         long previous = inForce(tenant, accepted).map(RuleSetMessage::version).orElse(-1L);
         if (update.value() == null) {
-            return rejected(tenant, -1, previous, "a deletion marker cannot remove a rule set; publish a new version instead", update);
+            return rejected(
+                    tenant,
+                    -1,
+                    previous,
+                    "a deletion marker cannot remove a rule set; publish a new version instead",
+                    update);
         }
         RuleSetMessage message;
         try {
@@ -79,20 +84,36 @@ public final class RuleRegistry {
             return rejected(tenant, -1, previous, e.getMessage(), update);
         }
         if (!message.tenant().equals(tenant)) {
-            return rejected(tenant, message.version(), previous, "the message is for another tenant than its key", update);
+            return rejected(
+                    tenant, message.version(), previous, "the message is for another tenant than its key", update);
         }
         if (message.version() < previous) {
-            return new RuleChange(RuleChange.Outcome.STALE, tenant, message.version(), previous, List.of(), update.offset());
+            return new RuleChange(
+                    RuleChange.Outcome.STALE, tenant, message.version(), previous, List.of(), update.offset());
         }
         if (message.version() == previous) {
             boolean same = inForce(tenant, accepted).map(m -> m.equals(message)).orElse(false);
-            return same ? new RuleChange(RuleChange.Outcome.UNCHANGED, tenant, message.version(), previous, List.of(), update.offset())
-                    : rejected(tenant, message.version(), previous, "the rules changed but version " + previous + " did not rise", update);
+            return same
+                    ? new RuleChange(
+                            RuleChange.Outcome.UNCHANGED,
+                            tenant,
+                            message.version(),
+                            previous,
+                            List.of(),
+                            update.offset())
+                    : rejected(
+                            tenant,
+                            message.version(),
+                            previous,
+                            "the rules changed but version " + previous + " did not rise",
+                            update);
         }
         List<String> problems = problemsWith(message);
         return problems.isEmpty()
-                ? new RuleChange(RuleChange.Outcome.ACCEPTED, tenant, message.version(), previous, List.of(), update.offset())
-                : new RuleChange(RuleChange.Outcome.REJECTED, tenant, message.version(), previous, problems, update.offset());
+                ? new RuleChange(
+                        RuleChange.Outcome.ACCEPTED, tenant, message.version(), previous, List.of(), update.offset())
+                : new RuleChange(
+                        RuleChange.Outcome.REJECTED, tenant, message.version(), previous, problems, update.offset());
     }
 
     /** Tenant → HMAC keys, for the engine. */
@@ -119,8 +140,10 @@ public final class RuleRegistry {
 
     /** The newer of the accepted message and the start-up file's. */
     private Optional<RuleSetMessage> inForce(String tenant, Function<String, byte[]> accepted) {
-        Optional<RuleSetMessage> fromState = Optional.ofNullable(accepted.apply(tenant)).map(RuleSetMessage::fromJson);
-        Optional<RuleSetMessage> fromFiles = Optional.ofNullable(initial.get(tenant)).map(RuleSetMessage::fromJson);
+        Optional<RuleSetMessage> fromState =
+                Optional.ofNullable(accepted.apply(tenant)).map(RuleSetMessage::fromJson);
+        Optional<RuleSetMessage> fromFiles =
+                Optional.ofNullable(initial.get(tenant)).map(RuleSetMessage::fromJson);
         if (fromState.isEmpty()) {
             return fromFiles;
         }
@@ -137,8 +160,10 @@ public final class RuleRegistry {
         } catch (RuleValidationException | IllegalArgumentException e) {
             // Accepted once, but no longer applicable here (a key removed from the keys file, say): its data is
             // dead-lettered with this reason rather than governed by a guess.
-            unusable.put(tenant, "rule set version " + message.version() + " of tenant " + tenant + " cannot be applied: "
-                    + describe(e));
+            unusable.put(
+                    tenant,
+                    "rule set version " + message.version() + " of tenant " + tenant + " cannot be applied: "
+                            + describe(e));
             return Optional.empty();
         }
     }

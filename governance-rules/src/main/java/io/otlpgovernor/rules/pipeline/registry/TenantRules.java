@@ -21,8 +21,8 @@ import io.otlpgovernor.rules.sampling.tail.TailEvaluator;
  * @param head     head sampling
  * @param tail     tail sampling, or null when the rule set has none (then spans are written as they are governed)
  */
-public record TenantRules(RuleSet ruleSet, CompiledRules compiled, TierRouter router, HeadSampler head,
-                          TailEvaluator tail) {
+public record TenantRules(
+        RuleSet ruleSet, CompiledRules compiled, TierRouter router, HeadSampler head, TailEvaluator tail) {
 
     public String tenant() {
         return ruleSet.tenant();
@@ -41,12 +41,16 @@ public record TenantRules(RuleSet ruleSet, CompiledRules compiled, TierRouter ro
         Set<String> unknown = new TreeSet<>(ruleSet.retention().tiers().keySet());
         unknown.removeAll(knownTiers);
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("retention tiers " + unknown + " have no governed topics in this deployment"
+            throw new IllegalArgumentException("retention tiers " + unknown
+                    + " have no governed topics in this deployment"
                     + " (known tiers: " + new TreeSet<>(knownTiers) + "); create their topics and restart the job with"
                     + " rules that define them");
         }
-        return new TenantRules(ruleSet, CompiledRules.compile(ruleSet, keyring),
-                new TierRouter(RetentionPolicy.compile(ruleSet.retention())), HeadSampler.compile(ruleSet.sampling().head()),
+        return new TenantRules(
+                ruleSet,
+                CompiledRules.compile(ruleSet, keyring),
+                new TierRouter(RetentionPolicy.compile(ruleSet.retention())),
+                HeadSampler.compile(ruleSet.sampling().head()),
                 ruleSet.sampling().tail().map(TailEvaluator::compile).orElse(null));
     }
 }

@@ -39,8 +39,15 @@ public final class AuditReports implements ReportKind<AuditDelta> {
     @Override
     public String line(AuditDelta delta) {
         // Zero-padded so lines sort by version numerically.
-        return String.format("%019d", delta.ruleSetVersion()) + SEPARATOR + delta.rule() + SEPARATOR + delta.label()
-                + SEPARATOR + delta.action() + SEPARATOR + delta.target();
+        return String.format("%019d", delta.ruleSetVersion())
+                + SEPARATOR
+                + delta.rule()
+                + SEPARATOR
+                + delta.label()
+                + SEPARATOR
+                + delta.action()
+                + SEPARATOR
+                + delta.target();
     }
 
     @Override
@@ -54,7 +61,9 @@ public final class AuditReports implements ReportKind<AuditDelta> {
         root.put("type", "governance-summary");
         root.put("tenant", tenant);
         root.put("window_start", Instant.ofEpochMilli(windowStart).toString());
-        root.put("window_end", Instant.ofEpochMilli(windowStart + window.toMillis()).toString());
+        root.put(
+                "window_end",
+                Instant.ofEpochMilli(windowStart + window.toMillis()).toString());
         ArrayNode entries = root.putArray("entries");
         for (Map.Entry<String, Bucket> line : lines.entrySet()) {
             String[] key = line.getKey().split(SEPARATOR, -1);

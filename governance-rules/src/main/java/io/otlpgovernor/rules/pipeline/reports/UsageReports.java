@@ -30,6 +30,7 @@ public final class UsageReports implements ReportKind<UsageDelta> {
     static final int BYTES_OUT = 8;
     /** Appended after the others, so buckets in state from before it keep their meaning. */
     static final int DROPPED_TAIL = 9;
+
     private static final int COUNTS = 10;
 
     @Override
@@ -72,7 +73,8 @@ public final class UsageReports implements ReportKind<UsageDelta> {
         ObjectNode signals = root.putObject("signals");
         for (Map.Entry<String, Bucket> line : lines.entrySet()) {
             String[] key = line.getKey().split(SEPARATOR, -1);
-            ObjectNode signal = signals.has(key[0]) ? (ObjectNode) signals.get(key[0]) : emptySignal(signals.putObject(key[0]));
+            ObjectNode signal =
+                    signals.has(key[0]) ? (ObjectNode) signals.get(key[0]) : emptySignal(signals.putObject(key[0]));
             add(signal, key[1], line.getValue());
         }
         return Json.bytes(root);

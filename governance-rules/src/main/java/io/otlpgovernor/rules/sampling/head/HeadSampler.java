@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.google.protobuf.ByteString;
-
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -19,13 +18,13 @@ import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.rules.sampling.ConsistentDecision;
 import io.otlpgovernor.rules.sampling.ConsistentSampler;
 import io.otlpgovernor.rules.sampling.OtelTraceState;
 import io.otlpgovernor.rules.sampling.SamplingConditions;
 import io.otlpgovernor.rules.sampling.SamplingItems;
 import io.otlpgovernor.rules.sampling.SamplingRules;
-import io.otlpgovernor.contract.Signal;
 
 /**
  * Head sampling ({@code sampling.head}), compiled: decides every span and log record of an export request as it
@@ -87,7 +86,10 @@ public final class HeadSampler {
         List<Rule> rules = new ArrayList<>(head.rules().size());
         boolean all = head.defaultProbability() == 1.0;
         for (SamplingRules.HeadRule rule : head.rules()) {
-            rules.add(new Rule(rule.id(), SamplingConditions.When.compile(rule.when()), kinds(rule.spanKinds()),
+            rules.add(new Rule(
+                    rule.id(),
+                    SamplingConditions.When.compile(rule.when()),
+                    kinds(rule.spanKinds()),
                     Stage.of(rule.probability())));
             all &= rule.probability() == 1.0;
         }
@@ -107,8 +109,7 @@ public final class HeadSampler {
     /**
      * Items kept and dropped by one rule.
      */
-    public record RuleCount(long kept, long dropped) {
-    }
+    public record RuleCount(long kept, long dropped) {}
 
     /**
      * A sampled request.
@@ -119,8 +120,7 @@ public final class HeadSampler {
      * @param byRule  rule id ({@link #DEFAULT_RULE} for items no rule matched) → items it decided, in rule order;
      *                rules that decided nothing are left out
      */
-    public record Filtered<T>(T request, long kept, long dropped, Map<String, RuleCount> byRule) {
-    }
+    public record Filtered<T>(T request, long kept, long dropped, Map<String, RuleCount> byRule) {}
 
     /** Samples the spans of {@code request}; classification labels are not known (conditions on labels never match). */
     public Filtered<ExportTraceServiceRequest> spans(ExportTraceServiceRequest request) {
@@ -138,7 +138,8 @@ public final class HeadSampler {
             long count = SamplingItems.count(request);
             checkLabels(itemLabels, count);
             if (keepsEverything) {
-                return new Filtered<>(request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
+                return new Filtered<>(
+                        request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
             }
         }
         Counts counts = new Counts(rules.size());
@@ -156,7 +157,12 @@ public final class HeadSampler {
                 for (Span span : scope.getSpansList()) {
                     Set<String> labels = itemLabels == null ? null : itemLabels.get(index);
                     index++;
-                    int ruleIndex = ruleFor(Signal.SPANS, span.getKind(), service, labels, span.getAttributesList(),
+                    int ruleIndex = ruleFor(
+                            Signal.SPANS,
+                            span.getKind(),
+                            service,
+                            labels,
+                            span.getAttributesList(),
                             resourceAttributes);
                     Span result = stage(ruleIndex).sample(span);
                     counts.add(ruleIndex, result != null);
@@ -198,7 +204,8 @@ public final class HeadSampler {
             long count = SamplingItems.count(request);
             checkLabels(itemLabels, count);
             if (keepsEverything) {
-                return new Filtered<>(request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
+                return new Filtered<>(
+                        request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
             }
         }
         Counts counts = new Counts(rules.size());
@@ -216,8 +223,8 @@ public final class HeadSampler {
                 for (LogRecord record : scope.getLogRecordsList()) {
                     Set<String> labels = itemLabels == null ? null : itemLabels.get(index);
                     index++;
-                    int ruleIndex = ruleFor(Signal.LOGS, null, service, labels, record.getAttributesList(),
-                            resourceAttributes);
+                    int ruleIndex =
+                            ruleFor(Signal.LOGS, null, service, labels, record.getAttributesList(), resourceAttributes);
                     LogRecord result = stage(ruleIndex).sample(record);
                     counts.add(ruleIndex, result != null);
                     if (result != null) {
@@ -228,7 +235,10 @@ public final class HeadSampler {
                 if (!scopeChanged) {
                     scopes.add(scope);
                 } else if (!records.isEmpty()) {
-                    scopes.add(scope.toBuilder().clearLogRecords().addAllLogRecords(records).build());
+                    scopes.add(scope.toBuilder()
+                            .clearLogRecords()
+                            .addAllLogRecords(records)
+                            .build());
                 }
                 resourceChanged |= scopeChanged;
             }
@@ -250,8 +260,13 @@ public final class HeadSampler {
     }
 
     /** The index of the first rule the item matches, or -1 for the default. {@code kind} is null for log records. */
-    private int ruleFor(Signal signal, Span.SpanKind kind, String service, Set<String> labels,
-                        List<KeyValue> attributes, List<KeyValue> resourceAttributes) {
+    private int ruleFor(
+            Signal signal,
+            Span.SpanKind kind,
+            String service,
+            Set<String> labels,
+            List<KeyValue> attributes,
+            List<KeyValue> resourceAttributes) {
         for (int i = 0, n = rules.size(); i < n; i++) {
             Rule rule = rules.get(i);
             if (rule.kinds != null && (kind == null || !rule.kinds.contains(kind))) {
@@ -274,20 +289,20 @@ public final class HeadSampler {
         }
         List<Span.SpanKind> kinds = new ArrayList<>();
         for (String name : names) {
-            kinds.add(switch (name) {
-                case "server" -> Span.SpanKind.SPAN_KIND_SERVER;
-                case "client" -> Span.SpanKind.SPAN_KIND_CLIENT;
-                case "producer" -> Span.SpanKind.SPAN_KIND_PRODUCER;
-                case "consumer" -> Span.SpanKind.SPAN_KIND_CONSUMER;
-                case "internal" -> Span.SpanKind.SPAN_KIND_INTERNAL;
-                default -> throw new IllegalArgumentException("unknown span kind: " + name);
-            });
+            kinds.add(
+                    switch (name) {
+                        case "server" -> Span.SpanKind.SPAN_KIND_SERVER;
+                        case "client" -> Span.SpanKind.SPAN_KIND_CLIENT;
+                        case "producer" -> Span.SpanKind.SPAN_KIND_PRODUCER;
+                        case "consumer" -> Span.SpanKind.SPAN_KIND_CONSUMER;
+                        case "internal" -> Span.SpanKind.SPAN_KIND_INTERNAL;
+                        default -> throw new IllegalArgumentException("unknown span kind: " + name);
+                    });
         }
         return Set.copyOf(kinds);
     }
 
-    private record Rule(String id, SamplingConditions.When when, Set<Span.SpanKind> kinds, Stage stage) {
-    }
+    private record Rule(String id, SamplingConditions.When when, Set<Span.SpanKind> kinds, Stage stage) {}
 
     /** What one probability does to an item. */
     private static final class Stage {
@@ -305,8 +320,9 @@ public final class HeadSampler {
             if (!(probability >= 0 && probability <= 1)) {
                 throw new IllegalArgumentException("probability must be 0 to 1, got " + probability);
             }
-            return new Stage(probability, probability == 0 || probability == 1 ? null
-                    : ConsistentSampler.withProbability(probability));
+            return new Stage(
+                    probability,
+                    probability == 0 || probability == 1 ? null : ConsistentSampler.withProbability(probability));
         }
 
         /** The span to send on (itself when unchanged), or null when it is dropped. */
@@ -317,11 +333,14 @@ public final class HeadSampler {
             if (probability == 0) {
                 return null;
             }
-            ConsistentDecision decision = sampler.decide(span.getTraceState(), SamplingItems.samplerTraceId(span.getTraceId()));
+            ConsistentDecision decision =
+                    sampler.decide(span.getTraceState(), SamplingItems.samplerTraceId(span.getTraceId()));
             if (!decision.kept()) {
                 return null;
             }
-            return decision.traceStateChanged() ? span.toBuilder().setTraceState(decision.traceState()).build() : span;
+            return decision.traceStateChanged()
+                    ? span.toBuilder().setTraceState(decision.traceState()).build()
+                    : span;
         }
 
         /** The record to send on (itself when unchanged), or null when it is dropped. */
@@ -369,7 +388,9 @@ public final class HeadSampler {
             Map<String, RuleCount> out = new LinkedHashMap<>();
             for (int i = 0; i < rules.size(); i++) {
                 if (keptByRule[i + 1] + droppedByRule[i + 1] > 0) {
-                    out.merge(rules.get(i).id(), new RuleCount(keptByRule[i + 1], droppedByRule[i + 1]),
+                    out.merge(
+                            rules.get(i).id(),
+                            new RuleCount(keptByRule[i + 1], droppedByRule[i + 1]),
                             (a, b) -> new RuleCount(a.kept() + b.kept(), a.dropped() + b.dropped()));
                 }
             }

@@ -42,8 +42,7 @@ public record ServiceRateLimiter(long spansPerSecond, long tokensNano, long refi
      * @param state    the limiter after the request
      * @param admitted whether the trace may be kept
      */
-    public record Take(ServiceRateLimiter state, boolean admitted) {
-    }
+    public record Take(ServiceRateLimiter state, boolean admitted) {}
 
     /** Asks {@code state} for {@code spans} spans at {@code nowNanos}: admitted iff the bucket holds them all. */
     public static Take take(ServiceRateLimiter state, long spans, long nowNanos) {
@@ -55,8 +54,9 @@ public record ServiceRateLimiter(long spansPerSecond, long tokensNano, long refi
         if (needed > refilled.tokensNano) {
             return new Take(refilled, false);
         }
-        return new Take(new ServiceRateLimiter(refilled.spansPerSecond, refilled.tokensNano - needed,
-                refilled.refilledAtNanos), true);
+        return new Take(
+                new ServiceRateLimiter(refilled.spansPerSecond, refilled.tokensNano - needed, refilled.refilledAtNanos),
+                true);
     }
 
     /** This limiter at another rate (after a rule change): the tokens it holds, capped at the new capacity. */

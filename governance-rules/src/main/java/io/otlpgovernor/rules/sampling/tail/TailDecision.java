@@ -21,8 +21,13 @@ import io.otlpgovernor.rules.sampling.Threshold;
  * @param rateLimitPolicyId       that rate-limit policy's id (the first in file order), or {@code ""}
  * @param rateLimitSpansPerSecond its {@code spans-per-second}, or 0
  */
-public record TailDecision(boolean keep, String policyId, Threshold threshold, boolean rateLimited,
-                           String rateLimitPolicyId, long rateLimitSpansPerSecond) {
+public record TailDecision(
+        boolean keep,
+        String policyId,
+        Threshold threshold,
+        boolean rateLimited,
+        String rateLimitPolicyId,
+        long rateLimitSpansPerSecond) {
 
     /** Dropped because no policy keeps the trace. */
     public static final TailDecision NOT_KEPT = new TailDecision(false, "", null, false, "", 0);

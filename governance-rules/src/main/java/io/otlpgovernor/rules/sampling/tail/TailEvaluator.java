@@ -14,13 +14,13 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.rules.retention.RetentionRules;
 import io.otlpgovernor.rules.sampling.OtelTraceState;
 import io.otlpgovernor.rules.sampling.SamplingConditions;
 import io.otlpgovernor.rules.sampling.SamplingItems;
 import io.otlpgovernor.rules.sampling.SamplingRules;
 import io.otlpgovernor.rules.sampling.Threshold;
-import io.otlpgovernor.contract.Signal;
 
 /**
  * Tail sampling ({@code sampling.tail}), compiled: builds a {@link TraceSummary} span by span and decides a trace
@@ -70,13 +70,16 @@ public final class TailEvaluator {
     private final SamplingRules.Tail rules;
     /** Top-level policies other than drop and rate-limit, in file order. */
     private final List<Node> keeping = new ArrayList<>();
+
     private final List<String> keepingIds = new ArrayList<>();
     /** Top-level drop policies: bit and id. */
     private final List<Integer> dropBits = new ArrayList<>();
+
     private final List<String> dropIds = new ArrayList<>();
     private final SamplingRules.RateLimit rateLimit;
     /** Leaf conditions by bit: attribute tests and drop conditions. */
     private final List<Object> leaves = new ArrayList<>();
+
     private final long fingerprint;
     private final int words;
 
@@ -121,8 +124,8 @@ public final class TailEvaluator {
 
     /** The summary of a trace before its first span. */
     public TraceSummary start() {
-        return new TraceSummary(0, 0, Long.MAX_VALUE, 0, false, new long[words], fingerprint, false, Long.MAX_VALUE,
-                "", -1, -1);
+        return new TraceSummary(
+                0, 0, Long.MAX_VALUE, 0, false, new long[words], fingerprint, false, Long.MAX_VALUE, "", -1, -1);
     }
 
     /**
@@ -135,8 +138,8 @@ public final class TailEvaluator {
      * @param spanBytes its size as buffered
      */
     public TraceSummary observe(TraceSummary s, Resource resource, Span span, int spanBytes) {
-        long[] matched = s.conditionsFingerprint() == fingerprint && s.matched().length == words ? s.matched()
-                : new long[words];
+        long[] matched =
+                s.conditionsFingerprint() == fingerprint && s.matched().length == words ? s.matched() : new long[words];
         String service = SamplingConditions.serviceName(resource);
         List<KeyValue> spanAttributes = span.getAttributesList();
         List<KeyValue> resourceAttributes = resource.getAttributesList();
@@ -148,7 +151,8 @@ public final class TailEvaluator {
             Object leaf = leaves.get(bit);
             boolean hit = leaf instanceof SamplingConditions.AttributeTest test
                     ? test.matches(spanAttributes, resourceAttributes)
-                    : ((SamplingConditions.When) leaf).matches(Signal.SPANS, service, null, spanAttributes, resourceAttributes);
+                    : ((SamplingConditions.When) leaf)
+                            .matches(Signal.SPANS, service, null, spanAttributes, resourceAttributes);
             if (hit) {
                 if (updated == matched) {
                     updated = matched.clone();
@@ -171,9 +175,19 @@ public final class TailEvaluator {
         boolean root = span.getParentSpanId().isEmpty();
         long anchorStart = start != 0 ? start : Long.MAX_VALUE;
         boolean newAnchor = s.spans() == 0 || precedes(root, anchorStart, service, randomness, s);
-        return new TraceSummary(s.spans() + 1, s.bytes() + spanBytes, earliest, latest, error, updated, fingerprint,
-                newAnchor ? root : s.anchorIsRoot(), newAnchor ? anchorStart : s.anchorStartNanos(),
-                newAnchor ? service : s.service(), newAnchor ? randomness : s.randomness(), threshold);
+        return new TraceSummary(
+                s.spans() + 1,
+                s.bytes() + spanBytes,
+                earliest,
+                latest,
+                error,
+                updated,
+                fingerprint,
+                newAnchor ? root : s.anchorIsRoot(),
+                newAnchor ? anchorStart : s.anchorStartNanos(),
+                newAnchor ? service : s.service(),
+                newAnchor ? randomness : s.randomness(),
+                threshold);
     }
 
     /**
@@ -214,15 +228,34 @@ public final class TailEvaluator {
         }
         if (a.spans() == 0 || b.spans() == 0) {
             TraceSummary only = a.spans() == 0 ? b : a;
-            return new TraceSummary(only.spans(), only.bytes(), only.earliestStartNanos(), only.latestEndNanos(),
-                    only.errorSeen(), matched, fingerprint, only.anchorIsRoot(), only.anchorStartNanos(), only.service(),
-                    only.randomness(), only.threshold());
+            return new TraceSummary(
+                    only.spans(),
+                    only.bytes(),
+                    only.earliestStartNanos(),
+                    only.latestEndNanos(),
+                    only.errorSeen(),
+                    matched,
+                    fingerprint,
+                    only.anchorIsRoot(),
+                    only.anchorStartNanos(),
+                    only.service(),
+                    only.randomness(),
+                    only.threshold());
         }
         TraceSummary anchor = precedes(b.anchorIsRoot(), b.anchorStartNanos(), b.service(), b.randomness(), a) ? b : a;
-        return new TraceSummary(a.spans() + b.spans(), a.bytes() + b.bytes(),
-                Math.min(a.earliestStartNanos(), b.earliestStartNanos()), Math.max(a.latestEndNanos(), b.latestEndNanos()),
-                a.errorSeen() || b.errorSeen(), matched, fingerprint, anchor.anchorIsRoot(), anchor.anchorStartNanos(),
-                anchor.service(), anchor.randomness(), Math.max(a.threshold(), b.threshold()));
+        return new TraceSummary(
+                a.spans() + b.spans(),
+                a.bytes() + b.bytes(),
+                Math.min(a.earliestStartNanos(), b.earliestStartNanos()),
+                Math.max(a.latestEndNanos(), b.latestEndNanos()),
+                a.errorSeen() || b.errorSeen(),
+                matched,
+                fingerprint,
+                anchor.anchorIsRoot(),
+                anchor.anchorStartNanos(),
+                anchor.service(),
+                anchor.randomness(),
+                Math.max(a.threshold(), b.threshold()));
     }
 
     /** Whether a span with these values comes before the summary's anchor: root first, earlier start, service, R. */
@@ -276,8 +309,18 @@ public final class TailEvaluator {
     }
 
     private TraceSummary withoutBits(TraceSummary s) {
-        return new TraceSummary(s.spans(), s.bytes(), s.earliestStartNanos(), s.latestEndNanos(), s.errorSeen(),
-                new long[words], fingerprint, s.anchorIsRoot(), s.anchorStartNanos(), s.service(), s.randomness(),
+        return new TraceSummary(
+                s.spans(),
+                s.bytes(),
+                s.earliestStartNanos(),
+                s.latestEndNanos(),
+                s.errorSeen(),
+                new long[words],
+                fingerprint,
+                s.anchorIsRoot(),
+                s.anchorStartNanos(),
+                s.service(),
+                s.randomness(),
                 s.threshold());
     }
 
@@ -301,7 +344,8 @@ public final class TailEvaluator {
             return s -> s.spans() >= min ? 0 : NEVER;
         }
         if (policy instanceof SamplingRules.Probabilistic probabilistic) {
-            long threshold = probabilistic.probability() == 0 ? NEVER
+            long threshold = probabilistic.probability() == 0
+                    ? NEVER
                     : Threshold.fromProbability(probabilistic.probability()).value();
             return s -> threshold;
         }
@@ -328,8 +372,8 @@ public final class TailEvaluator {
             };
         }
         // Drop and rate-limit inside 'and' are rejected when rules are read.
-        throw new IllegalArgumentException("policy " + policy.id() + " (" + policy.getClass().getSimpleName()
-                + ") cannot be part of an 'and' policy");
+        throw new IllegalArgumentException("policy " + policy.id() + " ("
+                + policy.getClass().getSimpleName() + ") cannot be part of an 'and' policy");
     }
 
     /** A text that identifies a drop condition, the same in every JVM (sets sorted). */
@@ -341,8 +385,8 @@ public final class TailEvaluator {
 
     /** A text that identifies an attribute test, the same in every JVM. */
     private static String canonical(SamplingRules.AttributeMatch attribute) {
-        return "attribute|" + attribute.key() + "|" + new TreeSet<>(attribute.values()) + "|" + attribute.regex()
-                + "|" + attribute.min() + "|" + attribute.max() + "|" + attribute.bool();
+        return "attribute|" + attribute.key() + "|" + new TreeSet<>(attribute.values()) + "|" + attribute.regex() + "|"
+                + attribute.min() + "|" + attribute.max() + "|" + attribute.bool();
     }
 
     /** FNV-1a, 64 bits, over UTF-8. */
@@ -364,5 +408,4 @@ public final class TailEvaluator {
     public String toString() {
         return "TailEvaluator[" + rules.policies().size() + " policies, " + leaves.size() + " conditions]";
     }
-
 }

@@ -32,9 +32,19 @@ import java.util.Arrays;
  * @param threshold             the highest {@code th} a span arrived with that is consistent with its own
  *                              randomness (R ≥ T); -1 when none
  */
-public record TraceSummary(long spans, long bytes, long earliestStartNanos, long latestEndNanos, boolean errorSeen,
-                           long[] matched, long conditionsFingerprint, boolean anchorIsRoot, long anchorStartNanos,
-                           String service, long randomness, long threshold) {
+public record TraceSummary(
+        long spans,
+        long bytes,
+        long earliestStartNanos,
+        long latestEndNanos,
+        boolean errorSeen,
+        long[] matched,
+        long conditionsFingerprint,
+        boolean anchorIsRoot,
+        long anchorStartNanos,
+        String service,
+        long randomness,
+        long threshold) {
 
     /** The duration from the earliest start to the latest end, in nanoseconds; 0 when unknown or negative. */
     public long durationNanos() {
@@ -53,12 +63,18 @@ public record TraceSummary(long spans, long bytes, long earliestStartNanos, long
     @Override
     public boolean equals(Object o) {
         return o instanceof TraceSummary other
-                && spans == other.spans && bytes == other.bytes
-                && earliestStartNanos == other.earliestStartNanos && latestEndNanos == other.latestEndNanos
-                && errorSeen == other.errorSeen && Arrays.equals(matched, other.matched)
-                && conditionsFingerprint == other.conditionsFingerprint && anchorIsRoot == other.anchorIsRoot
-                && anchorStartNanos == other.anchorStartNanos && service.equals(other.service)
-                && randomness == other.randomness && threshold == other.threshold;
+                && spans == other.spans
+                && bytes == other.bytes
+                && earliestStartNanos == other.earliestStartNanos
+                && latestEndNanos == other.latestEndNanos
+                && errorSeen == other.errorSeen
+                && Arrays.equals(matched, other.matched)
+                && conditionsFingerprint == other.conditionsFingerprint
+                && anchorIsRoot == other.anchorIsRoot
+                && anchorStartNanos == other.anchorStartNanos
+                && service.equals(other.service)
+                && randomness == other.randomness
+                && threshold == other.threshold;
     }
 
     @Override

@@ -1,11 +1,12 @@
 package io.otlpgovernor.rules.classification.detectors;
 
-import static io.otlpgovernor.rules.classification.detectors.Case.none;
-import static io.otlpgovernor.rules.classification.detectors.Case.of;
-
 import java.util.stream.Stream;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static io.otlpgovernor.rules.classification.detectors.Case.none;
+import static io.otlpgovernor.rules.classification.detectors.Case.of;
 
 class BearerTokenDetectorTest {
 
@@ -13,24 +14,34 @@ class BearerTokenDetectorTest {
 
     // Cases from gitleaks/gitleaks cmd/generate/config/rules/curl.go (curl-auth-header, Bearer rows)
     static Stream<Case> gitleaks() {
-        String long64 = "jC+6TUUjCNHcVtAXpcqBCgxnA8r+qD6MatnYaf/+289y7HWpK0BWPyLHv/K4DMN32fufwmeVVjlo8zjgBh8kx3GfS6IqO70w1DVMSCTwX"
-                + "7fhEpiXaxzv0mhSMHDX9Kw63Q6DkavUWUV+MDNhCF5wGQrcdQNncVRF3YkuDHDT/xw2YWyZ/DX8k+gAYiC8gcD8Ueg0ljBVS1IDwPjuGoF"
-                + "PESJVxYr0MDPF2D8Pn2S5rq692U4D9ZLuluS46VA4DK6ig5P7QM5XVXi4V7vXM8qpN/zqneyz+w4PUh6NIX7QG6JczMhYd9maWRWVat5jD"
-                + "dyII63P6sNAy9QZjw+ClW211Q==";
+        String long64 =
+                "jC+6TUUjCNHcVtAXpcqBCgxnA8r+qD6MatnYaf/+289y7HWpK0BWPyLHv/K4DMN32fufwmeVVjlo8zjgBh8kx3GfS6IqO70w1DVMSCTwX"
+                        + "7fhEpiXaxzv0mhSMHDX9Kw63Q6DkavUWUV+MDNhCF5wGQrcdQNncVRF3YkuDHDT/xw2YWyZ/DX8k+gAYiC8gcD8Ueg0ljBVS1IDwPjuGoF"
+                        + "PESJVxYr0MDPF2D8Pn2S5rq692U4D9ZLuluS46VA4DK6ig5P7QM5XVXi4V7vXM8qpN/zqneyz+w4PUh6NIX7QG6JczMhYd9maWRWVat5jD"
+                        + "dyII63P6sNAy9QZjw+ClW211Q==";
         return Stream.of(
-                of("# curl -X GET \"http://localhost:3000/api/cron/status\" -H \"Authorization: Bearer "
-                        + "cfcabd11c7ed9a41b1a3e063c32d5114\"", "cfcabd11c7ed9a41b1a3e063c32d5114"),
-                of("curl -X PUT -H 'Authorization: Bearer " + long64 + "' -d 'user={\"account\":\"user@domain.com\"}'"
-                        + " http://127.0.0.1:8443/desks/1/occupy", long64),
-                of("  -H \"Authorization: Bearer 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\" \\",
+                of(
+                        "# curl -X GET \"http://localhost:3000/api/cron/status\" -H \"Authorization: Bearer "
+                                + "cfcabd11c7ed9a41b1a3e063c32d5114\"",
+                        "cfcabd11c7ed9a41b1a3e063c32d5114"),
+                of(
+                        "curl -X PUT -H 'Authorization: Bearer " + long64
+                                + "' -d 'user={\"account\":\"user@domain.com\"}'"
+                                + " http://127.0.0.1:8443/desks/1/occupy",
+                        long64),
+                of(
+                        "  -H \"Authorization: Bearer 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\" \\",
                         "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"),
-                of("     -H \"Authorization: Bearer _FXNljbSRYMWx3TWrd7lgKhLtVZX6iskC8Wcbb4b\" \\",
+                of(
+                        "     -H \"Authorization: Bearer _FXNljbSRYMWx3TWrd7lgKhLtVZX6iskC8Wcbb4b\" \\",
                         "_FXNljbSRYMWx3TWrd7lgKhLtVZX6iskC8Wcbb4b"),
-                of("curl -H \"Authorization: Bearer sha256~bRLFnzd59Z3XpZH5_seJPHALOuvbWiKwbFKSsoALkgp\"",
+                of(
+                        "curl -H \"Authorization: Bearer sha256~bRLFnzd59Z3XpZH5_seJPHALOuvbWiKwbFKSsoALkgp\"",
                         "sha256~bRLFnzd59Z3XpZH5_seJPHALOuvbWiKwbFKSsoALkgp"),
                 none("curl https://example.com/micropub -d h=entry -d \"content=Hello World\" -H \"Authorization: "
                         + "Bearer XXXXXXXXXXXX\""),
-                none("curl -H \"Authorization: Bearer <Openverse API token>\" \"https://api.openverse.org/v1/audio/?q=test\""),
+                none(
+                        "curl -H \"Authorization: Bearer <Openverse API token>\" \"https://api.openverse.org/v1/audio/?q=test\""),
                 none("-H \"Authorization: Bearer $API_KEY\" \\"),
                 none("-H \"Authorization: Bearer $(gcloud auth print-access-token)\""));
     }

@@ -1,17 +1,29 @@
 package io.otlpgovernor.rules.classification.detectors;
 
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 class BuiltInDetectorsTest {
 
     @Test
     void idsInStableOrder() {
-        assertThat(BuiltInDetectors.ids()).containsExactly("email", "phone", "us-ssn", "iban", "payment-card", "ipv4",
-                "ipv6", "jwt", "cloud-access-key", "bearer-token", "private-key");
+        assertThat(BuiltInDetectors.ids())
+                .containsExactly(
+                        "email",
+                        "phone",
+                        "us-ssn",
+                        "iban",
+                        "payment-card",
+                        "ipv4",
+                        "ipv6",
+                        "jwt",
+                        "cloud-access-key",
+                        "bearer-token",
+                        "private-key");
     }
 
     @Test
@@ -27,10 +39,17 @@ class BuiltInDetectorsTest {
     @Test
     void defaultLabels() {
         Map<String, String> expected = Map.ofEntries(
-                Map.entry("email", "pii"), Map.entry("phone", "pii"), Map.entry("us-ssn", "pii"),
-                Map.entry("iban", "pii"), Map.entry("payment-card", "pci"), Map.entry("ipv4", "pii"),
-                Map.entry("ipv6", "pii"), Map.entry("jwt", "secret"), Map.entry("cloud-access-key", "secret"),
-                Map.entry("bearer-token", "secret"), Map.entry("private-key", "secret"));
+                Map.entry("email", "pii"),
+                Map.entry("phone", "pii"),
+                Map.entry("us-ssn", "pii"),
+                Map.entry("iban", "pii"),
+                Map.entry("payment-card", "pci"),
+                Map.entry("ipv4", "pii"),
+                Map.entry("ipv6", "pii"),
+                Map.entry("jwt", "secret"),
+                Map.entry("cloud-access-key", "secret"),
+                Map.entry("bearer-token", "secret"),
+                Map.entry("private-key", "secret"));
         for (String id : BuiltInDetectors.ids()) {
             assertThat(BuiltInDetectors.defaultLabel(id)).as(id).isEqualTo(expected.get(id));
         }
@@ -59,7 +78,8 @@ class BuiltInDetectorsTest {
     void everyDetectorIsAFinalClass() {
         for (Detector detector : BuiltInDetectors.all()) {
             assertThat(java.lang.reflect.Modifier.isFinal(detector.getClass().getModifiers()))
-                    .as(detector.getClass().getName()).isTrue();
+                    .as(detector.getClass().getName())
+                    .isTrue();
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.otlpgovernor.rules.classification.detectors;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One detector test case: a text and the exact ranges the detector must find in it (none for a negative case).
@@ -51,7 +51,9 @@ record Case(String text, List<Detector.Match> expected) {
     void check(Detector detector) {
         List<Detector.Match> found = detector.find(text);
         assertThat(describe(found)).as("%s in \"%s\"", detector.id(), text).isEqualTo(describe(expected));
-        assertThat(detector.matches(text)).as("%s matches \"%s\"", detector.id(), text).isEqualTo(!expected.isEmpty());
+        assertThat(detector.matches(text))
+                .as("%s matches \"%s\"", detector.id(), text)
+                .isEqualTo(!expected.isEmpty());
     }
 
     private List<String> describe(List<Detector.Match> matches) {
@@ -66,6 +68,7 @@ record Case(String text, List<Detector.Match> expected) {
     @Override
     public String toString() {
         String shown = text.length() > 90 ? text.substring(0, 87) + "..." : text;
-        return (expected.isEmpty() ? "none: " : "finds: ") + shown.replace("\n", "\\n").replace("\r", "\\r");
+        return (expected.isEmpty() ? "none: " : "finds: ")
+                + shown.replace("\n", "\\n").replace("\r", "\\r");
     }
 }

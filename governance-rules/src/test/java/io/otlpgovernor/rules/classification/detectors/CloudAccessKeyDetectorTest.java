@@ -1,12 +1,13 @@
 package io.otlpgovernor.rules.classification.detectors;
 
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import static io.otlpgovernor.rules.classification.detectors.Case.none;
 import static io.otlpgovernor.rules.classification.detectors.Case.of;
 import static io.otlpgovernor.rules.classification.detectors.Case.whole;
-
-import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 class CloudAccessKeyDetectorTest {
 
@@ -53,13 +54,16 @@ class CloudAccessKeyDetectorTest {
                 of("apiKey: \"AIzaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"", "AIzaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
                 whole("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
                 whole("AIzaSyNHxIf32IQ1a1yjl3ZJIqKZqzLAK1XhDk-"),
-                none("GWw4hjABFzZCGiRpmlDyDdo87Jn9BN9THUA47muVRNunLxsa82tMAdvmrhOqNkRKiYMEAFbTJAIzaTesb6Tscfcni8vIpWZqNC"
-                        + "XFDFslJtVSvFDq"),
+                none(
+                        "GWw4hjABFzZCGiRpmlDyDdo87Jn9BN9THUA47muVRNunLxsa82tMAdvmrhOqNkRKiYMEAFbTJAIzaTesb6Tscfcni8vIpWZqNC"
+                                + "XFDFslJtVSvFDq"),
                 none("AIzaTesb6Tscfcni8vIpWZqNCXFDFslJtVSvFDqabcd123"),
                 none("AIZASYCO2CXRMC9ELSKLHLHRMBSWDEVEDZTLO2O"),
-                of("\"bot_token1\": \"xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD\"",
+                of(
+                        "\"bot_token1\": \"xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD\"",
                         "xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD"),
-                of("\"bot_token2\": \"xoxb-263594206564-2343594206574-FGqddMF8t08v8N7Oq4i57vs1MBS\"",
+                of(
+                        "\"bot_token2\": \"xoxb-263594206564-2343594206574-FGqddMF8t08v8N7Oq4i57vs1MBS\"",
                         "xoxb-263594206564-2343594206574-FGqddMF8t08v8N7Oq4i57vs1MBS"),
                 whole("xoxb-4614724432022-5152386766518-O5WzjWGLG0wcCm2WPrjEmnys"),
                 whole("xoxp-41684372915-1320496754-45609968301-e708ba56e1517a99f6b5fb07349476ef"),
@@ -101,7 +105,8 @@ class CloudAccessKeyDetectorTest {
                 whole("ghu_16C7e42F292c6912E7710c838347Ae178B4a"),
                 whole("ghs_16C7e42F292c6912E7710c838347Ae178B4a"),
                 whole("ghr_1B4a2e77838347a7E420ce178F2E7c6912E1"),
-                whole("github_pat_11ABCDEFG0123456789abc_" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvW"),
+                whole("github_pat_11ABCDEFG0123456789abc_"
+                        + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvW"),
                 whole("sk_live_4eC39HqLyjWDarjtT1zdp7dcXYZ"),
                 whole("rk_live_51H8abcDEFghiJKLmnoPQRstu"),
                 of("Authorization: token " + GHP + ".", GHP),

@@ -1,14 +1,15 @@
 package io.otlpgovernor.rules.classification.detectors;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every built-in detector on large, degenerate and unusual input: it must not throw, its matches must be in order,
@@ -26,15 +27,38 @@ class DetectorRobustnessTest {
     /** About 1 MB of log-like text mixing every kind of value and near-miss the detectors look for. */
     static String mixedText() {
         String[] pieces = {
-            "GET /api/v1/users/12345 HTTP/1.1 ", "user=jane.doe+tag@example.co.uk ", "email: info@presidio. ",
-            "card 4111 1111 1111 1111 ", "order 12345678901234567890 ", "ssn 536-22-1234 ", "ts=1700000000000 ",
-            "iban DE89 3704 0044 0532 0130 00 ", "iban GB82WEST12345698765432 ", "tel +1 (415) 555-2671 ",
-            "call 030 123456 78 ", "2024-01-15T10:20:30.123Z ", "client 192.168.0.1:8080 ", "v1.2.3.4-beta ",
-            "peer 2001:db8::1%eth0 ", "mac 00:1A:2B:3C:4D:5E ", "std::string ", "Authorization: Bearer ",
-            JwtDetectorTest.RFC7519_JWT, " ", "AKIAIOSFODNN7EXAMPLE ", "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe ",
-            "xoxb-263594206564-FGqddMF8t08v8N7Oq4i57vs1 ", "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD ", "eyJ.eyJ. ",
-            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE----- ", "@@ :: -- .. ", "日本語テキスト ",
-            "ünïcödé 😀 ", "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 ", "\n", "\t",
+            "GET /api/v1/users/12345 HTTP/1.1 ",
+            "user=jane.doe+tag@example.co.uk ",
+            "email: info@presidio. ",
+            "card 4111 1111 1111 1111 ",
+            "order 12345678901234567890 ",
+            "ssn 536-22-1234 ",
+            "ts=1700000000000 ",
+            "iban DE89 3704 0044 0532 0130 00 ",
+            "iban GB82WEST12345698765432 ",
+            "tel +1 (415) 555-2671 ",
+            "call 030 123456 78 ",
+            "2024-01-15T10:20:30.123Z ",
+            "client 192.168.0.1:8080 ",
+            "v1.2.3.4-beta ",
+            "peer 2001:db8::1%eth0 ",
+            "mac 00:1A:2B:3C:4D:5E ",
+            "std::string ",
+            "Authorization: Bearer ",
+            JwtDetectorTest.RFC7519_JWT,
+            " ",
+            "AKIAIOSFODNN7EXAMPLE ",
+            "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe ",
+            "xoxb-263594206564-FGqddMF8t08v8N7Oq4i57vs1 ",
+            "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD ",
+            "eyJ.eyJ. ",
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE----- ",
+            "@@ :: -- .. ",
+            "日本語テキスト ",
+            "ünïcödé 😀 ",
+            "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 ",
+            "\n",
+            "\t",
         };
         Random random = new Random(42);
         StringBuilder text = new StringBuilder(ONE_MB + 256);
@@ -80,10 +104,13 @@ class DetectorRobustnessTest {
         long started = System.nanoTime();
         List<Detector.Match> found = detector.find(text);
         long millis = (System.nanoTime() - started) / 1_000_000;
-        System.out.printf("%-18s %,d matches in %,d ms on %,d chars of mixed text%n",
+        System.out.printf(
+                "%-18s %,d matches in %,d ms on %,d chars of mixed text%n",
                 detector.id(), found.size(), millis, text.length());
         assertWellFormed(detector, text, found);
-        assertThat(found).as(detector.id() + " finds something in the mixed text").isNotEmpty();
+        assertThat(found)
+                .as(detector.id() + " finds something in the mixed text")
+                .isNotEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -94,7 +121,8 @@ class DetectorRobustnessTest {
             List<Detector.Match> found = detector.find(text);
             long millis = (System.nanoTime() - started) / 1_000_000;
             if (millis > 100) {
-                System.out.printf("%-18s %,d ms on degenerate text starting \"%s\"%n",
+                System.out.printf(
+                        "%-18s %,d ms on degenerate text starting \"%s\"%n",
                         detector.id(), millis, text.substring(0, 12).replace("\n", "\\n"));
             }
             assertWellFormed(detector, text, found);
@@ -105,9 +133,31 @@ class DetectorRobustnessTest {
     @MethodSource("detectors")
     void emptyWhitespaceAndUnicodeTextDoNotThrow(Detector detector) {
         String[] texts = {
-            "", " ", "\t\n\r ", "\u00a0\u2028\u2029\u3000", "日本語のテキスト", "ünïcödé façade naïve", "😀😃😄",
-            "\ud83d", "\ude00abc\ud83d", "\u0000\u0001\u007f", "עברית ومرحبا", "e\u0301\u0301", "\uFF0B\uFF11\uFF15",
-            "@", ":", ".", "-", "+", "(", "eyJ", "Bearer", "-----BEGIN ", "-----BEGIN PRIVATE KEY-----", "::", "1",
+            "",
+            " ",
+            "\t\n\r ",
+            "\u00a0\u2028\u2029\u3000",
+            "日本語のテキスト",
+            "ünïcödé façade naïve",
+            "😀😃😄",
+            "\ud83d",
+            "\ude00abc\ud83d",
+            "\u0000\u0001\u007f",
+            "עברית ومرحبا",
+            "e\u0301\u0301",
+            "\uFF0B\uFF11\uFF15",
+            "@",
+            ":",
+            ".",
+            "-",
+            "+",
+            "(",
+            "eyJ",
+            "Bearer",
+            "-----BEGIN ",
+            "-----BEGIN PRIVATE KEY-----",
+            "::",
+            "1",
         };
         for (String text : texts) {
             List<Detector.Match> found = detector.find(text);
@@ -130,10 +180,14 @@ class DetectorRobustnessTest {
     private static void assertWellFormed(Detector detector, String text, List<Detector.Match> found) {
         int previousEnd = 0;
         for (Detector.Match match : found) {
-            assertThat(match.start()).as("%s: ordered, non-overlapping", detector.id()).isGreaterThanOrEqualTo(previousEnd);
+            assertThat(match.start())
+                    .as("%s: ordered, non-overlapping", detector.id())
+                    .isGreaterThanOrEqualTo(previousEnd);
             assertThat(match.end()).as("%s: inside the text", detector.id()).isLessThanOrEqualTo(text.length());
             previousEnd = match.end();
         }
-        assertThat(detector.matches(text)).as("%s: matches agrees with find", detector.id()).isEqualTo(!found.isEmpty());
+        assertThat(detector.matches(text))
+                .as("%s: matches agrees with find", detector.id())
+                .isEqualTo(!found.isEmpty());
     }
 }

@@ -1,13 +1,14 @@
 package io.otlpgovernor.rules.classification.detectors;
 
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import static io.otlpgovernor.rules.classification.detectors.Case.at;
 import static io.otlpgovernor.rules.classification.detectors.Case.none;
 import static io.otlpgovernor.rules.classification.detectors.Case.of;
 import static io.otlpgovernor.rules.classification.detectors.Case.whole;
-
-import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 class EmailDetectorTest {
 

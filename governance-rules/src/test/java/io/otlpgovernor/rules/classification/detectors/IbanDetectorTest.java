@@ -1,13 +1,14 @@
 package io.otlpgovernor.rules.classification.detectors;
 
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import static io.otlpgovernor.rules.classification.detectors.Case.at;
 import static io.otlpgovernor.rules.classification.detectors.Case.none;
 import static io.otlpgovernor.rules.classification.detectors.Case.of;
 import static io.otlpgovernor.rules.classification.detectors.Case.whole;
-
-import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 class IbanDetectorTest {
 
@@ -180,8 +181,10 @@ class IbanDetectorTest {
                 whole("GB82-WEST-1234-5698-7654-32"),
                 of("IBAN: GB82 WEST 1234 5698 7654 32.", "GB82 WEST 1234 5698 7654 32"),
                 of("{\"iban\":\"DE89370400440532013000\"}", "DE89370400440532013000"),
-                of("from DE89 3704 0044 0532 0130 00 to GB82 WEST 1234 5698 7654 32",
-                        "DE89 3704 0044 0532 0130 00", "GB82 WEST 1234 5698 7654 32"),
+                of(
+                        "from DE89 3704 0044 0532 0130 00 to GB82 WEST 1234 5698 7654 32",
+                        "DE89 3704 0044 0532 0130 00",
+                        "GB82 WEST 1234 5698 7654 32"),
                 none("gb82 west 1234 5698 7654 32"),
                 none("GB82 WEST-1234 5698 7654 32"),
                 none("GB82  WEST 1234 5698 7654 32"),

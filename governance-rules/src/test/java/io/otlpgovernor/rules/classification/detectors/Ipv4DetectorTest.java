@@ -1,13 +1,14 @@
 package io.otlpgovernor.rules.classification.detectors;
 
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import static io.otlpgovernor.rules.classification.detectors.Case.at;
 import static io.otlpgovernor.rules.classification.detectors.Case.none;
 import static io.otlpgovernor.rules.classification.detectors.Case.of;
 import static io.otlpgovernor.rules.classification.detectors.Case.whole;
-
-import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 class Ipv4DetectorTest {
 
@@ -15,9 +16,7 @@ class Ipv4DetectorTest {
 
     // Cases from microsoft/presidio presidio-analyzer/tests/test_ip_recognizer.py (IPv4 rows)
     static Stream<Case> presidio() {
-        return Stream.of(
-                at("microsoft.com 192.168.0.1", 14, 25),
-                none("my ip: 192.168.0"));
+        return Stream.of(at("microsoft.com 192.168.0.1", 14, 25), none("my ip: 192.168.0"));
     }
 
     // Cases from Yelp/detect-secrets tests/plugins/ip_address_test.py
@@ -26,7 +25,8 @@ class Ipv4DetectorTest {
                 whole("133.133.133.133"),
                 of("This line has an IP address 133.133.133.133@something else", "133.133.133.133"),
                 of("133.133.133.133:8080", "133.133.133.133"),
-                of("This line has an IP address: 133.133.133.133:8080@something else @something else",
+                of(
+                        "This line has an IP address: 133.133.133.133:8080@something else @something else",
                         "133.133.133.133"),
                 whole("1.1.1.1"),
                 // detect-secrets ignores non-public addresses; for governance every address is personal data.

@@ -1,13 +1,14 @@
 package io.otlpgovernor.rules.classification.detectors;
 
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import static io.otlpgovernor.rules.classification.detectors.Case.at;
 import static io.otlpgovernor.rules.classification.detectors.Case.none;
 import static io.otlpgovernor.rules.classification.detectors.Case.of;
 import static io.otlpgovernor.rules.classification.detectors.Case.whole;
-
-import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 class Ipv6DetectorTest {
 
@@ -83,10 +84,7 @@ class Ipv6DetectorTest {
 
     // Examples of RFC 4007 §11.3 (scoped addresses with a zone index)
     static Stream<Case> rfc4007() {
-        return Stream.of(
-                whole("fe80::1234%1"),
-                whole("ff02::5678%5"),
-                whole("ff08::9abc%10"));
+        return Stream.of(whole("fe80::1234%1"), whole("ff02::5678%5"), whole("ff08::9abc%10"));
     }
 
     // Cases from validatorjs/validator.js test/validators.test.js (isIP, unversioned and version 6)

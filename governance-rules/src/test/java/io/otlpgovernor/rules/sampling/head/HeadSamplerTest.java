@@ -1,5 +1,30 @@
 package io.otlpgovernor.rules.sampling.head;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.rules.retention.RetentionRules;
+import io.otlpgovernor.rules.sampling.ConsistentDecision;
+import io.otlpgovernor.rules.sampling.SamplingRules;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
 import static io.otlpgovernor.rules.sampling.SamplingFixtures.any;
 import static io.otlpgovernor.rules.sampling.SamplingFixtures.attribute;
 import static io.otlpgovernor.rules.sampling.SamplingFixtures.attributes;
@@ -14,37 +39,11 @@ import static io.otlpgovernor.rules.sampling.SamplingFixtures.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import com.google.protobuf.ByteString;
-
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
-import io.otlpgovernor.rules.retention.RetentionRules;
-import io.otlpgovernor.rules.sampling.ConsistentDecision;
-import io.otlpgovernor.rules.sampling.SamplingRules;
-import io.otlpgovernor.contract.Signal;
-
 class HeadSamplerTest {
 
     /** R just above and below 50 % (th:8). */
     private static final long HIGH = 0x90000000000000L;
+
     private static final long LOW = 0x70000000000000L;
     private static final long MAX_R = 0xffffffffffffffL;
 
@@ -61,7 +60,8 @@ class HeadSamplerTest {
         assertThat(filtered.request()).isSameAs(request);
         assertThat(filtered.kept()).isEqualTo(2);
         assertThat(filtered.dropped()).isZero();
-        assertThat(filtered.byRule()).containsExactly(Map.entry(HeadSampler.DEFAULT_RULE, new HeadSampler.RuleCount(2, 0)));
+        assertThat(filtered.byRule())
+                .containsExactly(Map.entry(HeadSampler.DEFAULT_RULE, new HeadSampler.RuleCount(2, 0)));
 
         ExportLogsServiceRequest logs = logs(resourceLogs(resource("a"), log("l", LOW)));
         assertThat(sampler.logs(logs).request()).isSameAs(logs);
@@ -71,7 +71,8 @@ class HeadSamplerTest {
     void rulesThatAllKeepEverythingCompileToKeepAll() {
         SamplingRules.Head head = new SamplingRules.Head(1.0, List.of(rule("r", services("a"), Set.of(), 1.0)));
         assertThat(HeadSampler.compile(head)).isSameAs(HeadSampler.keepAll());
-        assertThat(HeadSampler.compile(new SamplingRules.Head(0.5, List.of())).keepsEverything()).isFalse();
+        assertThat(HeadSampler.compile(new SamplingRules.Head(0.5, List.of())).keepsEverything())
+                .isFalse();
     }
 
     // Which probability
@@ -88,21 +89,29 @@ class HeadSamplerTest {
 
         assertThat(names(filtered.request())).containsExactly("s1", "n1");
         // The emptied resource is removed; the others are passed on as they were.
-        assertThat(filtered.request().getResourceSpansList()).containsExactly(request.getResourceSpans(1), request.getResourceSpans(2));
+        assertThat(filtered.request().getResourceSpansList())
+                .containsExactly(request.getResourceSpans(1), request.getResourceSpans(2));
         assertThat(filtered.kept()).isEqualTo(2);
         assertThat(filtered.dropped()).isEqualTo(2);
-        assertThat(filtered.byRule()).containsExactly(
-                Map.entry("health", new HeadSampler.RuleCount(0, 2)),
-                Map.entry(HeadSampler.DEFAULT_RULE, new HeadSampler.RuleCount(2, 0)));
+        assertThat(filtered.byRule())
+                .containsExactly(
+                        Map.entry("health", new HeadSampler.RuleCount(0, 2)),
+                        Map.entry(HeadSampler.DEFAULT_RULE, new HeadSampler.RuleCount(2, 0)));
     }
 
     @Test
     void aRuleWithSpanKindsMatchesOnlyThoseKinds() {
         HeadSampler sampler = HeadSampler.compile(head(1.0, rule("servers", any(), Set.of("server", "consumer"), 0)));
         Span server = span("server", HIGH);
-        Span consumer = span("consumer", HIGH).toBuilder().setKind(Span.SpanKind.SPAN_KIND_CONSUMER).build();
-        Span client = span("client", HIGH).toBuilder().setKind(Span.SpanKind.SPAN_KIND_CLIENT).build();
-        Span unspecified = span("unspecified", HIGH).toBuilder().setKind(Span.SpanKind.SPAN_KIND_UNSPECIFIED).build();
+        Span consumer = span("consumer", HIGH).toBuilder()
+                .setKind(Span.SpanKind.SPAN_KIND_CONSUMER)
+                .build();
+        Span client = span("client", HIGH).toBuilder()
+                .setKind(Span.SpanKind.SPAN_KIND_CLIENT)
+                .build();
+        Span unspecified = span("unspecified", HIGH).toBuilder()
+                .setKind(Span.SpanKind.SPAN_KIND_UNSPECIFIED)
+                .build();
 
         HeadSampler.Filtered<ExportTraceServiceRequest> filtered =
                 sampler.spans(spans(resourceSpans(resource("a"), server, consumer, client, unspecified)));
@@ -112,28 +121,42 @@ class HeadSamplerTest {
 
     @Test
     void aRuleMatchesSpanAndResourceAttributesTheSpansOwnWinning() {
-        HeadSampler sampler = HeadSampler.compile(head(1.0,
-                rule("health", attributes(Map.of("http.route", "/health", "deployment.environment", "prod")), Set.of(), 0)));
+        HeadSampler sampler = HeadSampler.compile(head(
+                1.0,
+                rule(
+                        "health",
+                        attributes(Map.of("http.route", "/health", "deployment.environment", "prod")),
+                        Set.of(),
+                        0)));
         ExportTraceServiceRequest request = spans(
-                resourceSpans(resource("a", attribute("deployment.environment", "prod")),
+                resourceSpans(
+                        resource("a", attribute("deployment.environment", "prod")),
                         span("health", HIGH, attribute("http.route", "/health")),
                         span("orders", HIGH, attribute("http.route", "/orders")),
                         span("no-route", HIGH),
                         // The span's own attribute wins over the resource's.
-                        span("staging", HIGH, attribute("http.route", "/health"), attribute("deployment.environment", "staging"))),
-                resourceSpans(resource("a", attribute("deployment.environment", "test")),
+                        span(
+                                "staging",
+                                HIGH,
+                                attribute("http.route", "/health"),
+                                attribute("deployment.environment", "staging"))),
+                resourceSpans(
+                        resource("a", attribute("deployment.environment", "test")),
                         span("test-health", HIGH, attribute("http.route", "/health"))));
 
-        assertThat(names(sampler.spans(request).request())).containsExactly("orders", "no-route", "staging", "test-health");
+        assertThat(names(sampler.spans(request).request()))
+                .containsExactly("orders", "no-route", "staging", "test-health");
     }
 
     @Test
     void numbersAndBooleansAreComparedAsTheTextTheyAreWrittenAs() {
-        HeadSampler sampler = HeadSampler.compile(head(1.0,
+        HeadSampler sampler = HeadSampler.compile(head(
+                1.0,
                 rule("status", attributes(Map.of("http.status_code", "200")), Set.of(), 0),
                 rule("ratio", attributes(Map.of("ratio", "0.5")), Set.of(), 0),
                 rule("synthetic", attributes(Map.of("synthetic", "true")), Set.of(), 0)));
-        ExportTraceServiceRequest request = spans(resourceSpans(resource("a"),
+        ExportTraceServiceRequest request = spans(resourceSpans(
+                resource("a"),
                 span("int-200", HIGH, attribute("http.status_code", 200L)),
                 span("string-200", HIGH, attribute("http.status_code", "200")),
                 span("double-200", HIGH, attribute("http.status_code", 200.0)),
@@ -147,7 +170,8 @@ class HeadSamplerTest {
 
     @Test
     void theFirstMatchingRuleDecides() {
-        HeadSampler sampler = HeadSampler.compile(head(0,
+        HeadSampler sampler = HeadSampler.compile(head(
+                0,
                 rule("keep-checkout", services("checkout"), Set.of(), 1.0),
                 rule("drop-everything", any(), Set.of(), 0)));
         ExportTraceServiceRequest request = spans(
@@ -157,9 +181,10 @@ class HeadSamplerTest {
         HeadSampler.Filtered<ExportTraceServiceRequest> filtered = sampler.spans(request);
 
         assertThat(names(filtered.request())).containsExactly("c1", "c2");
-        assertThat(filtered.byRule()).containsExactly(
-                Map.entry("keep-checkout", new HeadSampler.RuleCount(2, 0)),
-                Map.entry("drop-everything", new HeadSampler.RuleCount(0, 1)));
+        assertThat(filtered.byRule())
+                .containsExactly(
+                        Map.entry("keep-checkout", new HeadSampler.RuleCount(2, 0)),
+                        Map.entry("drop-everything", new HeadSampler.RuleCount(0, 1)));
     }
 
     @Test
@@ -173,9 +198,10 @@ class HeadSamplerTest {
 
         assertThat(names(filtered.request())).containsExactly("c-low", "o-high");
         assertThat(all(filtered.request())).extracting(Span::getTraceState).containsExactly("", "ot=th:8");
-        assertThat(filtered.byRule()).containsExactly(
-                Map.entry("checkout", new HeadSampler.RuleCount(1, 0)),
-                Map.entry(HeadSampler.DEFAULT_RULE, new HeadSampler.RuleCount(1, 1)));
+        assertThat(filtered.byRule())
+                .containsExactly(
+                        Map.entry("checkout", new HeadSampler.RuleCount(1, 0)),
+                        Map.entry(HeadSampler.DEFAULT_RULE, new HeadSampler.RuleCount(1, 1)));
     }
 
     @Test
@@ -184,7 +210,8 @@ class HeadSamplerTest {
         ExportTraceServiceRequest request = spans(resourceSpans(resource("a"), span("a", HIGH), span("b", HIGH)));
 
         assertThat(names(sampler.spans(request).request())).containsExactly("a", "b");
-        assertThat(names(sampler.spans(request, List.of(Set.of("pii", "internal"), Set.of())).request()))
+        assertThat(names(sampler.spans(request, List.of(Set.of("pii", "internal"), Set.of()))
+                        .request()))
                 .containsExactly("b");
         assertThatThrownBy(() -> sampler.spans(request, List.of(Set.of())))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -193,8 +220,13 @@ class HeadSamplerTest {
     @Test
     void ruleSignalsChooseBetweenSpansAndLogs() {
         HeadSampler sampler = HeadSampler.compile(head(1.0, rule("logs-only", signals(Signal.LOGS), Set.of(), 0)));
-        assertThat(names(sampler.spans(spans(resourceSpans(resource("a"), span("s", HIGH)))).request())).containsExactly("s");
-        assertThat(sampler.logs(logs(resourceLogs(resource("a"), log("l", HIGH)))).request().getResourceLogsCount()).isZero();
+        assertThat(names(sampler.spans(spans(resourceSpans(resource("a"), span("s", HIGH))))
+                        .request()))
+                .containsExactly("s");
+        assertThat(sampler.logs(logs(resourceLogs(resource("a"), log("l", HIGH))))
+                        .request()
+                        .getResourceLogsCount())
+                .isZero();
     }
 
     // Probability 0 and 1
@@ -202,10 +234,15 @@ class HeadSamplerTest {
     @Test
     void probabilityZeroDropsEverythingWhateverItsRandomness() {
         HeadSampler sampler = HeadSampler.compile(head(0));
-        ExportTraceServiceRequest request = spans(resourceSpans(resource("a"),
+        ExportTraceServiceRequest request = spans(resourceSpans(
+                resource("a"),
                 span("max", MAX_R),
-                span("explicit-max", LOW).toBuilder().setTraceState("ot=rv:ffffffffffffff").build(),
-                span("no-trace-id", LOW).toBuilder().setTraceId(ByteString.EMPTY).build()));
+                span("explicit-max", LOW).toBuilder()
+                        .setTraceState("ot=rv:ffffffffffffff")
+                        .build(),
+                span("no-trace-id", LOW).toBuilder()
+                        .setTraceId(ByteString.EMPTY)
+                        .build()));
 
         HeadSampler.Filtered<ExportTraceServiceRequest> filtered = sampler.spans(request);
 
@@ -222,7 +259,9 @@ class HeadSamplerTest {
     @Test
     void probabilityOneKeepsSpansUntouchedEvenWithAnInconsistentThreshold() {
         HeadSampler sampler = HeadSampler.compile(head(0, rule("all", services("a"), Set.of(), 1.0)));
-        Span inconsistent = span("inconsistent", LOW).toBuilder().setTraceState("ot=th:c;xx:1,vendor=v").build();
+        Span inconsistent = span("inconsistent", LOW).toBuilder()
+                .setTraceState("ot=th:c;xx:1,vendor=v")
+                .build();
         ExportTraceServiceRequest request = spans(resourceSpans(resource("a"), inconsistent, span("plain", LOW)));
 
         HeadSampler.Filtered<ExportTraceServiceRequest> filtered = sampler.spans(request);
@@ -234,29 +273,33 @@ class HeadSamplerTest {
     // Tracestate handling
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            // incoming tracestate         | R               | expected outgoing tracestate (empty = dropped)
-            "''                            | 90000000000000  | ot=th:8",
-            "''                            | 70000000000000  | ''",
-            // never lowered: a stricter incoming th stays
-            "ot=th:c                       | d0000000000000  | ot=th:c",
-            // raised when laxer
-            "ot=th:4                       | 90000000000000  | ot=th:8",
-            // unknown ot sub-keys and other vendors are kept; the modified ot entry moves first
-            "vendor=x,ot=th:4;xx:yy        | 90000000000000  | ot=th:8;xx:yy,vendor=x",
-            // an inconsistent th (R < T) is erased, then the stage's own applies
-            "ot=th:c;xx:yy                 | 90000000000000  | ot=th:8;xx:yy",
-            // explicit randomness decides over the trace id and is kept
-            "ot=rv:90000000000000          | 10000000000000  | ot=th:8;rv:90000000000000",
-            "ot=rv:10000000000000          | 90000000000000  | ''",
-            // a malformed ot entry is replaced, other vendors kept
-            "ot=th:XYZ,vendor=x            | 90000000000000  | ot=th:8,vendor=x",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // incoming tracestate         | R               | expected outgoing tracestate (empty = dropped)
+                "''                            | 90000000000000  | ot=th:8",
+                "''                            | 70000000000000  | ''",
+                // never lowered: a stricter incoming th stays
+                "ot=th:c                       | d0000000000000  | ot=th:c",
+                // raised when laxer
+                "ot=th:4                       | 90000000000000  | ot=th:8",
+                // unknown ot sub-keys and other vendors are kept; the modified ot entry moves first
+                "vendor=x,ot=th:4;xx:yy        | 90000000000000  | ot=th:8;xx:yy,vendor=x",
+                // an inconsistent th (R < T) is erased, then the stage's own applies
+                "ot=th:c;xx:yy                 | 90000000000000  | ot=th:8;xx:yy",
+                // explicit randomness decides over the trace id and is kept
+                "ot=rv:90000000000000          | 10000000000000  | ot=th:8;rv:90000000000000",
+                "ot=rv:10000000000000          | 90000000000000  | ''",
+                // a malformed ot entry is replaced, other vendors kept
+                "ot=th:XYZ,vendor=x            | 90000000000000  | ot=th:8,vendor=x",
+            })
     void spansAtAProbabilityBetweenZeroAndOneGetTheirThresholdRaisedNeverLowered(String in, String r, String out) {
         HeadSampler sampler = HeadSampler.compile(head(0.5));
-        Span span = span("s", Long.parseLong(r, 16)).toBuilder().setTraceState(in).build();
+        Span span =
+                span("s", Long.parseLong(r, 16)).toBuilder().setTraceState(in).build();
 
-        HeadSampler.Filtered<ExportTraceServiceRequest> filtered = sampler.spans(spans(resourceSpans(resource("a"), span)));
+        HeadSampler.Filtered<ExportTraceServiceRequest> filtered =
+                sampler.spans(spans(resourceSpans(resource("a"), span)));
 
         if (out.isEmpty()) {
             assertThat(filtered.request().getResourceSpansCount()).isZero();
@@ -269,7 +312,8 @@ class HeadSamplerTest {
     @Test
     void aRequestWhoseSpansAllPassUnchangedIsReturnedItself() {
         HeadSampler sampler = HeadSampler.compile(head(0.5));
-        ExportTraceServiceRequest request = spans(resourceSpans(resource("a"),
+        ExportTraceServiceRequest request = spans(resourceSpans(
+                resource("a"),
                 span("a", HIGH).toBuilder().setTraceState("ot=th:8").build(),
                 span("b", MAX_R).toBuilder().setTraceState("ot=th:c").build()));
 
@@ -280,9 +324,15 @@ class HeadSamplerTest {
     void emptiedScopesAreRemovedAndUntouchedOnesKept() {
         HeadSampler sampler = HeadSampler.compile(head(0.5));
         ScopeSpans dropped = ScopeSpans.newBuilder().addSpans(span("low", LOW)).build();
-        ScopeSpans kept = ScopeSpans.newBuilder().addSpans(span("high", HIGH).toBuilder().setTraceState("ot=th:8")).build();
-        ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder().addResourceSpans(
-                ResourceSpans.newBuilder().setResource(resource("a")).addScopeSpans(dropped).addScopeSpans(kept)).build();
+        ScopeSpans kept = ScopeSpans.newBuilder()
+                .addSpans(span("high", HIGH).toBuilder().setTraceState("ot=th:8"))
+                .build();
+        ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(resource("a"))
+                        .addScopeSpans(dropped)
+                        .addScopeSpans(kept))
+                .build();
 
         ExportTraceServiceRequest out = sampler.spans(request).request();
 
@@ -292,10 +342,16 @@ class HeadSamplerTest {
     @Test
     void spansWithoutUsableTraceIdFailClosed() {
         HeadSampler sampler = HeadSampler.compile(head(0.5));
-        ExportTraceServiceRequest request = spans(resourceSpans(resource("a"),
+        ExportTraceServiceRequest request = spans(resourceSpans(
+                resource("a"),
                 span("empty", HIGH).toBuilder().setTraceId(ByteString.EMPTY).build(),
-                span("short", HIGH).toBuilder().setTraceId(ByteString.copyFrom(new byte[8])).build(),
-                span("explicit", HIGH).toBuilder().setTraceId(ByteString.EMPTY).setTraceState("ot=rv:ffffffffffffff").build()));
+                span("short", HIGH).toBuilder()
+                        .setTraceId(ByteString.copyFrom(new byte[8]))
+                        .build(),
+                span("explicit", HIGH).toBuilder()
+                        .setTraceId(ByteString.EMPTY)
+                        .setTraceState("ot=rv:ffffffffffffff")
+                        .build()));
 
         assertThat(names(sampler.spans(request).request())).containsExactly("explicit");
     }
@@ -305,8 +361,8 @@ class HeadSamplerTest {
     @Test
     void logsWithATraceIdGetTheDecisionOfTheirTrace() {
         HeadSampler sampler = HeadSampler.compile(head(0.5, rule("quarter", services("quarter"), Set.of(), 0.25)));
-        List<Long> randomness = List.of(0x10000000000000L, 0x7fffffffffffffL, 0x80000000000000L, 0xbfffffffffffffL,
-                0xc0000000000000L, MAX_R);
+        List<Long> randomness = List.of(
+                0x10000000000000L, 0x7fffffffffffffL, 0x80000000000000L, 0xbfffffffffffffL, 0xc0000000000000L, MAX_R);
         for (String service : List.of("half", "quarter")) {
             List<Span> spanList = new ArrayList<>();
             List<LogRecord> logList = new ArrayList<>();
@@ -314,39 +370,50 @@ class HeadSamplerTest {
                 spanList.add(span(Long.toHexString(r), r));
                 logList.add(log(Long.toHexString(r), r));
             }
-            List<String> keptSpans = names(sampler.spans(spans(resourceSpans(resource(service), spanList.toArray(Span[]::new)))).request());
+            List<String> keptSpans =
+                    names(sampler.spans(spans(resourceSpans(resource(service), spanList.toArray(Span[]::new))))
+                            .request());
             HeadSampler.Filtered<ExportLogsServiceRequest> filtered =
                     sampler.logs(logs(resourceLogs(resource(service), logList.toArray(LogRecord[]::new))));
             assertThat(bodies(filtered.request())).as(service).containsExactlyElementsOf(keptSpans);
             String th = service.equals("half") ? "8" : "c";
             assertThat(records(filtered.request())).allSatisfy(record -> {
-                assertThat(stringAttribute(record.getAttributesList(), ConsistentDecision.SAMPLING_THRESHOLD_ATTRIBUTE)).isEqualTo(th);
-                assertThat(stringAttribute(record.getAttributesList(), ConsistentDecision.SAMPLING_RANDOMNESS_ATTRIBUTE)).isNull();
+                assertThat(stringAttribute(record.getAttributesList(), ConsistentDecision.SAMPLING_THRESHOLD_ATTRIBUTE))
+                        .isEqualTo(th);
+                assertThat(stringAttribute(
+                                record.getAttributesList(), ConsistentDecision.SAMPLING_RANDOMNESS_ATTRIBUTE))
+                        .isNull();
             });
         }
     }
 
     @Test
     void logRulesUseTheLogsOwnServiceAndAttributesButNeverSpanKinds() {
-        HeadSampler sampler = HeadSampler.compile(head(1.0,
+        HeadSampler sampler = HeadSampler.compile(head(
+                1.0,
                 rule("server-spans", any(), Set.of("server"), 0),
                 rule("debug", attributes(Map.of("level", "debug")), Set.of(), 0)));
-        ExportLogsServiceRequest request = logs(resourceLogs(resource("a"),
-                log("info", HIGH, attribute("level", "info")), log("debug", HIGH, attribute("level", "debug"))));
+        ExportLogsServiceRequest request = logs(resourceLogs(
+                resource("a"),
+                log("info", HIGH, attribute("level", "info")),
+                log("debug", HIGH, attribute("level", "debug"))));
 
         HeadSampler.Filtered<ExportLogsServiceRequest> filtered = sampler.logs(request);
 
         assertThat(bodies(filtered.request())).containsExactly("info");
-        assertThat(filtered.byRule()).containsExactly(
-                Map.entry("debug", new HeadSampler.RuleCount(0, 1)),
-                Map.entry(HeadSampler.DEFAULT_RULE, new HeadSampler.RuleCount(1, 0)));
+        assertThat(filtered.byRule())
+                .containsExactly(
+                        Map.entry("debug", new HeadSampler.RuleCount(0, 1)),
+                        Map.entry(HeadSampler.DEFAULT_RULE, new HeadSampler.RuleCount(1, 0)));
     }
 
     @Test
     void logsWithoutTraceContextAreNotSampledButKeptUnchanged() {
         HeadSampler sampler = HeadSampler.compile(head(0.5));
         LogRecord untraced = log("untraced", -1, attribute("k", "v"));
-        LogRecord allZeros = log("zeros", -1).toBuilder().setTraceId(ByteString.copyFrom(new byte[16])).build();
+        LogRecord allZeros = log("zeros", -1).toBuilder()
+                .setTraceId(ByteString.copyFrom(new byte[16]))
+                .build();
         ExportLogsServiceRequest request = logs(resourceLogs(resource("a"), untraced, allZeros));
 
         HeadSampler.Filtered<ExportLogsServiceRequest> filtered = sampler.logs(request);
@@ -358,19 +425,25 @@ class HeadSamplerTest {
     @Test
     void logsWithExplicitRandomnessAreSampledByItAndCarryIt() {
         HeadSampler sampler = HeadSampler.compile(head(0.5));
-        ExportLogsServiceRequest request = logs(resourceLogs(resource("a"),
+        ExportLogsServiceRequest request = logs(resourceLogs(
+                resource("a"),
                 log("explicit-high", -1, attribute(ConsistentDecision.SAMPLING_RANDOMNESS_ATTRIBUTE, "90000000000000")),
-                log("explicit-low", HIGH, attribute(ConsistentDecision.SAMPLING_RANDOMNESS_ATTRIBUTE, "10000000000000")),
+                log(
+                        "explicit-low",
+                        HIGH,
+                        attribute(ConsistentDecision.SAMPLING_RANDOMNESS_ATTRIBUTE, "10000000000000")),
                 log("stricter", MAX_R, attribute(ConsistentDecision.SAMPLING_THRESHOLD_ATTRIBUTE, "e"))));
 
         ExportLogsServiceRequest out = sampler.logs(request).request();
 
         assertThat(bodies(out)).containsExactly("explicit-high", "stricter");
         LogRecord explicit = records(out).get(0);
-        assertThat(stringAttribute(explicit.getAttributesList(), ConsistentDecision.SAMPLING_THRESHOLD_ATTRIBUTE)).isEqualTo("8");
+        assertThat(stringAttribute(explicit.getAttributesList(), ConsistentDecision.SAMPLING_THRESHOLD_ATTRIBUTE))
+                .isEqualTo("8");
         assertThat(stringAttribute(explicit.getAttributesList(), ConsistentDecision.SAMPLING_RANDOMNESS_ATTRIBUTE))
                 .isEqualTo("90000000000000");
-        assertThat(records(out).get(1)).isSameAs(request.getResourceLogs(0).getScopeLogs(0).getLogRecords(2));
+        assertThat(records(out).get(1))
+                .isSameAs(request.getResourceLogs(0).getScopeLogs(0).getLogRecords(2));
     }
 
     // Helpers
@@ -384,26 +457,36 @@ class HeadSamplerTest {
     }
 
     static ResourceSpans resourceSpans(Resource resource, Span... spans) {
-        return ResourceSpans.newBuilder().setResource(resource)
-                .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(Arrays.asList(spans))).build();
+        return ResourceSpans.newBuilder()
+                .setResource(resource)
+                .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(Arrays.asList(spans)))
+                .build();
     }
 
     static ExportTraceServiceRequest spans(ResourceSpans... resources) {
-        return ExportTraceServiceRequest.newBuilder().addAllResourceSpans(Arrays.asList(resources)).build();
+        return ExportTraceServiceRequest.newBuilder()
+                .addAllResourceSpans(Arrays.asList(resources))
+                .build();
     }
 
     static ResourceLogs resourceLogs(Resource resource, LogRecord... records) {
-        return ResourceLogs.newBuilder().setResource(resource)
-                .addScopeLogs(ScopeLogs.newBuilder().addAllLogRecords(Arrays.asList(records))).build();
+        return ResourceLogs.newBuilder()
+                .setResource(resource)
+                .addScopeLogs(ScopeLogs.newBuilder().addAllLogRecords(Arrays.asList(records)))
+                .build();
     }
 
     static ExportLogsServiceRequest logs(ResourceLogs... resources) {
-        return ExportLogsServiceRequest.newBuilder().addAllResourceLogs(Arrays.asList(resources)).build();
+        return ExportLogsServiceRequest.newBuilder()
+                .addAllResourceLogs(Arrays.asList(resources))
+                .build();
     }
 
     static List<Span> all(ExportTraceServiceRequest request) {
-        return request.getResourceSpansList().stream().flatMap(r -> r.getScopeSpansList().stream())
-                .flatMap(s -> s.getSpansList().stream()).toList();
+        return request.getResourceSpansList().stream()
+                .flatMap(r -> r.getScopeSpansList().stream())
+                .flatMap(s -> s.getSpansList().stream())
+                .toList();
     }
 
     static List<String> names(ExportTraceServiceRequest request) {
@@ -411,8 +494,10 @@ class HeadSamplerTest {
     }
 
     static List<LogRecord> records(ExportLogsServiceRequest request) {
-        return request.getResourceLogsList().stream().flatMap(r -> r.getScopeLogsList().stream())
-                .flatMap(s -> s.getLogRecordsList().stream()).toList();
+        return request.getResourceLogsList().stream()
+                .flatMap(r -> r.getScopeLogsList().stream())
+                .flatMap(s -> s.getLogRecordsList().stream())
+                .toList();
     }
 
     static List<String> bodies(ExportLogsServiceRequest request) {

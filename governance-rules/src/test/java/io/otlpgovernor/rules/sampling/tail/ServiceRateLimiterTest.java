@@ -1,9 +1,9 @@
 package io.otlpgovernor.rules.sampling.tail;
 
+import org.junit.jupiter.api.Test;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import org.junit.jupiter.api.Test;
 
 class ServiceRateLimiterTest {
 
@@ -24,13 +24,17 @@ class ServiceRateLimiterTest {
 
     @Test
     void theBucketRefillsContinuouslyUpToOneSecondsWorth() {
-        ServiceRateLimiter empty = ServiceRateLimiter.take(ServiceRateLimiter.start(100, T0), 100, T0).state();
+        ServiceRateLimiter empty = ServiceRateLimiter.take(ServiceRateLimiter.start(100, T0), 100, T0)
+                .state();
         assertThat(ServiceRateLimiter.take(empty, 1, T0).admitted()).isFalse();
         // 10 ms at 100/s is one span.
-        assertThat(ServiceRateLimiter.take(empty, 1, T0 + SECOND / 100).admitted()).isTrue();
-        assertThat(ServiceRateLimiter.take(empty, 2, T0 + SECOND / 100).admitted()).isFalse();
+        assertThat(ServiceRateLimiter.take(empty, 1, T0 + SECOND / 100).admitted())
+                .isTrue();
+        assertThat(ServiceRateLimiter.take(empty, 2, T0 + SECOND / 100).admitted())
+                .isFalse();
         // An hour later the bucket holds one second's worth, no more.
-        ServiceRateLimiter later = ServiceRateLimiter.take(empty, 0, T0 + 3600 * SECOND).state();
+        ServiceRateLimiter later =
+                ServiceRateLimiter.take(empty, 0, T0 + 3600 * SECOND).state();
         assertThat(later.tokensNano()).isEqualTo(100 * SECOND);
     }
 
@@ -51,14 +55,17 @@ class ServiceRateLimiterTest {
     @Test
     void aTraceLargerThanOneSecondsWorthIsNeverAdmitted() {
         ServiceRateLimiter limiter = ServiceRateLimiter.start(10, T0);
-        assertThat(ServiceRateLimiter.take(limiter, 11, T0 + 100 * SECOND).admitted()).isFalse();
-        assertThat(ServiceRateLimiter.take(limiter, Long.MAX_VALUE, T0).admitted()).isFalse();
+        assertThat(ServiceRateLimiter.take(limiter, 11, T0 + 100 * SECOND).admitted())
+                .isFalse();
+        assertThat(ServiceRateLimiter.take(limiter, Long.MAX_VALUE, T0).admitted())
+                .isFalse();
         assertThat(ServiceRateLimiter.take(limiter, 10, T0).admitted()).isTrue();
     }
 
     @Test
     void timeGoingBackwardsRefillsNothing() {
-        ServiceRateLimiter empty = ServiceRateLimiter.take(ServiceRateLimiter.start(10, T0), 10, T0).state();
+        ServiceRateLimiter empty = ServiceRateLimiter.take(ServiceRateLimiter.start(10, T0), 10, T0)
+                .state();
         ServiceRateLimiter.Take earlier = ServiceRateLimiter.take(empty, 1, T0 - 5 * SECOND);
         assertThat(earlier.admitted()).isFalse();
         assertThat(earlier.state().refilledAtNanos()).isEqualTo(T0);
@@ -75,7 +82,8 @@ class ServiceRateLimiterTest {
     @Test
     void rejectsInvalidValues() {
         assertThatThrownBy(() -> ServiceRateLimiter.start(0, T0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ServiceRateLimiter(10, 11 * SECOND, T0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ServiceRateLimiter(10, 11 * SECOND, T0))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ServiceRateLimiter.take(ServiceRateLimiter.start(1, T0), -1, T0))
                 .isInstanceOf(IllegalArgumentException.class);
     }

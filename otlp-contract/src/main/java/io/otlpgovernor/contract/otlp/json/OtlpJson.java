@@ -124,15 +124,16 @@ public final class OtlpJson {
 
     private static final JsonFactory JSON = JsonFactory.builder()
             // Bodies are size-limited by the endpoint; a single large string attribute must not fail on its own.
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
             // Keys come from untrusted input: do not grow the JVM's string pool with them.
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .build();
 
     private static final Map<Descriptor, Fields> FIELDS = new ConcurrentHashMap<>();
 
-    private OtlpJson() {
-    }
+    private OtlpJson() {}
 
     // ------------------------------------------------------------------------------------------------ parsing
 
@@ -280,8 +281,9 @@ public final class OtlpJson {
         }
     }
 
-    private static Object readValue(JsonParser parser, Message.Builder builder, FieldDescriptor field, Fields fields,
-            Path path, int depth) throws IOException, InvalidPayloadException {
+    private static Object readValue(
+            JsonParser parser, Message.Builder builder, FieldDescriptor field, Fields fields, Path path, int depth)
+            throws IOException, InvalidPayloadException {
         JsonToken token = parser.currentToken();
         switch (field.getJavaType()) {
             case MESSAGE -> {
@@ -294,15 +296,20 @@ public final class OtlpJson {
             }
             case INT -> {
                 return switch (field.getType()) {
-                    case UINT32, FIXED32 -> (int) integral(parser, path, BigInteger.ZERO, MAX_UINT32, "uint32")
-                            .longValue();
-                    default -> integral(parser, path, MIN_INT32, MAX_INT32, "int32").intValue();
+                    case UINT32, FIXED32 ->
+                        (int) integral(parser, path, BigInteger.ZERO, MAX_UINT32, "uint32")
+                                .longValue();
+                    default ->
+                        integral(parser, path, MIN_INT32, MAX_INT32, "int32").intValue();
                 };
             }
             case LONG -> {
                 return switch (field.getType()) {
-                    case UINT64, FIXED64 -> integral(parser, path, BigInteger.ZERO, MAX_UINT64, "uint64").longValue();
-                    default -> integral(parser, path, MIN_INT64, MAX_INT64, "int64").longValue();
+                    case UINT64, FIXED64 ->
+                        integral(parser, path, BigInteger.ZERO, MAX_UINT64, "uint64")
+                                .longValue();
+                    default ->
+                        integral(parser, path, MIN_INT64, MAX_INT64, "int64").longValue();
                 };
             }
             case DOUBLE -> {
@@ -474,7 +481,8 @@ public final class OtlpJson {
         return value.intValue();
     }
 
-    private static ByteString hexId(JsonParser parser, Path path, int bytes) throws IOException, InvalidPayloadException {
+    private static ByteString hexId(JsonParser parser, Path path, int bytes)
+            throws IOException, InvalidPayloadException {
         JsonToken token = parser.currentToken();
         String expected = "a hex string of " + (2 * bytes) + " characters";
         if (token != JsonToken.VALUE_STRING) {
@@ -495,9 +503,7 @@ public final class OtlpJson {
         if (valid) {
             return ByteString.copyFrom(out);
         }
-        String detail = text.length() == 2 * bytes
-                ? "has a non-hex character"
-                : text.length() + " characters";
+        String detail = text.length() == 2 * bytes ? "has a non-hex character" : text.length() + " characters";
         if (decodesAsBase64(text, bytes)) {
             detail += ", looks like base64: OTLP/JSON ids are hex";
         }
@@ -654,9 +660,10 @@ public final class OtlpJson {
             case STRING -> out.writeString((String) value);
             case BYTES -> {
                 ByteString bytes = (ByteString) value;
-                out.writeString(fields.idBytes[field.getIndex()] > 0
-                        ? hex(bytes)
-                        : Base64.getEncoder().encodeToString(bytes.toByteArray()));
+                out.writeString(
+                        fields.idBytes[field.getIndex()] > 0
+                                ? hex(bytes)
+                                : Base64.getEncoder().encodeToString(bytes.toByteArray()));
             }
             case ENUM -> out.writeNumber(((EnumValueDescriptor) value).getNumber());
         }
@@ -691,7 +698,8 @@ public final class OtlpJson {
      * span id), 0 for every other field.
      */
     static int idBytes(FieldDescriptor field) {
-        if (field.getType() != FieldDescriptor.Type.BYTES || field.isRepeated()
+        if (field.getType() != FieldDescriptor.Type.BYTES
+                || field.isRepeated()
                 || !field.getFile().getPackage().startsWith("opentelemetry.proto.")) {
             return 0;
         }
@@ -742,7 +750,8 @@ public final class OtlpJson {
                 byName.putIfAbsent(field.getName(), field);
                 idBytes[field.getIndex()] = idBytes(field);
             }
-            return new Fields(Map.copyOf(byName), idBytes, all.size(), type.getOneofs().size());
+            return new Fields(
+                    Map.copyOf(byName), idBytes, all.size(), type.getOneofs().size());
         }
     }
 

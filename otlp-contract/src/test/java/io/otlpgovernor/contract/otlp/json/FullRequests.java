@@ -61,8 +61,7 @@ final class FullRequests {
     /** A byte string that is not an id: written as base64. */
     static final ByteString BYTES_VALUE = ByteString.copyFrom(new byte[] {0, 1, 2, (byte) 0xfb, (byte) 0xff});
 
-    private FullRequests() {
-    }
+    private FullRequests() {}
 
     static ExportTraceServiceRequest traces() {
         Span server = Span.newBuilder()
@@ -76,35 +75,76 @@ final class FullRequests {
                 .setStartTimeUnixNano(1_544_712_660_000_000_000L)
                 .setEndTimeUnixNano(-1L) // fixed64 maximum, 18446744073709551615
                 .addAllAttributes(java.util.List.of(
-                        attribute("string", AnyValue.newBuilder().setStringValue("s").build()),
-                        attribute("empty.string", AnyValue.newBuilder().setStringValue("").build()),
-                        attribute("bool.false", AnyValue.newBuilder().setBoolValue(false).build()),
-                        attribute("int.min", AnyValue.newBuilder().setIntValue(Long.MIN_VALUE).build()),
-                        attribute("int.zero", AnyValue.newBuilder().setIntValue(0).build()),
-                        attribute("double", AnyValue.newBuilder().setDoubleValue(0.1).build()),
-                        attribute("double.nan", AnyValue.newBuilder().setDoubleValue(Double.NaN).build()),
-                        attribute("double.inf", AnyValue.newBuilder().setDoubleValue(Double.NEGATIVE_INFINITY).build()),
-                        attribute("bytes", AnyValue.newBuilder().setBytesValue(BYTES_VALUE).build()),
-                        attribute("array", AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder()
-                                .addValues(AnyValue.newBuilder().setIntValue(1))
-                                .addValues(AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder()
-                                        .addValues(AnyValue.newBuilder().setStringValue("nested"))))).build()),
-                        attribute("kvlist", AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
-                                .addValues(attribute("inner", AnyValue.newBuilder().setBoolValue(true).build()))).build()),
-                        attribute("strindex", AnyValue.newBuilder().setStringValueStrindex(7).build()),
+                        attribute(
+                                "string",
+                                AnyValue.newBuilder().setStringValue("s").build()),
+                        attribute(
+                                "empty.string",
+                                AnyValue.newBuilder().setStringValue("").build()),
+                        attribute(
+                                "bool.false",
+                                AnyValue.newBuilder().setBoolValue(false).build()),
+                        attribute(
+                                "int.min",
+                                AnyValue.newBuilder()
+                                        .setIntValue(Long.MIN_VALUE)
+                                        .build()),
+                        attribute(
+                                "int.zero", AnyValue.newBuilder().setIntValue(0).build()),
+                        attribute(
+                                "double",
+                                AnyValue.newBuilder().setDoubleValue(0.1).build()),
+                        attribute(
+                                "double.nan",
+                                AnyValue.newBuilder().setDoubleValue(Double.NaN).build()),
+                        attribute(
+                                "double.inf",
+                                AnyValue.newBuilder()
+                                        .setDoubleValue(Double.NEGATIVE_INFINITY)
+                                        .build()),
+                        attribute(
+                                "bytes",
+                                AnyValue.newBuilder().setBytesValue(BYTES_VALUE).build()),
+                        attribute(
+                                "array",
+                                AnyValue.newBuilder()
+                                        .setArrayValue(ArrayValue.newBuilder()
+                                                .addValues(AnyValue.newBuilder().setIntValue(1))
+                                                .addValues(AnyValue.newBuilder()
+                                                        .setArrayValue(ArrayValue.newBuilder()
+                                                                .addValues(AnyValue.newBuilder()
+                                                                        .setStringValue("nested")))))
+                                        .build()),
+                        attribute(
+                                "kvlist",
+                                AnyValue.newBuilder()
+                                        .setKvlistValue(KeyValueList.newBuilder()
+                                                .addValues(attribute(
+                                                        "inner",
+                                                        AnyValue.newBuilder()
+                                                                .setBoolValue(true)
+                                                                .build())))
+                                        .build()),
+                        attribute(
+                                "strindex",
+                                AnyValue.newBuilder().setStringValueStrindex(7).build()),
                         KeyValue.newBuilder().setKeyStrindex(3).build()))
                 .setDroppedAttributesCount(1)
                 .addEvents(Span.Event.newBuilder()
                         .setTimeUnixNano(1_544_712_660_500_000_000L)
                         .setName("exception")
-                        .addAttributes(attribute("exception.type", AnyValue.newBuilder().setStringValue("E").build()))
+                        .addAttributes(attribute(
+                                "exception.type",
+                                AnyValue.newBuilder().setStringValue("E").build()))
                         .setDroppedAttributesCount(2))
                 .setDroppedEventsCount(3)
                 .addLinks(Span.Link.newBuilder()
                         .setTraceId(LINK_TRACE_ID)
                         .setSpanId(LINK_SPAN_ID)
                         .setTraceState("a=b")
-                        .addAttributes(attribute("link.attr", AnyValue.newBuilder().setIntValue(-5).build()))
+                        .addAttributes(attribute(
+                                "link.attr",
+                                AnyValue.newBuilder().setIntValue(-5).build()))
                         .setDroppedAttributesCount(4)
                         .setFlags(0x301))
                 .setDroppedLinksCount(5)
@@ -134,19 +174,29 @@ final class FullRequests {
                 .setName("queue.depth")
                 .setDescription("depth")
                 .setUnit("{item}")
-                .addMetadata(attribute("meta", AnyValue.newBuilder().setStringValue("m").build()))
-                .setGauge(Gauge.newBuilder().addDataPoints(NumberDataPoint.newBuilder()
-                        .addAttributes(attribute("queue", AnyValue.newBuilder().setStringValue("q").build()))
-                        .setStartTimeUnixNano(1)
-                        .setTimeUnixNano(1_544_712_660_300_000_000L)
-                        .setAsDouble(0.0) // a oneof member at its default is still set
-                        .addExemplars(Exemplar.newBuilder()
-                                .addFilteredAttributes(attribute("f", AnyValue.newBuilder().setBoolValue(true).build()))
-                                .setTimeUnixNano(2)
-                                .setAsDouble(1.5)
-                                .setSpanId(GAUGE_EXEMPLAR_SPAN_ID)
-                                .setTraceId(GAUGE_EXEMPLAR_TRACE_ID))
-                        .setFlags(1)))
+                .addMetadata(attribute(
+                        "meta", AnyValue.newBuilder().setStringValue("m").build()))
+                .setGauge(Gauge.newBuilder()
+                        .addDataPoints(NumberDataPoint.newBuilder()
+                                .addAttributes(attribute(
+                                        "queue",
+                                        AnyValue.newBuilder()
+                                                .setStringValue("q")
+                                                .build()))
+                                .setStartTimeUnixNano(1)
+                                .setTimeUnixNano(1_544_712_660_300_000_000L)
+                                .setAsDouble(0.0) // a oneof member at its default is still set
+                                .addExemplars(Exemplar.newBuilder()
+                                        .addFilteredAttributes(attribute(
+                                                "f",
+                                                AnyValue.newBuilder()
+                                                        .setBoolValue(true)
+                                                        .build()))
+                                        .setTimeUnixNano(2)
+                                        .setAsDouble(1.5)
+                                        .setSpanId(GAUGE_EXEMPLAR_SPAN_ID)
+                                        .setTraceId(GAUGE_EXEMPLAR_TRACE_ID))
+                                .setFlags(1)))
                 .build();
         Metric sum = Metric.newBuilder()
                 .setName("requests")
@@ -170,8 +220,11 @@ final class FullRequests {
                                 .setTimeUnixNano(5)
                                 .setCount(Long.MAX_VALUE)
                                 .setSum(0.0) // proto3 optional: set to zero, must stay set
-                                .addBucketCounts(1).addBucketCounts(0).addBucketCounts(-1L)
-                                .addExplicitBounds(-1.5).addExplicitBounds(1e300)
+                                .addBucketCounts(1)
+                                .addBucketCounts(0)
+                                .addBucketCounts(-1L)
+                                .addExplicitBounds(-1.5)
+                                .addExplicitBounds(1e300)
                                 .setMin(-0.25)
                                 .setMax(1e-300)
                                 .setFlags(1)
@@ -191,9 +244,12 @@ final class FullRequests {
                                 .setScale(-3)
                                 .setZeroCount(2)
                                 .setPositive(ExponentialHistogramDataPoint.Buckets.newBuilder()
-                                        .setOffset(-2).addBucketCounts(3).addBucketCounts(Long.MIN_VALUE))
+                                        .setOffset(-2)
+                                        .addBucketCounts(3)
+                                        .addBucketCounts(Long.MIN_VALUE))
                                 .setNegative(ExponentialHistogramDataPoint.Buckets.newBuilder()
-                                        .setOffset(5).addBucketCounts(5))
+                                        .setOffset(5)
+                                        .addBucketCounts(5))
                                 .setMin(0)
                                 .setMax(9.75)
                                 .setZeroThreshold(1e-9)
@@ -204,12 +260,17 @@ final class FullRequests {
                 .build();
         Metric summary = Metric.newBuilder()
                 .setName("summary")
-                .setSummary(Summary.newBuilder().addDataPoints(SummaryDataPoint.newBuilder()
-                        .setTimeUnixNano(7)
-                        .setCount(3)
-                        .setSum(6)
-                        .addQuantileValues(SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(0.5).setValue(2))
-                        .addQuantileValues(SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(1).setValue(3))))
+                .setSummary(Summary.newBuilder()
+                        .addDataPoints(SummaryDataPoint.newBuilder()
+                                .setTimeUnixNano(7)
+                                .setCount(3)
+                                .setSum(6)
+                                .addQuantileValues(SummaryDataPoint.ValueAtQuantile.newBuilder()
+                                        .setQuantile(0.5)
+                                        .setValue(2))
+                                .addQuantileValues(SummaryDataPoint.ValueAtQuantile.newBuilder()
+                                        .setQuantile(1)
+                                        .setValue(3))))
                 .build();
         return ExportMetricsServiceRequest.newBuilder()
                 .addResourceMetrics(ResourceMetrics.newBuilder()
@@ -231,10 +292,20 @@ final class FullRequests {
                 .setObservedTimeUnixNano(1_544_712_660_400_000_000L)
                 .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_WARN2)
                 .setSeverityText("Warning")
-                .setBody(AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
-                        .addValues(attribute("message", AnyValue.newBuilder().setStringValue("hello\nworld").build()))
-                        .addValues(attribute("raw", AnyValue.newBuilder().setBytesValue(BYTES_VALUE).build()))))
-                .addAttributes(attribute("user.id", AnyValue.newBuilder().setIntValue(42).build()))
+                .setBody(AnyValue.newBuilder()
+                        .setKvlistValue(KeyValueList.newBuilder()
+                                .addValues(attribute(
+                                        "message",
+                                        AnyValue.newBuilder()
+                                                .setStringValue("hello\nworld")
+                                                .build()))
+                                .addValues(attribute(
+                                        "raw",
+                                        AnyValue.newBuilder()
+                                                .setBytesValue(BYTES_VALUE)
+                                                .build()))))
+                .addAttributes(attribute(
+                        "user.id", AnyValue.newBuilder().setIntValue(42).build()))
                 .setDroppedAttributesCount(6)
                 .setFlags(0xFFFF_FFFF)
                 .setTraceId(LOG_TRACE_ID)
@@ -247,14 +318,17 @@ final class FullRequests {
                         .addScopeLogs(ScopeLogs.newBuilder()
                                 .setScope(scope())
                                 .addLogRecords(record)
-                                .addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("no ids")))
+                                .addLogRecords(LogRecord.newBuilder()
+                                        .setBody(AnyValue.newBuilder().setStringValue("no ids")))
                                 .setSchemaUrl("https://opentelemetry.io/schemas/1.26.0")))
                 .build();
     }
 
     private static Resource resource() {
         return Resource.newBuilder()
-                .addAttributes(attribute("service.name", AnyValue.newBuilder().setStringValue("checkout").build()))
+                .addAttributes(attribute(
+                        "service.name",
+                        AnyValue.newBuilder().setStringValue("checkout").build()))
                 .setDroppedAttributesCount(7)
                 .addEntityRefs(EntityRef.newBuilder()
                         .setSchemaUrl("https://opentelemetry.io/schemas/1.26.0")
@@ -268,7 +342,8 @@ final class FullRequests {
         return InstrumentationScope.newBuilder()
                 .setName("io.otlpgovernor.test")
                 .setVersion("1.0.0")
-                .addAttributes(attribute("scope.attr", AnyValue.newBuilder().setDoubleValue(-0.0).build()))
+                .addAttributes(attribute(
+                        "scope.attr", AnyValue.newBuilder().setDoubleValue(-0.0).build()))
                 .setDroppedAttributesCount(8)
                 .build();
     }

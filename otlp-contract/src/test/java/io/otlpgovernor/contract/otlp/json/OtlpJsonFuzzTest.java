@@ -1,7 +1,5 @@
 package io.otlpgovernor.contract.otlp.json;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Set;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -11,6 +9,8 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlpgovernor.contract.otlp.InvalidPayloadException;
 import io.otlpgovernor.contract.testing.Echoes;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link OtlpJson} on arbitrary bytes, as each of the three export requests. Properties: the only failure is
@@ -40,7 +40,9 @@ class OtlpJsonFuzzTest {
         try {
             parsed = OtlpJson.parse(json, prototype);
         } catch (InvalidPayloadException e) {
-            assertThat(Echoes.in(e.getMessage(), json, TEMPLATE)).as("input quoted in: %s", e.getMessage()).isEmpty();
+            assertThat(Echoes.in(e.getMessage(), json, TEMPLATE))
+                    .as("input quoted in: %s", e.getMessage())
+                    .isEmpty();
             return;
         }
         String printed = OtlpJson.print(parsed);

@@ -1,8 +1,5 @@
 package io.otlpgovernor.contract.otlp.json;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -31,15 +28,18 @@ import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.otlp.InvalidPayloadException;
 import io.otlpgovernor.contract.otlp.OtlpPayloads;
-import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.testing.OtlpFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OtlpJsonTest {
 
@@ -48,8 +48,13 @@ class OtlpJsonTest {
     // ------------------------------------------------------------------------------------------- round trips
 
     static Stream<Message> fullRequests() {
-        return Stream.of(FullRequests.traces(), FullRequests.metrics(), FullRequests.logs(),
-                OtlpFixtures.spans("fixture", 3), OtlpFixtures.gaugePoints("fixture", 3), OtlpFixtures.logs("fixture", 3));
+        return Stream.of(
+                FullRequests.traces(),
+                FullRequests.metrics(),
+                FullRequests.logs(),
+                OtlpFixtures.spans("fixture", 3),
+                OtlpFixtures.gaugePoints("fixture", 3),
+                OtlpFixtures.logs("fixture", 3));
     }
 
     @ParameterizedTest
@@ -76,9 +81,12 @@ class OtlpJsonTest {
         assertThat(OtlpJson.parseTraces(OtlpJson.print(traces))).isEqualTo(traces);
         assertThat(OtlpJson.parseMetrics(OtlpJson.print(metrics))).isEqualTo(metrics);
         assertThat(OtlpJson.parseLogs(OtlpJson.print(logs))).isEqualTo(logs);
-        assertThat(OtlpJson.parseTraces(OtlpJson.print(traces).getBytes(StandardCharsets.UTF_8))).isEqualTo(traces);
-        assertThat(OtlpJson.parseMetrics(OtlpJson.print(metrics).getBytes(StandardCharsets.UTF_8))).isEqualTo(metrics);
-        assertThat(OtlpJson.parseLogs(OtlpJson.print(logs).getBytes(StandardCharsets.UTF_8))).isEqualTo(logs);
+        assertThat(OtlpJson.parseTraces(OtlpJson.print(traces).getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(traces);
+        assertThat(OtlpJson.parseMetrics(OtlpJson.print(metrics).getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(metrics);
+        assertThat(OtlpJson.parseLogs(OtlpJson.print(logs).getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(logs);
     }
 
     @Test
@@ -86,8 +94,10 @@ class OtlpJsonTest {
         ExportTraceServiceRequest traces = OtlpJson.parseTraces(OtlpJson.print(FullRequests.traces()));
         ExportLogsServiceRequest logs = OtlpJson.parseLogs(OtlpJson.print(FullRequests.logs()));
 
-        assertThat(OtlpPayloads.summarize(Signal.SPANS, traces.toByteArray()).items()).isEqualTo(2);
-        assertThat(OtlpPayloads.summarize(Signal.LOGS, logs.toByteArray()).items()).isEqualTo(2);
+        assertThat(OtlpPayloads.summarize(Signal.SPANS, traces.toByteArray()).items())
+                .isEqualTo(2);
+        assertThat(OtlpPayloads.summarize(Signal.LOGS, logs.toByteArray()).items())
+                .isEqualTo(2);
     }
 
     /** Every id field is written as lowercase hex at its place; nothing else is hex-encoded. */
@@ -95,21 +105,25 @@ class OtlpJsonTest {
     void printsEveryIdAsLowercaseHex() throws Exception {
         var traces = MAPPER.readTree(OtlpJson.print(FullRequests.traces()));
         var span = traces.at("/resourceSpans/0/scopeSpans/0/spans/0");
-        assertThat(span.get("traceId").asText()).isEqualTo(hex(FullRequests.SPAN_TRACE_ID))
+        assertThat(span.get("traceId").asText())
+                .isEqualTo(hex(FullRequests.SPAN_TRACE_ID))
                 .isEqualTo("5a000000000000000000000000001001");
         assertThat(span.get("spanId").asText()).isEqualTo("0000000000002001");
         assertThat(span.get("parentSpanId").asText()).isEqualTo("0000000000002002");
         assertThat(span.at("/links/0/traceId").asText()).isEqualTo(hex(FullRequests.LINK_TRACE_ID));
         assertThat(span.at("/links/0/spanId").asText()).isEqualTo(hex(FullRequests.LINK_SPAN_ID));
-        assertThat(traces.at("/resourceSpans/0/scopeSpans/0/spans/1").has("parentSpanId")).isFalse();
+        assertThat(traces.at("/resourceSpans/0/scopeSpans/0/spans/1").has("parentSpanId"))
+                .isFalse();
 
         var logs = MAPPER.readTree(OtlpJson.print(FullRequests.logs()));
         var record = logs.at("/resourceLogs/0/scopeLogs/0/logRecords/0");
         assertThat(record.get("traceId").asText()).isEqualTo(hex(FullRequests.LOG_TRACE_ID));
         assertThat(record.get("spanId").asText()).isEqualTo(hex(FullRequests.LOG_SPAN_ID));
-        assertThat(logs.at("/resourceLogs/0/scopeLogs/0/logRecords/1").has("traceId")).isFalse();
+        assertThat(logs.at("/resourceLogs/0/scopeLogs/0/logRecords/1").has("traceId"))
+                .isFalse();
 
-        var metrics = MAPPER.readTree(OtlpJson.print(FullRequests.metrics())).at("/resourceMetrics/0/scopeMetrics/0/metrics");
+        var metrics =
+                MAPPER.readTree(OtlpJson.print(FullRequests.metrics())).at("/resourceMetrics/0/scopeMetrics/0/metrics");
         assertThat(metrics.at("/0/gauge/dataPoints/0/exemplars/0/traceId").asText())
                 .isEqualTo(hex(FullRequests.GAUGE_EXEMPLAR_TRACE_ID));
         assertThat(metrics.at("/0/gauge/dataPoints/0/exemplars/0/spanId").asText())
@@ -118,7 +132,8 @@ class OtlpJsonTest {
                 .isEqualTo(hex(FullRequests.SUM_EXEMPLAR_TRACE_ID));
         assertThat(metrics.at("/2/histogram/dataPoints/0/exemplars/0/spanId").asText())
                 .isEqualTo(hex(FullRequests.HISTOGRAM_EXEMPLAR_SPAN_ID));
-        assertThat(metrics.at("/3/exponentialHistogram/dataPoints/0/exemplars/0/traceId").asText())
+        assertThat(metrics.at("/3/exponentialHistogram/dataPoints/0/exemplars/0/traceId")
+                        .asText())
                 .isEqualTo(hex(FullRequests.EXP_HISTOGRAM_EXEMPLAR_TRACE_ID));
 
         // bytes that are not ids stay base64, as in the proto3 JSON mapping
@@ -146,19 +161,25 @@ class OtlpJsonTest {
     @Test
     void omitsDefaultsButKeepsExplicitPresence() throws Exception {
         assertThat(OtlpJson.print(Span.newBuilder().setName("x").build())).isEqualTo("{\"name\":\"x\"}");
-        assertThat(OtlpJson.print(ExportTraceServiceRequest.getDefaultInstance())).isEqualTo("{}");
+        assertThat(OtlpJson.print(ExportTraceServiceRequest.getDefaultInstance()))
+                .isEqualTo("{}");
 
-        HistogramDataPoint point = HistogramDataPoint.newBuilder().setSum(0).setCount(0).build();
+        HistogramDataPoint point =
+                HistogramDataPoint.newBuilder().setSum(0).setCount(0).build();
         assertThat(OtlpJson.print(point)).isEqualTo("{\"sum\":0.0}");
-        assertThat(OtlpJson.parse("{\"sum\":0}", HistogramDataPoint.getDefaultInstance()).hasSum()).isTrue();
-        assertThat(OtlpJson.parse("{}", HistogramDataPoint.getDefaultInstance()).hasSum()).isFalse();
+        assertThat(OtlpJson.parse("{\"sum\":0}", HistogramDataPoint.getDefaultInstance())
+                        .hasSum())
+                .isTrue();
+        assertThat(OtlpJson.parse("{}", HistogramDataPoint.getDefaultInstance()).hasSum())
+                .isFalse();
         assertThat(OtlpJson.print(AnyValue.newBuilder().setIntValue(0).build())).isEqualTo("{\"intValue\":\"0\"}");
     }
 
     /** Binary input may carry ids of any length: printing shows them as they are, parsing them back is refused. */
     @Test
     void printsIdsOfAnUnexpectedLengthAsHexAndRefusesThemOnInput() {
-        Span span = Span.newBuilder().setTraceId(ByteString.fromHex("0102030405")).build();
+        Span span =
+                Span.newBuilder().setTraceId(ByteString.fromHex("0102030405")).build();
 
         String json = OtlpJson.print(span);
 
@@ -171,13 +192,18 @@ class OtlpJsonTest {
     void printsBuildersLikeMessages() {
         Span.Builder builder = Span.newBuilder().setName("b").setKind(Span.SpanKind.SPAN_KIND_CLIENT);
 
-        assertThat(OtlpJson.print(builder)).isEqualTo(OtlpJson.print(builder.build())).isEqualTo("{\"name\":\"b\",\"kind\":3}");
+        assertThat(OtlpJson.print(builder))
+                .isEqualTo(OtlpJson.print(builder.build()))
+                .isEqualTo("{\"name\":\"b\",\"kind\":3}");
     }
 
     @Test
     void printsPrettyWithTwoSpaceIndentation() {
-        Span span = Span.newBuilder().setTraceId(FullRequests.SPAN_TRACE_ID).setName("a")
-                .addEvents(Span.Event.newBuilder().setName("e")).build();
+        Span span = Span.newBuilder()
+                .setTraceId(FullRequests.SPAN_TRACE_ID)
+                .setName("a")
+                .addEvents(Span.Event.newBuilder().setName("e"))
+                .build();
 
         assertThat(OtlpJson.printPretty(span)).isEqualTo("""
                 {
@@ -190,7 +216,8 @@ class OtlpJsonTest {
                   ]
                 }""");
         assertThat(OtlpJson.print(span, true)).isEqualTo(OtlpJson.printPretty(span));
-        assertThat(OtlpJson.printPretty(ExportTraceServiceRequest.getDefaultInstance())).isEqualTo("{}");
+        assertThat(OtlpJson.printPretty(ExportTraceServiceRequest.getDefaultInstance()))
+                .isEqualTo("{}");
     }
 
     // ----------------------------------------------------------------------------- the proto3 JSON reference
@@ -207,7 +234,8 @@ class OtlpJsonTest {
         String ours = OtlpJson.print(withoutIds);
 
         assertThat(MAPPER.readTree(ours)).isEqualTo(MAPPER.readTree(reference));
-        assertThat(OtlpJson.parse(reference, request.getDefaultInstanceForType())).isEqualTo(withoutIds);
+        assertThat(OtlpJson.parse(reference, request.getDefaultInstanceForType()))
+                .isEqualTo(withoutIds);
         Message.Builder parsedByReference = request.newBuilderForType();
         JsonFormat.parser().merge(ours, parsedByReference);
         // JsonFormat's parser reads -0.0 as 0.0 (it goes through BigDecimal); OtlpJson keeps the sign, as binary does.
@@ -222,16 +250,21 @@ class OtlpJsonTest {
     private static Message rewrite(Message message, boolean clearIds, boolean unsignZeros) {
         Message.Builder builder = message.toBuilder();
         for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
-            if (clearIds && field.getType() == FieldDescriptor.Type.BYTES && field.getName().endsWith("_id")) {
+            if (clearIds
+                    && field.getType() == FieldDescriptor.Type.BYTES
+                    && field.getName().endsWith("_id")) {
                 builder.clearField(field);
-            } else if (unsignZeros && field.getType() == FieldDescriptor.Type.DOUBLE && !field.isRepeated()
-                    && message.hasField(field) && ((Double) message.getField(field)) == 0.0) {
+            } else if (unsignZeros
+                    && field.getType() == FieldDescriptor.Type.DOUBLE
+                    && !field.isRepeated()
+                    && message.hasField(field)
+                    && ((Double) message.getField(field)) == 0.0) {
                 builder.setField(field, 0.0);
             } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
                 if (field.isRepeated()) {
                     for (int i = 0; i < message.getRepeatedFieldCount(field); i++) {
-                        builder.setRepeatedField(field, i,
-                                rewrite((Message) message.getRepeatedField(field, i), clearIds, unsignZeros));
+                        builder.setRepeatedField(
+                                field, i, rewrite((Message) message.getRepeatedField(field, i), clearIds, unsignZeros));
                     }
                 } else if (message.hasField(field)) {
                     builder.setField(field, rewrite((Message) message.getField(field), clearIds, unsignZeros));
@@ -254,9 +287,13 @@ class OtlpJsonTest {
         TreeMap<String, Integer> idFields = new TreeMap<>();
         Deque<Descriptor> todo = new ArrayDeque<>();
         Set<Descriptor> seen = new HashSet<>();
-        Stream.of(ExportTraceServiceRequest.getDescriptor(), ExportMetricsServiceRequest.getDescriptor(),
-                ExportLogsServiceRequest.getDescriptor(), ExportTraceServiceResponse.getDescriptor(),
-                ExportMetricsServiceResponse.getDescriptor(), ExportLogsServiceResponse.getDescriptor())
+        Stream.of(
+                        ExportTraceServiceRequest.getDescriptor(),
+                        ExportMetricsServiceRequest.getDescriptor(),
+                        ExportLogsServiceRequest.getDescriptor(),
+                        ExportTraceServiceResponse.getDescriptor(),
+                        ExportMetricsServiceResponse.getDescriptor(),
+                        ExportLogsServiceResponse.getDescriptor())
                 .forEach(todo::add);
         while (!todo.isEmpty()) {
             Descriptor type = todo.pop();
@@ -276,16 +313,17 @@ class OtlpJsonTest {
             }
         }
 
-        assertThat(idFields).containsExactlyEntriesOf(new TreeMap<>(java.util.Map.of(
-                "opentelemetry.proto.trace.v1.Span.trace_id", 16,
-                "opentelemetry.proto.trace.v1.Span.span_id", 8,
-                "opentelemetry.proto.trace.v1.Span.parent_span_id", 8,
-                "opentelemetry.proto.trace.v1.Span.Link.trace_id", 16,
-                "opentelemetry.proto.trace.v1.Span.Link.span_id", 8,
-                "opentelemetry.proto.logs.v1.LogRecord.trace_id", 16,
-                "opentelemetry.proto.logs.v1.LogRecord.span_id", 8,
-                "opentelemetry.proto.metrics.v1.Exemplar.trace_id", 16,
-                "opentelemetry.proto.metrics.v1.Exemplar.span_id", 8)));
+        assertThat(idFields)
+                .containsExactlyEntriesOf(new TreeMap<>(java.util.Map.of(
+                        "opentelemetry.proto.trace.v1.Span.trace_id", 16,
+                        "opentelemetry.proto.trace.v1.Span.span_id", 8,
+                        "opentelemetry.proto.trace.v1.Span.parent_span_id", 8,
+                        "opentelemetry.proto.trace.v1.Span.Link.trace_id", 16,
+                        "opentelemetry.proto.trace.v1.Span.Link.span_id", 8,
+                        "opentelemetry.proto.logs.v1.LogRecord.trace_id", 16,
+                        "opentelemetry.proto.logs.v1.LogRecord.span_id", 8,
+                        "opentelemetry.proto.metrics.v1.Exemplar.trace_id", 16,
+                        "opentelemetry.proto.metrics.v1.Exemplar.span_id", 8)));
         Set<String> otherBytes = new HashSet<>(bytesFields);
         otherBytes.removeAll(idFields.keySet());
         assertThat(otherBytes).containsExactly("opentelemetry.proto.common.v1.AnyValue.bytes_value");
@@ -299,7 +337,8 @@ class OtlpJsonTest {
         assertThat(OtlpJson.parseMetrics(" { } ")).isEqualTo(ExportMetricsServiceRequest.getDefaultInstance());
         assertThat(OtlpJson.parseLogs("{}".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(ExportLogsServiceRequest.getDefaultInstance());
-        assertThat(OtlpJson.parseTraces("{\"resourceSpans\":[]}")).isEqualTo(ExportTraceServiceRequest.getDefaultInstance());
+        assertThat(OtlpJson.parseTraces("{\"resourceSpans\":[]}"))
+                .isEqualTo(ExportTraceServiceRequest.getDefaultInstance());
     }
 
     @Test
@@ -327,19 +366,26 @@ class OtlpJsonTest {
         String template = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":%s,"
                 + "\"attributes\":[{\"key\":\"n\",\"value\":{\"intValue\":%s}}]}]}]}]}";
         for (String[] values : new String[][] {
-                {"1544712660300000000", "-10"}, {"\"1544712660300000000\"", "\"-10\""},
-                {"1.5447126603E18", "-1e1"}, {"\"1.5447126603e18\"", "\"-10.0\""}}) {
+            {"1544712660300000000", "-10"}, {"\"1544712660300000000\"", "\"-10\""},
+            {"1.5447126603E18", "-1e1"}, {"\"1.5447126603e18\"", "\"-10.0\""}
+        }) {
             var record = OtlpJson.parseLogs(String.format(template, values[0], values[1]))
-                    .getResourceLogs(0).getScopeLogs(0).getLogRecords(0);
+                    .getResourceLogs(0)
+                    .getScopeLogs(0)
+                    .getLogRecords(0);
             assertThat(record.getTimeUnixNano()).as(values[0]).isEqualTo(1_544_712_660_300_000_000L);
-            assertThat(record.getAttributes(0).getValue().getIntValue()).as(values[1]).isEqualTo(-10);
+            assertThat(record.getAttributes(0).getValue().getIntValue())
+                    .as(values[1])
+                    .isEqualTo(-10);
         }
     }
 
     @Test
     void acceptsTheFullUnsignedSixtyFourBitRange() throws Exception {
-        assertThat(span("{\"endTimeUnixNano\":\"18446744073709551615\"}").getEndTimeUnixNano()).isEqualTo(-1L);
-        assertThat(span("{\"endTimeUnixNano\":18446744073709551615}").getEndTimeUnixNano()).isEqualTo(-1L);
+        assertThat(span("{\"endTimeUnixNano\":\"18446744073709551615\"}").getEndTimeUnixNano())
+                .isEqualTo(-1L);
+        assertThat(span("{\"endTimeUnixNano\":18446744073709551615}").getEndTimeUnixNano())
+                .isEqualTo(-1L);
         assertThat(span("{\"flags\":4294967295}").getFlags()).isEqualTo(-1);
     }
 
@@ -348,11 +394,14 @@ class OtlpJsonTest {
         assertThat(span("{\"kind\":2}").getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
         assertThat(span("{\"kind\":\"2\"}").getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
         assertThat(span("{\"kind\":\"SPAN_KIND_SERVER\"}").getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
-        assertThat(span("{\"status\":{\"code\":\"STATUS_CODE_ERROR\"}}").getStatus().getCode())
+        assertThat(span("{\"status\":{\"code\":\"STATUS_CODE_ERROR\"}}")
+                        .getStatus()
+                        .getCode())
                 .isEqualTo(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR);
         var record = OtlpJson.parseLogs("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":["
-                + "{\"severityNumber\":\"SEVERITY_NUMBER_INFO\"},{\"severityNumber\":9}]}]}]}")
-                .getResourceLogs(0).getScopeLogs(0);
+                        + "{\"severityNumber\":\"SEVERITY_NUMBER_INFO\"},{\"severityNumber\":9}]}]}]}")
+                .getResourceLogs(0)
+                .getScopeLogs(0);
         assertThat(record.getLogRecords(0).getSeverityNumber()).isEqualTo(SeverityNumber.SEVERITY_NUMBER_INFO);
         assertThat(record.getLogRecords(1)).isEqualTo(record.getLogRecords(0));
     }
@@ -385,13 +434,16 @@ class OtlpJsonTest {
                   "trailingUnknown": null
                 }""";
 
-        Span span = OtlpJson.parseTraces(json).getResourceSpans(0).getScopeSpans(0).getSpans(0);
+        Span span =
+                OtlpJson.parseTraces(json).getResourceSpans(0).getScopeSpans(0).getSpans(0);
 
-        assertThat(span).isEqualTo(Span.newBuilder()
-                .setTraceId(ByteString.fromHex("5b8efff798038103d269b633813fc60c"))
-                .setName("n")
-                .addAttributes(FullRequests.attribute("k", AnyValue.newBuilder().setStringValue("v").build()))
-                .build());
+        assertThat(span)
+                .isEqualTo(Span.newBuilder()
+                        .setTraceId(ByteString.fromHex("5b8efff798038103d269b633813fc60c"))
+                        .setName("n")
+                        .addAttributes(FullRequests.attribute(
+                                "k", AnyValue.newBuilder().setStringValue("v").build()))
+                        .build());
     }
 
     @Test
@@ -404,12 +456,15 @@ class OtlpJsonTest {
         assertThat(span.getParentSpanId()).isEqualTo(ByteString.fromHex("eee19b7ec3c1b173"));
         assertThat(span.getStartTimeUnixNano()).isEqualTo(5);
         assertThat(span.getDroppedAttributesCount()).isEqualTo(2);
-        assertThat(OtlpJson.print(request)).contains("\"parentSpanId\"", "\"startTimeUnixNano\"").doesNotContain("_");
+        assertThat(OtlpJson.print(request))
+                .contains("\"parentSpanId\"", "\"startTimeUnixNano\"")
+                .doesNotContain("_");
     }
 
     @Test
     void treatsNullAsAbsent() throws Exception {
-        assertThat(OtlpJson.parseTraces("{\"resourceSpans\":null}")).isEqualTo(ExportTraceServiceRequest.getDefaultInstance());
+        assertThat(OtlpJson.parseTraces("{\"resourceSpans\":null}"))
+                .isEqualTo(ExportTraceServiceRequest.getDefaultInstance());
         assertThat(span("{\"name\":null,\"status\":null,\"kind\":null,\"traceId\":null,\"events\":null}"))
                 .isEqualTo(Span.getDefaultInstance());
     }
@@ -421,7 +476,8 @@ class OtlpJsonTest {
 
         ArrayValue values = OtlpJson.parse(json, ArrayValue.getDefaultInstance());
 
-        assertThat(values.getValuesList()).extracting(AnyValue::getDoubleValue)
+        assertThat(values.getValuesList())
+                .extracting(AnyValue::getDoubleValue)
                 .containsExactly(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 2.5, -0.0, 1.0);
     }
 
@@ -440,7 +496,8 @@ class OtlpJsonTest {
     void printsAndParsesExportResponses() throws Exception {
         ExportTraceServiceResponse traces = ExportTraceServiceResponse.newBuilder()
                 .setPartialSuccess(ExportTracePartialSuccess.newBuilder()
-                        .setRejectedSpans(3).setErrorMessage("3 spans without a tenant"))
+                        .setRejectedSpans(3)
+                        .setErrorMessage("3 spans without a tenant"))
                 .build();
         ExportMetricsServiceResponse metrics = ExportMetricsServiceResponse.newBuilder()
                 .setPartialSuccess(ExportMetricsPartialSuccess.newBuilder().setRejectedDataPoints(4))
@@ -450,20 +507,28 @@ class OtlpJsonTest {
                 .build();
 
         assertThat(OtlpJson.print(traces))
-                .isEqualTo("{\"partialSuccess\":{\"rejectedSpans\":\"3\",\"errorMessage\":\"3 spans without a tenant\"}}");
+                .isEqualTo(
+                        "{\"partialSuccess\":{\"rejectedSpans\":\"3\",\"errorMessage\":\"3 spans without a tenant\"}}");
         assertThat(OtlpJson.print(metrics)).isEqualTo("{\"partialSuccess\":{\"rejectedDataPoints\":\"4\"}}");
         assertThat(OtlpJson.print(logs)).isEqualTo("{\"partialSuccess\":{\"errorMessage\":\"warning only\"}}");
-        assertThat(OtlpJson.print(ExportTraceServiceResponse.getDefaultInstance())).isEqualTo("{}");
+        assertThat(OtlpJson.print(ExportTraceServiceResponse.getDefaultInstance()))
+                .isEqualTo("{}");
         // partial_success set but empty is still written: it has presence
         assertThat(OtlpJson.print(ExportLogsServiceResponse.newBuilder()
-                .setPartialSuccess(ExportLogsPartialSuccess.getDefaultInstance()).build()))
+                        .setPartialSuccess(ExportLogsPartialSuccess.getDefaultInstance())
+                        .build()))
                 .isEqualTo("{\"partialSuccess\":{}}");
 
-        assertThat(OtlpJson.parse(OtlpJson.print(traces), ExportTraceServiceResponse.getDefaultInstance())).isEqualTo(traces);
+        assertThat(OtlpJson.parse(OtlpJson.print(traces), ExportTraceServiceResponse.getDefaultInstance()))
+                .isEqualTo(traces);
         assertThat(OtlpJson.parse(OtlpJson.printPretty(metrics), ExportMetricsServiceResponse.getDefaultInstance()))
                 .isEqualTo(metrics);
-        assertThat(OtlpJson.parse("{\"partialSuccess\":{\"rejectedLogRecords\":2}}",
-                ExportLogsServiceResponse.getDefaultInstance()).getPartialSuccess().getRejectedLogRecords()).isEqualTo(2);
+        assertThat(OtlpJson.parse(
+                                "{\"partialSuccess\":{\"rejectedLogRecords\":2}}",
+                                ExportLogsServiceResponse.getDefaultInstance())
+                        .getPartialSuccess()
+                        .getRejectedLogRecords())
+                .isEqualTo(2);
     }
 
     // -------------------------------------------------------------------------------------------- rejections
@@ -476,29 +541,39 @@ class OtlpJsonTest {
                 Arguments.of("{\"startTimeUnixNano\":-1}", "startTimeUnixNano: out of range for uint64"),
                 Arguments.of("{\"startTimeUnixNano\":1.5}", "startTimeUnixNano: not an integer, as uint64 requires"),
                 Arguments.of("{\"startTimeUnixNano\":\"1e999999999\"}", "startTimeUnixNano: out of range for uint64"),
-                Arguments.of("{\"startTimeUnixNano\":true}",
+                Arguments.of(
+                        "{\"startTimeUnixNano\":true}",
                         "startTimeUnixNano: expected uint64 as a number or a decimal string, got a boolean"),
-                Arguments.of("{\"droppedAttributesCount\":4294967296}", "droppedAttributesCount: out of range for uint32"),
+                Arguments.of(
+                        "{\"droppedAttributesCount\":4294967296}", "droppedAttributesCount: out of range for uint32"),
                 Arguments.of("{\"name\":12345678}", "name: expected a string, got a number"),
-                Arguments.of("{\"kind\":\"SPAN_KIND_" + SECRET + "\"}",
+                Arguments.of(
+                        "{\"kind\":\"SPAN_KIND_" + SECRET + "\"}",
                         "kind: not a value of enum SpanKind (OTLP/JSON enums are integers)"),
                 Arguments.of("{\"kind\":{}}", "kind: expected an integer for enum SpanKind, got an object"),
                 Arguments.of("{\"kind\":2147483648}", "kind: out of range for int32"),
                 Arguments.of("{\"status\":\"" + SECRET + "\"}", "status: expected a JSON object, got a string"),
                 Arguments.of("{\"events\":{}}", "events: expected a JSON array, got an object"),
                 Arguments.of("{\"events\":[{},null]}", "events[1]: null is not allowed in an array"),
-                Arguments.of("{\"events\":[{\"name\":\"a\",\"name\":\"b\"}]}", "events[0].name: field given more than once"),
-                Arguments.of("{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"trace_id\":\"5b8efff798038103d269b633813fc60c\"}",
+                Arguments.of(
+                        "{\"events\":[{\"name\":\"a\",\"name\":\"b\"}]}", "events[0].name: field given more than once"),
+                Arguments.of(
+                        "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"trace_id\":\"5b8efff798038103d269b633813fc60c\"}",
                         "trace_id: field given more than once"),
-                Arguments.of("{\"attributes\":[{\"value\":{\"stringValue\":\"" + SECRET + "\",\"intValue\":1}}]}",
+                Arguments.of(
+                        "{\"attributes\":[{\"value\":{\"stringValue\":\"" + SECRET + "\",\"intValue\":1}}]}",
                         "attributes[0].value.intValue: more than one member of oneof 'value' is set"),
-                Arguments.of("{\"attributes\":[{\"value\":{\"bytesValue\":\"" + SECRET + "!\"}}]}",
+                Arguments.of(
+                        "{\"attributes\":[{\"value\":{\"bytesValue\":\"" + SECRET + "!\"}}]}",
                         "attributes[0].value.bytesValue: not a base64 string"),
-                Arguments.of("{\"attributes\":[{\"value\":{\"boolValue\":\"" + SECRET + "\"}}]}",
+                Arguments.of(
+                        "{\"attributes\":[{\"value\":{\"boolValue\":\"" + SECRET + "\"}}]}",
                         "attributes[0].value.boolValue: expected true or false"),
-                Arguments.of("{\"attributes\":[{\"value\":{\"doubleValue\":\"" + SECRET + "\"}}]}",
+                Arguments.of(
+                        "{\"attributes\":[{\"value\":{\"doubleValue\":\"" + SECRET + "\"}}]}",
                         "attributes[0].value.doubleValue: not a decimal double"),
-                Arguments.of("{\"attributes\":[{\"value\":{\"doubleValue\":1e999}}]}",
+                Arguments.of(
+                        "{\"attributes\":[{\"value\":{\"doubleValue\":1e999}}]}",
                         "attributes[0].value.doubleValue: out of range for double"),
                 Arguments.of("{\"traceId\":5}", "traceId: expected a hex string of 32 characters, got a number"));
     }
@@ -511,7 +586,8 @@ class OtlpJsonTest {
         assertThatThrownBy(() -> OtlpJson.parseTraces(json))
                 .isInstanceOf(InvalidPayloadException.class)
                 .hasMessage("resourceSpans[0].scopeSpans[0].spans[3]." + expectedProblem)
-                .message().doesNotContain(SECRET, "12345678");
+                .message()
+                .doesNotContain(SECRET, "12345678");
     }
 
     /** Each id of the full requests, by where it sits in the printed JSON. */
@@ -527,21 +603,37 @@ class OtlpJsonTest {
                 Arguments.of(FullRequests.traces(), FullRequests.LINK_SPAN_ID, span + "links[0].spanId"),
                 Arguments.of(FullRequests.logs(), FullRequests.LOG_TRACE_ID, log + "traceId"),
                 Arguments.of(FullRequests.logs(), FullRequests.LOG_SPAN_ID, log + "spanId"),
-                Arguments.of(FullRequests.metrics(), FullRequests.GAUGE_EXEMPLAR_TRACE_ID,
+                Arguments.of(
+                        FullRequests.metrics(),
+                        FullRequests.GAUGE_EXEMPLAR_TRACE_ID,
                         metrics + "[0].gauge.dataPoints[0].exemplars[0].traceId"),
-                Arguments.of(FullRequests.metrics(), FullRequests.GAUGE_EXEMPLAR_SPAN_ID,
+                Arguments.of(
+                        FullRequests.metrics(),
+                        FullRequests.GAUGE_EXEMPLAR_SPAN_ID,
                         metrics + "[0].gauge.dataPoints[0].exemplars[0].spanId"),
-                Arguments.of(FullRequests.metrics(), FullRequests.SUM_EXEMPLAR_TRACE_ID,
+                Arguments.of(
+                        FullRequests.metrics(),
+                        FullRequests.SUM_EXEMPLAR_TRACE_ID,
                         metrics + "[1].sum.dataPoints[0].exemplars[0].traceId"),
-                Arguments.of(FullRequests.metrics(), FullRequests.SUM_EXEMPLAR_SPAN_ID,
+                Arguments.of(
+                        FullRequests.metrics(),
+                        FullRequests.SUM_EXEMPLAR_SPAN_ID,
                         metrics + "[1].sum.dataPoints[0].exemplars[0].spanId"),
-                Arguments.of(FullRequests.metrics(), FullRequests.HISTOGRAM_EXEMPLAR_TRACE_ID,
+                Arguments.of(
+                        FullRequests.metrics(),
+                        FullRequests.HISTOGRAM_EXEMPLAR_TRACE_ID,
                         metrics + "[2].histogram.dataPoints[0].exemplars[0].traceId"),
-                Arguments.of(FullRequests.metrics(), FullRequests.HISTOGRAM_EXEMPLAR_SPAN_ID,
+                Arguments.of(
+                        FullRequests.metrics(),
+                        FullRequests.HISTOGRAM_EXEMPLAR_SPAN_ID,
                         metrics + "[2].histogram.dataPoints[0].exemplars[0].spanId"),
-                Arguments.of(FullRequests.metrics(), FullRequests.EXP_HISTOGRAM_EXEMPLAR_TRACE_ID,
+                Arguments.of(
+                        FullRequests.metrics(),
+                        FullRequests.EXP_HISTOGRAM_EXEMPLAR_TRACE_ID,
                         metrics + "[3].exponentialHistogram.dataPoints[0].exemplars[0].traceId"),
-                Arguments.of(FullRequests.metrics(), FullRequests.EXP_HISTOGRAM_EXEMPLAR_SPAN_ID,
+                Arguments.of(
+                        FullRequests.metrics(),
+                        FullRequests.EXP_HISTOGRAM_EXEMPLAR_SPAN_ID,
                         metrics + "[3].exponentialHistogram.dataPoints[0].exemplars[0].spanId"));
     }
 
@@ -556,7 +648,8 @@ class OtlpJsonTest {
                 .isInstanceOf(InvalidPayloadException.class)
                 .hasMessage(path + ": not a hex string of " + chars + " characters (" + base64.length()
                         + " characters, looks like base64: OTLP/JSON ids are hex)")
-                .message().doesNotContain(base64, hex(id));
+                .message()
+                .doesNotContain(base64, hex(id));
     }
 
     @ParameterizedTest
@@ -569,7 +662,8 @@ class OtlpJsonTest {
             assertThatThrownBy(() -> OtlpJson.parse(json, request.getDefaultInstanceForType()))
                     .as(wrong)
                     .isInstanceOf(InvalidPayloadException.class)
-                    .hasMessage(path + ": not a hex string of " + chars + " characters (" + wrong.length() + " characters)");
+                    .hasMessage(path + ": not a hex string of " + chars + " characters (" + wrong.length()
+                            + " characters)");
         }
     }
 
@@ -577,20 +671,27 @@ class OtlpJsonTest {
     @MethodSource("idFields")
     void rejectsIdsWithNonHexCharacters(Message request, ByteString id, String path) {
         String valid = hex(id);
-        for (String wrong : new String[] {"g" + valid.substring(1), valid.substring(1) + " ", "0x" + valid.substring(2),
-                "\u0661" + valid.substring(1) /* ARABIC-INDIC DIGIT ONE: a digit, not hex */}) {
+        for (String wrong : new String[] {
+            "g" + valid.substring(1),
+            valid.substring(1) + " ",
+            "0x" + valid.substring(2),
+            "\u0661" + valid.substring(1) /* ARABIC-INDIC DIGIT ONE: a digit, not hex */
+        }) {
             String json = replaceOnce(OtlpJson.print(request), valid, wrong);
             assertThatThrownBy(() -> OtlpJson.parse(json, request.getDefaultInstanceForType()))
                     .as(wrong)
                     .isInstanceOf(InvalidPayloadException.class)
-                    .hasMessageStartingWith(path + ": not a hex string of " + valid.length() + " characters (has a non-hex");
+                    .hasMessageStartingWith(
+                            path + ": not a hex string of " + valid.length() + " characters (has a non-hex");
         }
     }
 
     @Test
     void rejectsMessagesNestedDeeperThanProtobufsRecursionLimit() throws Exception {
         // each ArrayValue level is two messages: AnyValue -> ArrayValue
-        assertThat(OtlpJson.parse(nestedArrays(49), AnyValue.getDefaultInstance()).hasArrayValue()).isTrue();
+        assertThat(OtlpJson.parse(nestedArrays(49), AnyValue.getDefaultInstance())
+                        .hasArrayValue())
+                .isTrue();
 
         assertThatThrownBy(() -> OtlpJson.parse(nestedArrays(50), AnyValue.getDefaultInstance()))
                 .isInstanceOf(InvalidPayloadException.class)
@@ -605,23 +706,26 @@ class OtlpJsonTest {
     // -------------------------------------------------------------------------------------------- malformed
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"resourceSpans\":[{\"resource\":",
-            "{\"resourceSpans\":[{\"name\":\"" + SECRET,
-            "{\"resourceSpans\": " + SECRET + "}",
-            "{'resourceSpans': []}",
-            "{\"resourceSpans\": [],}",
-            "{\"resourceSpans\": [] /* " + SECRET + " */}",
-            "{\"a\":NaN}",
-            "{\"resourceSpans\": [], \"x\": \"" + SECRET + "\u0001\"}",
-            "{} " + SECRET,
-            "{}{}",
-    })
+    @ValueSource(
+            strings = {
+                "{\"resourceSpans\":[{\"resource\":",
+                "{\"resourceSpans\":[{\"name\":\"" + SECRET,
+                "{\"resourceSpans\": " + SECRET + "}",
+                "{'resourceSpans': []}",
+                "{\"resourceSpans\": [],}",
+                "{\"resourceSpans\": [] /* " + SECRET + " */}",
+                "{\"a\":NaN}",
+                "{\"resourceSpans\": [], \"x\": \"" + SECRET + "\u0001\"}",
+                "{} " + SECRET,
+                "{}{}",
+            })
     void rejectsMalformedJsonWithPositionAndWithoutContent(String json) {
         assertThatThrownBy(() -> OtlpJson.parseTraces(json))
                 .isInstanceOf(InvalidPayloadException.class)
-                .hasMessageMatching("(malformed JSON: .* at|unexpected content after the JSON object at) line 1, column \\d+")
-                .message().doesNotContain(SECRET);
+                .hasMessageMatching(
+                        "(malformed JSON: .* at|unexpected content after the JSON object at) line 1, column \\d+")
+                .message()
+                .doesNotContain(SECRET);
     }
 
     @Test
@@ -662,8 +766,10 @@ class OtlpJsonTest {
     void rejectsDocumentsThatAreNotAnObject(String json) {
         assertThatThrownBy(() -> OtlpJson.parseTraces(json))
                 .isInstanceOf(InvalidPayloadException.class)
-                .hasMessageMatching("empty input: expected a JSON object|expected a JSON object at the top level, got .*")
-                .message().doesNotContain(SECRET, "42");
+                .hasMessageMatching(
+                        "empty input: expected a JSON object|expected a JSON object at the top level, got .*")
+                .message()
+                .doesNotContain(SECRET, "42");
     }
 
     @Test
@@ -676,7 +782,9 @@ class OtlpJsonTest {
 
     private static Span span(String spanJson) throws InvalidPayloadException {
         return OtlpJson.parseTraces("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[" + spanJson + "]}]}]}")
-                .getResourceSpans(0).getScopeSpans(0).getSpans(0);
+                .getResourceSpans(0)
+                .getScopeSpans(0)
+                .getSpans(0);
     }
 
     static String hex(ByteString bytes) {
