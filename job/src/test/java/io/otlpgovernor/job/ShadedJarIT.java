@@ -47,7 +47,7 @@ class ShadedJarIT {
                         "org/apache/kafka/clients/producer/KafkaProducer.class",
                         "com/google/protobuf/Message.class",
                         "io/opentelemetry/proto/collector/trace/v1/ExportTraceServiceRequest.class",
-                        "io/otlpgovernor/rules/contract/TopicNames.class");
+                        "io/otlpgovernor/contract/TopicNames.class");
         assertThat(entries).anyMatch(name -> name.startsWith("io/otlpgovernor/rules/") && name.endsWith(".class"));
     }
 
