@@ -25,6 +25,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlpgovernor.contract.RecordHeaders;
 import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 import io.otlpgovernor.job.GovernorJob;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.InputRecordDeserializer;
@@ -815,14 +816,8 @@ public final class JobBenchmark {
         consume(broker, topics, from, record -> {
             try {
                 long n = record.topic().startsWith(TopicNames.governed(Signal.SPANS, ""))
-                        ? ExportTraceServiceRequest.parseFrom(record.value()).getResourceSpansList().stream()
-                                .flatMap(r -> r.getScopeSpansList().stream())
-                                .mapToLong(s -> s.getSpansCount())
-                                .sum()
-                        : ExportLogsServiceRequest.parseFrom(record.value()).getResourceLogsList().stream()
-                                .flatMap(r -> r.getScopeLogsList().stream())
-                                .mapToLong(s -> s.getLogRecordsCount())
-                                .sum();
+                        ? OtlpTree.count(ExportTraceServiceRequest.parseFrom(record.value()))
+                        : OtlpTree.count(ExportLogsServiceRequest.parseFrom(record.value()));
                 items.merge(record.topic(), n, Long::sum);
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                 throw new IllegalStateException("governed output does not parse: " + record.topic(), e);

@@ -1,9 +1,9 @@
 package io.otlpgovernor.rules.protection;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -11,16 +11,12 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.otlpgovernor.contract.otlp.OtlpPayloads;
+import io.otlpgovernor.contract.otlp.tree.AttributeSite;
+import io.otlpgovernor.contract.otlp.tree.OtlpTree;
+import io.otlpgovernor.contract.otlp.tree.TreePosition;
+import io.otlpgovernor.contract.otlp.tree.TreeVisitor;
 import io.otlpgovernor.rules.classification.FieldSite;
 
 /**
@@ -34,7 +30,10 @@ import io.otlpgovernor.rules.classification.FieldSite;
  *
  * <p>Not thread-safe (it caches one HMAC instance per key): use one engine per thread or operator instance.
  * Drop-record on a resource or scope attribute removes everything under that resource or scope; a scope or
- * resource left empty by drop-record rules is removed as well.
+ * resource left empty by drop-record rules is removed as well. Exemplars' filtered attributes are not classified.
+ *
+ * <p>The walk is {@link OtlpTree#walk}'s: this class only says what happens at each attribute list, span name and
+ * log body.
  */
 public final class GovernanceEngine {
 
@@ -56,383 +55,130 @@ public final class GovernanceEngine {
     public record Governed<T>(T request, Decisions decisions, long itemsIn, long itemsOut) {}
 
     public Governed<ExportTraceServiceRequest> governSpans(CompiledRules rules, ExportTraceServiceRequest request) {
-        Decisions decisions = new Decisions();
-        long in = 0;
-        long out = 0;
-        List<ResourceSpans> resources = null;
-        for (int r = 0; r < request.getResourceSpansCount(); r++) {
-            ResourceSpans original = request.getResourceSpans(r);
-            long items = original.getScopeSpansList().stream()
-                    .mapToLong(ScopeSpans::getSpansCount)
-                    .sum();
-            in += items;
-            ResourceSpans governed = governResourceSpans(rules, original, decisions);
-            out += governed == null
-                    ? 0
-                    : governed.getScopeSpansList().stream()
-                            .mapToLong(ScopeSpans::getSpansCount)
-                            .sum();
-            resources = collect(resources, request.getResourceSpansList(), r, original, governed);
-        }
-        decisions.dropped(in - out);
-        ExportTraceServiceRequest result = resources == null
-                ? request
-                : request.toBuilder()
-                        .clearResourceSpans()
-                        .addAllResourceSpans(resources)
-                        .build();
-        return new Governed<>(result, decisions, in, out);
-    }
-
-    private ResourceSpans governResourceSpans(CompiledRules rules, ResourceSpans original, Decisions decisions) {
-        Resource resource = resource(rules, original.getResource(), decisions);
-        if (resource == null) {
-            return null;
-        }
-        List<ScopeSpans> scopes = null;
-        for (int s = 0; s < original.getScopeSpansCount(); s++) {
-            ScopeSpans scope = original.getScopeSpans(s);
-            ScopeSpans governed = governScopeSpans(rules, scope, decisions);
-            scopes = collect(scopes, original.getScopeSpansList(), s, scope, governed);
-        }
-        if (scopes != null && scopes.isEmpty()) {
-            // Everything under it was dropped: drop the container too rather than send an empty shell.
-            return null;
-        }
-        if (resource == original.getResource() && scopes == null) {
-            return original;
-        }
-        ResourceSpans.Builder builder = original.toBuilder().setResource(resource);
-        if (scopes != null) {
-            builder.clearScopeSpans().addAllScopeSpans(scopes);
-        }
-        return builder.build();
-    }
-
-    private ScopeSpans governScopeSpans(CompiledRules rules, ScopeSpans original, Decisions decisions) {
-        InstrumentationScope scope = scope(rules, original.getScope(), decisions);
-        if (scope == null) {
-            return null;
-        }
-        List<Span> spans = null;
-        for (int i = 0; i < original.getSpansCount(); i++) {
-            Span span = original.getSpans(i);
-            spans = collect(
-                    spans, original.getSpansList(), i, span, decisions.itemWalked(governSpan(rules, span, decisions)));
-        }
-        if (spans != null && spans.isEmpty()) {
-            // Everything under it was dropped: drop the container too rather than send an empty shell.
-            return null;
-        }
-        if (scope == original.getScope() && spans == null) {
-            return original;
-        }
-        ScopeSpans.Builder builder = original.toBuilder().setScope(scope);
-        if (spans != null) {
-            builder.clearSpans().addAllSpans(spans);
-        }
-        return builder.build();
-    }
-
-    /** The governed span, the same instance when unchanged, or null when it must be dropped. */
-    private Span governSpan(CompiledRules rules, Span span, Decisions decisions) {
-        List<KeyValue> attributes = walker.attributes(rules, FieldSite.SPAN, span.getAttributesList(), decisions);
-        if (attributes == AttributeWalker.DROP_RECORD) {
-            return null;
-        }
-        String name = span.getName();
-        if (rules.classifiesSpanNames() && !name.isEmpty()) {
-            AnyValue original = AnyValue.newBuilder().setStringValue(name).build();
-            AnyValue governed = walker.freeValue(rules, "span.name", original, decisions);
-            if (governed == null) {
-                return null;
+        Protect<Span> protect = new Protect<>(rules) {
+            @Override
+            public Span item(Span span, TreePosition at) {
+                return governSpanName(rules, span, decisions);
             }
-            name = governed == original ? name : governed.getStringValue();
-        }
-        List<Span.Event> events = null;
-        for (int i = 0; i < span.getEventsCount(); i++) {
-            Span.Event event = span.getEvents(i);
-            List<KeyValue> eventAttributes =
-                    walker.attributes(rules, FieldSite.SPAN_EVENT, event.getAttributesList(), decisions);
-            if (eventAttributes == AttributeWalker.DROP_RECORD) {
-                return null;
-            }
-            Span.Event governed = eventAttributes == event.getAttributesList()
-                    ? event
-                    : event.toBuilder()
-                            .clearAttributes()
-                            .addAllAttributes(eventAttributes)
-                            .build();
-            events = collect(events, span.getEventsList(), i, event, governed);
-        }
-        List<Span.Link> links = null;
-        for (int i = 0; i < span.getLinksCount(); i++) {
-            Span.Link link = span.getLinks(i);
-            List<KeyValue> linkAttributes =
-                    walker.attributes(rules, FieldSite.SPAN_LINK, link.getAttributesList(), decisions);
-            if (linkAttributes == AttributeWalker.DROP_RECORD) {
-                return null;
-            }
-            Span.Link governed = linkAttributes == link.getAttributesList()
-                    ? link
-                    : link.toBuilder()
-                            .clearAttributes()
-                            .addAllAttributes(linkAttributes)
-                            .build();
-            links = collect(links, span.getLinksList(), i, link, governed);
-        }
-        if (attributes == span.getAttributesList() && name.equals(span.getName()) && events == null && links == null) {
-            return span;
-        }
-        Span.Builder builder = span.toBuilder().setName(name);
-        if (attributes != span.getAttributesList()) {
-            builder.clearAttributes().addAllAttributes(attributes);
-        }
-        if (events != null) {
-            builder.clearEvents().addAllEvents(events);
-        }
-        if (links != null) {
-            builder.clearLinks().addAllLinks(links);
-        }
-        return builder.build();
+        };
+        return protect.result(request, OtlpTree.walk(request, protect));
     }
 
     public Governed<ExportLogsServiceRequest> governLogs(CompiledRules rules, ExportLogsServiceRequest request) {
-        Decisions decisions = new Decisions();
-        long in = 0;
-        long out = 0;
-        List<ResourceLogs> resources = null;
-        for (int r = 0; r < request.getResourceLogsCount(); r++) {
-            ResourceLogs original = request.getResourceLogs(r);
-            in += original.getScopeLogsList().stream()
-                    .mapToLong(ScopeLogs::getLogRecordsCount)
-                    .sum();
-            ResourceLogs governed = governResourceLogs(rules, original, decisions);
-            out += governed == null
-                    ? 0
-                    : governed.getScopeLogsList().stream()
-                            .mapToLong(ScopeLogs::getLogRecordsCount)
-                            .sum();
-            resources = collect(resources, request.getResourceLogsList(), r, original, governed);
-        }
-        decisions.dropped(in - out);
-        ExportLogsServiceRequest result = resources == null
-                ? request
-                : request.toBuilder()
-                        .clearResourceLogs()
-                        .addAllResourceLogs(resources)
-                        .build();
-        return new Governed<>(result, decisions, in, out);
-    }
-
-    private ResourceLogs governResourceLogs(CompiledRules rules, ResourceLogs original, Decisions decisions) {
-        Resource resource = resource(rules, original.getResource(), decisions);
-        if (resource == null) {
-            return null;
-        }
-        List<ScopeLogs> scopes = null;
-        for (int s = 0; s < original.getScopeLogsCount(); s++) {
-            ScopeLogs scopeLogs = original.getScopeLogs(s);
-            scopes = collect(
-                    scopes, original.getScopeLogsList(), s, scopeLogs, governScopeLogs(rules, scopeLogs, decisions));
-        }
-        if (scopes != null && scopes.isEmpty()) {
-            // Everything under it was dropped: drop the container too rather than send an empty shell.
-            return null;
-        }
-        if (resource == original.getResource() && scopes == null) {
-            return original;
-        }
-        ResourceLogs.Builder builder = original.toBuilder().setResource(resource);
-        if (scopes != null) {
-            builder.clearScopeLogs().addAllScopeLogs(scopes);
-        }
-        return builder.build();
-    }
-
-    private ScopeLogs governScopeLogs(CompiledRules rules, ScopeLogs original, Decisions decisions) {
-        InstrumentationScope scope = scope(rules, original.getScope(), decisions);
-        if (scope == null) {
-            return null;
-        }
-        List<LogRecord> records = null;
-        for (int i = 0; i < original.getLogRecordsCount(); i++) {
-            LogRecord record = original.getLogRecords(i);
-            records = collect(
-                    records,
-                    original.getLogRecordsList(),
-                    i,
-                    record,
-                    decisions.itemWalked(governLogRecord(rules, record, decisions)));
-        }
-        if (records != null && records.isEmpty()) {
-            // Everything under it was dropped: drop the container too rather than send an empty shell.
-            return null;
-        }
-        if (scope == original.getScope() && records == null) {
-            return original;
-        }
-        ScopeLogs.Builder builder = original.toBuilder().setScope(scope);
-        if (records != null) {
-            builder.clearLogRecords().addAllLogRecords(records);
-        }
-        return builder.build();
-    }
-
-    private LogRecord governLogRecord(CompiledRules rules, LogRecord record, Decisions decisions) {
-        List<KeyValue> attributes = walker.attributes(rules, FieldSite.LOG, record.getAttributesList(), decisions);
-        if (attributes == AttributeWalker.DROP_RECORD) {
-            return null;
-        }
-        AnyValue body = record.getBody();
-        if (rules.classifiesLogBodies() && record.hasBody()) {
-            body = walker.freeValue(rules, "log.body", body, decisions);
-            if (body == null) {
-                return null;
+        Protect<LogRecord> protect = new Protect<>(rules) {
+            @Override
+            public LogRecord item(LogRecord record, TreePosition at) {
+                return governLogBody(rules, record, decisions);
             }
-        }
-        if (attributes == record.getAttributesList() && body == record.getBody()) {
-            return record;
-        }
-        LogRecord.Builder builder = record.toBuilder().setBody(body);
-        if (attributes != record.getAttributesList()) {
-            builder.clearAttributes().addAllAttributes(attributes);
-        }
-        return builder.build();
+        };
+        return protect.result(request, OtlpTree.walk(request, protect));
     }
 
     public Governed<ExportMetricsServiceRequest> governMetrics(
             CompiledRules rules, ExportMetricsServiceRequest request) {
-        Decisions decisions = new Decisions();
-        long in = 0;
-        long out = 0;
-        List<ResourceMetrics> resources = null;
-        for (int r = 0; r < request.getResourceMetricsCount(); r++) {
-            ResourceMetrics original = request.getResourceMetrics(r);
-            in += points(original);
-            ResourceMetrics governed = governResourceMetrics(rules, original, decisions);
-            out += governed == null ? 0 : points(governed);
-            resources = collect(resources, request.getResourceMetricsList(), r, original, governed);
-        }
-        decisions.dropped(in - out);
-        ExportMetricsServiceRequest result = resources == null
-                ? request
-                : request.toBuilder()
-                        .clearResourceMetrics()
-                        .addAllResourceMetrics(resources)
-                        .build();
-        return new Governed<>(result, decisions, in, out);
+        Protect<Message> protect = new Protect<>(rules);
+        return protect.result(request, OtlpTree.walk(request, protect));
     }
 
-    private static long points(ResourceMetrics resource) {
-        return resource.getScopeMetricsList().stream()
-                .flatMap(s -> s.getMetricsList().stream())
-                .mapToLong(OtlpPayloads::dataPointCount)
-                .sum();
+    /** The span with its name governed (when the rules classify span names), or null when it must be dropped. */
+    private Span governSpanName(CompiledRules rules, Span span, Decisions decisions) {
+        String name = span.getName();
+        if (!rules.classifiesSpanNames() || name.isEmpty()) {
+            return span;
+        }
+        AnyValue original = AnyValue.newBuilder().setStringValue(name).build();
+        AnyValue governed = walker.freeValue(rules, "span.name", original, decisions);
+        if (governed == null) {
+            return null;
+        }
+        return governed == original
+                ? span
+                : span.toBuilder().setName(governed.getStringValue()).build();
     }
 
-    private ResourceMetrics governResourceMetrics(CompiledRules rules, ResourceMetrics original, Decisions decisions) {
-        Resource resource = resource(rules, original.getResource(), decisions);
-        if (resource == null) {
+    /** The record with its body governed (when the rules classify log bodies), or null when it must be dropped. */
+    private LogRecord governLogBody(CompiledRules rules, LogRecord record, Decisions decisions) {
+        if (!rules.classifiesLogBodies() || !record.hasBody()) {
+            return record;
+        }
+        AnyValue body = walker.freeValue(rules, "log.body", record.getBody(), decisions);
+        if (body == null) {
             return null;
         }
-        List<ScopeMetrics> scopes = null;
-        for (int s = 0; s < original.getScopeMetricsCount(); s++) {
-            ScopeMetrics scopeMetrics = original.getScopeMetrics(s);
-            scopes = collect(
-                    scopes,
-                    original.getScopeMetricsList(),
-                    s,
-                    scopeMetrics,
-                    governScopeMetrics(rules, scopeMetrics, decisions));
-        }
-        if (scopes != null && scopes.isEmpty()) {
-            // Everything under it was dropped: drop the container too rather than send an empty shell.
-            return null;
-        }
-        if (resource == original.getResource() && scopes == null) {
-            return original;
-        }
-        ResourceMetrics.Builder builder = original.toBuilder().setResource(resource);
-        if (scopes != null) {
-            builder.clearScopeMetrics().addAllScopeMetrics(scopes);
-        }
-        return builder.build();
-    }
-
-    private ScopeMetrics governScopeMetrics(CompiledRules rules, ScopeMetrics original, Decisions decisions) {
-        InstrumentationScope scope = scope(rules, original.getScope(), decisions);
-        if (scope == null) {
-            return null;
-        }
-        List<Metric> metrics = null;
-        for (int i = 0; i < original.getMetricsCount(); i++) {
-            Metric metric = original.getMetrics(i);
-            metrics = collect(
-                    metrics,
-                    original.getMetricsList(),
-                    i,
-                    metric,
-                    MetricPoints.govern(walker, rules, metric, decisions));
-        }
-        if (metrics != null && metrics.isEmpty()) {
-            // Everything under it was dropped: drop the container too rather than send an empty shell.
-            return null;
-        }
-        if (scope == original.getScope() && metrics == null) {
-            return original;
-        }
-        ScopeMetrics.Builder builder = original.toBuilder().setScope(scope);
-        if (metrics != null) {
-            builder.clearMetrics().addAllMetrics(metrics);
-        }
-        return builder.build();
-    }
-
-    /** The governed resource, the same instance when unchanged, or null when everything under it must go. */
-    private Resource resource(CompiledRules rules, Resource resource, Decisions decisions) {
-        List<KeyValue> attributes =
-                walker.attributes(rules, FieldSite.RESOURCE, resource.getAttributesList(), decisions);
-        decisions.resourceWalked();
-        if (attributes == AttributeWalker.DROP_RECORD) {
-            return null;
-        }
-        return attributes == resource.getAttributesList()
-                ? resource
-                : resource.toBuilder()
-                        .clearAttributes()
-                        .addAllAttributes(attributes)
-                        .build();
-    }
-
-    private InstrumentationScope scope(CompiledRules rules, InstrumentationScope scope, Decisions decisions) {
-        List<KeyValue> attributes = walker.attributes(rules, FieldSite.SCOPE, scope.getAttributesList(), decisions);
-        decisions.scopeWalked();
-        if (attributes == AttributeWalker.DROP_RECORD) {
-            return null;
-        }
-        return attributes == scope.getAttributesList()
-                ? scope
-                : scope.toBuilder()
-                        .clearAttributes()
-                        .addAllAttributes(attributes)
-                        .build();
+        return body == record.getBody()
+                ? record
+                : record.toBuilder().setBody(body).build();
     }
 
     /**
-     * Copy-on-write collection: {@code result} stays null while every element is unchanged; on the first change
-     * it becomes a copy of the elements so far. A null {@code governed} element is dropped.
+     * One request's walk: every attribute list but exemplars' through the {@link AttributeWalker}, with the
+     * resource, scope and item boundaries {@link Decisions} attributes labels by.
      */
-    static <T> List<T> collect(List<T> result, List<T> originals, int index, T original, T governed) {
-        if (result == null && governed == original) {
-            return null;
+    private class Protect<I> implements TreeVisitor<I> {
+        final CompiledRules rules;
+        final Decisions decisions = new Decisions();
+        private long itemsOut;
+
+        Protect(CompiledRules rules) {
+            this.rules = rules;
         }
-        if (result == null) {
-            result = new ArrayList<>(originals.subList(0, index));
+
+        @Override
+        public boolean visits(AttributeSite site) {
+            return site != AttributeSite.EXEMPLAR;
         }
-        if (governed != null) {
-            result.add(governed);
+
+        @Override
+        public List<KeyValue> attributes(AttributeSite site, List<KeyValue> attributes, TreePosition at) {
+            List<KeyValue> governed = walker.attributes(rules, fieldSite(site), attributes, decisions);
+            if (governed != AttributeWalker.DROP_RECORD) {
+                return governed;
+            }
+            // A dropped container is not visited further: end it here, so its labels go to no item.
+            if (site == AttributeSite.RESOURCE) {
+                decisions.resourceWalked();
+            } else if (site == AttributeSite.SCOPE) {
+                decisions.scopeWalked();
+            }
+            return OtlpTree.DROP;
         }
-        return result;
+
+        @Override
+        public Resource resource(Resource resource, TreePosition at) {
+            decisions.resourceWalked();
+            return resource;
+        }
+
+        @Override
+        public InstrumentationScope scope(InstrumentationScope scope, TreePosition at) {
+            decisions.scopeWalked();
+            return scope;
+        }
+
+        @Override
+        public void itemDone(I item, TreePosition at) {
+            if (decisions.itemWalked(item) != null) {
+                itemsOut++;
+            }
+        }
+
+        <R extends Message> Governed<R> result(R request, R governed) {
+            long itemsIn = OtlpTree.count(request);
+            decisions.dropped(itemsIn - itemsOut);
+            return new Governed<>(governed, decisions, itemsIn, itemsOut);
+        }
+    }
+
+    private static FieldSite fieldSite(AttributeSite site) {
+        return switch (site) {
+            case RESOURCE -> FieldSite.RESOURCE;
+            case SCOPE -> FieldSite.SCOPE;
+            case SPAN -> FieldSite.SPAN;
+            case SPAN_EVENT -> FieldSite.SPAN_EVENT;
+            case SPAN_LINK -> FieldSite.SPAN_LINK;
+            case LOG_RECORD -> FieldSite.LOG;
+            case DATA_POINT -> FieldSite.DATA_POINT;
+            case EXEMPLAR -> throw new IllegalArgumentException("exemplars are not classified");
+        };
     }
 }

@@ -3,11 +3,8 @@ package io.otlpgovernor.rules.sampling;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 
 /**
  * How many items the items of a request stand for: the sum of their adjusted counts, {@code 2^56 / (2^56 − T)}
@@ -28,28 +25,16 @@ public final class AdjustedCounts {
 
     /** The sum of the spans' adjusted counts. */
     public static double spans(ExportTraceServiceRequest request) {
-        double sum = 0;
-        for (ResourceSpans resource : request.getResourceSpansList()) {
-            for (ScopeSpans scope : resource.getScopeSpansList()) {
-                for (Span span : scope.getSpansList()) {
-                    sum += of(span);
-                }
-            }
-        }
-        return sum;
+        double[] sum = {0};
+        OtlpTree.forEach(request, (span, at) -> sum[0] += of(span));
+        return sum[0];
     }
 
     /** The sum of the log records' adjusted counts. */
     public static double logs(ExportLogsServiceRequest request) {
-        double sum = 0;
-        for (ResourceLogs resource : request.getResourceLogsList()) {
-            for (ScopeLogs scope : resource.getScopeLogsList()) {
-                for (LogRecord record : scope.getLogRecordsList()) {
-                    sum += of(record);
-                }
-            }
-        }
-        return sum;
+        double[] sum = {0};
+        OtlpTree.forEach(request, (record, at) -> sum[0] += of(record));
+        return sum[0];
     }
 
     /** One span's adjusted count. */

@@ -8,11 +8,8 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 
 /**
  * The sampling randomness R of each item of an export request, for a quota gate that must decide exactly how
@@ -50,21 +47,8 @@ public final class ItemRandomness {
      * The high 16 bits of R for every span, in flattened order (resource, scope, span): {@code (char) (R >>> 40)}.
      */
     public static char[] spans(ExportTraceServiceRequest request) {
-        int count = 0;
-        for (ResourceSpans resource : request.getResourceSpansList()) {
-            for (ScopeSpans scope : resource.getScopeSpansList()) {
-                count += scope.getSpansCount();
-            }
-        }
-        char[] out = new char[count];
-        int i = 0;
-        for (ResourceSpans resource : request.getResourceSpansList()) {
-            for (ScopeSpans scope : resource.getScopeSpansList()) {
-                for (Span span : scope.getSpansList()) {
-                    out[i++] = high16(value(span, state(span)));
-                }
-            }
-        }
+        char[] out = new char[(int) OtlpTree.count(request)];
+        OtlpTree.forEach(request, (span, at) -> out[at.itemIndex()] = high16(value(span, state(span))));
         return out;
     }
 
@@ -73,21 +57,8 @@ public final class ItemRandomness {
      * {@code (char) (R >>> 40)}.
      */
     public static char[] logs(ExportLogsServiceRequest request) {
-        int count = 0;
-        for (ResourceLogs resource : request.getResourceLogsList()) {
-            for (ScopeLogs scope : resource.getScopeLogsList()) {
-                count += scope.getLogRecordsCount();
-            }
-        }
-        char[] out = new char[count];
-        int i = 0;
-        for (ResourceLogs resource : request.getResourceLogsList()) {
-            for (ScopeLogs scope : resource.getScopeLogsList()) {
-                for (LogRecord record : scope.getLogRecordsList()) {
-                    out[i++] = high16(value(record, state(record)));
-                }
-            }
-        }
+        char[] out = new char[(int) OtlpTree.count(request)];
+        OtlpTree.forEach(request, (record, at) -> out[at.itemIndex()] = high16(value(record, state(record))));
         return out;
     }
 

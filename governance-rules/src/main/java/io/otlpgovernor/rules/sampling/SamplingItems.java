@@ -4,11 +4,8 @@ import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 
 /**
  * The per-item sampling plumbing of this package, for samplers built on it in other packages (head and tail
@@ -72,23 +69,11 @@ public final class SamplingItems {
 
     /** Spans in a request. */
     public static long count(ExportTraceServiceRequest request) {
-        long count = 0;
-        for (ResourceSpans resource : request.getResourceSpansList()) {
-            for (ScopeSpans scope : resource.getScopeSpansList()) {
-                count += scope.getSpansCount();
-            }
-        }
-        return count;
+        return OtlpTree.count(request);
     }
 
     /** Log records in a request. */
     public static long count(ExportLogsServiceRequest request) {
-        long count = 0;
-        for (ResourceLogs resource : request.getResourceLogsList()) {
-            for (ScopeLogs scope : resource.getScopeLogsList()) {
-                count += scope.getLogRecordsCount();
-            }
-        }
-        return count;
+        return OtlpTree.count(request);
     }
 }

@@ -3,6 +3,7 @@ package io.otlpgovernor.rules.sampling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -10,11 +11,10 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.otlp.tree.OtlpTree;
+import io.otlpgovernor.contract.otlp.tree.TreePosition;
+import io.otlpgovernor.contract.otlp.tree.TreeVisitor;
 
 /**
  * Applies one threshold to a whole export request: the downsampling a quota gate decided on. An item is kept iff
@@ -27,7 +27,7 @@ import io.opentelemetry.proto.trace.v1.Span;
  * ConsistentSampler}'s, which also erases a {@code th} the randomness contradicts and keeps {@code rv}, unknown
  * {@code ot} sub-keys and other vendors' tracestate entries). An item whose randomness came from the hash of its
  * bytes gets it written out ({@code rv}, {@code sampling.randomness}), since a changed item no longer hashes to
- * it. Scopes and resources left without items are removed.
+ * it. Scopes and resources left without items by the filter are removed.
  *
  * <p>At {@link Threshold#ALWAYS} nothing is sampled and the request is returned as it is, the same instance: a
  * stage at 100 % does not claim a probability for items that arrived without one.
@@ -51,31 +51,9 @@ public final class ThresholdFilter {
             return new Filtered<>(request, SamplingItems.count(request), 0);
         }
         ConsistentSampler sampler = ConsistentSampler.withThreshold(threshold);
-        long kept = 0;
-        long dropped = 0;
-        ExportTraceServiceRequest.Builder out = request.toBuilder().clearResourceSpans();
-        for (ResourceSpans resource : request.getResourceSpansList()) {
-            List<ScopeSpans> scopes = new ArrayList<>(resource.getScopeSpansCount());
-            for (ScopeSpans scope : resource.getScopeSpansList()) {
-                List<Span> spans = new ArrayList<>(scope.getSpansCount());
-                for (Span span : scope.getSpansList()) {
-                    Span filtered = filter(span, threshold, sampler);
-                    if (filtered == null) {
-                        dropped++;
-                    } else {
-                        spans.add(filtered);
-                    }
-                }
-                kept += spans.size();
-                if (!spans.isEmpty()) {
-                    scopes.add(scope.toBuilder().clearSpans().addAllSpans(spans).build());
-                }
-            }
-            if (!scopes.isEmpty()) {
-                out.addResourceSpans(resource.toBuilder().clearScopeSpans().addAllScopeSpans(scopes));
-            }
-        }
-        return new Filtered<>(out.build(), kept, dropped);
+        Tally<Span> tally = new Tally<>(span -> filter(span, threshold, sampler));
+        ExportTraceServiceRequest out = OtlpTree.walk(request, tally);
+        return new Filtered<>(out, tally.kept, tally.dropped);
     }
 
     /** Keeps the log records whose randomness passes {@code threshold}; see the class description. */
@@ -84,34 +62,31 @@ public final class ThresholdFilter {
             return new Filtered<>(request, SamplingItems.count(request), 0);
         }
         ConsistentSampler sampler = ConsistentSampler.withThreshold(threshold);
-        long kept = 0;
-        long dropped = 0;
-        ExportLogsServiceRequest.Builder out = request.toBuilder().clearResourceLogs();
-        for (ResourceLogs resource : request.getResourceLogsList()) {
-            List<ScopeLogs> scopes = new ArrayList<>(resource.getScopeLogsCount());
-            for (ScopeLogs scope : resource.getScopeLogsList()) {
-                List<LogRecord> records = new ArrayList<>(scope.getLogRecordsCount());
-                for (LogRecord record : scope.getLogRecordsList()) {
-                    LogRecord filtered = filter(record, threshold, sampler);
-                    if (filtered == null) {
-                        dropped++;
-                    } else {
-                        records.add(filtered);
-                    }
-                }
-                kept += records.size();
-                if (!records.isEmpty()) {
-                    scopes.add(scope.toBuilder()
-                            .clearLogRecords()
-                            .addAllLogRecords(records)
-                            .build());
-                }
-            }
-            if (!scopes.isEmpty()) {
-                out.addResourceLogs(resource.toBuilder().clearScopeLogs().addAllScopeLogs(scopes));
-            }
+        Tally<LogRecord> tally = new Tally<>(record -> filter(record, threshold, sampler));
+        ExportLogsServiceRequest out = OtlpTree.walk(request, tally);
+        return new Filtered<>(out, tally.kept, tally.dropped);
+    }
+
+    /** Applies a keep-or-drop function to every item of a walk, counting both outcomes. */
+    private static final class Tally<I> implements TreeVisitor<I> {
+        private final UnaryOperator<I> filter;
+        private long kept;
+        private long dropped;
+
+        Tally(UnaryOperator<I> filter) {
+            this.filter = filter;
         }
-        return new Filtered<>(out.build(), kept, dropped);
+
+        @Override
+        public I item(I item, TreePosition at) {
+            I filtered = filter.apply(item);
+            if (filtered == null) {
+                dropped++;
+            } else {
+                kept++;
+            }
+            return filtered;
+        }
     }
 
     /** The kept span with its new tracestate, or null when it is dropped. */

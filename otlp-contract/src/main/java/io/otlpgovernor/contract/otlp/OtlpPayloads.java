@@ -7,15 +7,12 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.otlp.tree.DataPoints;
+import io.otlpgovernor.contract.otlp.tree.OtlpTree;
+import io.otlpgovernor.contract.otlp.tree.TreePosition;
 
 /**
  * Decodes and checks serialized OTLP export requests ({@code Export{Trace,Metrics,Logs}ServiceRequest}).
@@ -102,74 +99,66 @@ public final class OtlpPayloads {
     }
 
     private static PayloadSummary summarizeSpans(ExportTraceServiceRequest request) throws InvalidPayloadException {
-        long spans = 0;
-        for (int r = 0; r < request.getResourceSpansCount(); r++) {
-            ResourceSpans resource = request.getResourceSpans(r);
-            for (int s = 0; s < resource.getScopeSpansCount(); s++) {
-                ScopeSpans scope = resource.getScopeSpans(s);
-                for (int i = 0; i < scope.getSpansCount(); i++) {
-                    Span span = scope.getSpans(i);
-                    String path = "resource_spans[" + r + "].scope_spans[" + s + "].spans[" + i + "]";
-                    requireLength(span.getTraceId(), TRACE_ID_BYTES, false, path + ".trace_id");
-                    requireLength(span.getSpanId(), SPAN_ID_BYTES, false, path + ".span_id");
-                    requireLength(span.getParentSpanId(), SPAN_ID_BYTES, true, path + ".parent_span_id");
-                }
-                spans += scope.getSpansCount();
-            }
-        }
-        return new PayloadSummary(Signal.SPANS, request.getResourceSpansCount(), spans);
+        String[] first = {null};
+        OtlpTree.forEach(request, (span, at) -> first[0] = first[0] != null ? first[0] : spanProblem(span, at));
+        throwIf(first[0]);
+        return new PayloadSummary(Signal.SPANS, request.getResourceSpansCount(), OtlpTree.count(request));
     }
 
     private static PayloadSummary summarizeMetrics(ExportMetricsServiceRequest request) {
-        long points = 0;
-        for (ResourceMetrics resource : request.getResourceMetricsList()) {
-            for (ScopeMetrics scope : resource.getScopeMetricsList()) {
-                for (Metric metric : scope.getMetricsList()) {
-                    points += dataPointCount(metric);
-                }
-            }
-        }
-        return new PayloadSummary(Signal.METRICS, request.getResourceMetricsCount(), points);
+        return new PayloadSummary(Signal.METRICS, request.getResourceMetricsCount(), OtlpTree.count(request));
     }
 
     /** Data points of one metric; a metric without data (no type set) counts zero. */
     public static int dataPointCount(Metric metric) {
-        return switch (metric.getDataCase()) {
-            case GAUGE -> metric.getGauge().getDataPointsCount();
-            case SUM -> metric.getSum().getDataPointsCount();
-            case HISTOGRAM -> metric.getHistogram().getDataPointsCount();
-            case EXPONENTIAL_HISTOGRAM -> metric.getExponentialHistogram().getDataPointsCount();
-            case SUMMARY -> metric.getSummary().getDataPointsCount();
-            case DATA_NOT_SET -> 0;
-        };
+        return DataPoints.count(metric);
     }
 
     private static PayloadSummary summarizeLogs(ExportLogsServiceRequest request) throws InvalidPayloadException {
-        long records = 0;
-        for (int r = 0; r < request.getResourceLogsCount(); r++) {
-            ResourceLogs resource = request.getResourceLogs(r);
-            for (int s = 0; s < resource.getScopeLogsCount(); s++) {
-                ScopeLogs scope = resource.getScopeLogs(s);
-                for (int i = 0; i < scope.getLogRecordsCount(); i++) {
-                    LogRecord record = scope.getLogRecords(i);
-                    String path = "resource_logs[" + r + "].scope_logs[" + s + "].log_records[" + i + "]";
-                    requireLength(record.getTraceId(), TRACE_ID_BYTES, true, path + ".trace_id");
-                    requireLength(record.getSpanId(), SPAN_ID_BYTES, true, path + ".span_id");
-                }
-                records += scope.getLogRecordsCount();
-            }
-        }
-        return new PayloadSummary(Signal.LOGS, request.getResourceLogsCount(), records);
+        String[] first = {null};
+        OtlpTree.forEach(
+                request, (record, at) -> first[0] = first[0] != null ? first[0] : logRecordProblem(record, at));
+        throwIf(first[0]);
+        return new PayloadSummary(Signal.LOGS, request.getResourceLogsCount(), OtlpTree.count(request));
     }
 
-    private static void requireLength(ByteString id, int expected, boolean mayBeEmpty, String path)
-            throws InvalidPayloadException {
+    private static void throwIf(String problem) throws InvalidPayloadException {
+        if (problem != null) {
+            throw new InvalidPayloadException(problem);
+        }
+    }
+
+    /**
+     * What is wrong with the identifiers of the span at {@code at} of a walk, starting with its field path in the
+     * request ({@code resource_spans[r].scope_spans[s].spans[i].trace_id: must be 16 bytes, got 3}); null when
+     * nothing is.
+     */
+    public static String spanProblem(Span span, TreePosition at) {
+        String path = "resource_spans[" + at.resourceIndex() + "].scope_spans[" + at.scopeIndex() + "].spans["
+                + at.itemInContainer() + "]";
+        String problem = lengthProblem(span.getTraceId(), TRACE_ID_BYTES, false, path + ".trace_id");
+        if (problem == null) {
+            problem = lengthProblem(span.getSpanId(), SPAN_ID_BYTES, false, path + ".span_id");
+        }
+        return problem != null
+                ? problem
+                : lengthProblem(span.getParentSpanId(), SPAN_ID_BYTES, true, path + ".parent_span_id");
+    }
+
+    /** As {@link #spanProblem}, for the log record at {@code at}. */
+    public static String logRecordProblem(LogRecord record, TreePosition at) {
+        String path = "resource_logs[" + at.resourceIndex() + "].scope_logs[" + at.scopeIndex() + "].log_records["
+                + at.itemInContainer() + "]";
+        String problem = lengthProblem(record.getTraceId(), TRACE_ID_BYTES, true, path + ".trace_id");
+        return problem != null ? problem : lengthProblem(record.getSpanId(), SPAN_ID_BYTES, true, path + ".span_id");
+    }
+
+    private static String lengthProblem(ByteString id, int expected, boolean mayBeEmpty, String path) {
         int actual = id.size();
         if (actual == expected || (actual == 0 && mayBeEmpty)) {
-            return;
+            return null;
         }
-        throw new InvalidPayloadException(
-                path + ": must be " + expected + " bytes" + (mayBeEmpty ? " or empty" : "") + ", got " + actual);
+        return path + ": must be " + expected + " bytes" + (mayBeEmpty ? " or empty" : "") + ", got " + actual;
     }
 
     private static String requestName(Signal signal) {

@@ -13,12 +13,12 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.otlp.tree.OtlpTree;
+import io.otlpgovernor.contract.otlp.tree.TreePosition;
+import io.otlpgovernor.contract.otlp.tree.TreeVisitor;
 import io.otlpgovernor.rules.sampling.ConsistentDecision;
 import io.otlpgovernor.rules.sampling.ConsistentSampler;
 import io.otlpgovernor.rules.sampling.OtelTraceState;
@@ -143,49 +143,22 @@ public final class HeadSampler {
             }
         }
         Counts counts = new Counts(rules.size());
-        boolean changed = false;
-        int index = 0;
-        ExportTraceServiceRequest.Builder out = request.toBuilder().clearResourceSpans();
-        for (ResourceSpans resource : request.getResourceSpansList()) {
-            String service = SamplingConditions.serviceName(resource.getResource());
-            List<KeyValue> resourceAttributes = resource.getResource().getAttributesList();
-            List<ScopeSpans> scopes = new ArrayList<>(resource.getScopeSpansCount());
-            boolean resourceChanged = false;
-            for (ScopeSpans scope : resource.getScopeSpansList()) {
-                List<Span> spans = new ArrayList<>(scope.getSpansCount());
-                boolean scopeChanged = false;
-                for (Span span : scope.getSpansList()) {
-                    Set<String> labels = itemLabels == null ? null : itemLabels.get(index);
-                    index++;
-                    int ruleIndex = ruleFor(
-                            Signal.SPANS,
-                            span.getKind(),
-                            service,
-                            labels,
-                            span.getAttributesList(),
-                            resourceAttributes);
-                    Span result = stage(ruleIndex).sample(span);
-                    counts.add(ruleIndex, result != null);
-                    if (result != null) {
-                        spans.add(result);
-                    }
-                    scopeChanged |= result != span;
-                }
-                if (!scopeChanged) {
-                    scopes.add(scope);
-                } else if (!spans.isEmpty()) {
-                    scopes.add(scope.toBuilder().clearSpans().addAllSpans(spans).build());
-                }
-                resourceChanged |= scopeChanged;
+        ExportTraceServiceRequest out = OtlpTree.walk(request, new ItemSampler<Span>(itemLabels) {
+            @Override
+            public Span item(Span span, TreePosition at) {
+                int ruleIndex = ruleFor(
+                        Signal.SPANS,
+                        span.getKind(),
+                        service,
+                        labels(at),
+                        span.getAttributesList(),
+                        resourceAttributes);
+                Span result = stage(ruleIndex).sample(span);
+                counts.add(ruleIndex, result != null);
+                return result;
             }
-            if (!resourceChanged) {
-                out.addResourceSpans(resource);
-            } else if (!scopes.isEmpty()) {
-                out.addResourceSpans(resource.toBuilder().clearScopeSpans().addAllScopeSpans(scopes));
-            }
-            changed |= resourceChanged;
-        }
-        return new Filtered<>(changed ? out.build() : request, counts.kept, counts.dropped, counts.byRule());
+        });
+        return new Filtered<>(out, counts.kept, counts.dropped, counts.byRule());
     }
 
     /** Samples the log records of {@code request}; classification labels are not known. */
@@ -209,47 +182,39 @@ public final class HeadSampler {
             }
         }
         Counts counts = new Counts(rules.size());
-        boolean changed = false;
-        int index = 0;
-        ExportLogsServiceRequest.Builder out = request.toBuilder().clearResourceLogs();
-        for (ResourceLogs resource : request.getResourceLogsList()) {
-            String service = SamplingConditions.serviceName(resource.getResource());
-            List<KeyValue> resourceAttributes = resource.getResource().getAttributesList();
-            List<ScopeLogs> scopes = new ArrayList<>(resource.getScopeLogsCount());
-            boolean resourceChanged = false;
-            for (ScopeLogs scope : resource.getScopeLogsList()) {
-                List<LogRecord> records = new ArrayList<>(scope.getLogRecordsCount());
-                boolean scopeChanged = false;
-                for (LogRecord record : scope.getLogRecordsList()) {
-                    Set<String> labels = itemLabels == null ? null : itemLabels.get(index);
-                    index++;
-                    int ruleIndex =
-                            ruleFor(Signal.LOGS, null, service, labels, record.getAttributesList(), resourceAttributes);
-                    LogRecord result = stage(ruleIndex).sample(record);
-                    counts.add(ruleIndex, result != null);
-                    if (result != null) {
-                        records.add(result);
-                    }
-                    scopeChanged |= result != record;
-                }
-                if (!scopeChanged) {
-                    scopes.add(scope);
-                } else if (!records.isEmpty()) {
-                    scopes.add(scope.toBuilder()
-                            .clearLogRecords()
-                            .addAllLogRecords(records)
-                            .build());
-                }
-                resourceChanged |= scopeChanged;
+        ExportLogsServiceRequest out = OtlpTree.walk(request, new ItemSampler<LogRecord>(itemLabels) {
+            @Override
+            public LogRecord item(LogRecord record, TreePosition at) {
+                int ruleIndex =
+                        ruleFor(Signal.LOGS, null, service, labels(at), record.getAttributesList(), resourceAttributes);
+                LogRecord result = stage(ruleIndex).sample(record);
+                counts.add(ruleIndex, result != null);
+                return result;
             }
-            if (!resourceChanged) {
-                out.addResourceLogs(resource);
-            } else if (!scopes.isEmpty()) {
-                out.addResourceLogs(resource.toBuilder().clearScopeLogs().addAllScopeLogs(scopes));
-            }
-            changed |= resourceChanged;
+        });
+        return new Filtered<>(out, counts.kept, counts.dropped, counts.byRule());
+    }
+
+    /** A walk that knows, at each item, its resource's service name and attributes and the item's labels. */
+    private abstract static class ItemSampler<I> implements TreeVisitor<I> {
+        private final List<Set<String>> itemLabels;
+        String service;
+        List<KeyValue> resourceAttributes;
+
+        ItemSampler(List<Set<String>> itemLabels) {
+            this.itemLabels = itemLabels;
         }
-        return new Filtered<>(changed ? out.build() : request, counts.kept, counts.dropped, counts.byRule());
+
+        @Override
+        public Resource resource(Resource resource, TreePosition at) {
+            service = SamplingConditions.serviceName(resource);
+            resourceAttributes = resource.getAttributesList();
+            return resource;
+        }
+
+        Set<String> labels(TreePosition at) {
+            return itemLabels == null ? null : itemLabels.get(at.itemIndex());
+        }
     }
 
     /** @throws IllegalArgumentException when labels are given but not one entry per item */

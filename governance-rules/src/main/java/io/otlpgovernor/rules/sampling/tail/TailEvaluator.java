@@ -10,11 +10,10 @@ import java.util.TreeSet;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 import io.otlpgovernor.rules.retention.RetentionRules;
 import io.otlpgovernor.rules.sampling.OtelTraceState;
 import io.otlpgovernor.rules.sampling.SamplingConditions;
@@ -195,15 +194,10 @@ public final class TailEvaluator {
      * serialized size. Computed where the spans are already parsed, so the buffer never parses them again.
      */
     public TraceSummary summarize(ExportTraceServiceRequest request) {
-        TraceSummary summary = start();
-        for (ResourceSpans resource : request.getResourceSpansList()) {
-            for (ScopeSpans scope : resource.getScopeSpansList()) {
-                for (Span span : scope.getSpansList()) {
-                    summary = observe(summary, resource.getResource(), span, span.getSerializedSize());
-                }
-            }
-        }
-        return summary;
+        TraceSummary[] summary = {start()};
+        OtlpTree.forEach(
+                request, (span, at) -> summary[0] = observe(summary[0], at.resource(), span, span.getSerializedSize()));
+        return summary[0];
     }
 
     /** Whether {@code s} was built from this evaluator's leaf conditions, so its condition bits can be trusted. */

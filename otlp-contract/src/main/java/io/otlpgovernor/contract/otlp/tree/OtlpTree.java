@@ -27,6 +27,7 @@ import io.opentelemetry.proto.trace.v1.Span;
  *   <li>{@link #partition} splits a request into one request per key of its items, each keeping the resource and
  *       scope (and metric) structure of its items; a container whose items all share one key goes into that part
  *       as it is.
+ *   <li>{@link #forEach} reads every item in order, changing nothing.
  *   <li>{@link #count} counts items: spans, log records or data points.
  * </ul>
  *
@@ -43,6 +44,12 @@ public final class OtlpTree {
     @FunctionalInterface
     public interface ItemKey<I, K> {
         K of(I item, TreePosition at);
+    }
+
+    /** What {@link #forEach} does with each item. */
+    @FunctionalInterface
+    public interface ItemAction<I> {
+        void accept(I item, TreePosition at);
     }
 
     /**
@@ -65,6 +72,31 @@ public final class OtlpTree {
     /** Walks the data points of every metric; the visitor's items are the data point messages ({@link DataPoints}). */
     public static ExportMetricsServiceRequest walk(ExportMetricsServiceRequest request, TreeVisitor<Message> visitor) {
         return (ExportMetricsServiceRequest) new Walk<>(Shape.METRICS, visitor).request(request);
+    }
+
+    /** Hands every span to {@code action}, in order. */
+    public static void forEach(ExportTraceServiceRequest request, ItemAction<Span> action) {
+        new Walk<>(Shape.SPANS, reading(action)).request(request);
+    }
+
+    /** Hands every log record to {@code action}, in order. */
+    public static void forEach(ExportLogsServiceRequest request, ItemAction<LogRecord> action) {
+        new Walk<>(Shape.LOGS, reading(action)).request(request);
+    }
+
+    /** Hands every data point to {@code action}, in order; {@link TreePosition#metric()} names its metric. */
+    public static void forEach(ExportMetricsServiceRequest request, ItemAction<Message> action) {
+        new Walk<>(Shape.METRICS, reading(action)).request(request);
+    }
+
+    private static <I> TreeVisitor<I> reading(ItemAction<I> action) {
+        return new TreeVisitor<>() {
+            @Override
+            public I item(I item, TreePosition at) {
+                action.accept(item, at);
+                return item;
+            }
+        };
     }
 
     /**

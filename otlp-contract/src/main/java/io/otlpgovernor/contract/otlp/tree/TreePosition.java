@@ -19,6 +19,7 @@ public final class TreePosition {
     private int resourceIndex = -1;
     private int scopeIndex = -1;
     private int item = -1;
+    private int itemInContainer = -1;
 
     TreePosition() {}
 
@@ -67,8 +68,17 @@ public final class TreePosition {
         this.metric = metric;
     }
 
-    void nextItem() {
+    /**
+     * Index of the current item in its container: a span or log record among its scope's, a data point among its
+     * metric's — what the item's field path in the request names.
+     */
+    public int itemInContainer() {
+        return itemInContainer;
+    }
+
+    void nextItem(int inContainer) {
         item++;
+        itemInContainer = inContainer;
     }
 
     /** Skips the items of a container that was dropped whole, so later indexes still name the same items. */

@@ -66,7 +66,7 @@ final class Walk<I> {
         boolean items = level + 1 == shape.itemLevel;
         for (int i = 0; i < children.size(); i++) {
             Message child = children.get(i);
-            Message walked = items ? item(child) : node(child, level + 1, i);
+            Message walked = items ? item(child, i) : node(child, level + 1, i);
             if (kept == null) {
                 if (walked == child) {
                     continue;
@@ -117,8 +117,8 @@ final class Walk<I> {
     }
 
     @SuppressWarnings("unchecked")
-    private Message item(Message item) {
-        at.nextItem();
+    private Message item(Message item, int inContainer) {
+        at.nextItem(inContainer);
         Message current = item;
         List<KeyValue> own = shape.attributes(item);
         List<KeyValue> attributes = attributes(shape.itemSite, own);

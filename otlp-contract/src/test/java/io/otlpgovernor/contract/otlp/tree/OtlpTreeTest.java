@@ -319,6 +319,20 @@ class OtlpTreeTest {
     }
 
     @Test
+    void forEachReadsEveryItemInOrderWithItsPathInTheRequest() {
+        List<String> seen = new ArrayList<>();
+        OtlpTree.forEach(
+                spans(),
+                (span, at) -> seen.add(span.getName() + "@" + at.resourceIndex() + "." + at.scopeIndex() + "."
+                        + at.itemInContainer() + "#" + at.itemIndex()));
+        List<String> points = new ArrayList<>();
+        OtlpTree.forEach(metrics(), (point, at) -> points.add(at.metric().getName() + "." + at.itemInContainer()));
+
+        assertThat(seen).containsExactly("a1@0.0.0#0", "a2@0.0.1#1", "a3@0.1.0#2", "b1@1.0.0#3", "b2@1.1.0#4");
+        assertThat(points).containsExactly("gauge.0", "gauge.1", "latency.0");
+    }
+
+    @Test
     void countsItemsOfEverySignal() {
         assertThat(OtlpTree.count(spans())).isEqualTo(5);
         assertThat(OtlpTree.count(logs())).isEqualTo(3);
