@@ -7,8 +7,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.rules.condition.When;
 
 /**
  * A tenant's retention rules, compiled: chooses the tier of a record and says whether the record is already older
@@ -22,6 +24,9 @@ public final class RetentionPolicy {
     private final Map<String, Duration> tiers;
     private final String defaultTier;
     private final List<RetentionRules.TierRule> rules;
+    /** The compiled {@code when} of each rule, by the rule's index. */
+    private final List<When> conditions;
+
     private final Optional<String> legalHold;
     private final Set<String> attributeKeys;
 
@@ -33,6 +38,7 @@ public final class RetentionPolicy {
         this.tiers = tiers;
         this.defaultTier = defaultTier;
         this.rules = rules;
+        this.conditions = rules.stream().map(rule -> When.compile(rule.when())).toList();
         this.legalHold = legalHold;
         this.attributeKeys = rules.stream()
                 .flatMap(rule -> rule.when().attributes().keySet().stream())
@@ -50,22 +56,36 @@ public final class RetentionPolicy {
     }
 
     /**
-     * What is known about a record when its tier is chosen.
+     * What is known about a record when its tier is chosen: what a {@link When} condition reads.
      *
-     * @param signal     its signal
-     * @param labels     classification labels attached to it
-     * @param service    its resource's {@code service.name}, or null
-     * @param attributes string attributes of its resource and of the record itself (record wins on a clash)
+     * @param signal             its signal
+     * @param labels             classification labels attached to it
+     * @param service            its resource's {@code service.name}, {@code ""} when none
+     * @param attributes         its own attributes (they win over the resource's on a clash)
+     * @param resourceAttributes its resource's attributes
      */
-    public record Subject(Signal signal, Set<String> labels, String service, Map<String, String> attributes) {}
+    public record Subject(
+            Signal signal,
+            Set<String> labels,
+            String service,
+            List<KeyValue> attributes,
+            List<KeyValue> resourceAttributes) {}
 
     /** The chosen tier and the rule that chose it ({@code default} or {@code legal-hold} when no rule did). */
     public record Choice(String tier, String ruleId, Duration retention) {}
 
     public Choice choose(Subject subject) {
         Choice choice = new Choice(defaultTier, "default", tiers.get(defaultTier));
-        for (RetentionRules.TierRule rule : rules) {
-            if (matches(rule.when(), subject)) {
+        for (int i = 0; i < rules.size(); i++) {
+            if (conditions
+                    .get(i)
+                    .matches(
+                            subject.signal(),
+                            subject.service(),
+                            subject.labels(),
+                            subject.attributes(),
+                            subject.resourceAttributes())) {
+                RetentionRules.TierRule rule = rules.get(i);
                 choice = new Choice(rule.tier(), rule.id(), tiers.get(rule.tier()));
                 break;
             }
@@ -83,8 +103,8 @@ public final class RetentionPolicy {
     }
 
     /**
-     * The attribute keys some tier rule tests. A {@link Subject}'s attributes need hold only these — none at all
-     * when this is empty — so callers choosing per record can skip building most attribute maps.
+     * The attribute keys some tier rule tests: an item holding none of them is chosen for by its signal, labels and
+     * resource alone, so callers choosing per item can reuse the choice of the item before.
      */
     public Set<String> attributeKeys() {
         return attributeKeys;
@@ -93,24 +113,5 @@ public final class RetentionPolicy {
     /** Tier name → retention, for deriving topic settings. */
     public Map<String, Duration> tiers() {
         return tiers;
-    }
-
-    static boolean matches(RetentionRules.Match when, Subject subject) {
-        if (!when.signals().isEmpty() && !when.signals().contains(subject.signal())) {
-            return false;
-        }
-        if (!when.services().isEmpty()
-                && (subject.service() == null || !when.services().contains(subject.service()))) {
-            return false;
-        }
-        if (!when.labels().isEmpty() && when.labels().stream().noneMatch(subject.labels()::contains)) {
-            return false;
-        }
-        for (Map.Entry<String, String> attribute : when.attributes().entrySet()) {
-            if (!attribute.getValue().equals(subject.attributes().get(attribute.getKey()))) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -2,19 +2,15 @@ package io.otlpgovernor.rules.retention;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.rules.classification.ClassificationRules;
+import io.otlpgovernor.rules.condition.Match;
 import io.otlpgovernor.rules.yaml.Fields;
-import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * The {@code retention} section: the tiers data can be kept in, and rules choosing a record's tier.
@@ -46,17 +42,6 @@ public record RetentionRules(
      * @param path where the rule is in its file, for problems found after reading
      */
     public record TierRule(String id, String tier, Match when, String path) {}
-
-    /**
-     * Conditions on a record; an empty set or map means "any".
-     *
-     * @param signals    the record's signal
-     * @param labels     at least one of these classification labels
-     * @param services   the resource's {@code service.name}
-     * @param attributes resource or record attributes with exactly these string values
-     */
-    public record Match(
-            Set<Signal> signals, Set<String> labels, Set<String> services, Map<String, String> attributes) {}
 
     public static RetentionRules read(Fields section) {
         Map<String, Duration> tiers = new LinkedHashMap<>();
@@ -96,34 +81,8 @@ public record RetentionRules(
                 s -> ClassificationRules.RULE_ID.matcher(s).matches(),
                 "expected lower-case letters, digits and '-', starting with a letter");
         Optional<String> tier = rule.string("tier");
-        Match when = rule.mapping("when")
-                .map(RetentionRules::readMatch)
-                .orElse(new Match(Set.of(), Set.of(), Set.of(), Map.of()));
+        Match when = rule.mapping("when").map(Match::read).orElse(Match.ANY);
         rule.finish();
         return id.flatMap(i -> tier.map(t -> new TierRule(i, t, when, rule.path())));
-    }
-
-    /** Reads a record condition ({@code when}) shared by retention and sampling rules. */
-    public static Match readMatch(Fields when) {
-        Set<Signal> signals = EnumSet.noneOf(Signal.class);
-        when.list(
-                        "signals",
-                        (node, path) -> when.scalar(node, path, "a signal").flatMap(id -> {
-                            Optional<Signal> signal = Signal.forId(id);
-                            if (signal.isEmpty()) {
-                                when.problems().add(when.file(), node, path, "expected spans, metrics or logs");
-                            }
-                            return signal;
-                        }))
-                .forEach(signals::add);
-        Set<String> labels = new LinkedHashSet<>(when.strings("labels"));
-        Set<String> services = new LinkedHashSet<>(when.strings("services"));
-        Map<String, String> attributes = new LinkedHashMap<>();
-        for (Map.Entry<String, Node> attribute : when.entries("attributes").entrySet()) {
-            when.scalar(attribute.getValue(), when.child("attributes") + "." + attribute.getKey(), "a text value")
-                    .ifPresent(value -> attributes.put(attribute.getKey(), value));
-        }
-        when.finish();
-        return new Match(Set.copyOf(signals), Set.copyOf(labels), Set.copyOf(services), Map.copyOf(attributes));
     }
 }

@@ -10,15 +10,15 @@ import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.otlp.tree.DataPoints;
 import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 import io.otlpgovernor.contract.otlp.tree.TreePosition;
+import io.otlpgovernor.rules.condition.AttributeValues;
+import io.otlpgovernor.rules.condition.When;
 
 /**
  * Splits one governed export request into one request per retention tier, so each share can go to the topic that
@@ -27,8 +27,8 @@ import io.otlpgovernor.contract.otlp.tree.TreePosition;
  *
  * <p>Each span, log record and metric data point is an item. Its tier is {@link RetentionPolicy#choose chosen}
  * from its signal, its classification labels (given by the caller, aligned with the request's items as the
- * engine's {@code Decisions.itemLabels()} gives them), its resource's {@code service.name}, and the string
- * attributes of its resource and of itself (its own win on a clash). Its age is taken from its observed time —
+ * engine's {@code Decisions.itemLabels()} gives them), its resource's {@code service.name}, and the attributes
+ * of its resource and of itself (its own win on a clash), as {@link When} matches them. Its age is taken from its observed time —
  * a span's end (else start), a log record's time (else observed time), a data point's time — against the time the
  * request reached Kafka; an unknown (zero) or future time never expires.
  *
@@ -40,8 +40,6 @@ import io.otlpgovernor.contract.otlp.tree.TreePosition;
  * <p>Immutable and thread-safe.
  */
 public final class TierRouter {
-
-    private static final String SERVICE_NAME = "service.name";
 
     private final RetentionPolicy policy;
     /** Tier names, sorted: parts come in this order, and items are routed by their index in it. */
@@ -120,9 +118,9 @@ public final class TierRouter {
 
     /**
      * The routing of one request: each item's tier index (its key for the partition; null when expired), counts,
-     * and what is known of the current resource. Choosing is skipped while an item's labels and attributes are the
-     * very instances of the previous item's — items without labels or rule-relevant attributes share them, so most
-     * items cost an identity check.
+     * and what is known of the current resource. Choosing is skipped while an item has the very labels instance of
+     * the item before it, in the same resource, and no attribute a rule tests — items without labels share one
+     * instance, so most items cost an identity check.
      */
     private final class Routing {
 
@@ -134,10 +132,11 @@ public final class TierRouter {
 
         private int resourceIndex = -1;
         private String service;
-        private Map<String, String> resourceAttributes = Map.of();
+        private List<KeyValue> resourceAttributes = List.of();
 
+        /** The labels the last choice was made for; null when it must not be reused (it depended on the item). */
         private Set<String> lastLabels;
-        private Map<String, String> lastAttributes;
+
         private RetentionPolicy.Choice lastChoice;
         private Integer lastTier;
         private long[] lastCounter;
@@ -155,12 +154,16 @@ public final class TierRouter {
         /** The index of the item's tier in {@link #tierNames}, or null when it is expired there. */
         Integer tierOf(TreePosition at, List<KeyValue> attributes, long observedAtNanos) {
             if (at.resourceIndex() != resourceIndex) {
-                enterResource(at.resourceIndex(), at.resource());
+                resourceIndex = at.resourceIndex();
+                service = AttributeValues.serviceName(at.resource());
+                resourceAttributes = at.resource().getAttributesList();
+                lastLabels = null;
             }
             Set<String> labels = itemLabels.get(at.itemIndex());
-            Map<String, String> subjectAttributes = relevant(resourceAttributes, attributes);
-            if (labels != lastLabels || subjectAttributes != lastAttributes) {
-                choose(labels, subjectAttributes);
+            boolean itemDecides = testsAny(attributes);
+            if (itemDecides || labels != lastLabels) {
+                choose(labels, attributes);
+                lastLabels = itemDecides ? null : labels;
             }
             lastCounter[0]++;
             if (RetentionPolicy.expired(lastChoice, observedAtNanos, arrivalNanos)) {
@@ -170,45 +173,25 @@ public final class TierRouter {
             return lastTier;
         }
 
-        private void enterResource(int index, Resource resource) {
-            resourceIndex = index;
-            service = null;
-            for (KeyValue attribute : resource.getAttributesList()) {
-                if (attribute.getKey().equals(SERVICE_NAME)
-                        && attribute.getValue().getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
-                    service = attribute.getValue().getStringValue();
-                }
-            }
-            resourceAttributes = relevant(Map.of(), resource.getAttributesList());
-            lastLabels = null;
-        }
-
-        private void choose(Set<String> labels, Map<String, String> subjectAttributes) {
-            lastLabels = labels;
-            lastAttributes = subjectAttributes;
-            lastChoice = policy.choose(new RetentionPolicy.Subject(signal, labels, service, subjectAttributes));
+        private void choose(Set<String> labels, List<KeyValue> attributes) {
+            lastChoice =
+                    policy.choose(new RetentionPolicy.Subject(signal, labels, service, attributes, resourceAttributes));
             lastTier = tierIndex.get(lastChoice.tier());
             lastCounter =
                     chosen.computeIfAbsent(new TierChoice(lastChoice.tier(), lastChoice.ruleId()), k -> new long[1]);
         }
 
-        /**
-         * {@code base} plus the string attributes in {@code attributes} that some rule tests; {@code base} itself
-         * when there are none, which is always the case when no rule tests attributes.
-         */
-        private Map<String, String> relevant(Map<String, String> base, List<KeyValue> attributes) {
+        /** Whether the item has an attribute some rule tests — never, when no rule tests attributes. */
+        private boolean testsAny(List<KeyValue> attributes) {
             if (attributeKeys.isEmpty()) {
-                return base;
+                return false;
             }
-            Map<String, String> merged = null;
-            for (KeyValue attribute : attributes) {
-                if (attribute.getValue().getValueCase() == AnyValue.ValueCase.STRING_VALUE
-                        && attributeKeys.contains(attribute.getKey())) {
-                    merged = merged == null ? new HashMap<>(base) : merged;
-                    merged.put(attribute.getKey(), attribute.getValue().getStringValue());
+            for (int i = 0, n = attributes.size(); i < n; i++) {
+                if (attributeKeys.contains(attributes.get(i).getKey())) {
+                    return true;
                 }
             }
-            return merged == null ? base : merged;
+            return false;
         }
 
         <T> Routed<T> routed(List<OtlpTree.Part<Integer, T>> byTier) {

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.otlpgovernor.rules.classification.ClassificationRules;
-import io.otlpgovernor.rules.retention.RetentionRules;
+import io.otlpgovernor.rules.condition.Match;
 import io.otlpgovernor.rules.yaml.Fields;
 
 /**
@@ -33,7 +33,7 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
      * @param spanKinds   span kinds (server, client, producer, consumer, internal); empty = any
      * @param probability the sampling probability, 0 to 1
      */
-    public record HeadRule(String id, RetentionRules.Match when, Set<String> spanKinds, double probability) {}
+    public record HeadRule(String id, Match when, Set<String> spanKinds, double probability) {}
 
     /**
      * @param decisionWait      time after a trace's last span before it is decided
@@ -84,7 +84,7 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
     public record Probabilistic(String id, double probability) implements TailPolicy {}
 
     /** Drops traces with a span matching {@code when}, whatever other policies say. */
-    public record Drop(String id, RetentionRules.Match when) implements TailPolicy {}
+    public record Drop(String id, Match when) implements TailPolicy {}
 
     /** Keeps traces that every sub-policy keeps. */
     public record And(String id, List<TailPolicy> policies) implements TailPolicy {}
@@ -108,9 +108,7 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
             rule.require("probability");
             Optional<String> id = id(rule);
             Optional<Double> probability = rule.number("probability", 0, 1);
-            RetentionRules.Match when = rule.mapping("when")
-                    .map(RetentionRules::readMatch)
-                    .orElse(new RetentionRules.Match(Set.of(), Set.of(), Set.of(), java.util.Map.of()));
+            Match when = rule.mapping("when").map(Match::read).orElse(Match.ANY);
             Set<String> kinds = new LinkedHashSet<>(rule.list(
                     "span-kinds",
                     (kindNode, kindPath) -> rule.scalar(kindNode, kindPath, "a span kind")
@@ -176,7 +174,7 @@ public record SamplingRules(Optional<Head> head, Optional<Tail> tail) {
             }
             case "drop" -> {
                 policy.require("when");
-                Optional<RetentionRules.Match> when = policy.mapping("when").map(RetentionRules::readMatch);
+                Optional<Match> when = policy.mapping("when").map(Match::read);
                 yield id.flatMap(i -> when.map(w -> new Drop(i, w)));
             }
             default -> readAnd(policy, id, depth);

@@ -3,7 +3,6 @@ package io.otlpgovernor.rules.sampling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -13,8 +12,6 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.contract.otlp.tree.OtlpTree;
-import io.otlpgovernor.contract.otlp.tree.TreePosition;
-import io.otlpgovernor.contract.otlp.tree.TreeVisitor;
 
 /**
  * Applies one threshold to a whole export request: the downsampling a quota gate decided on. An item is kept iff
@@ -51,9 +48,7 @@ public final class ThresholdFilter {
             return new Filtered<>(request, SamplingItems.count(request), 0);
         }
         ConsistentSampler sampler = ConsistentSampler.withThreshold(threshold);
-        Tally<Span> tally = new Tally<>(span -> filter(span, threshold, sampler));
-        ExportTraceServiceRequest out = OtlpTree.walk(request, tally);
-        return new Filtered<>(out, tally.kept, tally.dropped);
+        return filtered(OtlpTree.filter(request, (span, at) -> filter(span, threshold, sampler)));
     }
 
     /** Keeps the log records whose randomness passes {@code threshold}; see the class description. */
@@ -62,31 +57,11 @@ public final class ThresholdFilter {
             return new Filtered<>(request, SamplingItems.count(request), 0);
         }
         ConsistentSampler sampler = ConsistentSampler.withThreshold(threshold);
-        Tally<LogRecord> tally = new Tally<>(record -> filter(record, threshold, sampler));
-        ExportLogsServiceRequest out = OtlpTree.walk(request, tally);
-        return new Filtered<>(out, tally.kept, tally.dropped);
+        return filtered(OtlpTree.filter(request, (record, at) -> filter(record, threshold, sampler)));
     }
 
-    /** Applies a keep-or-drop function to every item of a walk, counting both outcomes. */
-    private static final class Tally<I> implements TreeVisitor<I> {
-        private final UnaryOperator<I> filter;
-        private long kept;
-        private long dropped;
-
-        Tally(UnaryOperator<I> filter) {
-            this.filter = filter;
-        }
-
-        @Override
-        public I item(I item, TreePosition at) {
-            I filtered = filter.apply(item);
-            if (filtered == null) {
-                dropped++;
-            } else {
-                kept++;
-            }
-            return filtered;
-        }
+    private static <R> Filtered<R> filtered(OtlpTree.Filtered<R> walked) {
+        return new Filtered<>(walked.request(), walked.kept(), walked.dropped());
     }
 
     /** The kept span with its new tracestate, or null when it is dropped. */

@@ -9,7 +9,9 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.otlpgovernor.contract.Signal;
-import io.otlpgovernor.rules.retention.RetentionRules;
+import io.otlpgovernor.rules.condition.AttributeValues;
+import io.otlpgovernor.rules.condition.Match;
+import io.otlpgovernor.rules.condition.When;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,19 +23,18 @@ class SamplingConditionsTest {
 
     @Test
     void theServiceNameIsTheResourcesStringServiceName() {
-        assertThat(SamplingConditions.serviceName(SamplingFixtures.resource("shop")))
+        assertThat(AttributeValues.serviceName(SamplingFixtures.resource("shop")))
                 .isEqualTo("shop");
-        assertThat(SamplingConditions.serviceName(SamplingFixtures.resource(null)))
-                .isEmpty();
-        assertThat(SamplingConditions.serviceName(SamplingFixtures.resource(null, attribute("service.name", 7L))))
+        assertThat(AttributeValues.serviceName(SamplingFixtures.resource(null))).isEmpty();
+        assertThat(AttributeValues.serviceName(SamplingFixtures.resource(null, attribute("service.name", 7L))))
                 .isEmpty();
     }
 
     @Test
     void anEmptyConditionMatchesAnythingAndServicesNeedAServiceName() {
-        SamplingConditions.When any = when(Set.of(), Set.of(), Map.of());
+        When any = when(Set.of(), Set.of(), Map.of());
         assertThat(any.matches(Signal.SPANS, "", null, List.of(), List.of())).isTrue();
-        SamplingConditions.When shop = when(Set.of("shop"), Set.of(), Map.of());
+        When shop = when(Set.of("shop"), Set.of(), Map.of());
         assertThat(shop.matches(Signal.LOGS, "shop", null, List.of(), List.of()))
                 .isTrue();
         assertThat(shop.matches(Signal.LOGS, "", null, List.of(), List.of())).isFalse();
@@ -41,7 +42,7 @@ class SamplingConditionsTest {
 
     @Test
     void labelsMatchAnyOfThemAndNeverWhenUnknown() {
-        SamplingConditions.When pii = when(Set.of(), Set.of("pii", "secret"), Map.of());
+        When pii = when(Set.of(), Set.of("pii", "secret"), Map.of());
         assertThat(pii.testsLabels()).isTrue();
         assertThat(pii.matches(Signal.SPANS, "", Set.of("secret"), List.of(), List.of()))
                 .isTrue();
@@ -78,7 +79,7 @@ class SamplingConditionsTest {
             default -> any.setStringValue(value);
         }
         KeyValue attribute = KeyValue.newBuilder().setKey("k").setValue(any).build();
-        SamplingConditions.When when = when(Set.of(), Set.of(), Map.of("k", text));
+        When when = when(Set.of(), Set.of(), Map.of("k", text));
         assertThat(when.matches(Signal.SPANS, "", null, List.of(attribute), List.of()))
                 .isEqualTo(matches);
     }
@@ -117,8 +118,7 @@ class SamplingConditionsTest {
                 .isFalse();
     }
 
-    private static SamplingConditions.When when(
-            Set<String> services, Set<String> labels, Map<String, String> attributes) {
-        return SamplingConditions.When.compile(new RetentionRules.Match(Set.of(), labels, services, attributes));
+    private static When when(Set<String> services, Set<String> labels, Map<String, String> attributes) {
+        return When.compile(new Match(Set.of(), labels, services, attributes));
     }
 }

@@ -12,7 +12,7 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.contract.Signal;
-import io.otlpgovernor.rules.retention.RetentionRules;
+import io.otlpgovernor.rules.condition.Match;
 
 /** Spans, log records, resources and conditions for the head and tail sampling tests. */
 public final class SamplingFixtures {
@@ -101,23 +101,23 @@ public final class SamplingFixtures {
                 .orElse(null);
     }
 
-    public static RetentionRules.Match any() {
-        return new RetentionRules.Match(Set.of(), Set.of(), Set.of(), Map.of());
+    public static Match any() {
+        return new Match(Set.of(), Set.of(), Set.of(), Map.of());
     }
 
-    public static RetentionRules.Match services(String... services) {
-        return new RetentionRules.Match(Set.of(), Set.of(), Set.of(services), Map.of());
+    public static Match services(String... services) {
+        return new Match(Set.of(), Set.of(), Set.of(services), Map.of());
     }
 
-    public static RetentionRules.Match attributes(Map<String, String> attributes) {
-        return new RetentionRules.Match(Set.of(), Set.of(), Set.of(), attributes);
+    public static Match attributes(Map<String, String> attributes) {
+        return new Match(Set.of(), Set.of(), Set.of(), attributes);
     }
 
-    public static RetentionRules.Match labels(String... labels) {
-        return new RetentionRules.Match(Set.of(), Set.of(labels), Set.of(), Map.of());
+    public static Match labels(String... labels) {
+        return new Match(Set.of(), Set.of(labels), Set.of(), Map.of());
     }
 
-    public static RetentionRules.Match signals(Signal... signals) {
-        return new RetentionRules.Match(Set.of(signals), Set.of(), Set.of(), Map.of());
+    public static Match signals(Signal... signals) {
+        return new Match(Set.of(signals), Set.of(), Set.of(), Map.of());
     }
 }

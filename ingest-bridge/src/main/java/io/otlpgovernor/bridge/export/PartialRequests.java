@@ -11,7 +11,6 @@ import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.otlp.OtlpPayloads;
 import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 import io.otlpgovernor.contract.otlp.tree.TreePosition;
-import io.otlpgovernor.contract.otlp.tree.TreeVisitor;
 
 /**
  * Splits a request that {@link OtlpPayloads} refused into its valid items and the rest, for an OTLP partial
@@ -38,12 +37,14 @@ final class PartialRequests {
         try {
             return switch (signal) {
                 case SPANS -> {
-                    ValidItems<Span> valid = new ValidItems<>(OtlpPayloads::spanProblem);
-                    yield Optional.of(valid.split(OtlpTree.walk(ExportTraceServiceRequest.parseFrom(payload), valid)));
+                    FirstProblem<Span> check = new FirstProblem<>(OtlpPayloads::spanProblem);
+                    yield Optional.of(
+                            check.split(OtlpTree.filter(ExportTraceServiceRequest.parseFrom(payload), check::keep)));
                 }
                 case LOGS -> {
-                    ValidItems<LogRecord> valid = new ValidItems<>(OtlpPayloads::logRecordProblem);
-                    yield Optional.of(valid.split(OtlpTree.walk(ExportLogsServiceRequest.parseFrom(payload), valid)));
+                    FirstProblem<LogRecord> check = new FirstProblem<>(OtlpPayloads::logRecordProblem);
+                    yield Optional.of(
+                            check.split(OtlpTree.filter(ExportLogsServiceRequest.parseFrom(payload), check::keep)));
                 }
                 case METRICS -> Optional.empty();
             };
@@ -58,31 +59,23 @@ final class PartialRequests {
         String problem(I item, TreePosition at);
     }
 
-    /** Drops the items that fail their check, counting both outcomes and keeping the first problem. */
-    private static final class ValidItems<I> implements TreeVisitor<I> {
+    /** Keeps the items that pass their check and remembers what was wrong with the first one that did not. */
+    private static final class FirstProblem<I> {
         private final ItemCheck<I> check;
-        private long kept;
-        private long rejected;
-        private String firstProblem;
+        private String first;
 
-        ValidItems(ItemCheck<I> check) {
+        FirstProblem(ItemCheck<I> check) {
             this.check = check;
         }
 
-        @Override
-        public I item(I item, TreePosition at) {
+        I keep(I item, TreePosition at) {
             String problem = check.problem(item, at);
-            if (problem == null) {
-                kept++;
-                return item;
-            }
-            rejected++;
-            firstProblem = firstProblem != null ? firstProblem : problem;
-            return null;
+            first = first != null || problem == null ? first : problem;
+            return problem == null ? item : null;
         }
 
-        Split split(Message keptRequest) {
-            return new Split(keptRequest.toByteArray(), kept, rejected, firstProblem);
+        Split split(OtlpTree.Filtered<? extends Message> kept) {
+            return new Split(kept.request().toByteArray(), kept.kept(), kept.dropped(), first);
         }
     }
 }

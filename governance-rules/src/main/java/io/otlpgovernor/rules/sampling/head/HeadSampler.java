@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -19,10 +20,11 @@ import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 import io.otlpgovernor.contract.otlp.tree.TreePosition;
 import io.otlpgovernor.contract.otlp.tree.TreeVisitor;
+import io.otlpgovernor.rules.condition.AttributeValues;
+import io.otlpgovernor.rules.condition.When;
 import io.otlpgovernor.rules.sampling.ConsistentDecision;
 import io.otlpgovernor.rules.sampling.ConsistentSampler;
 import io.otlpgovernor.rules.sampling.OtelTraceState;
-import io.otlpgovernor.rules.sampling.SamplingConditions;
 import io.otlpgovernor.rules.sampling.SamplingItems;
 import io.otlpgovernor.rules.sampling.SamplingRules;
 
@@ -33,7 +35,7 @@ import io.otlpgovernor.rules.sampling.SamplingRules;
  *
  * <h2>Which probability</h2>
  * The first rule an item matches gives the probability, otherwise {@code default-probability}. A rule's
- * {@code when} is matched by {@link SamplingConditions.When} against the item's signal ({@code spans} or
+ * {@code when} is matched by {@link When} against the item's signal ({@code spans} or
  * {@code logs}), its resource's {@code service.name}, its classification labels (when the caller passes them;
  * otherwise a condition on labels never matches) and its own and its resource's attributes. A rule with
  * {@code span-kinds} matches only spans of those kinds: it never matches a log record, which has no kind.
@@ -87,10 +89,7 @@ public final class HeadSampler {
         boolean all = head.defaultProbability() == 1.0;
         for (SamplingRules.HeadRule rule : head.rules()) {
             rules.add(new Rule(
-                    rule.id(),
-                    SamplingConditions.When.compile(rule.when()),
-                    kinds(rule.spanKinds()),
-                    Stage.of(rule.probability())));
+                    rule.id(), When.compile(rule.when()), kinds(rule.spanKinds()), Stage.of(rule.probability())));
             all &= rule.probability() == 1.0;
         }
         return all ? KEEP_ALL : new HeadSampler(List.copyOf(rules), Stage.of(head.defaultProbability()), false);
@@ -134,13 +133,9 @@ public final class HeadSampler {
      *                   engine's decisions give them; null when not known
      */
     public Filtered<ExportTraceServiceRequest> spans(ExportTraceServiceRequest request, List<Set<String>> itemLabels) {
-        if (keepsEverything || itemLabels != null) {
-            long count = SamplingItems.count(request);
-            checkLabels(itemLabels, count);
-            if (keepsEverything) {
-                return new Filtered<>(
-                        request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
-            }
+        Filtered<ExportTraceServiceRequest> unsampled = unsampled(request, itemLabels);
+        if (unsampled != null) {
+            return unsampled;
         }
         Counts counts = new Counts(rules.size());
         ExportTraceServiceRequest out = OtlpTree.walk(request, new ItemSampler<Span>(itemLabels) {
@@ -173,13 +168,9 @@ public final class HeadSampler {
      *                   when not known
      */
     public Filtered<ExportLogsServiceRequest> logs(ExportLogsServiceRequest request, List<Set<String>> itemLabels) {
-        if (keepsEverything || itemLabels != null) {
-            long count = SamplingItems.count(request);
-            checkLabels(itemLabels, count);
-            if (keepsEverything) {
-                return new Filtered<>(
-                        request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
-            }
+        Filtered<ExportLogsServiceRequest> unsampled = unsampled(request, itemLabels);
+        if (unsampled != null) {
+            return unsampled;
         }
         Counts counts = new Counts(rules.size());
         ExportLogsServiceRequest out = OtlpTree.walk(request, new ItemSampler<LogRecord>(itemLabels) {
@@ -207,7 +198,7 @@ public final class HeadSampler {
 
         @Override
         public Resource resource(Resource resource, TreePosition at) {
-            service = SamplingConditions.serviceName(resource);
+            service = AttributeValues.serviceName(resource);
             resourceAttributes = resource.getAttributesList();
             return resource;
         }
@@ -217,11 +208,24 @@ public final class HeadSampler {
         }
     }
 
-    /** @throws IllegalArgumentException when labels are given but not one entry per item */
-    private static void checkLabels(List<Set<String>> itemLabels, long items) {
-        if (itemLabels != null && itemLabels.size() != items) {
-            throw new IllegalArgumentException(itemLabels.size() + " label entries for " + items + " items");
+    /**
+     * {@code request} as it is, every item kept by the default rule, when this sampler keeps everything; null when
+     * it must be walked.
+     *
+     * @throws IllegalArgumentException when labels are given but not one entry per item
+     */
+    private <R extends Message> Filtered<R> unsampled(R request, List<Set<String>> itemLabels) {
+        if (!keepsEverything && itemLabels == null) {
+            return null;
         }
+        long count = OtlpTree.count(request);
+        if (itemLabels != null && itemLabels.size() != count) {
+            throw new IllegalArgumentException(itemLabels.size() + " label entries for " + count + " items");
+        }
+        if (!keepsEverything) {
+            return null;
+        }
+        return new Filtered<>(request, count, 0, count == 0 ? Map.of() : Map.of(DEFAULT_RULE, new RuleCount(count, 0)));
     }
 
     /** The index of the first rule the item matches, or -1 for the default. {@code kind} is null for log records. */
@@ -267,7 +271,7 @@ public final class HeadSampler {
         return Set.copyOf(kinds);
     }
 
-    private record Rule(String id, SamplingConditions.When when, Set<Span.SpanKind> kinds, Stage stage) {}
+    private record Rule(String id, When when, Set<Span.SpanKind> kinds, Stage stage) {}
 
     /** What one probability does to an item. */
     private static final class Stage {

@@ -14,7 +14,9 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.otlp.tree.OtlpTree;
-import io.otlpgovernor.rules.retention.RetentionRules;
+import io.otlpgovernor.rules.condition.AttributeValues;
+import io.otlpgovernor.rules.condition.Match;
+import io.otlpgovernor.rules.condition.When;
 import io.otlpgovernor.rules.sampling.OtelTraceState;
 import io.otlpgovernor.rules.sampling.SamplingConditions;
 import io.otlpgovernor.rules.sampling.SamplingItems;
@@ -47,7 +49,7 @@ import io.otlpgovernor.rules.sampling.Threshold;
  *   <li>{@code probabilistic}: consistent by the trace's randomness R ({@link TraceSummary#randomness()}): kept iff
  *       R ≥ T(p), T at 4 significant hex digits; probability 0 keeps nothing.</li>
  *   <li>{@code and}: every sub-policy keeps; an empty {@code and} keeps everything.</li>
- *   <li>{@code drop}: {@code when} as {@link SamplingConditions.When} with the span's signal ({@code spans}), its
+ *   <li>{@code drop}: {@code when} as {@link When} with the span's signal ({@code spans}), its
  *       resource's {@code service.name}, and its own and its resource's attributes. Classification labels are
  *       not known to tail sampling, so a {@code when} with {@code labels} never matches.</li>
  * </ul>
@@ -90,7 +92,7 @@ public final class TailEvaluator {
             if (policy instanceof SamplingRules.Drop drop) {
                 dropBits.add(leaves.size());
                 dropIds.add(drop.id());
-                leaves.add(SamplingConditions.When.compile(drop.when()));
+                leaves.add(When.compile(drop.when()));
                 canonical.append(canonical(drop.when())).append('\n');
             } else if (policy instanceof SamplingRules.RateLimit limit) {
                 if (firstRateLimit == null) {
@@ -139,7 +141,7 @@ public final class TailEvaluator {
     public TraceSummary observe(TraceSummary s, Resource resource, Span span, int spanBytes) {
         long[] matched =
                 s.conditionsFingerprint() == fingerprint && s.matched().length == words ? s.matched() : new long[words];
-        String service = SamplingConditions.serviceName(resource);
+        String service = AttributeValues.serviceName(resource);
         List<KeyValue> spanAttributes = span.getAttributesList();
         List<KeyValue> resourceAttributes = resource.getAttributesList();
         long[] updated = matched;
@@ -150,8 +152,7 @@ public final class TailEvaluator {
             Object leaf = leaves.get(bit);
             boolean hit = leaf instanceof SamplingConditions.AttributeTest test
                     ? test.matches(spanAttributes, resourceAttributes)
-                    : ((SamplingConditions.When) leaf)
-                            .matches(Signal.SPANS, service, null, spanAttributes, resourceAttributes);
+                    : ((When) leaf).matches(Signal.SPANS, service, null, spanAttributes, resourceAttributes);
             if (hit) {
                 if (updated == matched) {
                     updated = matched.clone();
@@ -371,7 +372,7 @@ public final class TailEvaluator {
     }
 
     /** A text that identifies a drop condition, the same in every JVM (sets sorted). */
-    private static String canonical(RetentionRules.Match when) {
+    private static String canonical(Match when) {
         return "drop|" + new TreeSet<>(when.signals().stream().map(Signal::id).toList()) + "|"
                 + new TreeSet<>(when.services()) + "|" + new TreeSet<>(when.labels()) + "|"
                 + new TreeMap<>(when.attributes());

@@ -18,7 +18,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.contract.Signal;
-import io.otlpgovernor.rules.retention.RetentionRules;
+import io.otlpgovernor.rules.condition.Match;
 import io.otlpgovernor.rules.sampling.ConsistentDecision;
 import io.otlpgovernor.rules.sampling.SamplingRules;
 import org.junit.jupiter.api.Test;
@@ -452,7 +452,7 @@ class HeadSamplerTest {
         return new SamplingRules.Head(defaultProbability, List.of(rules));
     }
 
-    static SamplingRules.HeadRule rule(String id, RetentionRules.Match when, Set<String> kinds, double probability) {
+    static SamplingRules.HeadRule rule(String id, Match when, Set<String> kinds, double probability) {
         return new SamplingRules.HeadRule(id, when, kinds, probability);
     }
 

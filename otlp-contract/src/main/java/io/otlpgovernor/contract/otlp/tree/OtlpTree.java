@@ -27,6 +27,7 @@ import io.opentelemetry.proto.trace.v1.Span;
  *   <li>{@link #partition} splits a request into one request per key of its items, each keeping the resource and
  *       scope (and metric) structure of its items; a container whose items all share one key goes into that part
  *       as it is.
+ *   <li>{@link #filter} keeps, replaces or drops items by one function and counts what it kept and dropped.
  *   <li>{@link #forEach} reads every item in order, changing nothing.
  *   <li>{@link #count} counts items: spans, log records or data points.
  * </ul>
@@ -45,6 +46,21 @@ public final class OtlpTree {
     public interface ItemKey<I, K> {
         K of(I item, TreePosition at);
     }
+
+    /** What {@link #filter} does with each item: returns it, a replacement, or null to drop it. */
+    @FunctionalInterface
+    public interface ItemFilter<I> {
+        I apply(I item, TreePosition at);
+    }
+
+    /**
+     * A filtered request.
+     *
+     * @param request what is left: the same instance when the filter returned every item itself
+     * @param kept items kept (as they were or replaced)
+     * @param dropped items dropped
+     */
+    public record Filtered<R>(R request, long kept, long dropped) {}
 
     /** What {@link #forEach} does with each item. */
     @FunctionalInterface
@@ -72,6 +88,20 @@ public final class OtlpTree {
     /** Walks the data points of every metric; the visitor's items are the data point messages ({@link DataPoints}). */
     public static ExportMetricsServiceRequest walk(ExportMetricsServiceRequest request, TreeVisitor<Message> visitor) {
         return (ExportMetricsServiceRequest) new Walk<>(Shape.METRICS, visitor).request(request);
+    }
+
+    /** {@code request} with each span as {@code filter} returns it; see {@link #walk} for what happens to containers. */
+    public static Filtered<ExportTraceServiceRequest> filter(
+            ExportTraceServiceRequest request, ItemFilter<Span> filter) {
+        Counting<Span> counting = new Counting<>(filter);
+        return counting.filtered((ExportTraceServiceRequest) new Walk<>(Shape.SPANS, counting).request(request));
+    }
+
+    /** As {@link #filter(ExportTraceServiceRequest, ItemFilter)}, for log records. */
+    public static Filtered<ExportLogsServiceRequest> filter(
+            ExportLogsServiceRequest request, ItemFilter<LogRecord> filter) {
+        Counting<LogRecord> counting = new Counting<>(filter);
+        return counting.filtered((ExportLogsServiceRequest) new Walk<>(Shape.LOGS, counting).request(request));
     }
 
     /** Hands every span to {@code action}, in order. */
@@ -138,6 +168,32 @@ public final class OtlpTree {
         }
         throw new IllegalArgumentException(
                 "not an OTLP export request: " + request.getDescriptorForType().getFullName());
+    }
+
+    /** A visitor applying an {@link ItemFilter} and counting its outcomes. */
+    private static final class Counting<I> implements TreeVisitor<I> {
+        private final ItemFilter<I> filter;
+        private long kept;
+        private long dropped;
+
+        Counting(ItemFilter<I> filter) {
+            this.filter = filter;
+        }
+
+        @Override
+        public I item(I item, TreePosition at) {
+            I result = filter.apply(item, at);
+            if (result == null) {
+                dropped++;
+            } else {
+                kept++;
+            }
+            return result;
+        }
+
+        <R> Filtered<R> filtered(R request) {
+            return new Filtered<>(request, kept, dropped);
+        }
     }
 
     /**
