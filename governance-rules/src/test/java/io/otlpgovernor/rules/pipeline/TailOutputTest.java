@@ -77,7 +77,7 @@ class TailOutputTest {
         List<TracePiece> pieces = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             ExportTraceServiceRequest request =
-                    Telemetry.spans("piece-" + i, spans, System.currentTimeMillis(), "note", "n".repeat(noteBytes));
+                    Telemetry.spans("piece-" + i, spans, 1_780_000_000_000L, "note", "n".repeat(noteBytes));
             pieces.add(new TracePiece(
                     "shop/trace",
                     "shop",

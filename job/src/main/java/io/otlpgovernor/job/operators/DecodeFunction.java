@@ -19,18 +19,15 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 /**
  * Checks each input record: it must carry a well-formed tenant header and be a valid OTLP export request of its
  * topic's signal. Good records continue as {@link DecodedRecord}s, with the per-item sampling randomness the quota
  * needs (computed here, in parallel, so the per-tenant quota never parses). Every other record goes to
- * {@link #DEAD_LETTERS} with its original bytes and the reason, and — when its tenant is known — counts as an
+ * {@link Outputs#DEAD_LETTERS} with its original bytes and the reason, and — when its tenant is known — counts as an
  * invalid request in that tenant's usage. Bad data never fails the job.
  */
 public final class DecodeFunction extends ProcessFunction<InputRecord, DecodedRecord> {
-
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private transient Counter decoded;
     private transient Counter deadLettered;
@@ -38,8 +35,8 @@ public final class DecodeFunction extends ProcessFunction<InputRecord, DecodedRe
     @Override
     public void open(OpenContext context) {
         MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(Metrics.GROUP);
-        decoded = metrics.counter("requests_decoded");
-        deadLettered = metrics.counter("requests_dead_lettered");
+        decoded = metrics.counter(Metrics.REQUESTS_DECODED);
+        deadLettered = metrics.counter(Metrics.REQUESTS_DEAD_LETTERED);
     }
 
     @Override
@@ -67,7 +64,7 @@ public final class DecodeFunction extends ProcessFunction<InputRecord, DecodedRe
 
     private void deadLetter(InputRecord record, String reason, Context context) {
         deadLettered.inc();
-        context.output(DEAD_LETTERS, new DeadLetter(record, reason));
+        context.output(Outputs.DEAD_LETTERS, new DeadLetter(record, reason));
         if (record.signal() != null && TenantIds.isValid(record.tenant())) {
             long bytes = record.payload() == null ? 0 : record.payload().length;
             context.output(

@@ -8,7 +8,6 @@ import io.otlpgovernor.rules.pipeline.model.AuditDelta;
 import io.otlpgovernor.rules.pipeline.model.DeadLetter;
 import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
 import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
-import io.otlpgovernor.rules.pipeline.model.InputRecord;
 import io.otlpgovernor.rules.pipeline.model.Report;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import io.otlpgovernor.rules.pipeline.model.TracePiece;
@@ -60,15 +59,16 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
         Optional<TenantRules> rules = registry.rules(
                 record.tenant(), RulesBroadcast.view(context.getBroadcastState(RulesBroadcast.RULE_SETS)));
         if (rules.isEmpty()) {
-            metrics.counter("requests_without_rules", record.tenant()).inc();
-            context.output(Outputs.DEAD_LETTERS, deadLetter(record, registry.whyUnusable(record.tenant())));
+            metrics.counter(Metrics.REQUESTS_WITHOUT_RULES, record.tenant()).inc();
+            context.output(Outputs.DEAD_LETTERS, DeadLetter.of(record, registry.whyUnusable(record.tenant())));
             return;
         }
         RequestGovernor.Outcome outcome = governor.govern(admitted, rules.get());
         String tenant = record.tenant();
-        metrics.gauge("rule_set_version", tenant, rules.get().version());
+        metrics.gauge(Metrics.RULE_SET_VERSION, tenant, rules.get().version());
         for (GovernedRecord governed : outcome.records()) {
-            metrics.counter("items_accepted", tenant, "tier", governed.tier()).inc(governed.items());
+            metrics.counter(Metrics.ITEMS_ACCEPTED, tenant, Metrics.TIER, governed.tier())
+                    .inc(governed.items());
             out.collect(governed);
         }
         for (TracePiece piece : outcome.pieces()) {
@@ -86,20 +86,22 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
 
     private void countDrops(UsageDelta usage) {
         if (usage.droppedSampling() > 0) {
-            metrics.counter("items_dropped", usage.tenant(), "reason", "sampling")
+            metrics.counter(Metrics.ITEMS_DROPPED, usage.tenant(), Metrics.REASON, Metrics.REASON_SAMPLING)
                     .inc(usage.droppedSampling());
         }
         if (usage.droppedPolicy() > 0) {
-            metrics.counter("items_dropped", usage.tenant(), "reason", "policy").inc(usage.droppedPolicy());
+            metrics.counter(Metrics.ITEMS_DROPPED, usage.tenant(), Metrics.REASON, Metrics.REASON_POLICY)
+                    .inc(usage.droppedPolicy());
         }
         if (usage.droppedAge() > 0) {
-            metrics.counter("items_dropped", usage.tenant(), "reason", "age").inc(usage.droppedAge());
+            metrics.counter(Metrics.ITEMS_DROPPED, usage.tenant(), Metrics.REASON, Metrics.REASON_AGE)
+                    .inc(usage.droppedAge());
         }
     }
 
     private void countAction(AuditDelta audit) {
         if (!audit.label().isEmpty()) {
-            metrics.counter("protections", audit.tenant(), "label", audit.label())
+            metrics.counter(Metrics.PROTECTIONS, audit.tenant(), Metrics.LABEL, audit.label())
                     .inc(audit.count());
         }
     }
@@ -112,23 +114,11 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
             return;
         }
         metrics.counter(
-                        "rule_set_changes",
+                        Metrics.RULE_SET_CHANGES,
                         change.tenant(),
-                        "outcome",
+                        Metrics.OUTCOME,
                         change.outcome().id())
                 .inc();
         context.output(Outputs.AUDIT_EVENTS, new Report(change.tenant(), AuditReports.ruleChange(change)));
-    }
-
-    static DeadLetter deadLetter(DecodedRecord record, String reason) {
-        InputRecord original = new InputRecord(
-                record.signal(),
-                record.tenant(),
-                record.payload(),
-                record.source().topic(),
-                record.source().partition(),
-                record.source().offset(),
-                record.arrivalMillis());
-        return new DeadLetter(original, reason);
     }
 }

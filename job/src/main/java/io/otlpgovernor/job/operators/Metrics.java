@@ -20,6 +20,33 @@ import org.apache.flink.metrics.MetricGroup;
 final class Metrics {
 
     static final String GROUP = "governor";
+
+    // The job's metric names, all in this one place (docs/monitoring.md lists them; the alerts and the dashboard
+    // query them as flink_taskmanager_job_task_operator_governor_<name>).
+    static final String REQUESTS_DECODED = "requests_decoded";
+    static final String REQUESTS_DEAD_LETTERED = "requests_dead_lettered";
+    static final String REQUESTS_WITHOUT_RULES = "requests_without_rules";
+    static final String ITEMS_RECEIVED = "items_received";
+    static final String ITEMS_ACCEPTED = "items_accepted";
+    static final String ITEMS_DROPPED = "items_dropped";
+    static final String PROTECTIONS = "protections";
+    static final String RULE_SET_VERSION = "rule_set_version";
+    static final String RULE_SET_CHANGES = "rule_set_changes";
+    static final String TAIL_LATE_ITEMS = "tail_late_items";
+    static final String TAIL_CAP_DECISIONS = "tail_cap_decisions";
+    static final String TAIL_DECISIONS = "tail_decisions";
+
+    // The dimensions a metric may carry besides its tenant, and the fixed values of reason.
+    static final String SIGNAL = "signal";
+    static final String TIER = "tier";
+    static final String REASON = "reason";
+    static final String LABEL = "label";
+    static final String OUTCOME = "outcome";
+    static final String REASON_QUOTA = "quota";
+    static final String REASON_SAMPLING = "sampling";
+    static final String REASON_POLICY = "policy";
+    static final String REASON_AGE = "age";
+    static final String REASON_TAIL = "tail";
     static final int MAX_TENANTS = 100;
     static final int MAX_VALUES_PER_DIMENSION = 50;
 

@@ -7,7 +7,8 @@ import io.otlpgovernor.rules.pipeline.model.TracePiece;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
 import org.apache.flink.util.OutputTag;
 
-/** The side outputs operators share: usage and audit contributions, rule-change events, dead letters. */
+/** The side outputs of the operators, in one place: usage and audit contributions, rule-change events, trace
+ * pieces, dead letters. */
 public final class Outputs {
 
     public static final OutputTag<UsageDelta> USAGE = new OutputTag<>("usage") {};
@@ -17,7 +18,8 @@ public final class Outputs {
     /** Spans and traced log records of tenants with tail sampling, on their way to their trace's decision. */
     public static final OutputTag<TracePiece> TRACE_PIECES = new OutputTag<>("trace-pieces") {};
 
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = DecodeFunction.DEAD_LETTERS;
+    /** Records that cannot be governed, with their original bytes and the reason. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private Outputs() {}
 }

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.otlpgovernor.rules.pipeline.model.AdmittedRecord;
 import io.otlpgovernor.rules.pipeline.model.AuditDelta;
+import io.otlpgovernor.rules.pipeline.model.DeadLetter;
 import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
@@ -57,9 +58,8 @@ public final class QuotaFunction
         Optional<TenantRules> rules = registry.rules(
                 record.tenant(), RulesBroadcast.view(context.getBroadcastState(RulesBroadcast.RULE_SETS)));
         if (rules.isEmpty()) {
-            metrics.counter("requests_without_rules", record.tenant()).inc();
-            context.output(
-                    Outputs.DEAD_LETTERS, GovernFunction.deadLetter(record, registry.whyUnusable(record.tenant())));
+            metrics.counter(Metrics.REQUESTS_WITHOUT_RULES, record.tenant()).inc();
+            context.output(Outputs.DEAD_LETTERS, DeadLetter.of(record, registry.whyUnusable(record.tenant())));
             return;
         }
         context.output(
@@ -71,9 +71,9 @@ public final class QuotaFunction
                         record.items(),
                         record.payload().length));
         metrics.counter(
-                        "items_received",
+                        Metrics.ITEMS_RECEIVED,
                         record.tenant(),
-                        "signal",
+                        Metrics.SIGNAL,
                         record.signal().id())
                 .inc(record.items());
         QuotaGate.Verdict verdict = decide(rules.get().ruleSet().quotas(), record);
@@ -114,7 +114,8 @@ public final class QuotaFunction
                         action,
                         String.valueOf(verdict.reason()),
                         verdict.droppedItems()));
-        metrics.counter("items_dropped", record.tenant(), "reason", "quota").inc(verdict.droppedItems());
+        metrics.counter(Metrics.ITEMS_DROPPED, record.tenant(), Metrics.REASON, Metrics.REASON_QUOTA)
+                .inc(verdict.droppedItems());
     }
 
     @Override

@@ -57,7 +57,7 @@ public final class TailRateLimitFunction extends KeyedProcessFunction<String, Ra
                 RateLimitedTrace.decode(trace.pieces()),
                 new TailVerdict(take.admitted(), TailVerdict.ERASE, trace.policyId()),
                 maxRecordBytes);
-        TailSamplingFunction.emit(
+        TailResults.emit(
                 result,
                 metrics,
                 out,

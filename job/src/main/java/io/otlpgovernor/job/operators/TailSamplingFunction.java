@@ -3,19 +3,16 @@ package io.otlpgovernor.job.operators;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.rules.pipeline.TailOutput;
-import io.otlpgovernor.rules.pipeline.model.AuditDelta;
 import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
 import io.otlpgovernor.rules.pipeline.model.RateLimitedTrace;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import io.otlpgovernor.rules.pipeline.model.TailVerdict;
 import io.otlpgovernor.rules.pipeline.model.TracePiece;
 import io.otlpgovernor.rules.pipeline.model.TraceState;
-import io.otlpgovernor.rules.pipeline.model.UsageDelta;
 import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
 import io.otlpgovernor.rules.pipeline.registry.RuleRegistry;
 import io.otlpgovernor.rules.pipeline.registry.TenantRules;
@@ -30,6 +27,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Tail sampling, keyed by trace ({@code tenant/hex(trace id)}): buffers a trace's pieces (its spans, and its log
@@ -75,8 +73,7 @@ public final class TailSamplingFunction
     }
 
     /** Decided traces whose fate hinges on a per-service rate limit. */
-    public static final org.apache.flink.util.OutputTag<RateLimitedTrace> RATE_LIMITED =
-            new org.apache.flink.util.OutputTag<>("rate-limited-traces") {};
+    public static final OutputTag<RateLimitedTrace> RATE_LIMITED = new OutputTag<>("rate-limited-traces") {};
 
     @Override
     public void open(OpenContext context) throws Exception {
@@ -94,9 +91,9 @@ public final class TailSamplingFunction
         TraceState state = traces.value();
         if (state != null && state.isDecided()) {
             metrics.counter(
-                            "tail_late_items",
+                            Metrics.TAIL_LATE_ITEMS,
                             piece.tenant(),
-                            "signal",
+                            Metrics.SIGNAL,
                             piece.signal().id())
                     .inc(piece.items());
             emit(TailOutput.apply(List.of(piece), state.verdict(), maxRecordBytes), context, out);
@@ -110,7 +107,7 @@ public final class TailSamplingFunction
         if (piece.signal() == Signal.SPANS && evaluator != null) {
             summary = evaluator.merge(summary == null ? evaluator.start() : summary, summaryOf(piece, evaluator));
             if (evaluator.capReached(summary)) {
-                metrics.counter("tail_cap_decisions", piece.tenant()).inc();
+                metrics.counter(Metrics.TAIL_CAP_DECISIONS, piece.tenant()).inc();
                 if (pendingTimer != NO_TIMER) {
                     context.timerService().deleteProcessingTimeTimer(pendingTimer);
                 }
@@ -193,7 +190,7 @@ public final class TailSamplingFunction
             }
         }
         if (!buffered.isEmpty()) {
-            metrics.counter("tail_decisions", tenant, "outcome", verdict.keep() ? "keep" : "drop")
+            metrics.counter(Metrics.TAIL_DECISIONS, tenant, Metrics.OUTCOME, verdict.keep() ? "keep" : "drop")
                     .inc();
         }
         emit(TailOutput.apply(buffered, verdict, maxRecordBytes), context, out);
@@ -216,34 +213,12 @@ public final class TailSamplingFunction
     }
 
     private void emit(TailOutput.Result result, ReadOnlyContext context, Collector<GovernedRecord> out) {
-        emit(
+        TailResults.emit(
                 result,
                 metrics,
                 out,
                 usage -> context.output(Outputs.USAGE, usage),
                 audit -> context.output(Outputs.AUDIT, audit));
-    }
-
-    /** Writes what a verdict produced, counting written items as accepted and dropped ones as dropped by tail. */
-    static void emit(
-            TailOutput.Result result,
-            Metrics metrics,
-            Collector<GovernedRecord> out,
-            Consumer<UsageDelta> usageOut,
-            Consumer<AuditDelta> auditOut) {
-        for (GovernedRecord record : result.records()) {
-            metrics.counter("items_accepted", record.tenant(), "tier", record.tier())
-                    .inc(record.items());
-            out.collect(record);
-        }
-        for (UsageDelta usage : result.usage()) {
-            if (usage.droppedTail() > 0) {
-                metrics.counter("items_dropped", usage.tenant(), "reason", "tail")
-                        .inc(usage.droppedTail());
-            }
-            usageOut.accept(usage);
-        }
-        result.audit().forEach(auditOut);
     }
 
     private static long roundUp(long millis) {

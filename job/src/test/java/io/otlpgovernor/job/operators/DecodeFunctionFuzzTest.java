@@ -49,7 +49,7 @@ class DecodeFunctionFuzzTest {
             harness.processElement(record, 0);
 
             List<DecodedRecord> decoded = harness.extractOutputValues();
-            var deadQueue = harness.getSideOutput(DecodeFunction.DEAD_LETTERS);
+            var deadQueue = harness.getSideOutput(Outputs.DEAD_LETTERS);
             List<DeadLetter> dead = deadQueue == null
                     ? List.of()
                     : deadQueue.stream().map(StreamRecord::getValue).toList();

@@ -189,7 +189,7 @@ class DecodeFunctionTest {
     }
 
     private List<DeadLetter> deadLetters() {
-        var queue = harness.getSideOutput(DecodeFunction.DEAD_LETTERS);
+        var queue = harness.getSideOutput(Outputs.DEAD_LETTERS);
         return queue == null
                 ? List.of()
                 : queue.stream().map(StreamRecord::getValue).toList();

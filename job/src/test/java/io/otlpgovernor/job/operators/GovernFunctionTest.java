@@ -33,6 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class GovernFunctionTest {
 
+    /** The arrival time of every test record: a fixed instant, so no test depends on the wall clock. */
+    private static final long NOW = 1_780_000_000_000L;
+
     /** Small, so that a test request can be larger. */
     private static final int MAX_RECORD_BYTES = 64 * 1024;
 
@@ -51,7 +54,7 @@ class GovernFunctionTest {
 
     @Test
     void governsSplitsByTierAndReportsWhatItDid() throws Exception {
-        long now = System.currentTimeMillis();
+        long now = NOW;
         harness.processElement(
                 admitted("shop", spans(now, "user.email", "ana@example.com", "card", "4111 1111 1111 1111")), 0);
 
@@ -80,8 +83,7 @@ class GovernFunctionTest {
     @Test
     void anUntouchedRequestKeepsItsBytes() throws Exception {
         // Valid but not in protobuf's canonical field order: re-encoding it would change the bytes.
-        ResourceSpans canonical =
-                spans(System.currentTimeMillis(), "http.method", "GET").getResourceSpans(0);
+        ResourceSpans canonical = spans(NOW, "http.method", "GET").getResourceSpans(0);
         ByteArrayOutputStream resourceSpans = new ByteArrayOutputStream();
         canonical.toBuilder().clearResource().build().writeTo(resourceSpans);
         ResourceSpans.newBuilder().setResource(canonical.getResource()).build().writeTo(resourceSpans);
@@ -101,7 +103,7 @@ class GovernFunctionTest {
 
     @Test
     void aGovernedRequestLargerThanARecordIsWrittenInRecordsThatFitEachSpanOnce() throws Exception {
-        long now = System.currentTimeMillis();
+        long now = NOW;
         ExportTraceServiceRequest request = Telemetry.spans("large", 300, now, "note", "n".repeat(1_000));
         assertThat(request.getSerializedSize()).isGreaterThan(4 * MAX_RECORD_BYTES);
 
@@ -133,8 +135,7 @@ class GovernFunctionTest {
 
     @Test
     void dataOlderThanItsTierIsDroppedAndCounted() throws Exception {
-        long longAgo =
-                System.currentTimeMillis() - java.time.Duration.ofDays(31).toMillis();
+        long longAgo = NOW - java.time.Duration.ofDays(31).toMillis();
         harness.processElement(admitted("shop", spans(longAgo, "http.method", "GET")), 0);
 
         assertThat(harness.extractOutputValues()).isEmpty();
@@ -149,7 +150,7 @@ class GovernFunctionTest {
         RuleSetMessage v2 = new RuleSetMessage("shop", 2, Map.of("tenants/shop.yaml", "tenant: shop\nversion: 2\n"));
         harness.processBroadcastElement(new RuleUpdate("shop", v2.toJson(), 3), 0);
         harness.processBroadcastElement(new RuleUpdate("shop", "nonsense".getBytes(StandardCharsets.UTF_8), 4), 0);
-        harness.processElement(admitted("shop", spans(System.currentTimeMillis(), "user.email", "ana@example.com")), 0);
+        harness.processElement(admitted("shop", spans(NOW, "user.email", "ana@example.com")), 0);
 
         assertThat(side(Outputs.AUDIT_EVENTS))
                 .extracting(r -> new String(r.json(), StandardCharsets.UTF_8))
@@ -174,7 +175,7 @@ class GovernFunctionTest {
                         "tenants/shop.yaml",
                         "tenant: shop\nversion: 2\nsampling:\n  head:\n    default-probability: 0.25\n"));
         harness.processBroadcastElement(new RuleUpdate("shop", quarter.toJson(), 3), 0);
-        long now = System.currentTimeMillis();
+        long now = NOW;
         List<io.opentelemetry.proto.trace.v1.Span> spans = new java.util.ArrayList<>();
         for (int i = 0; i < 400; i++) {
             spans.add(Telemetry.span(i, "op", now));
@@ -206,7 +207,7 @@ class GovernFunctionTest {
 
     @Test
     void aTailSampledTenantsSpansAndTracedLogsWaitPerTraceAndOthersPassStraightThrough() throws Exception {
-        long now = System.currentTimeMillis();
+        long now = NOW;
         ExportTraceServiceRequest twoTraces = Telemetry.spans(
                 List.of(Telemetry.span(901, "a", now), Telemetry.span(902, "b", now), Telemetry.span(901, "c", now)));
         harness.processElement(admitted("tailed", twoTraces), 0);
@@ -276,7 +277,7 @@ class GovernFunctionTest {
                 Signal.SPANS,
                 payload,
                 items,
-                System.currentTimeMillis(),
+                NOW,
                 new char[(int) items],
                 new SourcePosition("otlp_spans", 0, 1));
     }

@@ -101,12 +101,7 @@ class DetectorRobustnessTest {
     @MethodSource("detectors")
     void runsOnOneMegabyteOfMixedText(Detector detector) {
         String text = mixedText();
-        long started = System.nanoTime();
         List<Detector.Match> found = detector.find(text);
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        System.out.printf(
-                "%-18s %,d matches in %,d ms on %,d chars of mixed text%n",
-                detector.id(), found.size(), millis, text.length());
         assertWellFormed(detector, text, found);
         assertThat(found)
                 .as(detector.id() + " finds something in the mixed text")
@@ -117,14 +112,7 @@ class DetectorRobustnessTest {
     @MethodSource("detectors")
     void runsOnDegenerateText(Detector detector) {
         for (String text : degenerateTexts()) {
-            long started = System.nanoTime();
             List<Detector.Match> found = detector.find(text);
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            if (millis > 100) {
-                System.out.printf(
-                        "%-18s %,d ms on degenerate text starting \"%s\"%n",
-                        detector.id(), millis, text.substring(0, 12).replace("\n", "\\n"));
-            }
             assertWellFormed(detector, text, found);
         }
     }
