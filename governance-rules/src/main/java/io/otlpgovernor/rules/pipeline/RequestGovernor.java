@@ -122,13 +122,14 @@ public final class RequestGovernor {
             Represented<T> represented) {
         String tenant = record.tenant();
         long version = rules.version();
-        String labels = String.join(",", decisions.labels());
         List<GovernedRecord> records = new ArrayList<>(routed.parts().size());
         List<UsageDelta> usage = new ArrayList<>(routed.parts().size() + 1);
         List<TracePiece> pieces = new ArrayList<>();
         for (TierRouter.Part<T> routedPart : routed.parts()) {
             TierRouter.Part<T> part = routedPart;
             String tier = part.tier();
+            // The labels found in this tier's items: a consumer filtering on them sees only what the record holds.
+            String labels = String.join(",", part.labels());
             if (rules.tail() != null && part.request() instanceof ExportTraceServiceRequest spans) {
                 TraceSplitter.spans(spans)
                         .forEach((trace, piece) -> pieces.add(new TracePiece(
@@ -172,7 +173,7 @@ public final class RequestGovernor {
                     continue;
                 }
                 part = new TierRouter.Part<>(
-                        part.tier(), untraced, SamplingItems.count((ExportLogsServiceRequest) untraced));
+                        part.tier(), untraced, SamplingItems.count((ExportLogsServiceRequest) untraced), part.labels());
             }
             // Unchanged requests keep the bytes they arrived with: nothing to re-encode, and byte-identical output.
             byte[] payload = part.request() == original

@@ -1,10 +1,12 @@
 package io.otlpgovernor.rules.retention;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -57,8 +59,15 @@ public final class TierRouter {
         this.attributeKeys = policy.attributeKeys();
     }
 
-    /** One tier's share: the request holding only that tier's items (resource/scope structure preserved, empty containers removed). */
-    public record Part<T>(String tier, T request, long items) {}
+    /**
+     * One tier's share: the request holding only that tier's items (resource/scope structure preserved, empty
+     * containers removed), how many, and the classification labels found in them (sorted).
+     */
+    public record Part<T>(String tier, T request, long items, Set<String> labels) {
+        public Part {
+            labels = Collections.unmodifiableSortedSet(new TreeSet<>(labels));
+        }
+    }
 
     /**
      * A routed request.
@@ -128,6 +137,10 @@ public final class TierRouter {
         private final List<Set<String>> itemLabels;
         private final long arrivalNanos;
         private final long[] expired = new long[tierNames.size()];
+        /** The labels of each tier's kept items; the instance last added per tier, to skip shared sets. */
+        private final List<Set<String>> labelsOf = new ArrayList<>();
+
+        private final List<Set<String>> lastAdded = new ArrayList<>();
         private final Map<TierChoice, long[]> chosen = new HashMap<>();
 
         private int resourceIndex = -1;
@@ -149,6 +162,10 @@ public final class TierRouter {
             this.signal = signal;
             this.itemLabels = itemLabels;
             this.arrivalNanos = arrivalNanos;
+            for (int i = 0; i < tierNames.size(); i++) {
+                labelsOf.add(new TreeSet<>());
+                lastAdded.add(Set.of());
+            }
         }
 
         /** The index of the item's tier in {@link #tierNames}, or null when it is expired there. */
@@ -169,6 +186,10 @@ public final class TierRouter {
             if (RetentionPolicy.expired(lastChoice, observedAtNanos, arrivalNanos)) {
                 expired[lastTier]++;
                 return null;
+            }
+            if (labels != lastAdded.get(lastTier)) {
+                labelsOf.get(lastTier).addAll(labels);
+                lastAdded.set(lastTier, labels);
             }
             return lastTier;
         }
@@ -198,7 +219,8 @@ public final class TierRouter {
             List<Part<T>> parts = new ArrayList<>(byTier.size());
             byTier.stream()
                     .sorted((a, b) -> Integer.compare(a.key(), b.key()))
-                    .forEach(part -> parts.add(new Part<>(tierNames.get(part.key()), part.request(), part.items())));
+                    .forEach(part -> parts.add(new Part<>(
+                            tierNames.get(part.key()), part.request(), part.items(), labelsOf.get(part.key()))));
             Map<TierChoice, Long> chosenBy = new HashMap<>();
             chosen.forEach((choice, count) -> chosenBy.put(choice, count[0]));
             Map<String, Long> expiredByTier = new HashMap<>();

@@ -444,7 +444,7 @@ class TierRouterTest {
         Routed<ExportLogsServiceRequest> routedLogs = ROUTER.routeLogs(logs, Collections.nCopies(20, PII), arrival);
         Routed<ExportMetricsServiceRequest> routedMetrics = ROUTER.routeMetrics(metrics, labels(10), arrival);
 
-        assertThat(routedSpans.parts()).containsExactly(new Part<>("standard", spans, 50));
+        assertThat(routedSpans.parts()).containsExactly(new Part<>("standard", spans, 50, Set.of()));
         assertThat(routedSpans.parts().get(0).request()).isSameAs(spans);
         assertThat(routedSpans.chosenBy()).containsOnly(Map.entry(new TierChoice("standard", "default"), 50L));
         assertThat(routedLogs.parts().get(0).request()).isSameAs(logs);

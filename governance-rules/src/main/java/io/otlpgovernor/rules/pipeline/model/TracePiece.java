@@ -12,7 +12,7 @@ import io.otlpgovernor.rules.sampling.tail.TraceSummary;
  * @param signal         {@link Signal#SPANS} or {@link Signal#LOGS}
  * @param tier           the retention tier chosen for these items
  * @param ruleSetVersion the version of the rule set that governed them
- * @param labels         classification labels found in the request, comma-separated and sorted
+ * @param labels         classification labels found in the request's items of this tier, comma-separated and sorted
  * @param payload        a serialized export request holding only these items
  * @param items          spans or log records in it
  * @param represented    the sum of their adjusted counts, as they are in {@code payload}
