@@ -9,6 +9,8 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlpgovernor.contract.otlp.ItemBounds;
+import io.otlpgovernor.contract.otlp.WireCheck;
 import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 
 /**
@@ -60,6 +62,19 @@ public final class ItemRandomness {
         char[] out = new char[(int) OtlpTree.count(request)];
         OtlpTree.forEach(request, (record, at) -> out[at.itemIndex()] = high16(value(record, state(record))));
         return out;
+    }
+
+    /**
+     * As {@link #spans(ExportTraceServiceRequest)}, on the request's bytes as {@link WireCheck#locate} located
+     * them: no parse (see {@link WireRandomness}).
+     */
+    public static char[] spans(byte[] payload, ItemBounds items) {
+        return WireRandomness.spans(payload, items);
+    }
+
+    /** As {@link #logs(ExportLogsServiceRequest)}, on the request's bytes as {@link WireCheck#locate} located them. */
+    public static char[] logs(byte[] payload, ItemBounds items) {
+        return WireRandomness.logs(payload, items);
     }
 
     /** A span's R: its tracestate's {@code rv}, else its trace id's low 56 bits, else the hash (see above). */

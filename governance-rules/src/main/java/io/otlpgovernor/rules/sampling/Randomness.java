@@ -92,17 +92,22 @@ public record Randomness(long value) {
      * @throws IllegalArgumentException when it is neither empty nor 16 bytes (valid OTLP never has that)
      */
     static long traceIdValue(byte[] traceId) {
-        if (traceId.length == 0) {
+        return traceIdValue(traceId, 0, traceId.length);
+    }
+
+    /** Like {@link #traceIdValue(byte[])}, for the {@code length} bytes at {@code offset} of {@code bytes}. */
+    static long traceIdValue(byte[] bytes, int offset, int length) {
+        if (length == 0) {
             return MISSING;
         }
-        checkLength(traceId.length);
+        checkLength(length);
         long high = 0;
         for (int i = 0; i < FIRST_RANDOM_BYTE; i++) {
-            high |= traceId[i];
+            high |= bytes[offset + i];
         }
         long value = 0;
         for (int i = FIRST_RANDOM_BYTE; i < TRACE_ID_BYTES; i++) {
-            value = (value << 8) | (traceId[i] & 0xff);
+            value = (value << 8) | (bytes[offset + i] & 0xff);
         }
         return value == 0 && high == 0 ? MISSING : value;
     }

@@ -2,12 +2,10 @@ package io.otlpgovernor.job.operators;
 
 import java.util.Optional;
 
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlpgovernor.contract.RecordHeaders;
 import io.otlpgovernor.contract.TenantIds;
 import io.otlpgovernor.contract.otlp.InvalidPayloadException;
-import io.otlpgovernor.contract.otlp.OtlpPayloads;
+import io.otlpgovernor.contract.otlp.WireCheck;
 import io.otlpgovernor.rules.pipeline.model.DeadLetter;
 import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
 import io.otlpgovernor.rules.pipeline.model.InputRecord;
@@ -23,7 +21,10 @@ import org.apache.flink.util.Collector;
 /**
  * Checks each input record: it must carry a well-formed tenant header and be a valid OTLP export request of its
  * topic's signal. Good records continue as {@link DecodedRecord}s, with the per-item sampling randomness the quota
- * needs (computed here, in parallel, so the per-tenant quota never parses). Every other record goes to
+ * needs (computed here, in parallel, so the per-tenant quota never parses). Decoding does not parse either: a walk
+ * over the wire format ({@link WireCheck}, the same verdict as a parse) checks the request and finds its items, and
+ * the randomness is read from the few fields that hold it — the governing step is the one place a request is
+ * parsed. Every other record goes to
  * {@link Outputs#DEAD_LETTERS} with its original bytes and the reason, and — when its tenant is known — counts as an
  * invalid request in that tenant's usage. Bad data never fails the job.
  */
@@ -47,15 +48,15 @@ public final class DecodeFunction extends ProcessFunction<InputRecord, DecodedRe
             return;
         }
         try {
-            OtlpPayloads.Parsed parsed = OtlpPayloads.parse(record.signal(), record.payload());
+            WireCheck.Located located = WireCheck.locate(record.signal(), record.payload());
             decoded.inc();
             out.collect(new DecodedRecord(
                     record.tenant(),
                     record.signal(),
                     record.payload(),
-                    parsed.summary().items(),
+                    located.summary().items(),
                     record.timestamp(),
-                    randomness(parsed),
+                    randomness(record, located),
                     SourcePosition.of(record)));
         } catch (InvalidPayloadException e) {
             deadLetter(record, e.getMessage(), context);
@@ -72,10 +73,10 @@ public final class DecodeFunction extends ProcessFunction<InputRecord, DecodedRe
         }
     }
 
-    private static char[] randomness(OtlpPayloads.Parsed parsed) {
-        return switch (parsed.summary().signal()) {
-            case SPANS -> ItemRandomness.spans((ExportTraceServiceRequest) parsed.request());
-            case LOGS -> ItemRandomness.logs((ExportLogsServiceRequest) parsed.request());
+    private static char[] randomness(InputRecord record, WireCheck.Located located) {
+        return switch (record.signal()) {
+            case SPANS -> ItemRandomness.spans(record.payload(), located.items());
+            case LOGS -> ItemRandomness.logs(record.payload(), located.items());
             case METRICS -> null;
         };
     }

@@ -63,16 +63,39 @@ public final class WireCheck {
     private int itemsInScope;
     private long items;
     private String firstIdProblem;
+    private final ItemBounds bounds;
 
-    private WireCheck(Signal signal, byte[] payload) {
+    private WireCheck(Signal signal, byte[] payload, ItemBounds bounds) {
         this.signal = signal;
         this.payload = payload;
         this.in = CodedInputStream.newInstance(payload);
+        this.bounds = bounds;
     }
 
     /** As {@link OtlpPayloads#summarize}. */
     public static PayloadSummary summarize(Signal signal, byte[] payload) throws InvalidPayloadException {
-        WireCheck check = new WireCheck(signal, payload);
+        return check(signal, payload, null);
+    }
+
+    /**
+     * As {@link #summarize}, and where each span or log record lies in {@code payload}, in flattened order: what a
+     * reader of a few fields per item (the sampling randomness) needs to skip everything else.
+     */
+    public static Located locate(Signal signal, byte[] payload) throws InvalidPayloadException {
+        ItemBounds bounds = new ItemBounds();
+        PayloadSummary summary = check(signal, payload, bounds);
+        return new Located(summary, bounds);
+    }
+
+    /**
+     * A valid request's counts and the bounds of its items ({@link ItemBounds#count()} is 0 for metrics, whose
+     * items are data points).
+     */
+    public record Located(PayloadSummary summary, ItemBounds items) {}
+
+    private static PayloadSummary check(Signal signal, byte[] payload, ItemBounds bounds)
+            throws InvalidPayloadException {
+        WireCheck check = new WireCheck(signal, payload, bounds);
         try {
             check.message(layout(requestType(signal)), 0);
             check.in.checkLastTagWas(0);
@@ -196,6 +219,9 @@ public final class WireCheck {
         } else if (parent.role == Role.SCOPE_OF_ITEMS && number == 2) {
             itemIndex = itemsInScope++;
             items++;
+            if (bounds != null) {
+                bounds.add(in.getTotalBytesRead(), length);
+            }
         }
         long count = message(parent.child(number), depth + 1);
         in.checkLastTagWas(0);

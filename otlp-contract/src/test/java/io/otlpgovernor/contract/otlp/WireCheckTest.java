@@ -13,12 +13,15 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.common.v1.KeyValueList;
+import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.Sum;
+import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.otlp.json.OtlpJson;
+import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 import io.otlpgovernor.contract.testing.OtlpFixtures;
 import io.otlpgovernor.contract.testing.Telemetry;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,37 @@ class WireCheckTest {
                     .as(c.name())
                     .isEqualTo(expected);
         }
+    }
+
+    @Test
+    void locatesEverySpanAndLogRecordAsTheParserReadsThem() throws Exception {
+        int located = 0;
+        for (Case c : validCases()) {
+            WireCheck.Located result = WireCheck.locate(c.signal(), c.payload());
+            assertThat(result.summary()).as(c.name()).isEqualTo(WireCheck.summarize(c.signal(), c.payload()));
+            List<ByteString> expected = new ArrayList<>();
+            if (c.signal() == Signal.SPANS) {
+                OtlpTree.forEach(
+                        ExportTraceServiceRequest.parseFrom(c.payload()),
+                        (span, at) -> expected.add(span.toByteString()));
+            } else if (c.signal() == Signal.LOGS) {
+                OtlpTree.forEach(
+                        ExportLogsServiceRequest.parseFrom(c.payload()),
+                        (record, at) -> expected.add(record.toByteString()));
+            }
+            assertThat(result.items().count()).as(c.name()).isEqualTo(expected.size());
+            for (int i = 0; i < expected.size(); i++) {
+                ByteString bytes = ByteString.copyFrom(
+                        c.payload(), result.items().offset(i), result.items().length(i));
+                // Parsed again, as the item alone: the bounds hold exactly one whole item.
+                ByteString reparsed = c.signal() == Signal.SPANS
+                        ? Span.parseFrom(bytes).toByteString()
+                        : LogRecord.parseFrom(bytes).toByteString();
+                assertThat(reparsed).as(c.name() + " item " + i).isEqualTo(expected.get(i));
+                located++;
+            }
+        }
+        assertThat(located).isGreaterThan(10);
     }
 
     @Test
