@@ -47,16 +47,17 @@ final class AttributeWalker {
         for (int i = 0; i < attributes.size(); i++) {
             KeyValue attribute = attributes.get(i);
             String key = attribute.getKey();
-            if (rules.excluded(key)) {
+            CompiledRules.KeyPlan plan = rules.plan(key);
+            if (plan.excluded()) {
                 if (result != null) {
                     result.add(attribute);
                 }
                 continue;
             }
             String governedKey = key;
-            if (rules.keyHoldsSensitiveValue(key)) {
+            if (plan.holdsSensitiveValue()) {
                 ValueProtector.Outcome outcome =
-                        protector.protect(rules, null, key, () -> prefix + "[*].key", decisions);
+                        protector.protect(rules, rules.freeText(), key, () -> prefix + "[*].key", decisions);
                 if (outcome.strongest() == Action.DROP_RECORD) {
                     return DROP_RECORD;
                 }
@@ -66,7 +67,7 @@ final class AttributeWalker {
                 }
                 governedKey = outcome.changed() ? outcome.text() : key;
             }
-            AnyValue governed = value(rules, key, prefix, attribute.getValue(), decisions);
+            AnyValue governed = value(rules, key, plan, prefix, attribute.getValue(), decisions);
             if (governed == DROP_RECORD_VALUE) {
                 return DROP_RECORD;
             }
@@ -92,26 +93,39 @@ final class AttributeWalker {
      * empty value when it must go, or null when the record must be dropped.
      */
     AnyValue freeValue(CompiledRules rules, String path, AnyValue value, Decisions decisions) {
-        AnyValue governed = value(rules, null, path, value, decisions);
+        AnyValue governed = value(rules, null, rules.freeText(), path, value, decisions);
         if (governed == DROP_RECORD_VALUE) {
             return null;
         }
         return governed == DROP_VALUE ? AnyValue.getDefaultInstance() : governed;
     }
 
-    private AnyValue value(CompiledRules rules, String key, String prefix, AnyValue value, Decisions decisions) {
+    /** {@code key} is null for free-standing values; {@code plan} is its plan, or the free-text plan. */
+    private AnyValue value(
+            CompiledRules rules,
+            String key,
+            CompiledRules.KeyPlan plan,
+            String prefix,
+            AnyValue value,
+            Decisions decisions) {
         return switch (value.getValueCase()) {
-            case STRING_VALUE -> text(rules, key, prefix, value, value.getStringValue(), decisions);
-            case INT_VALUE -> text(rules, key, prefix, value, Long.toString(value.getIntValue()), decisions);
-            case ARRAY_VALUE -> array(rules, key, prefix, value, decisions);
-            case KVLIST_VALUE -> kvList(rules, key, prefix, value, decisions);
+            case STRING_VALUE -> text(rules, key, plan, prefix, value, value.getStringValue(), decisions);
+            case INT_VALUE -> text(rules, key, plan, prefix, value, Long.toString(value.getIntValue()), decisions);
+            case ARRAY_VALUE -> array(rules, key, plan, prefix, value, decisions);
+            case KVLIST_VALUE -> kvList(rules, key, plan, prefix, value, decisions);
             default -> value;
         };
     }
 
     private AnyValue text(
-            CompiledRules rules, String key, String prefix, AnyValue original, String text, Decisions decisions) {
-        ValueProtector.Outcome outcome = protector.protect(rules, key, text, () -> path(rules, prefix, key), decisions);
+            CompiledRules rules,
+            String key,
+            CompiledRules.KeyPlan plan,
+            String prefix,
+            AnyValue original,
+            String text,
+            Decisions decisions) {
+        ValueProtector.Outcome outcome = protector.protect(rules, plan, text, () -> path(prefix, key, plan), decisions);
         if (outcome.strongest() == Action.DROP_RECORD) {
             return DROP_RECORD_VALUE;
         }
@@ -124,11 +138,17 @@ final class AttributeWalker {
     }
 
     /** Array elements share their attribute's key; if one element must go, the attribute goes. */
-    private AnyValue array(CompiledRules rules, String key, String prefix, AnyValue original, Decisions decisions) {
+    private AnyValue array(
+            CompiledRules rules,
+            String key,
+            CompiledRules.KeyPlan plan,
+            String prefix,
+            AnyValue original,
+            Decisions decisions) {
         List<AnyValue> values = original.getArrayValue().getValuesList();
         List<AnyValue> result = null;
         for (int i = 0; i < values.size(); i++) {
-            AnyValue governed = value(rules, key, prefix, values.get(i), decisions);
+            AnyValue governed = value(rules, key, plan, prefix, values.get(i), decisions);
             if (governed == DROP_RECORD_VALUE || governed == DROP_VALUE) {
                 return governed;
             }
@@ -147,9 +167,15 @@ final class AttributeWalker {
     }
 
     /** Nested key-value lists: each nested key is classified by its own name and value. */
-    private AnyValue kvList(CompiledRules rules, String key, String prefix, AnyValue original, Decisions decisions) {
+    private AnyValue kvList(
+            CompiledRules rules,
+            String key,
+            CompiledRules.KeyPlan plan,
+            String prefix,
+            AnyValue original,
+            Decisions decisions) {
         List<KeyValue> nested = original.getKvlistValue().getValuesList();
-        List<KeyValue> governed = keyValues(rules, key == null ? prefix : path(rules, prefix, key), nested, decisions);
+        List<KeyValue> governed = keyValues(rules, path(prefix, key, plan), nested, decisions);
         if (governed == DROP_RECORD) {
             return DROP_RECORD_VALUE;
         }
@@ -165,10 +191,10 @@ final class AttributeWalker {
      * something a detector finds (maps keyed by email address happen) is written as {@code *}, so paths never
      * carry a sensitive value; the key itself is protected like a value, with path {@code …[*].key}.
      */
-    static String path(CompiledRules rules, String prefix, String key) {
+    static String path(String prefix, String key, CompiledRules.KeyPlan plan) {
         if (key == null) {
             return prefix;
         }
-        return rules.keyHoldsSensitiveValue(key) ? prefix + "[*]" : prefix + "[" + key + "]";
+        return plan.holdsSensitiveValue() ? prefix + "[*]" : prefix + "[" + key + "]";
     }
 }

@@ -32,11 +32,11 @@ public final class CompiledRules {
     private final FieldScope scope;
     private final Set<String> excludeKeys;
     private final Map<String, Protection> protectionByRule;
-    /** Attribute keys repeat endlessly; their key-name verdict is computed once per key (bounded). */
-    private final Map<String, Boolean> keyNameVerdicts = new ConcurrentHashMap<>();
+    /** Attribute keys repeat endlessly: what the rules do with a key is worked out once per key (bounded). */
+    private final Map<String, KeyPlan> keyPlans = new ConcurrentHashMap<>();
 
-    private final Map<String, Boolean> keyValueVerdicts = new ConcurrentHashMap<>();
     private static final int MAX_CACHED_KEYS = 65_536;
+    private final KeyPlan freeText;
 
     /** A detector in use, with the label it attaches and the protection of what it finds. */
     record ActiveDetector(Detector detector, String label, Protection protection, Set<String> onlyKeys) {
@@ -44,6 +44,17 @@ public final class CompiledRules {
             return onlyKeys.isEmpty() || onlyKeys.contains(key);
         }
     }
+
+    /**
+     * What the rules do with the values under one attribute key, worked out once per key: one lookup per attribute
+     * instead of one per question.
+     *
+     * @param excluded            the tenant excluded the key from classification
+     * @param sensitiveName       the key-name rule classifies the key's values whatever they are
+     * @param holdsSensitiveValue a detector finds something in the key itself (maps keyed by e-mail address happen)
+     * @param detectors           the detectors that apply to values under the key, in rule-set order
+     */
+    record KeyPlan(boolean excluded, boolean sensitiveName, boolean holdsSensitiveValue, ActiveDetector[] detectors) {}
 
     /** What happens to a finding of one rule. */
     record Protection(Action action, Optional<String> keyId) {
@@ -63,6 +74,13 @@ public final class CompiledRules {
         this.scope = scope;
         this.excludeKeys = excludeKeys;
         this.protectionByRule = Map.copyOf(protectionByRule);
+        this.freeText = new KeyPlan(
+                false,
+                false,
+                false,
+                this.detectors.stream()
+                        .filter(active -> active.onlyKeys().isEmpty())
+                        .toArray(ActiveDetector[]::new));
     }
 
     /**
@@ -137,38 +155,28 @@ public final class CompiledRules {
         return keyNames;
     }
 
-    /**
-     * Whether a detector finds something in the attribute key itself (maps keyed by email address happen).
-     * Cached per key, like key-name verdicts.
-     */
-    boolean keyHoldsSensitiveValue(String key) {
-        Boolean cached = keyValueVerdicts.get(key);
+    /** The plan for values under attribute key {@code key}; cached per key. */
+    KeyPlan plan(String key) {
+        KeyPlan cached = keyPlans.get(key);
         if (cached != null) {
             return cached;
         }
-        boolean verdict = detectors.stream()
-                .anyMatch(active -> active.onlyKeys().isEmpty()
-                        && !active.detector().find(key).isEmpty());
-        if (keyValueVerdicts.size() < MAX_CACHED_KEYS) {
-            keyValueVerdicts.put(key, verdict);
+        KeyPlan plan = new KeyPlan(
+                excludeKeys.contains(key),
+                keyNames.isPresent() && KeyNames.isSensitive(key, keyNames.get()),
+                freeText.detectors().length > 0
+                        && java.util.Arrays.stream(freeText.detectors())
+                                .anyMatch(active -> !active.detector().find(key).isEmpty()),
+                detectors.stream().filter(active -> active.appliesTo(key)).toArray(ActiveDetector[]::new));
+        if (keyPlans.size() < MAX_CACHED_KEYS) {
+            keyPlans.put(key, plan);
         }
-        return verdict;
+        return plan;
     }
 
-    /** Whether the key-name rule (if enabled) classifies attributes under {@code key}. */
-    boolean sensitiveKey(String key) {
-        if (keyNames.isEmpty()) {
-            return false;
-        }
-        Boolean cached = keyNameVerdicts.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        boolean verdict = KeyNames.isSensitive(key, keyNames.get());
-        if (keyNameVerdicts.size() < MAX_CACHED_KEYS) {
-            keyNameVerdicts.put(key, verdict);
-        }
-        return verdict;
+    /** The plan for text that is not under an attribute key: span names, log bodies, attribute keys themselves. */
+    KeyPlan freeText() {
+        return freeText;
     }
 
     Protection keyNameProtection() {
@@ -185,9 +193,5 @@ public final class CompiledRules {
 
     boolean classifiesLogBodies() {
         return scope.logBodies();
-    }
-
-    boolean excluded(String key) {
-        return excludeKeys.contains(key);
     }
 }

@@ -14,7 +14,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.otlpgovernor.rules.classification.detectors.Detector;
+import io.otlpgovernor.rules.classification.detectors.TextProfile;
 import io.otlpgovernor.rules.protection.CompiledRules.ActiveDetector;
+import io.otlpgovernor.rules.protection.CompiledRules.KeyPlan;
 import io.otlpgovernor.rules.protection.CompiledRules.Protection;
 
 /**
@@ -43,17 +45,18 @@ final class ValueProtector {
     }
 
     /**
-     * Protects {@code text} found under attribute key {@code key} (null for span names and log bodies); the field
-     * path is only computed when there is something to record. Records findings in {@code decisions}; returns {@link Outcome#UNCHANGED} when no rule matched.
+     * Protects {@code text} found under an attribute key with plan {@code plan} (the free-text plan for span names,
+     * log bodies and keys themselves); the field path is only computed when there is something to record. Records
+     * findings in {@code decisions}; returns {@link Outcome#UNCHANGED} when no rule matched.
      */
-    Outcome protect(CompiledRules rules, String key, String text, Supplier<String> fieldPath, Decisions decisions) {
-        if (key != null && rules.sensitiveKey(key)) {
+    Outcome protect(CompiledRules rules, KeyPlan plan, String text, Supplier<String> fieldPath, Decisions decisions) {
+        if (plan.sensitiveName()) {
             Protection protection = rules.keyNameProtection();
             decisions.record(new Finding(
                     CompiledRules.KEY_NAME_RULE, rules.keyNames().get().label(), protection.action(), fieldPath.get()));
             return new Outcome(protection.action(), rewriteWhole(rules, CompiledRules.KEY_NAME_RULE, protection, text));
         }
-        List<Hit> hits = findHits(rules, key, text);
+        List<Hit> hits = findHits(plan, text);
         if (hits.isEmpty()) {
             return Outcome.UNCHANGED;
         }
@@ -71,13 +74,16 @@ final class ValueProtector {
         return new Outcome(strongest, rewrite(rules, text, hits));
     }
 
-    private static List<Hit> findHits(CompiledRules rules, String key, String text) {
+    private static List<Hit> findHits(KeyPlan plan, String text) {
+        ActiveDetector[] detectors = plan.detectors();
+        if (detectors.length == 0 || text.isEmpty()) {
+            return List.of();
+        }
+        // One pass over the text for every detector's pre-check.
+        long profile = TextProfile.of(text);
         List<Hit> hits = null;
-        for (ActiveDetector active : rules.detectors()) {
-            if (key == null ? !active.onlyKeys().isEmpty() : !active.appliesTo(key)) {
-                continue;
-            }
-            List<Detector.Match> matches = active.detector().find(text);
+        for (ActiveDetector active : detectors) {
+            List<Detector.Match> matches = active.detector().find(text, profile);
             if (matches.isEmpty()) {
                 continue;
             }

@@ -7,7 +7,8 @@ package io.otlpgovernor.rules.classification.detectors;
  * token only, so masking it keeps the scheme name readable. Parameters such as {@code Bearer realm="api"} are not
  * tokens (too short, and '=' is not followed by the token's end).
  *
- * <p>Pre-check: the text is at least 23 characters long ("bearer", a space, 16 token characters); the scan then
+ * <p>Pre-check: the text is at least 23 characters long ("bearer", a space, 16 token characters) and holds a 'b' or
+ * 'B' and a space or tab; the scan then
  * looks further only at a 'b' or 'B' starting the word "bearer".
  */
 public final class BearerTokenDetector extends ScanningDetector {
@@ -21,8 +22,8 @@ public final class BearerTokenDetector extends ScanningDetector {
     }
 
     @Override
-    boolean mayContain(String text) {
-        return text.length() >= 6 + 1 + MIN_TOKEN;
+    boolean mayContain(String text, long profile) {
+        return text.length() >= 6 + 1 + MIN_TOKEN && TextProfile.has(profile, TextProfile.LETTER_B | TextProfile.BLANK);
     }
 
     private static boolean isTokenChar(char c) {

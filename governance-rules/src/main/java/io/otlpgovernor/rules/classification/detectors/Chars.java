@@ -59,15 +59,4 @@ final class Chars {
     static char at(String text, int i) {
         return i >= 0 && i < text.length() ? text.charAt(i) : '\0';
     }
-
-    /** Whether {@code text} holds at least {@code min} ASCII digits (stops counting at {@code min}). */
-    static boolean hasDigits(String text, int min) {
-        int count = 0;
-        for (int i = 0, n = text.length(); i < n; i++) {
-            if (isDigit(text.charAt(i)) && ++count >= min) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

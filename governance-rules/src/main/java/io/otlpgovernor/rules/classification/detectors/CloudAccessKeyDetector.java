@@ -18,7 +18,8 @@ package io.otlpgovernor.rules.classification.detectors;
  * Google key), and the key ends where its alphabet ends — a key followed by more characters of its alphabet is not
  * matched. Upper/lower case must be as documented.
  *
- * <p>Pre-check: the text is at least 20 characters long (the shortest key, an AWS key id, has 20).
+ * <p>Pre-check: the text is at least 20 characters long (the shortest key, an AWS key id, has 20) and holds two
+ * upper-case letters, a '_' or a '-' (every prefix above has one of them).
  */
 public final class CloudAccessKeyDetector extends ScanningDetector {
 
@@ -32,8 +33,11 @@ public final class CloudAccessKeyDetector extends ScanningDetector {
     }
 
     @Override
-    boolean mayContain(String text) {
-        return text.length() >= 20;
+    boolean mayContain(String text, long profile) {
+        return text.length() >= 20
+                && (TextProfile.upperCase(profile) >= 2
+                        || TextProfile.has(profile, TextProfile.UNDERSCORE)
+                        || TextProfile.has(profile, TextProfile.DASH));
     }
 
     @Override

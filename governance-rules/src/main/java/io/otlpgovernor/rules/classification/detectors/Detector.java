@@ -20,6 +20,14 @@ public interface Detector {
      */
     List<Match> find(String text);
 
+    /**
+     * As {@link #find(String)}, given the text's {@link TextProfile} (computed once per value and shared by every
+     * detector), so a detector that cannot match returns without looking at the text.
+     */
+    default List<Match> find(String text, long profile) {
+        return find(text);
+    }
+
     /** Whether {@code text} contains at least one occurrence. May be faster than {@link #find}. */
     default boolean matches(String text) {
         return !find(text).isEmpty();

@@ -9,7 +9,7 @@ package io.otlpgovernor.rules.classification.detectors;
  * at least two long. A trailing dot (end of a sentence) is not part of the address. Not matched: quoted local parts,
  * IP-literal domains ({@code user@[192.0.2.1]}), internationalised addresses.
  *
- * <p>Pre-check: the text contains '@'.
+ * <p>Pre-check: the text contains '@' and a '.'.
  */
 public final class EmailDetector extends ScanningDetector {
 
@@ -23,8 +23,8 @@ public final class EmailDetector extends ScanningDetector {
     }
 
     @Override
-    boolean mayContain(String text) {
-        return text.indexOf('@') >= 0;
+    boolean mayContain(String text, long profile) {
+        return TextProfile.has(profile, TextProfile.AT) && TextProfile.dots(profile) >= 1;
     }
 
     @Override

@@ -10,7 +10,8 @@ package io.otlpgovernor.rules.classification.detectors;
  * longer word: no letter, digit or '_' touches it (a further group after a complete group of four is allowed, so
  * {@code VG96 VPVG 0000 0123 4567 8901 X} yields the IBAN). Lower-case IBANs are not matched.
  *
- * <p>Pre-check: the text is at least 15 characters long (the shortest IBAN, Norway's); the scan then looks further
+ * <p>Pre-check: the text is at least 15 characters long (the shortest IBAN, Norway's) and somewhere holds two
+ * upper-case letters followed by two digits; the scan then looks further
  * only at an upper-case letter pair followed by two digits, of a country in the registry.
  */
 public final class IbanDetector extends ScanningDetector {
@@ -44,8 +45,8 @@ public final class IbanDetector extends ScanningDetector {
     }
 
     @Override
-    boolean mayContain(String text) {
-        return text.length() >= 15;
+    boolean mayContain(String text, long profile) {
+        return text.length() >= 15 && TextProfile.has(profile, TextProfile.UPPER_UPPER_DIGIT_DIGIT);
     }
 
     @Override

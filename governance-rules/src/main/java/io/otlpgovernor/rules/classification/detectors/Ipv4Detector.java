@@ -11,7 +11,7 @@ package io.otlpgovernor.rules.classification.detectors;
  * ({@code 1.2.3.4}) cannot be told from an address and is matched. Ports ({@code :8080}), prefix lengths ({@code /24})
  * and ranges ({@code 10.0.0.1-10.0.0.9}) do not prevent a match and are not part of it.
  *
- * <p>Pre-check: the text contains '.'.
+ * <p>Pre-check: the text holds at least three dots and four digits.
  */
 public final class Ipv4Detector extends ScanningDetector {
 
@@ -22,8 +22,8 @@ public final class Ipv4Detector extends ScanningDetector {
     }
 
     @Override
-    boolean mayContain(String text) {
-        return text.length() >= 7 && text.indexOf('.') >= 0;
+    boolean mayContain(String text, long profile) {
+        return text.length() >= 7 && TextProfile.dots(profile) >= 3 && TextProfile.digits(profile) >= 4;
     }
 
     @Override

@@ -12,7 +12,7 @@ package io.otlpgovernor.rules.classification.detectors;
  * colon follows a word of non-hex letters ({@code ip:fe80::1}); no letter, digit or '_' follows it, nor ':' or '.'
  * continuing the run. A prefix length ({@code /64}), port or brackets are not part of the match.
  *
- * <p>Pre-check: the text contains ':'.
+ * <p>Pre-check: the text holds at least two colons.
  */
 public final class Ipv6Detector extends ScanningDetector {
 
@@ -23,8 +23,8 @@ public final class Ipv6Detector extends ScanningDetector {
     }
 
     @Override
-    boolean mayContain(String text) {
-        return text.indexOf(':') >= 0;
+    boolean mayContain(String text, long profile) {
+        return TextProfile.colons(profile) >= 2;
     }
 
     @Override

@@ -11,7 +11,7 @@ package io.otlpgovernor.rules.classification.detectors;
  * follows it, nor a '.' starting a further segment (JWE tokens, which have five segments, are not matched). Two
  * segments without the second dot are not a JWT.
  *
- * <p>Pre-check: the text contains "eyJ".
+ * <p>Pre-check: the text holds two dots and contains "eyJ".
  */
 public final class JwtDetector extends ScanningDetector {
 
@@ -25,8 +25,8 @@ public final class JwtDetector extends ScanningDetector {
     }
 
     @Override
-    boolean mayContain(String text) {
-        return text.contains("eyJ");
+    boolean mayContain(String text, long profile) {
+        return TextProfile.dots(profile) >= 2 && text.contains("eyJ");
     }
 
     @Override

@@ -27,8 +27,8 @@ public final class PaymentCardDetector extends ScanningDetector {
     }
 
     @Override
-    boolean mayContain(String text) {
-        return Chars.hasDigits(text, MIN_DIGITS);
+    boolean mayContain(String text, long profile) {
+        return TextProfile.digits(profile) >= MIN_DIGITS;
     }
 
     @Override

@@ -40,8 +40,8 @@ public final class PhoneDetector extends ScanningDetector {
     }
 
     @Override
-    boolean mayContain(String text) {
-        return Chars.hasDigits(text, MIN_DIGITS);
+    boolean mayContain(String text, long profile) {
+        return TextProfile.digits(profile) >= MIN_DIGITS;
     }
 
     @Override

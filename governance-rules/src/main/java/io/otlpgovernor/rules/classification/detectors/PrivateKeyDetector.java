@@ -23,8 +23,8 @@ public final class PrivateKeyDetector extends ScanningDetector {
     }
 
     @Override
-    boolean mayContain(String text) {
-        return text.contains(BEGIN);
+    boolean mayContain(String text, long profile) {
+        return TextProfile.has(profile, TextProfile.DASH | TextProfile.BLANK) && text.contains(BEGIN);
     }
 
     @Override

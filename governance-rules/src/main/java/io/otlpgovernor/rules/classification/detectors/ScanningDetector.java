@@ -22,8 +22,11 @@ abstract class ScanningDetector implements Detector {
         return id;
     }
 
-    /** Cheap test, without allocation, that is false for texts which cannot contain a match. */
-    abstract boolean mayContain(String text);
+    /**
+     * Cheap test, without allocation, that is false for texts which cannot contain a match: mostly on the text's
+     * {@link TextProfile}, which the caller computed once for every detector.
+     */
+    abstract boolean mayContain(String text, long profile);
 
     /**
      * The first match that starts at or after {@code from}, as {@link #pack packed} start and end, or -1 when there
@@ -37,7 +40,15 @@ abstract class ScanningDetector implements Detector {
 
     @Override
     public final List<Match> find(String text) {
-        if (text == null || text.isEmpty() || !mayContain(text)) {
+        if (text == null || text.isEmpty()) {
+            return Match.NONE;
+        }
+        return find(text, TextProfile.of(text));
+    }
+
+    @Override
+    public final List<Match> find(String text, long profile) {
+        if (text.isEmpty() || !mayContain(text, profile)) {
             return Match.NONE;
         }
         List<Match> found = null;
@@ -60,7 +71,7 @@ abstract class ScanningDetector implements Detector {
 
     @Override
     public final boolean matches(String text) {
-        return text != null && !text.isEmpty() && mayContain(text) && next(text, 0) >= 0;
+        return text != null && !text.isEmpty() && mayContain(text, TextProfile.of(text)) && next(text, 0) >= 0;
     }
 
     @Override

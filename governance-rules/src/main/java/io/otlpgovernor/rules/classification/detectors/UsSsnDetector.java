@@ -22,8 +22,8 @@ public final class UsSsnDetector extends ScanningDetector {
     }
 
     @Override
-    boolean mayContain(String text) {
-        return Chars.hasDigits(text, 9);
+    boolean mayContain(String text, long profile) {
+        return TextProfile.digits(profile) >= 9;
     }
 
     @Override

@@ -24,42 +24,45 @@ class DetectorRobustnessTest {
         return BuiltInDetectors.all().stream();
     }
 
-    /** About 1 MB of log-like text mixing every kind of value and near-miss the detectors look for. */
+    /** Every kind of value and near-miss the detectors look for. */
+    static final String[] PIECES = {
+        "GET /api/v1/users/12345 HTTP/1.1 ",
+        "user=jane.doe+tag@example.co.uk ",
+        "email: info@presidio. ",
+        "card 4111 1111 1111 1111 ",
+        "order 12345678901234567890 ",
+        "ssn 536-22-1234 ",
+        "ts=1700000000000 ",
+        "iban DE89 3704 0044 0532 0130 00 ",
+        "iban GB82WEST12345698765432 ",
+        "tel +1 (415) 555-2671 ",
+        "call 030 123456 78 ",
+        "2024-01-15T10:20:30.123Z ",
+        "client 192.168.0.1:8080 ",
+        "v1.2.3.4-beta ",
+        "peer 2001:db8::1%eth0 ",
+        "mac 00:1A:2B:3C:4D:5E ",
+        "std::string ",
+        "Authorization: Bearer ",
+        JwtDetectorTest.RFC7519_JWT,
+        " ",
+        "AKIAIOSFODNN7EXAMPLE ",
+        "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe ",
+        "xoxb-263594206564-FGqddMF8t08v8N7Oq4i57vs1 ",
+        "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD ",
+        "eyJ.eyJ. ",
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE----- ",
+        "@@ :: -- .. ",
+        "日本語テキスト ",
+        "ünïcödé 😀 ",
+        "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 ",
+        "\n",
+        "\t",
+    };
+
+    /** About 1 MB of log-like text mixing {@link #PIECES}. */
     static String mixedText() {
-        String[] pieces = {
-            "GET /api/v1/users/12345 HTTP/1.1 ",
-            "user=jane.doe+tag@example.co.uk ",
-            "email: info@presidio. ",
-            "card 4111 1111 1111 1111 ",
-            "order 12345678901234567890 ",
-            "ssn 536-22-1234 ",
-            "ts=1700000000000 ",
-            "iban DE89 3704 0044 0532 0130 00 ",
-            "iban GB82WEST12345698765432 ",
-            "tel +1 (415) 555-2671 ",
-            "call 030 123456 78 ",
-            "2024-01-15T10:20:30.123Z ",
-            "client 192.168.0.1:8080 ",
-            "v1.2.3.4-beta ",
-            "peer 2001:db8::1%eth0 ",
-            "mac 00:1A:2B:3C:4D:5E ",
-            "std::string ",
-            "Authorization: Bearer ",
-            JwtDetectorTest.RFC7519_JWT,
-            " ",
-            "AKIAIOSFODNN7EXAMPLE ",
-            "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe ",
-            "xoxb-263594206564-FGqddMF8t08v8N7Oq4i57vs1 ",
-            "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD ",
-            "eyJ.eyJ. ",
-            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE----- ",
-            "@@ :: -- .. ",
-            "日本語テキスト ",
-            "ünïcödé 😀 ",
-            "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 ",
-            "\n",
-            "\t",
-        };
+        String[] pieces = PIECES;
         Random random = new Random(42);
         StringBuilder text = new StringBuilder(ONE_MB + 256);
         while (text.length() < ONE_MB) {

@@ -1,0 +1,99 @@
+package io.otlpgovernor.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.rules.pipeline.RequestGovernor;
+import io.otlpgovernor.rules.pipeline.model.AdmittedRecord;
+import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
+import io.otlpgovernor.rules.pipeline.model.SourcePosition;
+import io.otlpgovernor.rules.pipeline.registry.RuleRegistry;
+import io.otlpgovernor.rules.pipeline.registry.TenantRules;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The governing step of the job without Flink: {@link RequestGovernor#govern} on {@link JobBenchmark}'s input and
+ * rules ({@code gdpr}, quotas, three retention rules) — parse, threshold, head sampling, classify and protect, route
+ * tiers, encode each tier's part, usage and audit contributions. Scores are items (spans or log records) per second
+ * on one thread; the job's governing operator does this and hands the records on.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class GovernBenchmark {
+
+    private static final int REQUESTS = 64;
+
+    private DecodedRecord[] spanRequests;
+    private DecodedRecord[] logRequests;
+    private TenantRules rules;
+    private RequestGovernor governor;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        Path dir = Files.createDirectories(Path.of("benchmarks/target/govern-benchmark"));
+        Path rulesDir = dir.resolve("rules");
+        if (Files.exists(rulesDir)) {
+            try (var files = Files.walk(rulesDir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
+            }
+        }
+        RuleRegistry registry = io.otlpgovernor.rules.pipeline.registry.RuleBootstrap.load(
+                        JobBenchmark.writeRules(rulesDir, "gdpr"), JobBenchmark.writeHmacKeys(dir.resolve("keys.yaml")))
+                .newRegistry();
+        rules = registry.rules(JobBenchmark.TENANT, tenant -> null).orElseThrow();
+        governor = new RequestGovernor(registry.keyrings(), 1 << 20);
+        TelemetryCorpus corpus = new TelemetryCorpus(42);
+        long now = System.currentTimeMillis();
+        spanRequests = new DecodedRecord[REQUESTS];
+        logRequests = new DecodedRecord[REQUESTS];
+        for (int i = 0; i < REQUESTS; i++) {
+            spanRequests[i] = decoded(
+                    Signal.SPANS,
+                    corpus.spans(EngineBenchmark.ITEMS_PER_REQUEST).toByteArray(),
+                    now);
+            logRequests[i] = decoded(
+                    Signal.LOGS, corpus.logs(EngineBenchmark.ITEMS_PER_REQUEST).toByteArray(), now);
+        }
+    }
+
+    private static DecodedRecord decoded(Signal signal, byte[] payload, long now) {
+        return new DecodedRecord(
+                JobBenchmark.TENANT,
+                signal,
+                payload,
+                EngineBenchmark.ITEMS_PER_REQUEST,
+                now,
+                null,
+                new SourcePosition("otlp_" + signal.id(), 0, 0));
+    }
+
+    private int nextIndex() {
+        next = (next + 1) % REQUESTS;
+        return next;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EngineBenchmark.ITEMS_PER_REQUEST)
+    public Object governSpanRequest() {
+        return governor.govern(new AdmittedRecord(spanRequests[nextIndex()], 0, rules.version()), rules);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EngineBenchmark.ITEMS_PER_REQUEST)
+    public Object governLogRequest() {
+        return governor.govern(new AdmittedRecord(logRequests[nextIndex()], 0, rules.version()), rules);
+    }
+}
