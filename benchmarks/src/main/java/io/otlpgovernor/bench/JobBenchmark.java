@@ -565,9 +565,7 @@ public final class JobBenchmark {
                 boundedInput(settings),
                 boundedRules(settings),
                 kafka.governed(),
-                kafka.deadLetters(),
-                kafka.audit(),
-                kafka.usage(),
+                kafka.outputs(),
                 kafka.maxRecordBytes());
         new GovernorJob(edges, bootstrap, settings.reports()).build(env);
 

@@ -2,10 +2,13 @@ package io.otlpgovernor.job;
 
 import java.nio.file.Path;
 
+import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.contract.config.ConfigException;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.JobEdges;
 import io.otlpgovernor.job.kafka.KafkaEdges;
+import io.otlpgovernor.job.kafka.OutboundRecord;
+import io.otlpgovernor.job.kafka.OutboundRecords;
 import io.otlpgovernor.job.operators.DecodeFunction;
 import io.otlpgovernor.job.operators.GovernFunction;
 import io.otlpgovernor.job.operators.Outputs;
@@ -29,6 +32,7 @@ import io.otlpgovernor.rules.pipeline.reports.AuditReports;
 import io.otlpgovernor.rules.pipeline.reports.UsageReports;
 import io.otlpgovernor.rules.ruleset.RuleValidationException;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -45,6 +49,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * rules topic  ─────────── broadcast to quota and govern ──────────────────────────────────────────┘
  * usage and audit contributions → per-tenant reports (keyed) → usage and audit topics; bad records → dead letters
  * </pre>
+ *
+ * <p>Two transactional sinks: the governed records of the governing step, chained to it, and one for everything
+ * else (dead letters, audit, usage, what tail sampling writes), whose records each name their topic.
  *
  * <p>The job takes its edges in the constructor, so tests run the same graph against any source or sink;
  * {@link #main} wires the production Kafka edges from a settings file. Every operator has a stable {@code uid}
@@ -64,9 +71,7 @@ public final class GovernorJob {
     public static final String USAGE_UID = "usage-reports";
     public static final String AUDIT_UID = "audit-reports";
     public static final String GOVERNED_SINK_UID = "governed-sink";
-    public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
-    public static final String AUDIT_SINK_UID = "audit-sink";
-    public static final String USAGE_SINK_UID = "usage-sink";
+    public static final String OUTPUTS_SINK_UID = "outputs-sink";
 
     private final JobEdges edges;
     private final RuleBootstrap rules;
@@ -139,26 +144,51 @@ public final class GovernorJob {
                 .uid(TAIL_RATE_LIMIT_UID)
                 .name("Tail rate limit per service");
 
-        governed.union(tailed, limited)
-                .sinkTo(edges.governed())
-                .uid(GOVERNED_SINK_UID)
-                .name("Kafka: governed");
-        decoded.getSideOutput(Outputs.DEAD_LETTERS)
-                .union(admitted.getSideOutput(Outputs.DEAD_LETTERS), governed.getSideOutput(Outputs.DEAD_LETTERS))
-                .sinkTo(edges.deadLetters())
-                .uid(DEAD_LETTER_SINK_UID)
-                .name("Kafka: dead letters");
-        usage(decoded, admitted, governed, tailed, limited);
-        audit(admitted, governed, tailed, limited);
+        // Chained to the governing step: governed records go to their producer without a serialization hop.
+        governed.sinkTo(edges.governed()).uid(GOVERNED_SINK_UID).name("Kafka: governed");
+
+        DataStream<OutboundRecord> deadLetters = outbound(
+                        decoded.getSideOutput(Outputs.DEAD_LETTERS), "decode-dead-letters", OutboundRecords::deadLetter)
+                .union(
+                        outbound(
+                                admitted.getSideOutput(Outputs.DEAD_LETTERS),
+                                "quota-dead-letters",
+                                OutboundRecords::deadLetter),
+                        outbound(
+                                governed.getSideOutput(Outputs.DEAD_LETTERS),
+                                "govern-dead-letters",
+                                OutboundRecords::deadLetter));
+        DataStream<OutboundRecord> tailSampled = outbound(tailed, "tail-sampled", OutboundRecords::governed)
+                .union(outbound(limited, "tail-rate-limited", OutboundRecords::governed));
+        deadLetters
+                .union(
+                        tailSampled,
+                        usage(decoded, admitted, governed, tailed, limited),
+                        audit(admitted, governed, tailed, limited))
+                .sinkTo(edges.outputs())
+                .uid(OUTPUTS_SINK_UID)
+                .name("Kafka: dead letters, audit, usage, tail-sampled");
     }
 
-    private void usage(
+    /**
+     * {@code stream} as records for the shared sink, in an operator chained to the one that produced it (stable
+     * uid {@code to-kafka-<name>}).
+     */
+    private static <T> DataStream<OutboundRecord> outbound(
+            DataStream<T> stream, String name, MapFunction<T, OutboundRecord> toRecord) {
+        return stream.map(toRecord)
+                .returns(OutboundRecord.class)
+                .uid("to-kafka-" + name)
+                .name("To Kafka: " + name);
+    }
+
+    private DataStream<OutboundRecord> usage(
             SingleOutputStreamOperator<DecodedRecord> decoded,
             SingleOutputStreamOperator<AdmittedRecord> admitted,
             SingleOutputStreamOperator<GovernedRecord> governed,
             SingleOutputStreamOperator<GovernedRecord> tailed,
             SingleOutputStreamOperator<GovernedRecord> limited) {
-        decoded.getSideOutput(Outputs.USAGE)
+        DataStream<Report> perMinute = decoded.getSideOutput(Outputs.USAGE)
                 .union(
                         admitted.getSideOutput(Outputs.USAGE),
                         governed.getSideOutput(Outputs.USAGE),
@@ -168,13 +198,11 @@ public final class GovernorJob {
                 .process(new TenantReportFunction<>(new UsageReports(), reports.graceDuration()))
                 .returns(Report.class)
                 .uid(USAGE_UID)
-                .name("Usage per tenant and minute")
-                .sinkTo(edges.usage())
-                .uid(USAGE_SINK_UID)
-                .name("Kafka: usage");
+                .name("Usage per tenant and minute");
+        return outbound(perMinute, "usage", report -> OutboundRecords.report(TopicNames.USAGE, report));
     }
 
-    private void audit(
+    private DataStream<OutboundRecord> audit(
             SingleOutputStreamOperator<AdmittedRecord> admitted,
             SingleOutputStreamOperator<GovernedRecord> governed,
             SingleOutputStreamOperator<GovernedRecord> tailed,
@@ -190,11 +218,11 @@ public final class GovernorJob {
                 .returns(Report.class)
                 .uid(AUDIT_UID)
                 .name("Audit per tenant");
-        summaries
-                .union(governed.getSideOutput(Outputs.AUDIT_EVENTS))
-                .sinkTo(edges.audit())
-                .uid(AUDIT_SINK_UID)
-                .name("Kafka: audit");
+        return outbound(summaries, "audit", report -> OutboundRecords.report(TopicNames.AUDIT, report))
+                .union(outbound(
+                        governed.getSideOutput(Outputs.AUDIT_EVENTS),
+                        "rule-changes",
+                        report -> OutboundRecords.report(TopicNames.AUDIT, report)));
     }
 
     /** Builds the job in {@code env} and submits it without waiting for it to end. */

@@ -6,6 +6,8 @@ import java.util.List;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.job.kafka.KafkaEdges;
 import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamEdge;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -68,6 +70,25 @@ class GovernorJobGraphTest {
         assertThat(dataInputs(graph, GovernorJob.TAIL_RATE_LIMIT_UID))
                 .singleElement()
                 .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
+    }
+
+    @Test
+    void governedRecordsAreWrittenInTheGoverningTaskAndEverythingElseThroughOneSharedSink() throws Exception {
+        StreamGraph graph = graph();
+        JobGraph job = graph.getJobGraph();
+
+        // One task holds the governing operator and the governed sink's writer: no serialization hop between them.
+        assertThat(job.getVertices())
+                .extracting(JobVertex::getName)
+                .anySatisfy(name -> assertThat(name)
+                        .contains("Sample, classify, protect, route tiers")
+                        .contains("Kafka: governed: Writer"));
+        // Two transactional sinks in all (each a writer and a committer): governed, and the shared one.
+        assertThat(graph.getStreamNodes())
+                .extracting(StreamNode::getOperatorName)
+                .filteredOn(name -> name.endsWith(": Writer"))
+                .containsExactlyInAnyOrder(
+                        "Kafka: governed: Writer", "Kafka: dead letters, audit, usage, tail-sampled: Writer");
     }
 
     private static List<StreamEdge> dataInputs(StreamGraph graph, String uid) {

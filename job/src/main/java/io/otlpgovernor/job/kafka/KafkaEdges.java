@@ -4,10 +4,8 @@ import java.util.Properties;
 
 import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.job.config.JobSettings;
-import io.otlpgovernor.rules.pipeline.model.DeadLetter;
 import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
 import io.otlpgovernor.rules.pipeline.model.InputRecord;
-import io.otlpgovernor.rules.pipeline.model.Report;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -64,15 +62,8 @@ public final class KafkaEdges {
                 inputSource(settings),
                 rulesSource(settings),
                 governedSink(settings),
-                deadLetterSink(settings),
-                reportSink(settings, "audit", TopicNames.AUDIT),
-                reportSink(settings, "usage", TopicNames.USAGE),
+                outputsSink(settings),
                 settings.kafka().maxRecordBytes());
-    }
-
-    /** Report documents to {@code topic}, transactional. */
-    public static KafkaSink<Report> reportSink(JobSettings settings, String name, String topic) {
-        return transactionalSink(settings, name, new ReportSerializer(topic));
     }
 
     /** Governed output: one topic per signal and retention tier, transactional. */
@@ -80,9 +71,12 @@ public final class KafkaEdges {
         return transactionalSink(settings, "governed", new GovernedRecordSerializer());
     }
 
-    /** Dead letters, transactional. */
-    public static KafkaSink<DeadLetter> deadLetterSink(JobSettings settings) {
-        return transactionalSink(settings, "deadletter", new DeadLetterSerializer());
+    /**
+     * Dead letters, audit and usage documents and tail-sampled output, each to its record's topic, transactional:
+     * one producer per instance for all of them (they are few records next to the governed ones).
+     */
+    public static KafkaSink<OutboundRecord> outputsSink(JobSettings settings) {
+        return transactionalSink(settings, "outputs", new OutboundRecordSerializer());
     }
 
     /** The security settings ({@code kafka.properties}): only security.protocol, ssl.* and sasl.* keys. */

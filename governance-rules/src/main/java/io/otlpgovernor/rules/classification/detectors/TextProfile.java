@@ -30,80 +30,69 @@ public final class TextProfile {
 
     private static final int COUNT_MAX = 255;
 
-    // Character classes of ASCII, for the pass; everything else is OTHER.
-    private static final byte OTHER = 0;
-    private static final byte DIGIT = 1;
-    private static final byte UPPER_CASE = 2;
-    private static final byte DOT = 3;
-    private static final byte COLON = 4;
-    private static final byte FLAG = 5;
-    private static final byte[] CLASS = new byte[128];
-    private static final long[] FLAG_OF = new long[128];
+    /*
+     * The pass adds, per ASCII character, a table entry to four 16-bit counters in one long (digits, dots, colons,
+     * upper case) and ORs in its flags; a text longer than a counter could count is given a profile that rules
+     * nothing out.
+     */
+    private static final int MAX_COUNTED_LENGTH = 0xffff;
+    private static final long[] COUNTS = new long[128];
+    private static final long[] FLAGS = new long[128];
+    // The shape of a character for the IBAN start: 1 upper case, 2 digit, 0 anything else.
+    private static final byte[] SHAPE = new byte[128];
+    private static final int IBAN_START_SHAPE = 0b01_01_10_10;
+    private static final long EVERYTHING =
+            AT | DASH | UNDERSCORE | BLANK | LETTER_B | UPPER_UPPER_DIGIT_DIGIT | 0xffff_ffffL;
 
     static {
         for (char c = '0'; c <= '9'; c++) {
-            CLASS[c] = DIGIT;
+            COUNTS[c] = 1L;
+            SHAPE[c] = 2;
         }
         for (char c = 'A'; c <= 'Z'; c++) {
-            CLASS[c] = UPPER_CASE;
+            COUNTS[c] = 1L << 48;
+            SHAPE[c] = 1;
         }
-        CLASS['.'] = DOT;
-        CLASS[':'] = COLON;
-        flag('@', AT);
-        flag('-', DASH);
-        flag('_', UNDERSCORE);
-        flag(' ', BLANK);
-        flag('\t', BLANK);
-        flag('b', LETTER_B);
+        COUNTS['.'] = 1L << 16;
+        COUNTS[':'] = 1L << 32;
+        FLAGS['@'] = AT;
+        FLAGS['-'] = DASH;
+        FLAGS['_'] = UNDERSCORE;
+        FLAGS[' '] = BLANK;
+        FLAGS['\t'] = BLANK;
+        FLAGS['b'] = LETTER_B;
+        FLAGS['B'] = LETTER_B;
     }
 
     private TextProfile() {}
 
-    private static void flag(char c, long flag) {
-        CLASS[c] = FLAG;
-        FLAG_OF[c] = flag;
-    }
-
     /** The profile of {@code text}. */
     public static long of(String text) {
-        int digits = 0;
-        int dots = 0;
-        int colons = 0;
-        int upper = 0;
+        int n = text.length();
+        if (n > MAX_COUNTED_LENGTH) {
+            return EVERYTHING;
+        }
+        long counts = 0;
         long flags = 0;
-        // The classes of the last four characters, two bits each (1 upper, 2 digit), for the IBAN shape.
         int recent = 0;
-        for (int i = 0, n = text.length(); i < n; i++) {
+        for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
-            byte kind = c < 128 ? CLASS[c] : OTHER;
-            int shape = 0;
-            switch (kind) {
-                case DIGIT -> {
-                    digits++;
-                    shape = 2;
-                }
-                case UPPER_CASE -> {
-                    upper++;
-                    shape = 1;
-                    if (c == 'B') {
-                        flags |= LETTER_B;
-                    }
-                }
-                case DOT -> dots++;
-                case COLON -> colons++;
-                case FLAG -> flags |= FLAG_OF[c];
-                default -> {}
+            if (c >= 128) {
+                recent = 0;
+                continue;
             }
-            recent = ((recent << 2) | shape) & 0xff;
-            if (recent == 0b01_01_10_10) {
+            counts += COUNTS[c];
+            flags |= FLAGS[c];
+            recent = ((recent << 2) | SHAPE[c]) & 0xff;
+            if (recent == IBAN_START_SHAPE) {
                 flags |= UPPER_UPPER_DIGIT_DIGIT;
             }
         }
         return flags
-                | (long) Math.min(digits, COUNT_MAX) << DIGITS
-                | (long) Math.min(dots, COUNT_MAX) << DOTS
-                | (long) Math.min(colons, COUNT_MAX) << COLONS
-                | (long) Math.min(upper, COUNT_MAX) << UPPER;
+                | (long) Math.min((int) counts & 0xffff, COUNT_MAX) << DIGITS
+                | (long) Math.min((int) (counts >>> 16) & 0xffff, COUNT_MAX) << DOTS
+                | (long) Math.min((int) (counts >>> 32) & 0xffff, COUNT_MAX) << COLONS
+                | (long) Math.min((int) (counts >>> 48) & 0xffff, COUNT_MAX) << UPPER;
     }
 
     /** Digits in the text (at most 255). */

@@ -39,6 +39,11 @@ class TextProfileTest {
         assertThat(TextProfile.has(TextProfile.of("G8B2 GB8 2GB"), TextProfile.UPPER_UPPER_DIGIT_DIGIT))
                 .isFalse();
         assertThat(TextProfile.digits(TextProfile.of("1".repeat(1000)))).isEqualTo(255);
+        // Too long to count exactly: nothing is ruled out.
+        long huge = TextProfile.of("x".repeat(70_000));
+        assertThat(TextProfile.digits(huge)).isEqualTo(255);
+        assertThat(TextProfile.has(huge, TextProfile.AT | TextProfile.UPPER_UPPER_DIGIT_DIGIT))
+                .isTrue();
     }
 
     @Test
