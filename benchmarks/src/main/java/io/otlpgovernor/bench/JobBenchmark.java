@@ -513,18 +513,17 @@ public final class JobBenchmark {
         }
     }
 
-    /** The identity job's sink, with the governor's sink settings (exactly-once, transaction timeout, lz4). */
+    /**
+     * The identity job's sink, with the governor's producer settings ({@link KafkaEdges#producerSettings}:
+     * exactly-once, transaction timeout, lz4, batching).
+     */
     static KafkaSink<InputRecord> identitySink(JobSettings settings) {
         return KafkaSink.<InputRecord>builder()
+                .setKafkaProducerConfig(KafkaEdges.producerSettings(settings))
                 .setBootstrapServers(settings.kafka().bootstrapServers())
                 .setRecordSerializer(new IdentitySerializer())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(settings.kafka().transactionalIdPrefix() + "-identity")
-                .setProperty(
-                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                        Long.toString(
-                                settings.kafka().transactionTimeoutDuration().toMillis()))
-                .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
                 .build();
     }
 

@@ -21,6 +21,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 public final class KafkaEdges {
 
+    /** Producer batch size; see {@link #producerSettings}. */
+    static final int BATCH_BYTES = 256 * 1024;
+
     private KafkaEdges() {}
 
     /** The three input topics, read {@code read_committed} from the group's committed offsets (earliest if none). */
@@ -94,8 +97,11 @@ public final class KafkaEdges {
      * {@code kafka.max-record-bytes} before they get here, so that the brokers' {@code max.message.bytes} (on
      * compressed batches) holds them; {@code max.request.size} only bounds single items and dead letters, which got
      * into the input topic under the same limit.
+     *
+     * <p>Batches of up to 256 KiB: a governed record is tens of kilobytes, so Kafka's default of 16 KiB gave every
+     * record a batch (and a compression frame, and the broker a batch to validate and append) of its own.
      */
-    static Properties producerSettings(JobSettings settings) {
+    public static Properties producerSettings(JobSettings settings) {
         Properties properties = security(settings);
         properties.setProperty(
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
@@ -106,6 +112,8 @@ public final class KafkaEdges {
         // A record must also fit in the producer's buffer, 32 MiB by default.
         properties.setProperty(
                 ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(2L * JobSettings.Kafka.MAX_RECORD_BYTES_LIMIT));
+        properties.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_BYTES));
+        properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
         return properties;
     }
 

@@ -24,7 +24,7 @@ package io.otlpgovernor.rules.classification.detectors;
  * </ul>
  * Not matched: extensions ({@code x123}), letters for digits, full-width digits, '/' as a separator.
  *
- * <p>Pre-check: the text holds at least 8 digits.
+ * <p>Pre-check: the text holds at least 8 digits and a '+', '(', space, tab, dash or dot.
  */
 public final class PhoneDetector extends ScanningDetector {
 
@@ -41,7 +41,10 @@ public final class PhoneDetector extends ScanningDetector {
 
     @Override
     boolean mayContain(String text, long profile) {
-        return TextProfile.digits(profile) >= MIN_DIGITS;
+        // A formatting signal is required: '+', parentheses, or a space, dash or dot between groups.
+        return TextProfile.digits(profile) >= MIN_DIGITS
+                && ((profile & (TextProfile.PLUS | TextProfile.PARENTHESIS | TextProfile.BLANK | TextProfile.DASH)) != 0
+                        || TextProfile.dots(profile) > 0);
     }
 
     @Override

@@ -27,6 +27,10 @@ public final class TextProfile {
     public static final long LETTER_B = 1L << 36;
     /** Two upper-case letters followed by two digits occur (how an IBAN starts). */
     public static final long UPPER_UPPER_DIGIT_DIGIT = 1L << 37;
+    /** '+' occurs. */
+    public static final long PLUS = 1L << 38;
+    /** '(' occurs. */
+    public static final long PARENTHESIS = 1L << 39;
 
     private static final int COUNT_MAX = 255;
 
@@ -42,7 +46,7 @@ public final class TextProfile {
     private static final byte[] SHAPE = new byte[128];
     private static final int IBAN_START_SHAPE = 0b01_01_10_10;
     private static final long EVERYTHING =
-            AT | DASH | UNDERSCORE | BLANK | LETTER_B | UPPER_UPPER_DIGIT_DIGIT | 0xffff_ffffL;
+            AT | DASH | UNDERSCORE | BLANK | LETTER_B | UPPER_UPPER_DIGIT_DIGIT | PLUS | PARENTHESIS | 0xffff_ffffL;
 
     static {
         for (char c = '0'; c <= '9'; c++) {
@@ -62,6 +66,8 @@ public final class TextProfile {
         FLAGS['\t'] = BLANK;
         FLAGS['b'] = LETTER_B;
         FLAGS['B'] = LETTER_B;
+        FLAGS['+'] = PLUS;
+        FLAGS['('] = PARENTHESIS;
     }
 
     private TextProfile() {}

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The one-pass profile, and that no detector's pre-check on it ever rules out a text its scan would match. */
 class TextProfileTest {
 
-    private static final String NOISE = "aZ09 .:@-_\tbB/=+é日";
+    private static final String NOISE = "aZ09 .:@-_\tbB/=+()é日";
     private static final String PRIVATE_KEY =
             "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9"
                     + "Cnzj4p4WGeKLs1P\n-----END RSA PRIVATE KEY-----";
