@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.otlpgovernor.rules.classification.ClassificationRules;
 import io.otlpgovernor.rules.classification.ClassificationRules.FieldScope;
@@ -33,7 +32,9 @@ public final class CompiledRules {
     private final Set<String> excludeKeys;
     private final Map<String, Protection> protectionByRule;
     /** Attribute keys repeat endlessly: what the rules do with a key is worked out once per key (bounded). */
-    private final Map<String, KeyPlan> keyPlans = new ConcurrentHashMap<>();
+    private final KeyPlanCache keyPlans = new KeyPlanCache(MAX_CACHED_KEYS);
+
+    private final java.util.function.Function<String, KeyPlan> planner = this::newPlan;
 
     private static final int MAX_CACHED_KEYS = 65_536;
     private final KeyPlan freeText;
@@ -157,21 +158,17 @@ public final class CompiledRules {
 
     /** The plan for values under attribute key {@code key}; cached per key. */
     KeyPlan plan(String key) {
-        KeyPlan cached = keyPlans.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        KeyPlan plan = new KeyPlan(
+        return keyPlans.get(key, planner);
+    }
+
+    private KeyPlan newPlan(String key) {
+        return new KeyPlan(
                 excludeKeys.contains(key),
                 keyNames.isPresent() && KeyNames.isSensitive(key, keyNames.get()),
                 freeText.detectors().length > 0
                         && java.util.Arrays.stream(freeText.detectors())
                                 .anyMatch(active -> !active.detector().find(key).isEmpty()),
                 detectors.stream().filter(active -> active.appliesTo(key)).toArray(ActiveDetector[]::new));
-        if (keyPlans.size() < MAX_CACHED_KEYS) {
-            keyPlans.put(key, plan);
-        }
-        return plan;
     }
 
     /** The plan for text that is not under an attribute key: span names, log bodies, attribute keys themselves. */
