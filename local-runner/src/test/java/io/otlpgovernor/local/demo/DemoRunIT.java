@@ -273,20 +273,34 @@ class DemoRunIT {
         return jobId.get();
     }
 
-    /** "vertex name: metric" for every governance metric of the job's vertices, without the subtask and operator prefix. */
+    /** "operator name: metric" for every governance metric of the job's vertices, without the subtask prefix. */
     private static List<String> governanceMetrics(FlinkRest rest, String jobId, Map<String, String> vertices)
             throws Exception {
         List<String> found = new ArrayList<>();
-        for (Map.Entry<String, String> vertex : vertices.entrySet()) {
-            String operator = vertex.getValue().replaceFirst("^.* -> ", "");
-            for (String id : rest.vertexMetrics(jobId, vertex.getKey())) {
+        // A vertex chains several operators; a metric's id names its operator ("<subtask>.<operator>.governor.…"),
+        // with the characters the metric system does not keep replaced, so names are compared by letters and digits.
+        Map<String, String> operatorsByLetters = new java.util.HashMap<>();
+        for (String name : vertices.values()) {
+            Pattern.compile(" -> ")
+                    .splitAsStream(name.replace("(", "").replace(")", ""))
+                    .forEach(operator -> operatorsByLetters.put(lettersAndDigits(operator), operator));
+        }
+        for (String vertex : vertices.keySet()) {
+            for (String id : rest.vertexMetrics(jobId, vertex)) {
                 int group = id.indexOf(".governor.");
                 if (group >= 0) {
+                    int operatorStart = id.indexOf('.') + 1;
+                    String named = operatorStart <= group ? id.substring(operatorStart, group) : "";
+                    String operator = operatorsByLetters.getOrDefault(lettersAndDigits(named), named);
                     found.add(operator + ": " + id.substring(group + ".governor.".length()));
                 }
             }
         }
         return found;
+    }
+
+    private static String lettersAndDigits(String text) {
+        return text.replaceAll("[^A-Za-z0-9]", "");
     }
 
     private static Map<String, Long> sentByTenantAndSignal(List<JsonNode> truth) {
