@@ -42,7 +42,7 @@ class ValuesDocumentationTest {
             while (!described.isEmpty() && described.peek()[0] >= indent) {
                 described.pop();
             }
-            boolean self = i > 0 && lines.get(i - 1).trim().startsWith("# --");
+            boolean self = describedByCommentAbove(lines, i);
             boolean above = described.stream().anyMatch(entry -> entry[1] == 1);
             boolean leaf = !line.trim().endsWith(":");
             if (leaf && !self && !above) {
@@ -51,6 +51,16 @@ class ValuesDocumentationTest {
             described.push(new int[] {indent, self || above ? 1 : 0});
         }
         assertThat(bare).as("values without a '# --' description").isEmpty();
+    }
+
+    /** helm-docs reads a description from the comment block right above a key, starting at its "# --" line. */
+    private static boolean describedByCommentAbove(List<String> lines, int keyLine) {
+        for (int i = keyLine - 1; i >= 0 && lines.get(i).trim().startsWith("#"); i--) {
+            if (lines.get(i).trim().startsWith("# --")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int indent(String line) {
