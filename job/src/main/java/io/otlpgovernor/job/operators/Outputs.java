@@ -1,5 +1,6 @@
 package io.otlpgovernor.job.operators;
 
+import io.otlpgovernor.job.types.TracePieceSerializer;
 import io.otlpgovernor.rules.pipeline.model.AuditDelta;
 import io.otlpgovernor.rules.pipeline.model.DeadLetter;
 import io.otlpgovernor.rules.pipeline.model.Report;
@@ -16,7 +17,7 @@ public final class Outputs {
     /** Audit events that are not aggregated: rule-set changes. */
     public static final OutputTag<Report> AUDIT_EVENTS = new OutputTag<>("audit-events") {};
     /** Spans and traced log records of tenants with tail sampling, on their way to their trace's decision. */
-    public static final OutputTag<TracePiece> TRACE_PIECES = new OutputTag<>("trace-pieces") {};
+    public static final OutputTag<TracePiece> TRACE_PIECES = new OutputTag<>("trace-pieces", TracePieceSerializer.TYPE);
 
     /** Records that cannot be governed, with their original bytes and the reason. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};

@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.job.types.TracePieceSerializer;
+import io.otlpgovernor.job.types.TraceStateSerializer;
 import io.otlpgovernor.rules.pipeline.TailOutput;
 import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
 import io.otlpgovernor.rules.pipeline.model.RateLimitedTrace;
@@ -24,7 +26,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -79,10 +80,8 @@ public final class TailSamplingFunction
     public void open(OpenContext context) throws Exception {
         registry = bootstrap.newRegistry();
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
-        pieces = getRuntimeContext()
-                .getListState(new ListStateDescriptor<>("pieces", TypeInformation.of(TracePiece.class)));
-        traces =
-                getRuntimeContext().getState(new ValueStateDescriptor<>("trace", TypeInformation.of(TraceState.class)));
+        pieces = getRuntimeContext().getListState(new ListStateDescriptor<>("pieces", TracePieceSerializer.TYPE));
+        traces = getRuntimeContext().getState(new ValueStateDescriptor<>("trace", TraceStateSerializer.TYPE));
     }
 
     @Override

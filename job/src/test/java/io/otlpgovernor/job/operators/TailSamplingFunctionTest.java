@@ -19,25 +19,38 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.job.config.JobSettings;
+import io.otlpgovernor.job.types.TracePieceSerializer;
 import io.otlpgovernor.rules.pipeline.TraceSplitter;
 import io.otlpgovernor.rules.pipeline.model.AuditDelta;
 import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
 import io.otlpgovernor.rules.pipeline.model.RateLimitedTrace;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import io.otlpgovernor.rules.pipeline.model.TracePiece;
+import io.otlpgovernor.rules.pipeline.model.TraceState;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
 import io.otlpgovernor.rules.sampling.tail.TailEvaluator;
 import io.otlpgovernor.rules.sampling.tail.TraceSummary;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Tail sampling per trace, with the test tenants {@code tailed} (decision-wait 2 s, at most 20 spans, cache 5 s;
@@ -301,6 +314,84 @@ class TailSamplingFunctionTest {
     }
 
     @Test
+    void aSavepointOfTheReflectiveSerializersIsRestoredOnRocksDbAndItsTracesAreDecided() throws Exception {
+        // State as releases before the hand-written serializers wrote it: same names, POJO-serialized, on RocksDB.
+        harness = open(new PojoTailState(), null, true);
+        harness.setProcessingTime(0);
+        harness.processElement(spans("tailed", traceId(11, LOW), 2, true), 0);
+        harness.processElement(logs("tailed", traceId(11, LOW), 1), 0);
+        OperatorSubtaskState savepoint = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = open(newFunction(), savepoint, true);
+        harness.setProcessingTime(PojoTailState.DECISION_AT);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(GovernedRecord::signal, GovernedRecord::items)
+                .containsExactlyInAnyOrder(tuple(Signal.SPANS, 2L), tuple(Signal.LOGS, 1L));
+        assertThat(side(Outputs.AUDIT))
+                .extracting(AuditDelta::action, AuditDelta::rule, AuditDelta::target, AuditDelta::count)
+                .containsExactlyInAnyOrder(
+                        tuple("tail-keep", "errors", "spans", 2L), tuple("tail-keep", "errors", "logs", 1L));
+    }
+
+    @Test
+    void theTailStateUsesTheHandWrittenSerializersOnTheWireAndInState() throws Exception {
+        assertThat(Outputs.TRACE_PIECES.getTypeInfo()).isEqualTo(TracePieceSerializer.TYPE);
+        harness = open(newFunction(), null, true);
+        harness.setProcessingTime(0);
+        harness.processElement(spans("tailed", traceId(12, LOW), 1, false), 0);
+        var backend = harness.getOperator().getKeyedStateBackend();
+        assertThat(backend.getKeys("pieces", VoidNamespace.INSTANCE))
+                .containsExactly(TraceSplitter.key("tailed", traceId(12, LOW)));
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        // Restoring its own snapshot needs no migration: the trace is still pending and is decided.
+        harness = open(newFunction(), snapshot, true);
+        harness.setProcessingTime(10_000);
+        assertThat(side(Outputs.USAGE))
+                .anySatisfy(usage -> assertThat(usage.droppedTail()).isEqualTo(1));
+    }
+
+    /**
+     * Writes the tail operator's two states as the reflective POJO serializer did, with a pending decision at
+     * {@link #DECISION_AT}: what a savepoint of an earlier release holds.
+     */
+    private static final class PojoTailState
+            extends KeyedBroadcastProcessFunction<String, TracePiece, RuleUpdate, GovernedRecord> {
+
+        static final long DECISION_AT = 2_000;
+        private transient ListState<TracePiece> pieces;
+        private transient ValueState<TraceState> traces;
+
+        @Override
+        public void open(OpenContext context) {
+            pieces = getRuntimeContext()
+                    .getListState(new ListStateDescriptor<>("pieces", TypeInformation.of(TracePiece.class)));
+            traces = getRuntimeContext()
+                    .getState(new ValueStateDescriptor<>("trace", TypeInformation.of(TraceState.class)));
+        }
+
+        @Override
+        public void processElement(TracePiece piece, ReadOnlyContext context, Collector<GovernedRecord> out)
+                throws Exception {
+            pieces.add(piece.withoutSummary());
+            TraceState state = traces.value();
+            TraceSummary summary = state == null ? null : state.summary();
+            if (piece.summary() != null) {
+                summary = summary == null
+                        ? piece.summary()
+                        : evaluator(piece.tenant()).merge(summary, piece.summary());
+            }
+            traces.update(TraceState.pending(summary, DECISION_AT));
+            context.timerService().registerProcessingTimeTimer(DECISION_AT);
+        }
+
+        @Override
+        public void processBroadcastElement(RuleUpdate update, Context context, Collector<GovernedRecord> out) {}
+    }
+
+    @Test
     void everyStateAndEdgeTypeHasASerializerWithoutKryo() {
         for (Class<?> type : List.of(
                 TracePiece.class,
@@ -317,17 +408,30 @@ class TailSamplingFunctionTest {
 
     private KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> open(
             OperatorSubtaskState state) throws Exception {
+        return open(newFunction(), state, false);
+    }
+
+    private static TailSamplingFunction newFunction() {
+        return new TailSamplingFunction(QuotaFunctionTest.RULES, JobSettings.Kafka.DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /** The operator of {@code function} in a harness, its keyed state on the heap or in RocksDB. */
+    private static KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> open(
+            KeyedBroadcastProcessFunction<String, TracePiece, RuleUpdate, GovernedRecord> function,
+            OperatorSubtaskState state,
+            boolean rocksDb)
+            throws Exception {
         KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> opened =
                 new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
-                                new TailSamplingFunction(
-                                        QuotaFunctionTest.RULES, JobSettings.Kafka.DEFAULT_MAX_RECORD_BYTES),
-                                List.of(RulesBroadcast.RULE_SETS)),
+                        new CoBroadcastWithKeyedOperator<>(function, List.of(RulesBroadcast.RULE_SETS)),
                         TracePiece::key,
                         Types.STRING,
                         1,
                         1,
                         0);
+        if (rocksDb) {
+            opened.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
         if (state != null) {
             opened.initializeState(state);
         }

@@ -9,8 +9,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.otlpgovernor.contract.Signal;
-
 /**
  * A decided trace whose fate hinges on a rate-limit tail policy, on its way to the limiter of its service.
  *
@@ -30,17 +28,7 @@ public record RateLimitedTrace(
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(pieces.size());
             for (TracePiece piece : pieces) {
-                out.writeUTF(piece.key());
-                out.writeUTF(piece.tenant());
-                out.writeUTF(piece.signal().name());
-                out.writeUTF(piece.tier());
-                out.writeLong(piece.ruleSetVersion());
-                out.writeUTF(piece.labels());
-                out.writeInt(piece.payload().length);
-                out.write(piece.payload());
-                out.writeLong(piece.items());
-                out.writeDouble(piece.represented());
-                out.writeLong(piece.arrivalMillis());
+                piece.writeTo(out);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -54,18 +42,7 @@ public record RateLimitedTrace(
             int count = in.readInt();
             List<TracePiece> pieces = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                String key = in.readUTF();
-                String tenant = in.readUTF();
-                Signal signal = Signal.valueOf(in.readUTF());
-                String tier = in.readUTF();
-                long version = in.readLong();
-                String labels = in.readUTF();
-                byte[] payload = new byte[in.readInt()];
-                in.readFully(payload);
-                long items = in.readLong();
-                double represented = in.readDouble();
-                pieces.add(new TracePiece(
-                        key, tenant, signal, tier, version, labels, payload, items, represented, in.readLong(), null));
+                pieces.add(TracePiece.readFrom(in));
             }
             return pieces;
         } catch (IOException e) {

@@ -1,5 +1,9 @@
 package io.otlpgovernor.rules.pipeline.model;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.rules.sampling.tail.TraceSummary;
 
@@ -33,6 +37,66 @@ public record TracePiece(
         double represented,
         long arrivalMillis,
         TraceSummary summary) {
+
+    private static final byte SPANS = 1;
+    private static final byte LOGS = 2;
+
+    /**
+     * Writes the piece: its strings, a signal code, its numbers, the payload's length and bytes, and its summary
+     * when it has one. The one binary form of a piece: in tail-sampling state, between operators, and inside a
+     * {@link RateLimitedTrace}.
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeUTF(key);
+        out.writeUTF(tenant);
+        out.writeByte(
+                switch (signal) {
+                    case SPANS -> SPANS;
+                    case LOGS -> LOGS;
+                    case METRICS -> throw new IllegalStateException("a trace piece holds spans or log records");
+                });
+        out.writeUTF(tier);
+        out.writeLong(ruleSetVersion);
+        out.writeUTF(labels);
+        out.writeInt(payload.length);
+        out.write(payload);
+        out.writeLong(items);
+        out.writeDouble(represented);
+        out.writeLong(arrivalMillis);
+        out.writeBoolean(summary != null);
+        if (summary != null) {
+            summary.writeTo(out);
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    public static TracePiece readFrom(DataInput in) throws IOException {
+        String key = in.readUTF();
+        String tenant = in.readUTF();
+        byte code = in.readByte();
+        Signal signal = switch (code) {
+            case SPANS -> Signal.SPANS;
+            case LOGS -> Signal.LOGS;
+            default -> throw new IOException("unknown signal code " + code + " in a trace piece");
+        };
+        String tier = in.readUTF();
+        long ruleSetVersion = in.readLong();
+        String labels = in.readUTF();
+        byte[] payload = new byte[in.readInt()];
+        in.readFully(payload);
+        return new TracePiece(
+                key,
+                tenant,
+                signal,
+                tier,
+                ruleSetVersion,
+                labels,
+                payload,
+                in.readLong(),
+                in.readDouble(),
+                in.readLong(),
+                in.readBoolean() ? TraceSummary.readFrom(in) : null);
+    }
 
     /** This piece as it is buffered: without its summary. */
     public TracePiece withoutSummary() {

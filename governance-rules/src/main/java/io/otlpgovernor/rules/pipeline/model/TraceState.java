@@ -1,5 +1,9 @@
 package io.otlpgovernor.rules.pipeline.model;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 import io.otlpgovernor.rules.sampling.tail.TraceSummary;
 
 /**
@@ -20,6 +24,45 @@ public record TraceState(TraceSummary summary, long decisionAt, TailVerdict verd
 
     public static TraceState decided(TailVerdict verdict, long expiresAt) {
         return new TraceState(null, 0, verdict, expiresAt);
+    }
+
+    private static final byte PENDING_WITHOUT_SPANS = 0;
+    private static final byte PENDING = 1;
+    private static final byte DECIDED = 2;
+
+    /**
+     * Writes the state as what it is — a pending trace (its summary, if spans came, and its decision time) or a
+     * decided one (its verdict and when it is forgotten) — behind one byte that says which.
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        if (isDecided()) {
+            out.writeByte(DECIDED);
+            out.writeBoolean(verdict.keep());
+            out.writeLong(verdict.threshold());
+            out.writeUTF(verdict.policyId());
+            out.writeLong(expiresAt);
+        } else if (summary == null) {
+            out.writeByte(PENDING_WITHOUT_SPANS);
+            out.writeLong(decisionAt);
+        } else {
+            out.writeByte(PENDING);
+            summary.writeTo(out);
+            out.writeLong(decisionAt);
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    public static TraceState readFrom(DataInput in) throws IOException {
+        byte kind = in.readByte();
+        return switch (kind) {
+            case DECIDED -> {
+                TailVerdict verdict = new TailVerdict(in.readBoolean(), in.readLong(), in.readUTF());
+                yield decided(verdict, in.readLong());
+            }
+            case PENDING_WITHOUT_SPANS -> pending(null, in.readLong());
+            case PENDING -> pending(TraceSummary.readFrom(in), in.readLong());
+            default -> throw new IOException("unknown kind " + kind + " of a trace state");
+        };
     }
 
     public boolean isDecided() {

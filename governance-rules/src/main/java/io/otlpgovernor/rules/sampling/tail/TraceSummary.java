@@ -1,5 +1,8 @@
 package io.otlpgovernor.rules.sampling.tail;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -58,6 +61,51 @@ public record TraceSummary(
     boolean matched(int bit) {
         int word = bit >>> 6;
         return word < matched.length && (matched[word] & (1L << bit)) != 0;
+    }
+
+    /** Writes every field, in order (the binary form in a trace piece and in a trace's state). */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeLong(spans);
+        out.writeLong(bytes);
+        out.writeLong(earliestStartNanos);
+        out.writeLong(latestEndNanos);
+        out.writeBoolean(errorSeen);
+        out.writeInt(matched.length);
+        for (long word : matched) {
+            out.writeLong(word);
+        }
+        out.writeLong(conditionsFingerprint);
+        out.writeBoolean(anchorIsRoot);
+        out.writeLong(anchorStartNanos);
+        out.writeUTF(service);
+        out.writeLong(randomness);
+        out.writeLong(threshold);
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    public static TraceSummary readFrom(DataInput in) throws IOException {
+        long spans = in.readLong();
+        long bytes = in.readLong();
+        long earliestStart = in.readLong();
+        long latestEnd = in.readLong();
+        boolean errorSeen = in.readBoolean();
+        long[] matched = new long[in.readInt()];
+        for (int i = 0; i < matched.length; i++) {
+            matched[i] = in.readLong();
+        }
+        return new TraceSummary(
+                spans,
+                bytes,
+                earliestStart,
+                latestEnd,
+                errorSeen,
+                matched,
+                in.readLong(),
+                in.readBoolean(),
+                in.readLong(),
+                in.readUTF(),
+                in.readLong(),
+                in.readLong());
     }
 
     @Override
