@@ -14,6 +14,7 @@ import io.otlpgovernor.job.operators.GovernFunction;
 import io.otlpgovernor.job.operators.Outputs;
 import io.otlpgovernor.job.operators.QuotaFunction;
 import io.otlpgovernor.job.operators.RulesBroadcast;
+import io.otlpgovernor.job.operators.SumContributions;
 import io.otlpgovernor.job.operators.TailRateLimitFunction;
 import io.otlpgovernor.job.operators.TailSamplingFunction;
 import io.otlpgovernor.job.operators.TenantReportFunction;
@@ -29,6 +30,7 @@ import io.otlpgovernor.rules.pipeline.model.TracePiece;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
 import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
 import io.otlpgovernor.rules.pipeline.reports.AuditReports;
+import io.otlpgovernor.rules.pipeline.reports.ReportKind;
 import io.otlpgovernor.rules.pipeline.reports.UsageReports;
 import io.otlpgovernor.rules.ruleset.RuleValidationException;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -182,20 +184,32 @@ public final class GovernorJob {
                 .name("To Kafka: " + name);
     }
 
+    /**
+     * {@code contributions} summed per tenant, window and line for up to a second, in an operator chained to the
+     * one that made them (stable uid {@code sum-<name>}), before they are shuffled to their tenant's report.
+     */
+    private static <D> DataStream<D> summed(DataStream<D> contributions, ReportKind<D> kind, String name) {
+        return contributions
+                .transform("Sum " + name, contributions.getType(), new SumContributions<>(kind))
+                .setParallelism(contributions.getParallelism())
+                .uid("sum-" + name);
+    }
+
     private DataStream<OutboundRecord> usage(
             SingleOutputStreamOperator<DecodedRecord> decoded,
             SingleOutputStreamOperator<AdmittedRecord> admitted,
             SingleOutputStreamOperator<GovernedRecord> governed,
             SingleOutputStreamOperator<GovernedRecord> tailed,
             SingleOutputStreamOperator<GovernedRecord> limited) {
-        DataStream<Report> perMinute = decoded.getSideOutput(Outputs.USAGE)
+        UsageReports kind = new UsageReports();
+        DataStream<Report> perMinute = summed(decoded.getSideOutput(Outputs.USAGE), kind, "usage-decode")
                 .union(
-                        admitted.getSideOutput(Outputs.USAGE),
-                        governed.getSideOutput(Outputs.USAGE),
-                        tailed.getSideOutput(Outputs.USAGE),
-                        limited.getSideOutput(Outputs.USAGE))
+                        summed(admitted.getSideOutput(Outputs.USAGE), kind, "usage-quota"),
+                        summed(governed.getSideOutput(Outputs.USAGE), kind, "usage-govern"),
+                        summed(tailed.getSideOutput(Outputs.USAGE), kind, "usage-tail"),
+                        summed(limited.getSideOutput(Outputs.USAGE), kind, "usage-tail-rate-limit"))
                 .keyBy(UsageDelta::tenant)
-                .process(new TenantReportFunction<>(new UsageReports(), reports.graceDuration()))
+                .process(new TenantReportFunction<>(kind, reports.graceDuration()))
                 .returns(Report.class)
                 .uid(USAGE_UID)
                 .name("Usage per tenant and minute");
@@ -207,14 +221,14 @@ public final class GovernorJob {
             SingleOutputStreamOperator<GovernedRecord> governed,
             SingleOutputStreamOperator<GovernedRecord> tailed,
             SingleOutputStreamOperator<GovernedRecord> limited) {
-        DataStream<Report> summaries = admitted.getSideOutput(Outputs.AUDIT)
+        AuditReports kind = new AuditReports(reports.auditWindowDuration());
+        DataStream<Report> summaries = summed(admitted.getSideOutput(Outputs.AUDIT), kind, "audit-quota")
                 .union(
-                        governed.getSideOutput(Outputs.AUDIT),
-                        tailed.getSideOutput(Outputs.AUDIT),
-                        limited.getSideOutput(Outputs.AUDIT))
+                        summed(governed.getSideOutput(Outputs.AUDIT), kind, "audit-govern"),
+                        summed(tailed.getSideOutput(Outputs.AUDIT), kind, "audit-tail"),
+                        summed(limited.getSideOutput(Outputs.AUDIT), kind, "audit-tail-rate-limit"))
                 .keyBy(AuditDelta::tenant)
-                .process(new TenantReportFunction<>(
-                        new AuditReports(reports.auditWindowDuration()), reports.graceDuration()))
+                .process(new TenantReportFunction<>(kind, reports.graceDuration()))
                 .returns(Report.class)
                 .uid(AUDIT_UID)
                 .name("Audit per tenant");

@@ -91,6 +91,23 @@ class GovernorJobGraphTest {
                         "Kafka: governed: Writer", "Kafka: dead letters, audit, usage, tail-sampled: Writer");
     }
 
+    @Test
+    void reportContributionsAreSummedInTheTaskThatMakesThemBeforeTheyAreShuffled() throws Exception {
+        JobGraph job = graph().getJobGraph();
+
+        for (String[] producerAndSums : new String[][] {
+            {"Sample, classify, protect, route tiers", "Sum usage-govern", "Sum audit-govern"},
+            {"Tail sampling per trace", "Sum usage-tail", "Sum audit-tail"},
+            {"Quota per tenant", "Sum usage-quota", "Sum audit-quota"},
+            {"Decode OTLP", "Sum usage-decode"}
+        }) {
+            assertThat(job.getVertices())
+                    .extracting(JobVertex::getName)
+                    .as("the task of %s", producerAndSums[0])
+                    .anySatisfy(name -> assertThat(name).contains(producerAndSums));
+        }
+    }
+
     private static List<StreamEdge> dataInputs(StreamGraph graph, String uid) {
         StreamNode node = graph.getStreamNodes().stream()
                 .filter(n -> uid.equals(n.getTransformationUID()))

@@ -51,6 +51,33 @@ public final class AuditReports implements ReportKind<AuditDelta> {
     }
 
     @Override
+    public Object sumKey(AuditDelta delta) {
+        long windowLength = window.toMillis();
+        return new AuditDelta(
+                delta.tenant(),
+                Math.floorDiv(delta.arrivalMillis(), windowLength) * windowLength,
+                delta.ruleSetVersion(),
+                delta.rule(),
+                delta.label(),
+                delta.action(),
+                delta.target(),
+                0);
+    }
+
+    @Override
+    public AuditDelta plus(AuditDelta a, AuditDelta b) {
+        return new AuditDelta(
+                a.tenant(),
+                a.arrivalMillis(),
+                a.ruleSetVersion(),
+                a.rule(),
+                a.label(),
+                a.action(),
+                a.target(),
+                a.count() + b.count());
+    }
+
+    @Override
     public Bucket amounts(AuditDelta delta) {
         return new Bucket(new long[] {delta.count()}, 0);
     }

@@ -24,6 +24,18 @@ public interface ReportKind<D> extends Serializable {
     /** The amounts it adds. */
     Bucket amounts(D contribution);
 
+    /**
+     * What makes contributions summable before they reach their tenant's report: two contributions with equal
+     * keys belong to the same tenant, window and line, so {@link #plus} may replace them by one.
+     */
+    Object sumKey(D contribution);
+
+    /**
+     * One contribution adding what {@code a} and {@code b} add (they have equal {@link #sumKey}s): same tenant,
+     * window and line, amounts summed.
+     */
+    D plus(D a, D b);
+
     /** The JSON document for one tenant's lines of one window, sorted by line key. */
     byte[] write(String tenant, long windowStart, SortedMap<String, Bucket> lines);
 }

@@ -49,6 +49,32 @@ public final class UsageReports implements ReportKind<UsageDelta> {
     }
 
     @Override
+    public Object sumKey(UsageDelta delta) {
+        return new UsageDelta(
+                delta.tenant(), delta.minuteMillis(), delta.signal(), delta.tier(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public UsageDelta plus(UsageDelta a, UsageDelta b) {
+        return new UsageDelta(
+                a.tenant(),
+                a.minuteMillis(),
+                a.signal(),
+                a.tier(),
+                a.received() + b.received(),
+                a.accepted() + b.accepted(),
+                a.droppedQuota() + b.droppedQuota(),
+                a.droppedSampling() + b.droppedSampling(),
+                a.droppedPolicy() + b.droppedPolicy(),
+                a.droppedAge() + b.droppedAge(),
+                a.droppedTail() + b.droppedTail(),
+                a.invalidRequests() + b.invalidRequests(),
+                a.bytesIn() + b.bytesIn(),
+                a.bytesOut() + b.bytesOut(),
+                a.represented() + b.represented());
+    }
+
+    @Override
     public Bucket amounts(UsageDelta delta) {
         long[] counts = new long[COUNTS];
         counts[RECEIVED] = delta.received();
