@@ -30,6 +30,12 @@ public final class KafkaForwarder implements AutoCloseable {
     /** Room for the record's headers and batch framing on top of the largest request. */
     private static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
 
+    /**
+     * Producer batches up to 256 KiB (the client's default is 16 KiB): a request of 100 spans is about 50 KB, so with
+     * the default every request was a batch and a produce request of its own.
+     */
+    static final int BATCH_BYTES = 256 * 1024;
+
     private final KafkaProducer<byte[], byte[]> producer;
 
     public KafkaForwarder(BridgeConfig.Kafka config, int maxRequestBytes) {
@@ -45,6 +51,7 @@ public final class KafkaForwarder implements AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, config.bufferBytes());
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestBytes + RECORD_OVERHEAD_BYTES);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis(config.deliveryTimeoutDuration()));

@@ -35,6 +35,7 @@ class KafkaForwarderTest {
                 .containsEntry("compression.type", "zstd")
                 .containsEntry("buffer.memory", 8L * 1024 * 1024)
                 .containsEntry("max.request.size", 4 * 1024 * 1024 + 64 * 1024)
+                .containsEntry("batch.size", 256 * 1024)
                 .containsEntry("delivery.timeout.ms", 15_000)
                 .containsEntry("max.block.ms", 2_000)
                 .containsEntry("bootstrap.servers", "broker:9093")

@@ -51,6 +51,10 @@ abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
      * The snapshot of a record serializer: compatible as it is with its own format; state written by any other
      * serializer of the same state (the reflective POJO serializer of earlier releases) is read with that
      * serializer and written again with this one, once, when a savepoint is restored.
+     *
+     * <p>The snapshot stands for one binary form. Changing a record's {@code writeTo} therefore needs a new
+     * snapshot class whose serializer still reads the old form (its {@code restoreSerializer}), or state in
+     * savepoints would be read in the wrong form.
      */
     abstract static class Snapshot<T> extends SimpleTypeSerializerSnapshot<T> {
 

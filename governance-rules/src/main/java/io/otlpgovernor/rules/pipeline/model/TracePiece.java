@@ -5,6 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 import io.otlpgovernor.contract.Signal;
+import io.otlpgovernor.rules.sampling.tail.BinaryStrings;
 import io.otlpgovernor.rules.sampling.tail.TraceSummary;
 
 /**
@@ -47,17 +48,17 @@ public record TracePiece(
      * {@link RateLimitedTrace}.
      */
     public void writeTo(DataOutput out) throws IOException {
-        out.writeUTF(key);
-        out.writeUTF(tenant);
+        BinaryStrings.write(out, key);
+        BinaryStrings.write(out, tenant);
         out.writeByte(
                 switch (signal) {
                     case SPANS -> SPANS;
                     case LOGS -> LOGS;
                     case METRICS -> throw new IllegalStateException("a trace piece holds spans or log records");
                 });
-        out.writeUTF(tier);
+        BinaryStrings.write(out, tier);
         out.writeLong(ruleSetVersion);
-        out.writeUTF(labels);
+        BinaryStrings.write(out, labels);
         out.writeInt(payload.length);
         out.write(payload);
         out.writeLong(items);
@@ -71,17 +72,17 @@ public record TracePiece(
 
     /** Reads what {@link #writeTo} wrote. */
     public static TracePiece readFrom(DataInput in) throws IOException {
-        String key = in.readUTF();
-        String tenant = in.readUTF();
+        String key = BinaryStrings.read(in);
+        String tenant = BinaryStrings.read(in);
         byte code = in.readByte();
         Signal signal = switch (code) {
             case SPANS -> Signal.SPANS;
             case LOGS -> Signal.LOGS;
             default -> throw new IOException("unknown signal code " + code + " in a trace piece");
         };
-        String tier = in.readUTF();
+        String tier = BinaryStrings.read(in);
         long ruleSetVersion = in.readLong();
-        String labels = in.readUTF();
+        String labels = BinaryStrings.read(in);
         byte[] payload = new byte[in.readInt()];
         in.readFully(payload);
         return new TracePiece(

@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
+import io.otlpgovernor.rules.sampling.tail.BinaryStrings;
 import io.otlpgovernor.rules.sampling.tail.TraceSummary;
 
 /**
@@ -39,7 +40,7 @@ public record TraceState(TraceSummary summary, long decisionAt, TailVerdict verd
             out.writeByte(DECIDED);
             out.writeBoolean(verdict.keep());
             out.writeLong(verdict.threshold());
-            out.writeUTF(verdict.policyId());
+            BinaryStrings.write(out, verdict.policyId());
             out.writeLong(expiresAt);
         } else if (summary == null) {
             out.writeByte(PENDING_WITHOUT_SPANS);
@@ -56,7 +57,7 @@ public record TraceState(TraceSummary summary, long decisionAt, TailVerdict verd
         byte kind = in.readByte();
         return switch (kind) {
             case DECIDED -> {
-                TailVerdict verdict = new TailVerdict(in.readBoolean(), in.readLong(), in.readUTF());
+                TailVerdict verdict = new TailVerdict(in.readBoolean(), in.readLong(), BinaryStrings.read(in));
                 yield decided(verdict, in.readLong());
             }
             case PENDING_WITHOUT_SPANS -> pending(null, in.readLong());

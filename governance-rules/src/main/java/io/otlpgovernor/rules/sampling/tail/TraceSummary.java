@@ -77,7 +77,7 @@ public record TraceSummary(
         out.writeLong(conditionsFingerprint);
         out.writeBoolean(anchorIsRoot);
         out.writeLong(anchorStartNanos);
-        out.writeUTF(service);
+        BinaryStrings.write(out, service);
         out.writeLong(randomness);
         out.writeLong(threshold);
     }
@@ -103,7 +103,7 @@ public record TraceSummary(
                 in.readLong(),
                 in.readBoolean(),
                 in.readLong(),
-                in.readUTF(),
+                BinaryStrings.read(in),
                 in.readLong(),
                 in.readLong());
     }

@@ -41,6 +41,30 @@ class TailRecordsBinaryFormTest {
     }
 
     @Test
+    void stringsLongerThanWhatDataOutputWriteUtfTakesAreReadBackEqual() throws IOException {
+        // Clients choose the service name (and the trace id, hex in the key): nothing caps them at 64 KiB.
+        String service = "é".repeat(40_000);
+        TraceSummary summary = new TraceSummary(1, 1, 0, 0, false, new long[0], 1, true, 0, service, 1, -1);
+        TracePiece piece = new TracePiece(
+                "bench/" + "0a".repeat(40_000),
+                "bench",
+                Signal.SPANS,
+                "standard",
+                1,
+                "",
+                new byte[0],
+                1,
+                1,
+                0,
+                summary);
+
+        TracePiece read = roundTrip(piece::writeTo, TracePiece::readFrom);
+
+        assertThat(read.key()).isEqualTo(piece.key());
+        assertThat(read.summary()).isEqualTo(summary);
+    }
+
+    @Test
     void aRateLimitedTraceCarriesItsPiecesInTheSameForm() {
         List<TracePiece> pieces = List.of(piece(Signal.SPANS, null), piece(Signal.LOGS, null));
         assertThat(RateLimitedTrace.decode(RateLimitedTrace.encode(pieces)))
@@ -53,7 +77,7 @@ class TailRecordsBinaryFormTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         piece(Signal.SPANS, null).writeTo(new DataOutputStream(bytes));
         byte[] corrupt = bytes.toByteArray();
-        int signalAt = 2 + "bench/0af7".length() + 2 + "bench".length();
+        int signalAt = 4 + "bench/0af7".length() + 4 + "bench".length();
         corrupt[signalAt] = 9;
         assertThatThrownBy(() -> TracePiece.readFrom(new DataInputStream(new ByteArrayInputStream(corrupt))))
                 .isInstanceOf(IOException.class)
