@@ -2,6 +2,7 @@ package io.otlpgovernor.job.operators;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BinaryOperator;
 
 import io.otlpgovernor.rules.pipeline.reports.ReportKind;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -25,6 +26,8 @@ public final class SumContributions<D> extends AbstractStreamOperator<D> impleme
 
     private final ReportKind<D> kind;
     private transient Map<Object, D> sums;
+    /** {@link ReportKind#plus}, bound once rather than per contribution. */
+    private transient BinaryOperator<D> plus;
 
     public SumContributions(ReportKind<D> kind) {
         this.kind = kind;
@@ -34,13 +37,14 @@ public final class SumContributions<D> extends AbstractStreamOperator<D> impleme
     public void open() throws Exception {
         super.open();
         sums = new HashMap<>();
+        plus = kind::plus;
         scheduleFlush();
     }
 
     @Override
     public void processElement(StreamRecord<D> element) {
         D contribution = element.getValue();
-        sums.merge(kind.sumKey(contribution), contribution, kind::plus);
+        sums.merge(kind.sumKey(contribution), contribution, plus);
         if (sums.size() >= MAX_LINES) {
             flush();
         }
