@@ -9,6 +9,7 @@ import io.otlpgovernor.job.kafka.JobEdges;
 import io.otlpgovernor.job.kafka.KafkaEdges;
 import io.otlpgovernor.job.kafka.OutboundRecord;
 import io.otlpgovernor.job.kafka.OutboundRecords;
+import io.otlpgovernor.job.operators.CardinalityFunction;
 import io.otlpgovernor.job.operators.DecodeFunction;
 import io.otlpgovernor.job.operators.GovernFunction;
 import io.otlpgovernor.job.operators.Outputs;
@@ -23,6 +24,7 @@ import io.otlpgovernor.rules.pipeline.model.AuditDelta;
 import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
 import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
 import io.otlpgovernor.rules.pipeline.model.InputRecord;
+import io.otlpgovernor.rules.pipeline.model.MetricPiece;
 import io.otlpgovernor.rules.pipeline.model.RateLimitedTrace;
 import io.otlpgovernor.rules.pipeline.model.Report;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
@@ -48,6 +50,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * input topics → decode → quota (keyed by tenant) → govern (classify, protect, sample, tier; spread) → governed topics
  *                                       tail-sampled tenants' spans ↘ tail sampling (keyed by trace) ↗
  *                                                        rate-limited traces ↘ rate limit (keyed by service) ↗
+ *                       data points of tenants with cardinality limits ↘ cardinality limit (keyed by tenant or metric) ↗
  * rules topic  ─────────── broadcast to quota and govern ──────────────────────────────────────────┘
  * usage and audit contributions → per-tenant reports (keyed) → usage and audit topics; bad records → dead letters
  * </pre>
@@ -70,6 +73,7 @@ public final class GovernorJob {
     public static final String GOVERN_UID = "govern";
     public static final String TAIL_UID = "tail-sampling";
     public static final String TAIL_RATE_LIMIT_UID = "tail-rate-limit";
+    public static final String CARDINALITY_UID = "cardinality";
     public static final String USAGE_UID = "usage-reports";
     public static final String AUDIT_UID = "audit-reports";
     public static final String GOVERNED_SINK_UID = "governed-sink";
@@ -146,6 +150,14 @@ public final class GovernorJob {
                 .uid(TAIL_RATE_LIMIT_UID)
                 .name("Tail rate limit per service");
 
+        // Tenants with cardinality limits: their data points pass the limit that holds their series.
+        SingleOutputStreamOperator<GovernedRecord> capped = governed.getSideOutput(Outputs.METRIC_PIECES)
+                .keyBy(MetricPiece::key)
+                .connect(ruleUpdates)
+                .process(new CardinalityFunction(rules, edges.maxRecordBytes()))
+                .uid(CARDINALITY_UID)
+                .name("Cardinality limit per tenant and metric");
+
         // Chained to the governing step: governed records go to their producer without a serialization hop.
         governed.sinkTo(edges.governed()).uid(GOVERNED_SINK_UID).name("Kafka: governed");
 
@@ -161,12 +173,18 @@ public final class GovernorJob {
                                 "govern-dead-letters",
                                 OutboundRecords::deadLetter));
         DataStream<OutboundRecord> tailSampled = outbound(tailed, "tail-sampled", OutboundRecords::governed)
-                .union(outbound(limited, "tail-rate-limited", OutboundRecords::governed));
+                .union(
+                        outbound(limited, "tail-rate-limited", OutboundRecords::governed),
+                        outbound(capped, "cardinality-limited", OutboundRecords::governed),
+                        outbound(
+                                capped.getSideOutput(CardinalityFunction.REPORTS),
+                                "cardinality-reports",
+                                report -> OutboundRecords.report(TopicNames.USAGE, report)));
         deadLetters
                 .union(
                         tailSampled,
-                        usage(decoded, admitted, governed, tailed, limited),
-                        audit(admitted, governed, tailed, limited))
+                        usage(decoded, admitted, governed, tailed, limited, capped),
+                        audit(admitted, governed, tailed, limited, capped))
                 .sinkTo(edges.outputs())
                 .uid(OUTPUTS_SINK_UID)
                 .name("Kafka: dead letters, audit, usage, tail-sampled");
@@ -200,14 +218,16 @@ public final class GovernorJob {
             SingleOutputStreamOperator<AdmittedRecord> admitted,
             SingleOutputStreamOperator<GovernedRecord> governed,
             SingleOutputStreamOperator<GovernedRecord> tailed,
-            SingleOutputStreamOperator<GovernedRecord> limited) {
+            SingleOutputStreamOperator<GovernedRecord> limited,
+            SingleOutputStreamOperator<GovernedRecord> capped) {
         UsageReports kind = new UsageReports();
         DataStream<Report> perMinute = summed(decoded.getSideOutput(Outputs.USAGE), kind, "usage-decode")
                 .union(
                         summed(admitted.getSideOutput(Outputs.USAGE), kind, "usage-quota"),
                         summed(governed.getSideOutput(Outputs.USAGE), kind, "usage-govern"),
                         summed(tailed.getSideOutput(Outputs.USAGE), kind, "usage-tail"),
-                        summed(limited.getSideOutput(Outputs.USAGE), kind, "usage-tail-rate-limit"))
+                        summed(limited.getSideOutput(Outputs.USAGE), kind, "usage-tail-rate-limit"),
+                        summed(capped.getSideOutput(Outputs.USAGE), kind, "usage-cardinality"))
                 .keyBy(UsageDelta::tenant)
                 .process(new TenantReportFunction<>(kind, reports.graceDuration()))
                 .returns(Report.class)
@@ -220,13 +240,15 @@ public final class GovernorJob {
             SingleOutputStreamOperator<AdmittedRecord> admitted,
             SingleOutputStreamOperator<GovernedRecord> governed,
             SingleOutputStreamOperator<GovernedRecord> tailed,
-            SingleOutputStreamOperator<GovernedRecord> limited) {
+            SingleOutputStreamOperator<GovernedRecord> limited,
+            SingleOutputStreamOperator<GovernedRecord> capped) {
         AuditReports kind = new AuditReports(reports.auditWindowDuration());
         DataStream<Report> summaries = summed(admitted.getSideOutput(Outputs.AUDIT), kind, "audit-quota")
                 .union(
                         summed(governed.getSideOutput(Outputs.AUDIT), kind, "audit-govern"),
                         summed(tailed.getSideOutput(Outputs.AUDIT), kind, "audit-tail"),
-                        summed(limited.getSideOutput(Outputs.AUDIT), kind, "audit-tail-rate-limit"))
+                        summed(limited.getSideOutput(Outputs.AUDIT), kind, "audit-tail-rate-limit"),
+                        summed(capped.getSideOutput(Outputs.AUDIT), kind, "audit-cardinality"))
                 .keyBy(AuditDelta::tenant)
                 .process(new TenantReportFunction<>(kind, reports.graceDuration()))
                 .returns(Report.class)

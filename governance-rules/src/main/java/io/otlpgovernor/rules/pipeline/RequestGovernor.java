@@ -11,10 +11,12 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlpgovernor.contract.otlp.RequestSplitter;
+import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 import io.otlpgovernor.rules.pipeline.model.AdmittedRecord;
 import io.otlpgovernor.rules.pipeline.model.AuditDelta;
 import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
 import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
+import io.otlpgovernor.rules.pipeline.model.MetricPiece;
 import io.otlpgovernor.rules.pipeline.model.TracePiece;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
 import io.otlpgovernor.rules.pipeline.registry.TenantRules;
@@ -59,9 +61,15 @@ public final class RequestGovernor {
      * @param pieces  for a tenant with tail sampling: its spans, and its log records that carry a trace id, per
      *                trace and tier, to wait for their trace's decision (neither in {@code records} nor counted
      *                as accepted in {@code usage}: tail sampling does that once it decides)
+     * @param metricPieces for a tenant with cardinality limits: its data points per cardinality key and tier, to
+     *                pass their limits (neither in {@code records} nor counted as accepted: the limit does that)
      */
     public record Outcome(
-            List<GovernedRecord> records, List<UsageDelta> usage, List<AuditDelta> audit, List<TracePiece> pieces) {}
+            List<GovernedRecord> records,
+            List<UsageDelta> usage,
+            List<AuditDelta> audit,
+            List<TracePiece> pieces,
+            List<MetricPiece> metricPieces) {}
 
     /** Governs {@code admitted}; its payload was checked by decode, so it parses. */
     public Outcome govern(AdmittedRecord admitted, TenantRules rules) {
@@ -125,6 +133,7 @@ public final class RequestGovernor {
         List<GovernedRecord> records = new ArrayList<>(routed.parts().size());
         List<UsageDelta> usage = new ArrayList<>(routed.parts().size() + 1);
         List<TracePiece> pieces = new ArrayList<>();
+        List<MetricPiece> metricPieces = new ArrayList<>();
         for (TierRouter.Part<T> routedPart : routed.parts()) {
             TierRouter.Part<T> part = routedPart;
             String tier = part.tier();
@@ -144,6 +153,10 @@ public final class RequestGovernor {
                                 AdjustedCounts.spans(piece),
                                 record.arrivalMillis(),
                                 rules.tail().summarize(piece))));
+                continue;
+            }
+            if (rules.cardinality() != null && part.request() instanceof ExportMetricsServiceRequest metrics) {
+                metricPieces(record, version, tier, labels, metrics, rules, part.request() == original, metricPieces);
                 continue;
             }
             if (rules.tail() != null && part.request() instanceof ExportLogsServiceRequest logs) {
@@ -219,7 +232,47 @@ public final class RequestGovernor {
                 }
             });
         }
-        return new Outcome(records, usage, audit, pieces);
+        return new Outcome(records, usage, audit, pieces, metricPieces);
+    }
+
+    /** A tier's data points as pieces for their cardinality keys: the whole part, or one piece per metric name. */
+    private static void metricPieces(
+            DecodedRecord record,
+            long version,
+            String tier,
+            String labels,
+            ExportMetricsServiceRequest metrics,
+            TenantRules rules,
+            boolean unchanged,
+            List<MetricPiece> out) {
+        String tenant = record.tenant();
+        if (!rules.cardinality().rules().keyedByMetric()) {
+            byte[] payload = unchanged ? record.payload() : metrics.toByteArray();
+            out.add(new MetricPiece(
+                    MetricPiece.key(tenant, null),
+                    tenant,
+                    tier,
+                    version,
+                    labels,
+                    payload,
+                    OtlpTree.count(metrics),
+                    record.arrivalMillis()));
+            return;
+        }
+        for (OtlpTree.Part<String, ExportMetricsServiceRequest> part :
+                OtlpTree.partition(metrics, (point, at) -> at.metric().getName())) {
+            out.add(new MetricPiece(
+                    MetricPiece.key(tenant, part.key()),
+                    tenant,
+                    tier,
+                    version,
+                    labels,
+                    unchanged && part.request() == metrics
+                            ? record.payload()
+                            : part.request().toByteArray(),
+                    part.items(),
+                    record.arrivalMillis()));
+        }
     }
 
     private static <T> List<AuditDelta> audit(

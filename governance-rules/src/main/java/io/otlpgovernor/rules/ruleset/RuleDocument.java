@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.otlpgovernor.contract.TenantIds;
+import io.otlpgovernor.rules.cardinality.CardinalityRules;
 import io.otlpgovernor.rules.classification.ClassificationRules;
 import io.otlpgovernor.rules.protection.ProtectionRule;
 import io.otlpgovernor.rules.quota.QuotaRules;
@@ -26,6 +27,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * @param version     the tenant file's version (presets: 0)
  * @param extendsList presets a tenant extends
  * @param description a preset's description
+ * @param cardinality a tenant's metric series limits
  */
 record RuleDocument(
         String file,
@@ -39,7 +41,8 @@ record RuleDocument(
         List<ProtectionRule> protection,
         QuotaRules quotas,
         RetentionRules retention,
-        SamplingRules sampling) {
+        SamplingRules sampling,
+        Optional<CardinalityRules> cardinality) {
 
     /** A problem about the entry at {@code path} of this file. */
     Problem problemAt(String path, String reason) {
@@ -82,8 +85,9 @@ record RuleDocument(
                     doc.mapping("retention").map(RetentionRules::read).orElse(RetentionRules.NONE);
             SamplingRules sampling =
                     doc.mapping("sampling").map(SamplingRules::read).orElse(SamplingRules.NONE);
+            Optional<CardinalityRules> cardinality = doc.mapping("cardinality").map(CardinalityRules::read);
             if (preset) {
-                for (String tenantOnly : List.of("extends", "quotas", "sampling")) {
+                for (String tenantOnly : List.of("extends", "quotas", "sampling", "cardinality")) {
                     if (doc.has(tenantOnly)) {
                         doc.problem(tenantOnly, "only tenant files may set " + tenantOnly);
                     }
@@ -102,7 +106,8 @@ record RuleDocument(
                     protection,
                     quotas,
                     retention,
-                    sampling));
+                    sampling,
+                    cardinality));
         });
     }
 }

@@ -115,7 +115,8 @@ public final class RuleLoader {
                 protection,
                 tenant.quotas(),
                 retention,
-                tenant.sampling()));
+                tenant.sampling(),
+                tenant.cardinality()));
     }
 
     private static ClassificationRules mergeClassification(List<RuleDocument> parts) {

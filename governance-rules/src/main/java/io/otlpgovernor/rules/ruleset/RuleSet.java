@@ -1,7 +1,9 @@
 package io.otlpgovernor.rules.ruleset;
 
 import java.util.List;
+import java.util.Optional;
 
+import io.otlpgovernor.rules.cardinality.CardinalityRules;
 import io.otlpgovernor.rules.classification.ClassificationRules;
 import io.otlpgovernor.rules.protection.ProtectionRule;
 import io.otlpgovernor.rules.quota.QuotaRules;
@@ -19,6 +21,7 @@ import io.otlpgovernor.rules.sampling.SamplingRules;
  * @param quotas         rate and volume limits
  * @param retention      tiers and tier assignment
  * @param sampling       head and tail sampling
+ * @param cardinality    metric series limits, when the tenant has them
  */
 public record RuleSet(
         String tenant,
@@ -28,4 +31,5 @@ public record RuleSet(
         List<ProtectionRule> protection,
         QuotaRules quotas,
         RetentionRules retention,
-        SamplingRules sampling) {}
+        SamplingRules sampling,
+        Optional<CardinalityRules> cardinality) {}

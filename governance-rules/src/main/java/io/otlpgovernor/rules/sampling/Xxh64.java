@@ -5,7 +5,7 @@ package io.otlpgovernor.rules.sampling;
  * hash whose output bits all pass the avalanche tests, so any 56 of them serve as sampling randomness. Written out
  * here, about forty lines, rather than taken from a compression library the engine does not otherwise need.
  */
-final class Xxh64 {
+public final class Xxh64 {
 
     private static final long PRIME_1 = 0x9E3779B185EBCA87L;
     private static final long PRIME_2 = 0xC2B2AE3D27D4EB4FL;
@@ -16,7 +16,7 @@ final class Xxh64 {
     private Xxh64() {}
 
     /** XXH64 of {@code input} with {@code seed}. */
-    static long hash(byte[] input, long seed) {
+    public static long hash(byte[] input, long seed) {
         int length = input.length;
         int pos = 0;
         long h;

@@ -8,6 +8,7 @@ import io.otlpgovernor.rules.pipeline.model.AuditDelta;
 import io.otlpgovernor.rules.pipeline.model.DeadLetter;
 import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
 import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
+import io.otlpgovernor.rules.pipeline.model.MetricPiece;
 import io.otlpgovernor.rules.pipeline.model.Report;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import io.otlpgovernor.rules.pipeline.model.TracePiece;
@@ -73,6 +74,9 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
         }
         for (TracePiece piece : outcome.pieces()) {
             context.output(Outputs.TRACE_PIECES, piece);
+        }
+        for (MetricPiece piece : outcome.metricPieces()) {
+            context.output(Outputs.METRIC_PIECES, piece);
         }
         for (UsageDelta usage : outcome.usage()) {
             countDrops(usage);

@@ -35,6 +35,9 @@ final class Metrics {
     static final String TAIL_LATE_ITEMS = "tail_late_items";
     static final String TAIL_CAP_DECISIONS = "tail_cap_decisions";
     static final String TAIL_DECISIONS = "tail_decisions";
+    static final String CARDINALITY_OVER_LIMIT_POINTS = "cardinality_over_limit_points";
+    static final String CARDINALITY_ACTIVE_SERIES = "cardinality_active_series";
+    static final String CARDINALITY_LIMIT_USED_PERCENT = "cardinality_limit_used_percent";
 
     // The dimensions a metric may carry besides its tenant, and the fixed values of reason.
     static final String SIGNAL = "signal";
@@ -42,11 +45,13 @@ final class Metrics {
     static final String REASON = "reason";
     static final String LABEL = "label";
     static final String OUTCOME = "outcome";
+    static final String ACTION = "action";
     static final String REASON_QUOTA = "quota";
     static final String REASON_SAMPLING = "sampling";
     static final String REASON_POLICY = "policy";
     static final String REASON_AGE = "age";
     static final String REASON_TAIL = "tail";
+    static final String REASON_CARDINALITY = "cardinality";
     static final int MAX_TENANTS = 100;
     static final int MAX_VALUES_PER_DIMENSION = 50;
 

@@ -3,6 +3,7 @@ package io.otlpgovernor.rules.pipeline.registry;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.otlpgovernor.rules.cardinality.SeriesLimiter;
 import io.otlpgovernor.rules.protection.CompiledRules;
 import io.otlpgovernor.rules.protection.HmacKeyring;
 import io.otlpgovernor.rules.retention.RetentionPolicy;
@@ -20,9 +21,16 @@ import io.otlpgovernor.rules.sampling.tail.TailEvaluator;
  * @param router   retention tier choice and splitting
  * @param head     head sampling
  * @param tail     tail sampling, or null when the rule set has none (then spans are written as they are governed)
+ * @param cardinality metric series limits, or null when the rule set has none (then data points are written as they
+ *                 are governed)
  */
 public record TenantRules(
-        RuleSet ruleSet, CompiledRules compiled, TierRouter router, HeadSampler head, TailEvaluator tail) {
+        RuleSet ruleSet,
+        CompiledRules compiled,
+        TierRouter router,
+        HeadSampler head,
+        TailEvaluator tail,
+        SeriesLimiter cardinality) {
 
     public String tenant() {
         return ruleSet.tenant();
@@ -51,6 +59,7 @@ public record TenantRules(
                 CompiledRules.compile(ruleSet, keyring),
                 new TierRouter(RetentionPolicy.compile(ruleSet.retention())),
                 HeadSampler.compile(ruleSet.sampling().head()),
-                ruleSet.sampling().tail().map(TailEvaluator::compile).orElse(null));
+                ruleSet.sampling().tail().map(TailEvaluator::compile).orElse(null),
+                ruleSet.cardinality().map(SeriesLimiter::new).orElse(null));
     }
 }

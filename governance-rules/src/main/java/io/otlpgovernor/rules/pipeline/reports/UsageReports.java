@@ -31,7 +31,9 @@ public final class UsageReports implements ReportKind<UsageDelta> {
     /** Appended after the others, so buckets in state from before it keep their meaning. */
     static final int DROPPED_TAIL = 9;
 
-    private static final int COUNTS = 10;
+    static final int DROPPED_CARDINALITY = 10;
+
+    private static final int COUNTS = 11;
 
     @Override
     public Duration window() {
@@ -51,7 +53,7 @@ public final class UsageReports implements ReportKind<UsageDelta> {
     @Override
     public Object sumKey(UsageDelta delta) {
         return new UsageDelta(
-                delta.tenant(), delta.minuteMillis(), delta.signal(), delta.tier(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                delta.tenant(), delta.minuteMillis(), delta.signal(), delta.tier(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override
@@ -68,6 +70,7 @@ public final class UsageReports implements ReportKind<UsageDelta> {
                 a.droppedPolicy() + b.droppedPolicy(),
                 a.droppedAge() + b.droppedAge(),
                 a.droppedTail() + b.droppedTail(),
+                a.droppedCardinality() + b.droppedCardinality(),
                 a.invalidRequests() + b.invalidRequests(),
                 a.bytesIn() + b.bytesIn(),
                 a.bytesOut() + b.bytesOut(),
@@ -87,6 +90,7 @@ public final class UsageReports implements ReportKind<UsageDelta> {
         counts[BYTES_IN] = delta.bytesIn();
         counts[BYTES_OUT] = delta.bytesOut();
         counts[DROPPED_TAIL] = delta.droppedTail();
+        counts[DROPPED_CARDINALITY] = delta.droppedCardinality();
         return new Bucket(counts, delta.represented());
     }
 
@@ -115,6 +119,7 @@ public final class UsageReports implements ReportKind<UsageDelta> {
         dropped.put("policy", 0L);
         dropped.put("age", 0L);
         dropped.put("tail", 0L);
+        dropped.put("cardinality", 0L);
         signal.put("invalid_requests", 0L);
         signal.put("bytes_in", 0L);
         signal.put("bytes_out", 0L);
@@ -133,6 +138,7 @@ public final class UsageReports implements ReportKind<UsageDelta> {
         increment(dropped, "policy", c[DROPPED_POLICY]);
         increment(dropped, "age", c[DROPPED_AGE]);
         increment(dropped, "tail", c.length > DROPPED_TAIL ? c[DROPPED_TAIL] : 0);
+        increment(dropped, "cardinality", c.length > DROPPED_CARDINALITY ? c[DROPPED_CARDINALITY] : 0);
         increment(signal, "invalid_requests", c[INVALID_REQUESTS]);
         increment(signal, "bytes_in", c[BYTES_IN]);
         increment(signal, "bytes_out", c[BYTES_OUT]);
