@@ -92,7 +92,8 @@ public record CardinalityRules(
         }
         Duration ttl = section.duration("series-ttl", Duration.ofMinutes(1), Duration.ofDays(7))
                 .orElse(DEFAULT_TTL);
-        if (maxSeries.isEmpty() && perMetric.isEmpty() && metrics.isEmpty() && attributes.isEmpty()) {
+        if (List.of("max-series", "max-series-per-metric", "metrics", "attributes").stream()
+                .noneMatch(section::has)) {
             section.problems()
                     .add(
                             section.file(),

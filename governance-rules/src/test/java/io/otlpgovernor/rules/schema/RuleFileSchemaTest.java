@@ -249,6 +249,18 @@ class RuleFileSchemaTest {
             quotas:
               daily:
                 bytes: 1099511627776
+            cardinality:
+              max-series: 50000
+              max-series-per-metric: 5000
+              metrics:
+                checkout_latency:
+                  max-series: 2000
+              attributes:
+                user_id:
+                  max-values: 100
+              over-limit: strip-attributes
+              strip-attributes: [user.id, url.full]
+              series-ttl: 2h
             """;
 
     private static final Map<String, String> MAXIMAL_FILES = Map.of(
@@ -942,18 +954,25 @@ class RuleFileSchemaTest {
         }
     }
 
-    /** Mappings whose keys are the user's (attribute keys), not rule-file keys. */
+    /** Mappings whose keys are the user's (attribute keys, metric names), not rule-file keys. */
     private static boolean isMap(String path) {
-        return path.endsWith("when.attributes");
+        return path.endsWith("when.attributes")
+                || path.equals("cardinality.metrics")
+                || path.equals("cardinality.attributes");
     }
 
     private static String join(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    /** {@code a.b[3].c} → {@code a.b[].c}; nested 'and' sub-policies folded into {@code policies[]}. */
+    /**
+     * {@code a.b[3].c} → {@code a.b[].c}; nested 'and' sub-policies folded into {@code policies[]}; the entries of the
+     * user-keyed cardinality mappings folded into {@code *}.
+     */
     private static String normalise(String path) {
-        return path.replaceAll("\\[\\d+]", "[]").replaceAll("(\\.policies\\[])+", ".policies[]");
+        return path.replaceAll("\\[\\d+]", "[]")
+                .replaceAll("(\\.policies\\[])+", ".policies[]")
+                .replaceAll("^cardinality\\.(metrics|attributes)\\.[^.*]+", "cardinality.$1.*");
     }
 
     /** The JSON pointer of a reader path: {@code a.b[3].c} → {@code /a/b/3/c}. */

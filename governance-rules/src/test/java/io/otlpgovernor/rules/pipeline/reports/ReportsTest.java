@@ -38,12 +38,12 @@ class ReportsTest {
         assertThat(json)
                 .contains("\"type\":\"usage\"", "\"tenant\":\"shop\"", "\"minute\":\"2025-11-24T16:00:00Z\"")
                 .contains(
-                        "\"spans\":{\"received\":10,\"accepted\":6,\"dropped\":{\"quota\":2,\"sampling\":0,\"policy\":1,\"age\":1,\"tail\":3},"
+                        "\"spans\":{\"received\":10,\"accepted\":6,\"dropped\":{\"quota\":2,\"sampling\":0,\"policy\":1,\"age\":1,\"tail\":3,\"cardinality\":0},"
                                 + "\"invalid_requests\":0,\"bytes_in\":1000,\"bytes_out\":500,\"represented\":10.0,"
                                 + "\"tiers\":{\"compliance\":{\"items\":2,\"bytes_out\":200,\"represented\":2.0},"
                                 + "\"standard\":{\"items\":4,\"bytes_out\":300,\"represented\":8.0}}}")
                 .contains(
-                        "\"logs\":{\"received\":0,\"accepted\":0,\"dropped\":{\"quota\":0,\"sampling\":0,\"policy\":0,\"age\":0,\"tail\":0},"
+                        "\"logs\":{\"received\":0,\"accepted\":0,\"dropped\":{\"quota\":0,\"sampling\":0,\"policy\":0,\"age\":0,\"tail\":0,\"cardinality\":0},"
                                 + "\"invalid_requests\":1,\"bytes_in\":50");
         assertThat(usage.timeOf(UsageDelta.received("shop", Signal.SPANS, MINUTE + 59_999, 1, 1)))
                 .isEqualTo(MINUTE);
