@@ -187,7 +187,7 @@ public final class GovernorJob {
                         audit(admitted, governed, tailed, limited, capped))
                 .sinkTo(edges.outputs())
                 .uid(OUTPUTS_SINK_UID)
-                .name("Kafka: dead letters, audit, usage, tail-sampled");
+                .name("Kafka: dead letters, audit, usage, tail-sampled, limited");
     }
 
     /**

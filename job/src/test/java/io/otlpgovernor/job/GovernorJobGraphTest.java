@@ -41,11 +41,15 @@ class GovernorJobGraphTest {
                         GovernorJob.GOVERN_UID,
                         GovernorJob.TAIL_UID,
                         GovernorJob.TAIL_RATE_LIMIT_UID,
+                        GovernorJob.CARDINALITY_UID,
                         GovernorJob.USAGE_UID,
                         GovernorJob.AUDIT_UID);
         assertThat(graph.getStreamNodes())
                 .extracting(StreamNode::getOperatorName)
-                .contains("Tail sampling per trace", "Tail rate limit per service");
+                .contains(
+                        "Tail sampling per trace",
+                        "Tail rate limit per service",
+                        "Cardinality limit per tenant and metric");
     }
 
     @Test
@@ -61,13 +65,16 @@ class GovernorJobGraphTest {
     }
 
     @Test
-    void tailSamplingIsKeyedByTraceAndTheRateLimitByService() throws Exception {
+    void tailSamplingIsKeyedByTraceTheRateLimitByServiceAndCardinalityByTenantOrMetric() throws Exception {
         StreamGraph graph = graph();
 
         assertThat(dataInputs(graph, GovernorJob.TAIL_UID))
                 .singleElement()
                 .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
         assertThat(dataInputs(graph, GovernorJob.TAIL_RATE_LIMIT_UID))
+                .singleElement()
+                .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
+        assertThat(dataInputs(graph, GovernorJob.CARDINALITY_UID))
                 .singleElement()
                 .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
     }
@@ -88,7 +95,7 @@ class GovernorJobGraphTest {
                 .extracting(StreamNode::getOperatorName)
                 .filteredOn(name -> name.endsWith(": Writer"))
                 .containsExactlyInAnyOrder(
-                        "Kafka: governed: Writer", "Kafka: dead letters, audit, usage, tail-sampled: Writer");
+                        "Kafka: governed: Writer", "Kafka: dead letters, audit, usage, tail-sampled, limited: Writer");
     }
 
     @Test
@@ -98,6 +105,7 @@ class GovernorJobGraphTest {
         for (String[] producerAndSums : new String[][] {
             {"Sample, classify, protect, route tiers", "Sum usage-govern", "Sum audit-govern"},
             {"Tail sampling per trace", "Sum usage-tail", "Sum audit-tail"},
+            {"Cardinality limit per tenant and metric", "Sum usage-cardinality", "Sum audit-cardinality"},
             {"Quota per tenant", "Sum usage-quota", "Sum audit-quota"},
             {"Decode OTLP", "Sum usage-decode"}
         }) {
