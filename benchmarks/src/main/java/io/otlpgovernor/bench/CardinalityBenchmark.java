@@ -106,10 +106,10 @@ public class CardinalityBenchmark {
         steadyLimited = new DecodedRecord[REQUESTS];
         exploding = new MetricPiece[REQUESTS];
         for (int i = 0; i < REQUESTS; i++) {
-            byte[] payload = request(random, -1).toByteArray();
+            byte[] payload = request(random, -1, now).toByteArray();
             steady[i] = decoded(JobBenchmark.TENANT, payload);
             steadyLimited[i] = decoded(LIMITED, payload);
-            byte[] explosion = request(random, i).toByteArray();
+            byte[] explosion = request(random, i, now).toByteArray();
             exploding[i] = new MetricPiece(LIMITED, LIMITED, "standard", 1, "", explosion, POINTS, now);
         }
         memory = new MemorySeriesStore();
@@ -121,6 +121,15 @@ public class CardinalityBenchmark {
             for (int i = 0; i < REQUESTS; i++) {
                 governAndLimit(memory);
                 governAndLimit(rocks);
+            }
+        }
+        for (int i = 0; i < REQUESTS; i++) {
+            RequestGovernor.Outcome plain = governor.govern(new AdmittedRecord(steady[i], 0, rules.version()), rules);
+            if (plain.records().stream().mapToLong(r -> r.items()).sum() != POINTS) {
+                throw new IllegalStateException("the steady input must be governed whole");
+            }
+            if (governAndLimit(rocks) != POINTS) {
+                throw new IllegalStateException("the steady input must pass its limit whole");
             }
         }
         for (int i = 0; i < REQUESTS; i++) {
@@ -155,6 +164,7 @@ public class CardinalityBenchmark {
     @Benchmark
     @OperationsPerInvocation(POINTS)
     public Object limitExplosionOnRocksDb() {
+        // Every data point is a new series of a metric whose one slot is taken: all are dropped.
         return CardinalityOutput.apply(exploding[nextIndex()], fullLimit, fullRocks, now, 1 << 20);
     }
 
@@ -176,7 +186,7 @@ public class CardinalityBenchmark {
     }
 
     /** 10 sums of 10 points from one of 4 services; {@code unique} >= 0 gives every point a user id of its own. */
-    private static ExportMetricsServiceRequest request(SplittableRandom random, int unique) {
+    private static ExportMetricsServiceRequest request(SplittableRandom random, int unique, long nowMillis) {
         String[] methods = {"GET", "POST", "PUT", "DELETE"};
         long[] statuses = {200, 201, 400, 404, 500};
         ScopeMetrics.Builder scope = ScopeMetrics.newBuilder()
@@ -192,8 +202,8 @@ public class CardinalityBenchmark {
                         .addAttributes(KeyValue.newBuilder()
                                 .setKey("http.response.status_code")
                                 .setValue(AnyValue.newBuilder().setIntValue(statuses[random.nextInt(5)])))
-                        .setStartTimeUnixNano(1)
-                        .setTimeUnixNano(2)
+                        .setStartTimeUnixNano((nowMillis - 60_000) * 1_000_000)
+                        .setTimeUnixNano(nowMillis * 1_000_000)
                         .setAsInt(random.nextInt(1000));
                 if (unique >= 0) {
                     point.addAttributes(text("session.id", "s-" + unique + "-" + m + "-" + p));

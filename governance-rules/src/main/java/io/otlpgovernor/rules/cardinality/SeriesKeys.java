@@ -1,10 +1,13 @@
 package io.otlpgovernor.rules.cardinality;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -32,11 +35,26 @@ public final class SeriesKeys {
     /** Store entry of an attribute value: {@code v<metric>␟<key>␟<fingerprint>}. */
     static final char VALUE = 'v';
 
+    /** Attribute order in the canonical form: by key, then by value. */
+    private static final Comparator<KeyValue> ORDER = Comparator.comparing(KeyValue::getKey)
+            .thenComparing(kv -> kv.getValue().toByteString(), ByteString.unsignedLexicographicalComparator());
+
     private SeriesKeys() {}
+
+    private static boolean inOrder(List<KeyValue> attributes) {
+        for (int i = 1; i < attributes.size(); i++) {
+            if (ORDER.compare(attributes.get(i - 1), attributes.get(i)) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** The canonical form of a resource, computed once per resource of a request. */
     public static byte[] resource(Resource resource) {
-        return attributes(resource.getAttributesList());
+        Canonical out = new Canonical();
+        out.attributes(resource.getAttributesList());
+        return out.toArray();
     }
 
     /** The canonical form of a scope, computed once per scope of a request. */
@@ -44,7 +62,7 @@ public final class SeriesKeys {
         Canonical out = new Canonical();
         out.text(scope.getName());
         out.text(scope.getVersion());
-        out.bytes(attributes(scope.getAttributesList()));
+        out.attributes(scope.getAttributesList());
         return out.toArray();
     }
 
@@ -54,13 +72,15 @@ public final class SeriesKeys {
         out.text(name);
         out.bytes(resource);
         out.bytes(scope);
-        out.bytes(attributes(attributes));
-        return SERIES + name + SEPARATOR + fingerprint(out.toArray());
+        out.attributes(attributes);
+        return SERIES + name + SEPARATOR + fingerprint(out.buffer, out.size);
     }
 
     /** The store entry of value {@code value} of attribute {@code key} of metric {@code name}. */
     public static String value(String name, String key, AnyValue value) {
-        return VALUE + name + SEPARATOR + key + SEPARATOR + fingerprint(value.toByteArray());
+        Canonical out = new Canonical();
+        out.value(value);
+        return VALUE + name + SEPARATOR + key + SEPARATOR + fingerprint(out.buffer, out.size);
     }
 
     /** The metric a store entry belongs to. */
@@ -96,9 +116,9 @@ public final class SeriesKeys {
         return "a" + metric + SEPARATOR + key;
     }
 
-    private static String fingerprint(byte[] canonical) {
-        long high = Xxh64.hash(canonical, SEED_HIGH);
-        long low = Xxh64.hash(canonical, SEED_LOW);
+    private static String fingerprint(byte[] canonical, int length) {
+        long high = Xxh64.hash(canonical, length, SEED_HIGH);
+        long low = Xxh64.hash(canonical, length, SEED_LOW);
         byte[] bits = new byte[16];
         for (int i = 0; i < Long.BYTES; i++) {
             bits[i] = (byte) (high >>> (56 - 8 * i));
@@ -107,34 +127,13 @@ public final class SeriesKeys {
         return BASE64.encodeToString(bits);
     }
 
-    /** Attributes in key order (then value order, should a key repeat), each key and value length-prefixed. */
-    private static byte[] attributes(List<KeyValue> attributes) {
-        if (attributes.isEmpty()) {
-            return new byte[0];
-        }
-        byte[][] keys = new byte[attributes.size()][];
-        byte[][] values = new byte[attributes.size()][];
-        Integer[] order = new Integer[attributes.size()];
-        for (int i = 0; i < order.length; i++) {
-            keys[i] = attributes.get(i).getKey().getBytes(StandardCharsets.UTF_8);
-            values[i] = attributes.get(i).getValue().toByteArray();
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> {
-            int byKey = Arrays.compare(keys[a], keys[b]);
-            return byKey != 0 ? byKey : Arrays.compare(values[a], values[b]);
-        });
-        Canonical out = new Canonical();
-        for (int i : order) {
-            out.bytes(keys[i]);
-            out.bytes(values[i]);
-        }
-        return out.toArray();
-    }
-
-    /** A growing byte buffer of length-prefixed fields. */
+    /**
+     * A growing byte buffer of the canonical form: length-prefixed fields; an attribute list as its size and then
+     * each key and typed value in key order (then value order, should a key repeat), so that no two different
+     * series have the same form.
+     */
     private static final class Canonical {
-        private byte[] buffer = new byte[128];
+        private byte[] buffer = new byte[256];
         private int size;
 
         void text(String text) {
@@ -142,13 +141,58 @@ public final class SeriesKeys {
         }
 
         void bytes(byte[] field) {
-            ensure(4 + field.length);
-            buffer[size++] = (byte) (field.length >>> 24);
-            buffer[size++] = (byte) (field.length >>> 16);
-            buffer[size++] = (byte) (field.length >>> 8);
-            buffer[size++] = (byte) field.length;
+            number(field.length);
+            ensure(field.length);
             System.arraycopy(field, 0, buffer, size, field.length);
             size += field.length;
+        }
+
+        void attributes(List<KeyValue> attributes) {
+            number(attributes.size());
+            List<KeyValue> ordered = attributes;
+            if (!inOrder(attributes)) {
+                ordered = new ArrayList<>(attributes);
+                ordered.sort(ORDER);
+            }
+            for (KeyValue attribute : ordered) {
+                text(attribute.getKey());
+                value(attribute.getValue());
+            }
+        }
+
+        /** A value by its type: the common scalar types directly, anything else as its protobuf encoding. */
+        void value(AnyValue value) {
+            switch (value.getValueCase()) {
+                case STRING_VALUE -> {
+                    tag('s');
+                    text(value.getStringValue());
+                }
+                case INT_VALUE -> {
+                    tag('i');
+                    number(value.getIntValue());
+                }
+                case DOUBLE_VALUE -> {
+                    tag('d');
+                    number(Double.doubleToLongBits(value.getDoubleValue()));
+                }
+                case BOOL_VALUE -> tag(value.getBoolValue() ? 'T' : 'F');
+                default -> {
+                    tag('p');
+                    bytes(value.toByteArray());
+                }
+            }
+        }
+
+        private void tag(char tag) {
+            ensure(1);
+            buffer[size++] = (byte) tag;
+        }
+
+        private void number(long value) {
+            ensure(Long.BYTES);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buffer[size++] = (byte) (value >>> shift);
+            }
         }
 
         byte[] toArray() {

@@ -12,6 +12,7 @@ import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
 import io.otlpgovernor.contract.otlp.tree.DataPoints;
 import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 import io.otlpgovernor.contract.otlp.tree.TreePosition;
@@ -38,6 +39,15 @@ public final class SeriesLimiter {
             .setKey(CardinalityRules.OVERFLOW_ATTRIBUTE)
             .setValue(AnyValue.newBuilder().setBoolValue(true))
             .build();
+
+    /** The window counters' kinds, in the order of a walk's tallies. */
+    private static final char[] WINDOW_KINDS = {'p', 'n', 'd', 's', 'g'};
+
+    private static final int POINTS = 0;
+    private static final int NEW_SERIES = 1;
+    private static final int DROPPED = 2;
+    private static final int STRIPPED = 3;
+    private static final int TAGGED = 4;
 
     private final CardinalityRules rules;
     private final long ttlMillis;
@@ -119,6 +129,12 @@ public final class SeriesLimiter {
         private int scopeIndex = -1;
         private byte[] resourceForm;
         private byte[] scopeForm;
+        /** This request's window counts per metric: points, new series, dropped, stripped, tagged. */
+        private final Map<String, long[]> tallies = new LinkedHashMap<>();
+
+        private Metric metric;
+        private String name;
+        private long[] tally;
 
         Walk(SeriesStore store, long now) {
             this.store = store;
@@ -136,14 +152,19 @@ public final class SeriesLimiter {
                 scopeIndex = at.scopeIndex();
                 scopeForm = SeriesKeys.scope(at.scope());
             }
-            return point(point, at.metric().getName());
+            if (at.metric() != metric) {
+                metric = at.metric();
+                name = metric.getName();
+                tally = tallies.computeIfAbsent(name, n -> new long[WINDOW_KINDS.length]);
+            }
+            return point(point, name);
         }
 
         /** The data point as written: itself, stripped, or null when dropped. */
         private Message point(Message point, String name) {
             List<KeyValue> attributes = DataPoints.attributes(point);
             String series = SeriesKeys.series(name, resourceForm, scopeForm, attributes);
-            add(window('p', name), 1);
+            tally[POINTS]++;
             long seen = store.lastSeen(series);
             if (seen >= 0) {
                 if (now - seen >= refreshMillis) {
@@ -160,7 +181,7 @@ public final class SeriesLimiter {
                 store.see(series, now);
                 add(SeriesKeys.TOTAL_COUNTER, 1);
                 add(SeriesKeys.seriesCounter(name), 1);
-                add(window('n', name), 1);
+                tally[NEW_SERIES]++;
                 for (String value : values) {
                     refreshValue(name, value);
                 }
@@ -171,16 +192,16 @@ public final class SeriesLimiter {
             sketch(name, SeriesKeys.hashOf(series));
             return switch (rules.overLimit()) {
                 case DROP_NEW_SERIES -> {
-                    add(window('d', name), 1);
+                    tally[DROPPED]++;
                     yield null;
                 }
                 case STRIP_ATTRIBUTES -> {
-                    add(window('s', name), 1);
+                    tally[STRIPPED]++;
                     kept++;
                     yield DataPoints.withAttributes(point, stripped(attributes));
                 }
                 case TAG_ONLY -> {
-                    add(window('g', name), 1);
+                    tally[TAGGED]++;
                     kept++;
                     yield point;
                 }
@@ -265,6 +286,13 @@ public final class SeriesLimiter {
         }
 
         void flush() {
+            tallies.forEach((metric, counts) -> {
+                for (int kind = 0; kind < counts.length; kind++) {
+                    if (counts[kind] > 0) {
+                        add(window(WINDOW_KINDS[kind], metric), counts[kind]);
+                    }
+                }
+            });
             dirty.forEach(store::setCount);
             dirtySketches.forEach(store::setSketch);
         }
@@ -304,7 +332,7 @@ public final class SeriesLimiter {
                             HyperLogLog.estimate(store.sketch(name)),
                             values,
                             limits));
-            for (char kind : new char[] {'p', 'n', 'd', 's', 'g'}) {
+            for (char kind : WINDOW_KINDS) {
                 store.setCount(window(kind, name), 0);
             }
             store.setSketch(name, null);

@@ -17,7 +17,11 @@ public final class Xxh64 {
 
     /** XXH64 of {@code input} with {@code seed}. */
     public static long hash(byte[] input, long seed) {
-        int length = input.length;
+        return hash(input, input.length, seed);
+    }
+
+    /** XXH64 of the first {@code length} bytes of {@code input} with {@code seed}. */
+    public static long hash(byte[] input, int length, long seed) {
         int pos = 0;
         long h;
         if (length >= 32) {
