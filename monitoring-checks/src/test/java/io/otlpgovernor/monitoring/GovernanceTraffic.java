@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Real OTLP traffic that makes every metric the dashboard and the alerts use get a value: through the bridge for
  * tenant {@code watched} (rules in {@code src/test/resources/monitoring-rules}) — redaction, a dropped record, a
- * request over quota, head sampling, tail decisions (keep, drop, cap), an item too old for its tier — and for a
- * tenant without rules; a refused key and a partly invalid request; a record that is not OTLP written straight to
+ * request over quota, head sampling, tail decisions (keep, drop, cap), an item too old for its tier, metric series
+ * over the cardinality limit — and for a tenant without rules; a refused key and a partly invalid request; a record that is not OTLP written straight to
  * Kafka; an accepted and a rejected rule-set update.
  */
 final class GovernanceTraffic {
@@ -27,6 +27,13 @@ final class GovernanceTraffic {
     static final String KEY = "watched-monitoring-key-01";
     static final String UNRULED_KEY = "unruled-monitoring-key-01";
     static final Map<String, String> TENANT_BY_KEY = Map.of(KEY, TENANT, UNRULED_KEY, "unruled");
+
+    /** The tenant's {@code cardinality.max-series-per-metric} in {@code tenants/watched.yaml}. */
+    static final int SERIES_PER_METRIC = 2;
+    /** Series of the metric sent over the limit: {@link #SERIES_PER_METRIC} of them fill it, the others are dropped. */
+    static final int CROWDED_SERIES = 5;
+    /** Series of the other metric sent, which exactly fill its limit. */
+    static final int FITTING_SERIES = 2;
 
     /**
      * The only trace tail sampling keeps (every other trace reaching it has a randomness the 50 % policy drops), so a
@@ -46,7 +53,7 @@ final class GovernanceTraffic {
     void send() throws Exception {
         sendSpans();
         ok("/v1/logs", Otlp.logs("payment by jane@example.com failed", "cart emptied"));
-        ok("/v1/metrics", Otlp.gauge("cart.size", 2));
+        sendMetrics();
         assertThat(system.post(
                         "/v1/traces",
                         UNRULED_KEY,
@@ -90,6 +97,16 @@ final class GovernanceTraffic {
             flood.add(Otlp.span(Otlp.traceId(100 + i, false), "flood", false));
         }
         ok("/v1/traces", Otlp.spans(flood));
+    }
+
+    /**
+     * Gauges against the limit of {@value #SERIES_PER_METRIC} series per metric: one metric's series fill it exactly
+     * (100 % used), the other one's {@value #CROWDED_SERIES} series are over it, and the data points of the series
+     * beyond the limit are dropped. The cardinality gauges follow at the operator's next minute timer.
+     */
+    private void sendMetrics() {
+        ok("/v1/metrics", Otlp.gauge("cart.size", FITTING_SERIES));
+        ok("/v1/metrics", Otlp.gauge("checkout.queue.depth", CROWDED_SERIES));
     }
 
     /** A span of the kept trace, after its decision: follows the cached verdict and counts as late. */

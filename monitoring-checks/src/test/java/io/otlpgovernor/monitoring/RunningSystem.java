@@ -103,7 +103,9 @@ final class RunningSystem implements AutoCloseable {
     }
 
     private String scrape(int port) {
+        // HTTP/1.1, as Prometheus scrapes (no h2c upgrade; a kept-alive connection the endpoint has closed is retried).
         HttpRequest get = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                .version(HttpClient.Version.HTTP_1_1)
                 .timeout(HTTP_TIMEOUT)
                 .build();
         HttpResponse<byte[]> response = send(get);
