@@ -114,8 +114,11 @@ public final class GovernorJob {
         attach(input);
     }
 
-    /** Adds everything after the input source, reading from {@code input}. */
-    public void attach(DataStream<InputRecord> input) {
+    /**
+     * Adds everything after the input source, reading from {@code input}; returns what goes to the shared sink (dead
+     * letters, audit, usage, tail-sampled and limited records), for a caller that wants to read it too.
+     */
+    public DataStream<OutboundRecord> attach(DataStream<InputRecord> input) {
         StreamExecutionEnvironment env = input.getExecutionEnvironment();
         BroadcastStream<RuleUpdate> ruleUpdates = env.fromSource(
                         edges.rules(), WatermarkStrategy.noWatermarks(), "Kafka: rules")
@@ -180,14 +183,14 @@ public final class GovernorJob {
                                 capped.getSideOutput(CardinalityFunction.REPORTS),
                                 "cardinality-reports",
                                 report -> OutboundRecords.report(TopicNames.USAGE, report)));
-        deadLetters
-                .union(
-                        tailSampled,
-                        usage(decoded, admitted, governed, tailed, limited, capped),
-                        audit(admitted, governed, tailed, limited, capped))
-                .sinkTo(edges.outputs())
+        DataStream<OutboundRecord> outputs = deadLetters.union(
+                tailSampled,
+                usage(decoded, admitted, governed, tailed, limited, capped),
+                audit(admitted, governed, tailed, limited, capped));
+        outputs.sinkTo(edges.outputs())
                 .uid(OUTPUTS_SINK_UID)
                 .name("Kafka: dead letters, audit, usage, tail-sampled, limited");
+        return outputs;
     }
 
     /**

@@ -120,13 +120,18 @@ final class JobHarness {
      */
     static void cancelAndClose(JobClient job, EmbeddedKafkaBroker broker) throws Exception {
         try {
-            if (job != null && !job.getJobExecutionResult().isDone()) {
-                // A job that ends by itself meanwhile refuses the cancel; either way, what counts is that it ends.
-                job.cancel().handle((done, refused) -> null).get(30, TimeUnit.SECONDS);
-                job.getJobExecutionResult().handle((result, failure) -> null).get(60, TimeUnit.SECONDS);
-            }
+            cancel(job);
         } finally {
             broker.close();
+        }
+    }
+
+    /** Cancels {@code job} (if any and still running) and waits until it has ended. */
+    static void cancel(JobClient job) throws Exception {
+        if (job != null && !job.getJobExecutionResult().isDone()) {
+            // A job that ends by itself meanwhile refuses the cancel; either way, what counts is that it ends.
+            job.cancel().handle((done, refused) -> null).get(30, TimeUnit.SECONDS);
+            job.getJobExecutionResult().handle((result, failure) -> null).get(60, TimeUnit.SECONDS);
         }
     }
 
