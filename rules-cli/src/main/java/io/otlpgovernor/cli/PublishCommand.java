@@ -2,8 +2,6 @@ package io.otlpgovernor.cli;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,15 +12,10 @@ import java.util.concurrent.TimeoutException;
 import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.rules.ruleset.RuleBook;
 import io.otlpgovernor.rules.ruleset.RuleSetMessage;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,7 +59,7 @@ final class PublishCommand extends RulesSubcommand implements Callable<Integer> 
             return 1;
         }
         try {
-            Map<String, RuleSetMessage> published = readPublished();
+            Map<String, RuleSetMessage> published = PublishedRules.latest(bootstrap, topic, err());
             int failures = 0;
             try (KafkaProducer<byte[], byte[]> producer = producer()) {
                 for (String id : tenants) {
@@ -95,46 +88,6 @@ final class PublishCommand extends RulesSubcommand implements Callable<Integer> 
             err().println("cannot publish to " + topic + " at " + bootstrap + ": " + cause.getMessage());
             return 1;
         }
-    }
-
-    /** The latest message per tenant in the compacted topic. */
-    private Map<String, RuleSetMessage> readPublished() {
-        Map<String, RuleSetMessage> latest = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false,
-                        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                        15_000),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.value() == null) {
-                        latest.remove(new String(record.key(), StandardCharsets.UTF_8));
-                        continue;
-                    }
-                    try {
-                        RuleSetMessage message = RuleSetMessage.fromJson(record.value());
-                        latest.put(message.tenant(), message);
-                    } catch (IllegalArgumentException e) {
-                        err().println("skipping record at offset " + record.offset() + " of " + topic + ": "
-                                + e.getMessage());
-                    }
-                }
-            }
-        }
-        return latest;
     }
 
     private KafkaProducer<byte[], byte[]> producer() {

@@ -19,7 +19,9 @@ public final class RulesCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: validate, explain or publish");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "name a command: " + String.join(", ", spec.commandLine().getSubcommands().keySet()));
     }
 
     public static void main(String[] args) {
