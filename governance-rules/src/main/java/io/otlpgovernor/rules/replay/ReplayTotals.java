@@ -21,7 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *       (what the kept items stand for, rounded);</li>
  *   <li>{@code rules}: {@code <rule> <action> <label or ->} → occurrences (protections) or items (the rest) — what
  *       each rule did, tail keeps and drops per policy included;</li>
- *   <li>{@code quota-drops}: {@code <minute>} → items dropped or sampled out by the quota in that minute.</li>
+ *   <li>{@code quota-drops}: {@code <minute>} → items dropped or sampled out by the quota in that minute;</li>
+ *   <li>{@code minutes}: {@code <minute> <signal> received|accepted} → items, for plotting over time.</li>
  * </ul>
  * Counts and names only, as the documents hold them: never a value. Plain Java.
  */
@@ -29,6 +30,7 @@ public final class ReplayTotals {
 
     public static final String RULES = "rules";
     public static final String QUOTA_DROPS = "quota-drops";
+    public static final String MINUTES = "minutes";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -83,6 +85,9 @@ public final class ReplayTotals {
                     signal.getKey(),
                     "represented",
                     Math.round(counts.path("represented").asDouble()));
+            String minute = document.path("minute").asText() + " " + signal.getKey();
+            add(tenant, MINUTES, minute + " received", counts.path("received").asLong());
+            add(tenant, MINUTES, minute + " accepted", counts.path("accepted").asLong());
         }
     }
 
