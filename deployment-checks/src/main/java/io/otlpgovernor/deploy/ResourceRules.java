@@ -29,6 +29,7 @@ public final class ResourceRules {
     private static final Pattern SECRET_NAME =
             Pattern.compile("(?i).*(password|secret|access[-_.]?key|token|jaas|credential).*");
     private static final Set<String> UPGRADE_MODES = Set.of("savepoint", "last-state");
+    private static final String REPLAY_APPLICATION = "io.otlpgovernor.job.replay.ReplayApplication";
 
     private final Map<String, Manifest> configMaps = new HashMap<>();
     private final Path tempDir;
@@ -73,36 +74,12 @@ public final class ResourceRules {
                     "spec.job.jarURI: must be local:///opt/flink/usrlib/… (the jar in the image), is "
                             + job.path("jarURI").asText("not set")));
         }
-        expect(
-                problems,
-                where,
-                "spec.job.entryClass",
-                job.path("entryClass").asText(),
-                "io.otlpgovernor.job.GovernorJob");
-        if (!UPGRADE_MODES.contains(job.path("upgradeMode").asText())) {
-            problems.add(new Problem(
-                    where,
-                    "spec.job.upgradeMode: must be savepoint or last-state (state must survive upgrades), is "
-                            + job.path("upgradeMode").asText("not set")));
+        boolean replay = job.path("entryClass").asText().equals(REPLAY_APPLICATION);
+        if (replay) {
+            replay(problems, where, job, conf);
+        } else {
+            streamingJob(problems, where, job, conf);
         }
-        expect(
-                problems,
-                where,
-                "spec.flinkConfiguration.state.backend.type",
-                conf.path("state.backend.type").asText(),
-                "rocksdb");
-        expect(
-                problems,
-                where,
-                "spec.flinkConfiguration.execution.checkpointing.incremental",
-                conf.path("execution.checkpointing.incremental").asText(),
-                "true");
-        expect(
-                problems,
-                where,
-                "spec.flinkConfiguration.high-availability.type",
-                conf.path("high-availability.type").asText(),
-                "kubernetes");
         expect(
                 problems,
                 where,
@@ -121,16 +98,8 @@ public final class ResourceRules {
                 "spec.flinkConfiguration.metrics.reporter.prom.factory.class",
                 conf.path("metrics.reporter.prom.factory.class").asText(),
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-        for (String key : List.of(
-                "execution.checkpointing.dir",
-                "execution.checkpointing.savepoint-dir",
-                "high-availability.storageDir",
-                "kubernetes.operator.periodic.savepoint.interval",
-                "restart-strategy.type",
-                "state.backend.rocksdb.localdir")) {
-            if (conf.path(key).asText("").isBlank()) {
-                problems.add(new Problem(where, "spec.flinkConfiguration." + key + ": must be set"));
-            }
+        if (conf.path("restart-strategy.type").asText("").isBlank()) {
+            problems.add(new Problem(where, "spec.flinkConfiguration.restart-strategy.type: must be set"));
         }
         conf.fieldNames().forEachRemaining(key -> {
             if (SECRET_NAME.matcher(key).matches()) {
@@ -176,10 +145,13 @@ public final class ResourceRules {
         }
         Map<String, JsonNode> mounts = mounts(podSpec, main.get());
         if (main.get().path("securityContext").path("readOnlyRootFilesystem").asBoolean(false)) {
-            for (String path : List.of(
-                    "/tmp",
-                    conf.path("state.backend.rocksdb.localdir").asText("/opt/flink/rocksdb"),
-                    "/opt/flink/log")) {
+            List<String> writable = replay
+                    ? List.of("/tmp", "/opt/flink/log")
+                    : List.of(
+                            "/tmp",
+                            conf.path("state.backend.rocksdb.localdir").asText("/opt/flink/rocksdb"),
+                            "/opt/flink/log");
+            for (String path : writable) {
                 JsonNode volume = mounts.get(path);
                 if (volume == null || !volume.has("emptyDir")) {
                     problems.add(new Problem(
@@ -189,7 +161,72 @@ public final class ResourceRules {
                 }
             }
         }
-        jobSettings(problems, where, spec, conf, mounts);
+        if (!replay) {
+            jobSettings(problems, where, spec, conf, mounts);
+        }
+    }
+
+    /** The governance job: state in RocksDB with incremental checkpoints, HA, and upgrades that keep state. */
+    private static void streamingJob(List<Problem> problems, String where, JsonNode job, JsonNode conf) {
+        expect(
+                problems,
+                where,
+                "spec.job.entryClass",
+                job.path("entryClass").asText(),
+                "io.otlpgovernor.job.GovernorJob");
+        if (!UPGRADE_MODES.contains(job.path("upgradeMode").asText())) {
+            problems.add(new Problem(
+                    where,
+                    "spec.job.upgradeMode: must be savepoint or last-state (state must survive upgrades), is "
+                            + job.path("upgradeMode").asText("not set")));
+        }
+        expect(
+                problems,
+                where,
+                "spec.flinkConfiguration.state.backend.type",
+                conf.path("state.backend.type").asText(),
+                "rocksdb");
+        expect(
+                problems,
+                where,
+                "spec.flinkConfiguration.execution.checkpointing.incremental",
+                conf.path("execution.checkpointing.incremental").asText(),
+                "true");
+        expect(
+                problems,
+                where,
+                "spec.flinkConfiguration.high-availability.type",
+                conf.path("high-availability.type").asText(),
+                "kubernetes");
+        for (String key : List.of(
+                "execution.checkpointing.dir",
+                "execution.checkpointing.savepoint-dir",
+                "high-availability.storageDir",
+                "kubernetes.operator.periodic.savepoint.interval",
+                "state.backend.rocksdb.localdir")) {
+            if (conf.path(key).asText("").isBlank()) {
+                problems.add(new Problem(where, "spec.flinkConfiguration." + key + ": must be set"));
+            }
+        }
+    }
+
+    /** What-if replay: a bounded BATCH job without state to keep, given the job's settings and two rule directories. */
+    private static void replay(List<Problem> problems, String where, JsonNode job, JsonNode conf) {
+        expect(
+                problems,
+                where,
+                "spec.flinkConfiguration.execution.runtime-mode",
+                conf.path("execution.runtime-mode").asText(),
+                "BATCH");
+        expect(problems, where, "spec.job.upgradeMode", job.path("upgradeMode").asText(), "stateless");
+        List<String> args = new ArrayList<>();
+        job.path("args").forEach(arg -> args.add(arg.asText()));
+        for (String option : List.of("--settings", "--baseline", "--candidate", "--from")) {
+            int at = args.indexOf(option);
+            if (at < 0 || at + 1 >= args.size() || args.get(at + 1).startsWith("--")) {
+                problems.add(new Problem(where, "spec.job.args: must give " + option + " and its value"));
+            }
+        }
     }
 
     /** The job's settings file: found through spec.job.args, loads as the job loads it, agrees with the cluster. */

@@ -83,7 +83,7 @@ public final class KafkaEdges {
     }
 
     /** The security settings ({@code kafka.properties}): only security.protocol, ssl.* and sasl.* keys. */
-    static Properties security(JobSettings settings) {
+    public static Properties security(JobSettings settings) {
         Properties properties = new Properties();
         properties.putAll(settings.kafka().properties());
         return properties;

@@ -19,7 +19,9 @@ import java.util.stream.Stream;
 
 import io.otlpgovernor.cli.PublishedRules;
 import io.otlpgovernor.contract.TopicNames;
+import io.otlpgovernor.job.replay.ReplayApplication;
 import io.otlpgovernor.job.replay.ReplayJob;
+import io.otlpgovernor.job.replay.ReplayTime;
 import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
 import io.otlpgovernor.rules.replay.ReplayDiff;
 import io.otlpgovernor.rules.replay.ReplayTotals;
@@ -57,7 +59,7 @@ import picocli.CommandLine.Spec;
 public final class ReplayCommand implements Callable<Integer> {
 
     /** The topic the per-tenant replay reports go to. */
-    public static final String REPLAY_TOPIC = "governor_replay";
+    public static final String REPLAY_TOPIC = ReplayApplication.REPLAY_TOPIC;
 
     @Spec
     CommandSpec spec;

@@ -1,4 +1,4 @@
-package io.otlpgovernor.local.replay;
+package io.otlpgovernor.job.replay;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,14 +8,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A point in time for {@code rules replay}: ISO-8601 ({@code 2026-12-07T10:00:00Z}), {@code now}, or relative ({@code -24h}). */
-final class ReplayTime {
+public final class ReplayTime {
 
     private static final Pattern RELATIVE = Pattern.compile("-(\\d{1,9})(s|m|h|d)");
 
     private ReplayTime() {}
 
     /** {@code text} as an instant, relative ones counted back from {@code now}. */
-    static Instant parse(String text, Instant now, String option) {
+    public static Instant parse(String text, Instant now, String option) {
         String trimmed = text.trim();
         if (trimmed.equals("now")) {
             return now;
