@@ -283,7 +283,7 @@ public final class JobBenchmark {
     // ---------------------------------------------------------------------------------------------------------------
     // Setup
 
-    private static Path workDirectory() throws IOException {
+    static Path workDirectory() throws IOException {
         String configured = System.getProperty("bench.dir");
         Path dir = configured != null
                 ? Path.of(configured)
@@ -744,7 +744,7 @@ public final class JobBenchmark {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
