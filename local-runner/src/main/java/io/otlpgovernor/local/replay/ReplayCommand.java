@@ -207,6 +207,8 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new UncheckedIOException(e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the " + which + " rules cannot be used: " + e.getMessage());
+        } catch (RuleValidationException e) {
+            throw new IllegalArgumentException("the " + which + " rules do not validate: " + e.getMessage());
         }
     }
 
