@@ -23,7 +23,7 @@ AUDIT_TOPIC = "governor_audit"
 DEAD_LETTER_TOPIC = "governor_deadletter"
 TRUTH_TOPIC = "demo_truth"
 SIGNALS = ("spans", "logs", "metrics")
-DROP_REASONS = ("quota", "sampling", "policy", "age", "tail")
+DROP_REASONS = ("quota", "sampling", "policy", "age", "tail", "cardinality")
 PROTECTION_ACTIONS = ("redact", "hash", "drop-attribute", "drop-record", "tag")
 RULES_DIR = Path(__file__).resolve().parent.parent / "governance-rules" / "rules"
 
@@ -112,6 +112,56 @@ def usage_frame(documents):
     columns = ["tenant", "minute", "signal", "received", "accepted", "invalid_requests", "bytes_in", "bytes_out",
                "represented"] + ["dropped_" + reason for reason in DROP_REASONS]
     return pd.DataFrame(rows, columns=columns)
+
+
+CARDINALITY_COUNTS = ("data_points", "new_series", "rejected_points", "stripped_points", "tagged_points",
+                      "over_limit_series_estimate")
+
+
+def cardinality_frame(documents):
+    """One row per cardinality document (type "cardinality" on the usage topic) and metric: tenant, minute, key,
+    metric, active_series and limit (None when the metric has none) of the metric, the minute's counts
+    (CARDINALITY_COUNTS), and key_active_series and max_series (the tenant-wide limit, or None) of the document.
+
+    A tenant with a tenant-wide limit (max-series) has one key, the tenant: its documents cover all its metrics. A
+    tenant with per-metric limits only has one key per metric ("acme/orders.placed"). Either way one minute has at most
+    one row per metric, and only metrics with data points in that minute have one.
+    """
+    rows = []
+    for document in documents:
+        if document.get("type") != "cardinality":
+            continue
+        for metric, values in document.get("metrics", {}).items():
+            row = {"tenant": document["tenant"], "minute": pd.Timestamp(document["minute"]), "key": document["key"],
+                   "metric": metric, "active_series": values["active_series"], "limit": values.get("limit"),
+                   "key_active_series": document["active_series"], "max_series": document.get("max_series")}
+            for count in CARDINALITY_COUNTS:
+                row[count] = values.get(count, 0)
+            rows.append(row)
+    columns = ["tenant", "minute", "key", "metric", "active_series", "limit"] + list(CARDINALITY_COUNTS) + \
+        ["key_active_series", "max_series"]
+    frame = pd.DataFrame(rows, columns=columns)
+    # Numbers, NaN for "no limit", so that active / limit is a fraction wherever there is one.
+    frame["limit"] = pd.to_numeric(frame["limit"])
+    frame["max_series"] = pd.to_numeric(frame["max_series"])
+    return frame
+
+
+def tenant_series_frame(cardinality):
+    """Per tenant and minute, from a cardinality_frame: active_series of the whole tenant and max_series, its
+    tenant-wide limit (None without one).
+
+    With a tenant-wide limit the document says the tenant's total itself; with per-metric limits it is the sum of the
+    metrics' active series (of the metrics with data points in that minute).
+    """
+    rows = []
+    for (tenant, minute), group in cardinality.groupby(["tenant", "minute"]):
+        tenant_wide = group[group.key == tenant]
+        active = tenant_wide.key_active_series.max() if len(tenant_wide) else group.active_series.sum()
+        limit = tenant_wide.max_series.max() if len(tenant_wide) else None
+        rows.append({"tenant": tenant, "minute": minute, "active_series": int(active),
+                     "max_series": None if pd.isna(limit) else int(limit)})
+    return pd.DataFrame(rows, columns=["tenant", "minute", "active_series", "max_series"])
 
 
 def tier_frame(documents):

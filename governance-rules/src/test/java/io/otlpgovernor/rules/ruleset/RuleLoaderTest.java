@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.otlpgovernor.rules.cardinality.CardinalityRules;
 import io.otlpgovernor.rules.protection.Action;
 import io.otlpgovernor.rules.protection.ProtectionRule;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,31 @@ class RuleLoaderTest {
                 .extracting(ProtectionRule::action)
                 .containsExactly(Action.DROP_RECORD);
         assertThat(paynow.retention().tiers()).containsEntry("sox", Duration.ofDays(2557));
+    }
+
+    @Test
+    void theShippedTenantsLimitMetricCardinality() throws Exception {
+        RuleBook book = RuleLoader.load(RuleSources.fromDirectory(SHIPPED));
+
+        // acme: generous per metric, tight on the metric ./otlp-governor demo explode explodes.
+        CardinalityRules acme = book.tenant("acme").orElseThrow().cardinality().orElseThrow();
+        assertThat(acme.keyedByMetric()).isTrue();
+        assertThat(acme.limitOf("orders.placed")).hasValue(100);
+        assertThat(acme.limitOf("http.server.requests")).hasValue(2000);
+        assertThat(acme.overLimit()).isEqualTo(CardinalityRules.OverLimit.DROP_NEW_SERIES);
+        assertThat(acme.seriesTtl()).isEqualTo(Duration.ofMinutes(10));
+        CardinalityRules globex =
+                book.tenant("globex").orElseThrow().cardinality().orElseThrow();
+        assertThat(globex.keyedByMetric()).isFalse();
+        assertThat(globex.maxSeries()).hasValue(5000);
+        assertThat(globex.attributeValues()).containsExactly(Map.entry("department", 50L));
+        assertThat(globex.overLimit()).isEqualTo(CardinalityRules.OverLimit.STRIP_ATTRIBUTES);
+        assertThat(globex.stripAttributes()).isEmpty();
+        CardinalityRules paynow =
+                book.tenant("paynow").orElseThrow().cardinality().orElseThrow();
+        assertThat(paynow.limitOf("payments.amount")).hasValue(1000);
+        assertThat(paynow.overLimit()).isEqualTo(CardinalityRules.OverLimit.TAG_ONLY);
+        assertThat(paynow.seriesTtl()).isEqualTo(Duration.ofMinutes(30));
     }
 
     @Test

@@ -36,7 +36,8 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  */
 final class TenantTelemetry implements AutoCloseable {
 
-    private static final String SCOPE = "io.otlpgovernor.demo";
+    /** The instrumentation scope of everything the demo's services record. */
+    static final String SCOPE = "io.otlpgovernor.demo";
     /** Large enough that a settlement batch fits: the SDK drops spans that find its queue full. */
     private static final int QUEUE_SIZE = 8192;
 
@@ -117,11 +118,7 @@ final class TenantTelemetry implements AutoCloseable {
             LogRecordExporter logs,
             MetricExporter metrics,
             Duration metricInterval) {
-        Resource resource = Resource.getDefault()
-                .merge(Resource.create(Attributes.of(
-                        AttributeKey.stringKey("service.name"), service,
-                        AttributeKey.stringKey("service.namespace"), tenant,
-                        AttributeKey.stringKey("deployment.environment.name"), "demo")));
+        Resource resource = resource(tenant, service);
         return new Service(
                 SdkTracerProvider.builder()
                         .setResource(resource)
@@ -141,6 +138,15 @@ final class TenantTelemetry implements AutoCloseable {
                                 .setInterval(metricInterval)
                                 .build())
                         .build());
+    }
+
+    /** The resource of a demo service: the SDK's default attributes, its name, its tenant as namespace. */
+    static Resource resource(String tenant, String service) {
+        return Resource.getDefault()
+                .merge(Resource.create(Attributes.of(
+                        AttributeKey.stringKey("service.name"), service,
+                        AttributeKey.stringKey("service.namespace"), tenant,
+                        AttributeKey.stringKey("deployment.environment.name"), "demo")));
     }
 
     Tracer tracer(String service) {

@@ -185,6 +185,19 @@ class DemoRunIT {
             assertThat(sum(usage, "dropped/age"))
                     .as("late uploads past their tier (acme)")
                     .isPositive();
+            // Every demo tenant has series limits, far above what its own traffic needs.
+            List<JsonNode> cardinality = usage.stream()
+                    .filter(document -> document.path("type").asText().equals("cardinality"))
+                    .toList();
+            assertThat(tenantsIn(cardinality))
+                    .as("tenants with cardinality documents")
+                    .containsExactlyInAnyOrderElementsOf(DemoTenant.ids());
+            assertThat(overLimitPoints(cardinality))
+                    .as("data points over a series limit in the demo's own traffic")
+                    .isZero();
+            assertThat(sum(usage, "dropped/cardinality"))
+                    .as("cardinality drops")
+                    .isZero();
         }
     }
 
@@ -353,6 +366,19 @@ class DemoRunIT {
                     return total;
                 })
                 .sum();
+    }
+
+    /** Data points the cardinality documents say were over a limit: dropped, stripped or tagged. */
+    private static long overLimitPoints(List<JsonNode> cardinality) {
+        long points = 0;
+        for (JsonNode document : cardinality) {
+            for (JsonNode metric : document.path("metrics")) {
+                points += metric.path("rejected_points").asLong()
+                        + metric.path("stripped_points").asLong()
+                        + metric.path("tagged_points").asLong();
+            }
+        }
+        return points;
     }
 
     private static List<String> tenantsIn(List<JsonNode> usage) {
