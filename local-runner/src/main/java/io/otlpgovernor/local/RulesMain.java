@@ -16,7 +16,8 @@ public final class RulesMain {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The rules command line with every subcommand, for callers that capture its output. */
+    public static CommandLine commandLine() {
         return new CommandLine(new RulesCommand()).addSubcommand("replay", new ReplayCommand());
     }
 }

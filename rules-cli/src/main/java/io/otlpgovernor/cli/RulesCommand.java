@@ -21,7 +21,8 @@ public final class RulesCommand implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "name a command: " + String.join(", ", spec.commandLine().getSubcommands().keySet()));
+                "name a command: "
+                        + String.join(", ", spec.commandLine().getSubcommands().keySet()));
     }
 
     public static void main(String[] args) {

@@ -205,6 +205,7 @@ class DemoRunIT {
     @Order(4)
     void everyNotebookRunsEndToEndAgainstTheRun() throws Exception {
         stopDemoAndAwaitItsUsage();
+        replayTheRunUnderACandidate();
         List<Path> notebooks = Notebook.all();
         assertThat(notebooks).as("notebooks in " + Notebook.DIRECTORY).hasSizeGreaterThanOrEqualTo(3);
         List<String> failures = new ArrayList<>();
@@ -218,6 +219,45 @@ class DemoRunIT {
             failures.addAll(problemsOf(OUTPUT.resolve("notebooks").resolve(notebook.getFileName())));
         }
         assertThat(failures).as("notebooks that did not run cleanly").isEmpty();
+    }
+
+    /**
+     * The README's what-if example on this run: acme's history replayed under a candidate that cuts its rate to 5 items
+     * per second; the table shows the quota drops it would add, and the report goes to governor_replay, where the
+     * what-if notebook reads it.
+     */
+    private static void replayTheRunUnderACandidate() throws Exception {
+        Path candidate = Files.createDirectories(OUTPUT.resolve("candidate/tenants"));
+        Files.writeString(
+                candidate.resolve("acme.yaml"),
+                Files.readString(Path.of("../governance-rules/rules/tenants/acme.yaml"))
+                        .replaceFirst("per-second: \\d+", "per-second: 5")
+                        .replaceFirst("burst: \\d+", "burst: 5"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine commandLine = io.otlpgovernor.local.RulesMain.commandLine();
+        commandLine.setOut(new java.io.PrintWriter(out, true));
+        commandLine.setErr(new java.io.PrintWriter(err, true));
+
+        int status = commandLine.execute(
+                "replay",
+                "--bootstrap",
+                stack.bootstrapServers(),
+                "--baseline",
+                "../governance-rules/rules",
+                "--rules",
+                candidate.getParent().toString(),
+                "--hmac-keys",
+                OUTPUT.resolve("data/hmac-keys.yaml").toString(),
+                "--tenant",
+                "acme",
+                "--from",
+                "-30m",
+                "--parallelism",
+                "1");
+
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("tenant acme", "* spans dropped.quota");
     }
 
     /** Jupyter colours its tracebacks with terminal escapes; a test report shows them as noise. */
