@@ -60,6 +60,29 @@ class ChartTest {
     }
 
     @Test
+    void rendersAValidWhatIfReplayWhenAskedTo() throws IOException {
+        DeploymentCheck.Rendering rendering = check.checkChart(
+                List.of(check.productionValues()),
+                Map.of("replay.enabled", "true", "replay.from", "-6h", "replay.tenant", "acme"),
+                DeploymentCheck.ruleFiles(Repository.ROOT.resolve("governance-rules/rules")));
+
+        assertThat(rendering.problems()).isEmpty();
+        assertThat(rendering.manifests())
+                .filteredOn(m -> m.kind().equals("FlinkDeployment") && m.name().endsWith("-replay"))
+                .singleElement()
+                .satisfies(replay -> {
+                    assertThat(replay.body().at("/spec/job/entryClass").asText())
+                            .isEqualTo("io.otlpgovernor.job.replay.ReplayApplication");
+                    assertThat(replay.body()
+                                    .at("/spec/flinkConfiguration/execution.runtime-mode")
+                                    .asText())
+                            .isEqualTo("BATCH");
+                    assertThat(replay.body().at("/spec/job/args").toString()).contains("\"-6h\"", "\"acme\"");
+                });
+        assertThat(production.manifests()).noneMatch(m -> m.name().endsWith("-replay"));
+    }
+
+    @Test
     void putsTheRuleFilesIntoTheRuleConfigMaps() {
         JsonNode tenants = resource("ConfigMap", "otlp-governor-rules-tenants").path("data");
         JsonNode presets = resource("ConfigMap", "otlp-governor-rules-presets").path("data");
