@@ -157,8 +157,9 @@ public final class ReplayCommand implements Callable<Integer> {
                                 + oldest.get() + "): retention removed it");
             }
             if (oldest.get().isAfter(start)) {
-                err.println("note: the input topics hold nothing before " + oldest.get() + " (retention); replaying "
-                        + oldest.get() + " .. " + end + " of the range asked for");
+                err.println("note: the input topics hold nothing older than " + oldest.get()
+                        + " (retention, or nothing was sent before); read " + oldest.get() + " .. " + end
+                        + " of the range asked for");
             }
             ReplayJob.Range range = new ReplayJob.Range(start.toEpochMilli(), end.toEpochMilli());
             Set<String> only = tenant.equals("all") ? Set.of() : Set.of(tenant);
