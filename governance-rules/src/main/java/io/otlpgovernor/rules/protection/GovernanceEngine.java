@@ -130,7 +130,7 @@ public final class GovernanceEngine {
 
         @Override
         public List<KeyValue> attributes(AttributeSite site, List<KeyValue> attributes, TreePosition at) {
-            List<KeyValue> governed = walker.attributes(rules, fieldSite(site), attributes, decisions);
+            List<KeyValue> governed = walker.attributes(rules, FieldSite.of(site), attributes, decisions);
             if (governed != AttributeWalker.DROP_RECORD) {
                 return governed;
             }
@@ -167,18 +167,5 @@ public final class GovernanceEngine {
             decisions.dropped(itemsIn - itemsOut);
             return new Governed<>(governed, decisions, itemsIn, itemsOut);
         }
-    }
-
-    private static FieldSite fieldSite(AttributeSite site) {
-        return switch (site) {
-            case RESOURCE -> FieldSite.RESOURCE;
-            case SCOPE -> FieldSite.SCOPE;
-            case SPAN -> FieldSite.SPAN;
-            case SPAN_EVENT -> FieldSite.SPAN_EVENT;
-            case SPAN_LINK -> FieldSite.SPAN_LINK;
-            case LOG_RECORD -> FieldSite.LOG;
-            case DATA_POINT -> FieldSite.DATA_POINT;
-            case EXEMPLAR -> throw new IllegalArgumentException("exemplars are not classified");
-        };
     }
 }

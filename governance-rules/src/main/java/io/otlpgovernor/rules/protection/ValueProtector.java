@@ -1,17 +1,12 @@
 package io.otlpgovernor.rules.protection;
 
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import io.otlpgovernor.rules.classification.detectors.Detector;
 import io.otlpgovernor.rules.classification.detectors.TextProfile;
@@ -149,27 +144,13 @@ final class ValueProtector {
         };
     }
 
-    /**
-     * {@code hmac:<key id>:<first 16 bytes of HMAC-SHA-256, base64url>}: equal values under one key give equal
-     * tokens (joins and counts still work), nothing can be read back, and the key id says which key to rotate.
-     */
+    /** The value's pseudonym under the rule's key (see {@link Pseudonyms}). */
     private String hash(String tenant, Optional<String> keyId, String value) {
         HmacKeyring keyring = keyrings.get(tenant);
         String resolved = keyring.resolve(keyId);
         Mac mac = macs.computeIfAbsent(
-                tenant + '\u0000' + resolved, k -> newMac(keyring.secret(keyId).orElseThrow()));
-        byte[] digest = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
-        return "hmac:" + resolved + ":"
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
-    }
-
-    private static Mac newMac(byte[] secret) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return mac;
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
-        }
+                tenant + '\u0000' + resolved,
+                k -> Pseudonyms.mac(keyring.secret(keyId).orElseThrow()));
+        return Pseudonyms.of(mac, resolved, value);
     }
 }

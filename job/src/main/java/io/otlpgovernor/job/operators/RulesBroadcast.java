@@ -42,6 +42,10 @@ public final class RulesBroadcast {
     /** Decides on {@code update} and, when accepted, stores it and drops the tenant's compiled rules. */
     static RuleChange apply(RuleRegistry registry, RuleUpdate update, BroadcastState<String, byte[]> state)
             throws Exception {
+        if (update.isSubject()) {
+            // Subject entries are the governing step's alone (see GovernFunction); rule sets are unchanged by them.
+            return new RuleChange(RuleChange.Outcome.UNCHANGED, "", -1, -1, java.util.List.of(), update.offset());
+        }
         RuleChange change = registry.consider(update, view(state));
         if (change.outcome() == RuleChange.Outcome.ACCEPTED) {
             state.put(change.tenant(), update.value());
