@@ -124,7 +124,7 @@ public final class GovernorJob {
                         edges.rules(), WatermarkStrategy.noWatermarks(), "Kafka: rules")
                 .uid(RULES_SOURCE_UID)
                 .setParallelism(1)
-                .broadcast(RulesBroadcast.descriptor());
+                .broadcast(RulesBroadcast.descriptors());
 
         SingleOutputStreamOperator<DecodedRecord> decoded =
                 input.process(new DecodeFunction()).uid(DECODE_UID).name("Decode OTLP");

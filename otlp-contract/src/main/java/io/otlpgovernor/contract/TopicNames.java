@@ -24,6 +24,12 @@ public final class TopicNames {
     /** The compacted topic of versioned rule sets, one record per tenant (key = tenant id). */
     public static final String RULES = "governor_rules";
 
+    /**
+     * The compacted topic of suppressed data subjects (key = {@code <tenant>/<entry id>}, value = the entry: HMAC
+     * pseudonyms of the identifier, never the identifier; a tombstone lifts the suppression).
+     */
+    public static final String SUBJECTS = "governor_subjects";
+
     private TopicNames() {}
 
     /** The governed output topic of {@code signal} in retention tier {@code tier}. */

@@ -30,6 +30,8 @@ import io.otlpgovernor.rules.sampling.SamplingItems;
 import io.otlpgovernor.rules.sampling.Threshold;
 import io.otlpgovernor.rules.sampling.ThresholdFilter;
 import io.otlpgovernor.rules.sampling.head.HeadSampler;
+import io.otlpgovernor.rules.subjects.SubjectFilter;
+import io.otlpgovernor.rules.subjects.SubjectList;
 
 /**
  * Governs one admitted request with its tenant's rules: applies the quota's downsampling threshold and the head
@@ -41,6 +43,12 @@ import io.otlpgovernor.rules.sampling.head.HeadSampler;
 public final class RequestGovernor {
 
     private static final long NANOS_PER_MILLI = 1_000_000;
+
+    /** The audit action of items dropped, and values redacted, because they carry a suppressed data subject. */
+    public static final String SUBJECT_SUPPRESSED = "subject-suppressed";
+
+    /** The label of those audit records. */
+    public static final String SUBJECT_LABEL = "subject";
 
     private final GovernanceEngine engine;
     private final int maxRecordBytes;
@@ -71,8 +79,16 @@ public final class RequestGovernor {
             List<TracePiece> pieces,
             List<MetricPiece> metricPieces) {}
 
-    /** Governs {@code admitted}; its payload was checked by decode, so it parses. */
+    /** Governs {@code admitted} for a tenant that suppresses no data subject. */
     public Outcome govern(AdmittedRecord admitted, TenantRules rules) {
+        return govern(admitted, rules, SubjectList.NONE);
+    }
+
+    /**
+     * Governs {@code admitted}; its payload was checked by decode, so it parses. Items that carry a suppressed
+     * subject are dropped or redacted before classification, so nothing after this step sees them.
+     */
+    public Outcome govern(AdmittedRecord admitted, TenantRules rules, SubjectList subjects) {
         DecodedRecord record = admitted.record();
         Threshold threshold = new Threshold(admitted.sampleThreshold());
         long arrivalNanos = record.arrivalMillis() * NANOS_PER_MILLI;
@@ -82,31 +98,53 @@ public final class RequestGovernor {
                     ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(record.payload());
                     HeadSampler.Filtered<ExportTraceServiceRequest> sampled = rules.head()
                             .spans(ThresholdFilter.spans(request, threshold).request());
+                    SubjectFilter.Suppressed<ExportTraceServiceRequest> suppressed =
+                            SubjectFilter.spans(subjects, sampled.request());
                     GovernanceEngine.Governed<ExportTraceServiceRequest> governed =
-                            engine.governSpans(rules.compiled(), sampled.request());
+                            engine.governSpans(rules.compiled(), suppressed.request());
                     TierRouter.Routed<ExportTraceServiceRequest> routed = rules.router()
                             .routeSpans(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
-                    yield outcome(record, rules, request, sampled, governed.decisions(), routed, AdjustedCounts::spans);
+                    yield outcome(
+                            record,
+                            rules,
+                            request,
+                            sampled,
+                            suppressed,
+                            governed.decisions(),
+                            routed,
+                            AdjustedCounts::spans);
                 }
                 case LOGS -> {
                     ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(record.payload());
                     HeadSampler.Filtered<ExportLogsServiceRequest> sampled = rules.head()
                             .logs(ThresholdFilter.logs(request, threshold).request());
+                    SubjectFilter.Suppressed<ExportLogsServiceRequest> suppressed =
+                            SubjectFilter.logs(subjects, sampled.request());
                     GovernanceEngine.Governed<ExportLogsServiceRequest> governed =
-                            engine.governLogs(rules.compiled(), sampled.request());
+                            engine.governLogs(rules.compiled(), suppressed.request());
                     TierRouter.Routed<ExportLogsServiceRequest> routed = rules.router()
                             .routeLogs(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
-                    yield outcome(record, rules, request, sampled, governed.decisions(), routed, AdjustedCounts::logs);
+                    yield outcome(
+                            record,
+                            rules,
+                            request,
+                            sampled,
+                            suppressed,
+                            governed.decisions(),
+                            routed,
+                            AdjustedCounts::logs);
                 }
                 case METRICS -> {
                     // Metrics are never downsampled: the quota drops data points it cannot admit whole.
                     ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(record.payload());
+                    SubjectFilter.Suppressed<ExportMetricsServiceRequest> suppressed =
+                            SubjectFilter.metrics(subjects, request);
                     GovernanceEngine.Governed<ExportMetricsServiceRequest> governed =
-                            engine.governMetrics(rules.compiled(), request);
+                            engine.governMetrics(rules.compiled(), suppressed.request());
                     TierRouter.Routed<ExportMetricsServiceRequest> routed = rules.router()
                             .routeMetrics(
                                     governed.request(), governed.decisions().itemLabels(), arrivalNanos);
-                    yield outcome(record, rules, request, null, governed.decisions(), routed, null);
+                    yield outcome(record, rules, request, null, suppressed, governed.decisions(), routed, null);
                 }
             };
         } catch (InvalidProtocolBufferException e) {
@@ -125,6 +163,7 @@ public final class RequestGovernor {
             TenantRules rules,
             T original,
             HeadSampler.Filtered<T> sampled,
+            SubjectFilter.Suppressed<T> suppressed,
             Decisions decisions,
             TierRouter.Routed<T> routed,
             Represented<T> represented) {
@@ -211,12 +250,23 @@ public final class RequestGovernor {
             }
         }
         long sampledOut = sampled == null ? 0 : sampled.dropped();
-        long policyDrops = decisions.droppedItems();
+        long policyDrops = decisions.droppedItems() + suppressed.dropped();
         if (sampledOut > 0 || policyDrops > 0 || routed.expiredItems() > 0) {
             usage.add(UsageDelta.removed(
                     tenant, record.signal(), record.arrivalMillis(), sampledOut, policyDrops, routed.expiredItems()));
         }
         List<AuditDelta> audit = audit(record, version, decisions, routed);
+        suppressed
+                .found()
+                .forEach((found, count) -> audit.add(new AuditDelta(
+                        tenant,
+                        record.arrivalMillis(),
+                        version,
+                        found.entryId(),
+                        SUBJECT_LABEL,
+                        SUBJECT_SUPPRESSED,
+                        found.fieldPath(),
+                        count)));
         if (sampled != null) {
             sampled.byRule().forEach((rule, count) -> {
                 if (count.dropped() > 0) {

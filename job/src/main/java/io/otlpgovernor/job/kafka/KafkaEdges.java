@@ -43,11 +43,14 @@ public final class KafkaEdges {
                 .build();
     }
 
-    /** The compacted rules topic from its beginning (then from checkpointed offsets), read {@code read_committed}. */
+    /**
+     * The compacted rules and subjects topics from their beginning (then from checkpointed offsets), read {@code
+     * read_committed}: one source, so rule sets and suppressions reach the operators as one broadcast stream.
+     */
     public static KafkaSource<RuleUpdate> rulesSource(JobSettings settings) {
         return KafkaSource.<RuleUpdate>builder()
                 .setBootstrapServers(settings.kafka().bootstrapServers())
-                .setTopics(TopicNames.RULES)
+                .setTopics(TopicNames.RULES, TopicNames.SUBJECTS)
                 .setGroupId(settings.kafka().consumerGroup() + "-rules")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new RuleUpdateDeserializer())

@@ -54,6 +54,9 @@ public final class TopicLayout {
         // One partition keeps every tenant's rule sets in one ordered log; compaction keeps the latest per tenant.
         topics.add(new NewTopic(TopicNames.RULES, 1, replication)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        // Suppressed data subjects, read with the rule sets: compaction keeps each entry until its tombstone.
+        topics.add(new NewTopic(TopicNames.SUBJECTS, 1, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         return topics;
     }
 

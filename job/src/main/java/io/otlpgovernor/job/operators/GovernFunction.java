@@ -18,6 +18,8 @@ import io.otlpgovernor.rules.pipeline.registry.RuleChange;
 import io.otlpgovernor.rules.pipeline.registry.RuleRegistry;
 import io.otlpgovernor.rules.pipeline.registry.TenantRules;
 import io.otlpgovernor.rules.pipeline.reports.AuditReports;
+import io.otlpgovernor.rules.subjects.SubjectList;
+import io.otlpgovernor.rules.subjects.SubjectRegistry;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -36,6 +38,7 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
     private final RuleBootstrap bootstrap;
     private final int maxRecordBytes;
     private transient RuleRegistry registry;
+    private transient SubjectRegistry subjects;
     private transient RequestGovernor governor;
     private transient Metrics metrics;
     private transient boolean reportsRuleChanges;
@@ -49,6 +52,7 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
     @Override
     public void open(OpenContext context) throws Exception {
         registry = bootstrap.newRegistry();
+        subjects = new SubjectRegistry(registry.keyrings());
         governor = new RequestGovernor(registry.keyrings(), maxRecordBytes);
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
         reportsRuleChanges = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
@@ -64,8 +68,10 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
             context.output(Outputs.DEAD_LETTERS, DeadLetter.of(record, registry.whyUnusable(record.tenant())));
             return;
         }
-        RequestGovernor.Outcome outcome = governor.govern(admitted, rules.get());
         String tenant = record.tenant();
+        SubjectList suppressed =
+                subjects.list(tenant, RulesBroadcast.entries(context.getBroadcastState(RulesBroadcast.SUBJECTS)));
+        RequestGovernor.Outcome outcome = governor.govern(admitted, rules.get(), suppressed);
         metrics.gauge(Metrics.RULE_SET_VERSION, tenant, rules.get().version());
         for (GovernedRecord governed : outcome.records()) {
             metrics.counter(Metrics.ITEMS_ACCEPTED, tenant, Metrics.TIER, governed.tier())
@@ -113,6 +119,10 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
     @Override
     public void processBroadcastElement(RuleUpdate update, Context context, Collector<GovernedRecord> out)
             throws Exception {
+        if (update.isSubject()) {
+            applySubject(update, context);
+            return;
+        }
         RuleChange change = RulesBroadcast.apply(registry, update, context.getBroadcastState(RulesBroadcast.RULE_SETS));
         if (!reportsRuleChanges || change.outcome() == RuleChange.Outcome.UNCHANGED) {
             return;
@@ -124,5 +134,30 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
                         change.outcome().id())
                 .inc();
         context.output(Outputs.AUDIT_EVENTS, new Report(change.tenant(), AuditReports.ruleChange(change)));
+    }
+
+    /**
+     * Applies a subjects-topic record. Every instance reports what it did to the audit topic, so the audit shows
+     * the moment the suppression took effect in each.
+     */
+    private void applySubject(RuleUpdate update, Context context) throws Exception {
+        SubjectRegistry.Change change =
+                RulesBroadcast.applySubject(subjects, update, context.getBroadcastState(RulesBroadcast.SUBJECTS));
+        if (change.outcome() == SubjectRegistry.Outcome.UNCHANGED) {
+            return;
+        }
+        metrics.counter(
+                        Metrics.SUBJECT_CHANGES,
+                        change.tenant().isEmpty() ? "(malformed)" : change.tenant(),
+                        Metrics.OUTCOME,
+                        change.outcome().id())
+                .inc();
+        int task = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int tasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        context.output(
+                Outputs.AUDIT_EVENTS,
+                new Report(
+                        change.tenant().isEmpty() ? "(malformed)" : change.tenant(),
+                        AuditReports.subjectChange(change, System.currentTimeMillis(), task, tasks)));
     }
 }

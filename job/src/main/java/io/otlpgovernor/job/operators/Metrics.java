@@ -32,6 +32,7 @@ final class Metrics {
     static final String PROTECTIONS = "protections";
     static final String RULE_SET_VERSION = "rule_set_version";
     static final String RULE_SET_CHANGES = "rule_set_changes";
+    static final String SUBJECT_CHANGES = "subject_changes";
     static final String TAIL_LATE_ITEMS = "tail_late_items";
     static final String TAIL_CAP_DECISIONS = "tail_cap_decisions";
     static final String TAIL_DECISIONS = "tail_decisions";

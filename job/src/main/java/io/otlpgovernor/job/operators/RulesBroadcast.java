@@ -1,10 +1,12 @@
 package io.otlpgovernor.job.operators;
 
+import java.util.Map;
 import java.util.function.Function;
 
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import io.otlpgovernor.rules.pipeline.registry.RuleChange;
 import io.otlpgovernor.rules.pipeline.registry.RuleRegistry;
+import io.otlpgovernor.rules.subjects.SubjectRegistry;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -21,11 +23,15 @@ public final class RulesBroadcast {
     static final MapStateDescriptor<String, byte[]> RULE_SETS =
             new MapStateDescriptor<>("rule-sets", Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
+    /** Suppressed data subjects: subjects-topic key ({@code <tenant>/<entry id>}) → entry JSON. */
+    static final MapStateDescriptor<String, byte[]> SUBJECTS =
+            new MapStateDescriptor<>("subjects", Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
     private RulesBroadcast() {}
 
-    /** The broadcast state's descriptor, for {@code DataStream.broadcast}. */
-    public static MapStateDescriptor<String, byte[]> descriptor() {
-        return RULE_SETS;
+    /** The broadcast state's descriptors, for {@code DataStream.broadcast}. */
+    public static MapStateDescriptor<?, ?>[] descriptors() {
+        return new MapStateDescriptor<?, ?>[] {RULE_SETS, SUBJECTS};
     }
 
     /** A read-only view for {@link RuleRegistry}. */
@@ -37,6 +43,30 @@ public final class RulesBroadcast {
                 throw new IllegalStateException("broadcast state cannot be read", e);
             }
         };
+    }
+
+    /** The suppressed subjects as {@link SubjectRegistry} reads them. */
+    static Iterable<Map.Entry<String, byte[]>> entries(ReadOnlyBroadcastState<String, byte[]> state) {
+        try {
+            return state.immutableEntries();
+        } catch (Exception e) {
+            throw new IllegalStateException("broadcast state cannot be read", e);
+        }
+    }
+
+    /** Decides on a subjects-topic {@code update} and applies it to the state and the registry. */
+    static SubjectRegistry.Change applySubject(
+            SubjectRegistry registry, RuleUpdate update, BroadcastState<String, byte[]> state) throws Exception {
+        SubjectRegistry.Change change = registry.consider(update, view(state));
+        switch (change.outcome()) {
+            case SUPPRESSED -> state.put(update.tenant(), update.value());
+            case LIFTED -> state.remove(update.tenant());
+            default -> {
+                return change;
+            }
+        }
+        registry.forget(change.tenant());
+        return change;
     }
 
     /** Decides on {@code update} and, when accepted, stores it and drops the tenant's compiled rules. */

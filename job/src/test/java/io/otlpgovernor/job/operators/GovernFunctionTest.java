@@ -44,7 +44,9 @@ class GovernFunctionTest {
     @BeforeEach
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
-                new GovernFunction(QuotaFunctionTest.RULES, MAX_RECORD_BYTES), RulesBroadcast.RULE_SETS);
+                new GovernFunction(QuotaFunctionTest.RULES, MAX_RECORD_BYTES),
+                RulesBroadcast.RULE_SETS,
+                RulesBroadcast.SUBJECTS);
     }
 
     @AfterEach

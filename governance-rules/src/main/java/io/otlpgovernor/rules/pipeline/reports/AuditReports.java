@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.otlpgovernor.rules.pipeline.model.AuditDelta;
 import io.otlpgovernor.rules.pipeline.registry.RuleChange;
+import io.otlpgovernor.rules.subjects.SubjectRegistry;
 
 /**
  * The audit trail: per tenant and short window, what governance did — by which rule of which rule-set version, with
@@ -126,6 +127,27 @@ public final class AuditReports implements ReportKind<AuditDelta> {
         ArrayNode problems = root.putArray("problems");
         change.problems().forEach(problems::add);
         root.put("rules_topic_offset", change.offset());
+        return Json.bytes(root);
+    }
+
+    /**
+     * A subjects-topic record as one governing task applied it: every task reports it, so the audit topic shows
+     * when the suppression took effect in each ({@code task}, {@code tasks}) — the evidence that nothing governed
+     * after that still carries the subject.
+     */
+    public static byte[] subjectChange(SubjectRegistry.Change change, long atMillis, int task, int tasks) {
+        ObjectNode root = Json.object();
+        root.put("type", "subject-change");
+        root.put("tenant", change.tenant());
+        root.put("entry", change.entryId());
+        root.put("outcome", change.outcome().id());
+        if (!change.problem().isEmpty()) {
+            root.put("problem", change.problem());
+        }
+        root.put("task", task);
+        root.put("tasks", tasks);
+        root.put("applied_at", Instant.ofEpochMilli(atMillis).toString());
+        root.put("subjects_topic_offset", change.offset());
         return Json.bytes(root);
     }
 }
