@@ -20,7 +20,7 @@ class FlinkDeploymentDirectoryTest {
         List<Manifest> topics =
                 Manifest.read(Repository.ROOT.resolve("flink-deployment/kafka-topics.yaml"), "kafka-topics.yaml");
 
-        assertThat(topics).hasSize(19);
+        assertThat(topics).hasSize(20);
         assertThat(TopicContract.check(topics, "kafka-topics.yaml")).isEmpty();
     }
 

@@ -20,9 +20,33 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class SubjectReport {
 
-    /** One record that holds the subject, as a scan found it. */
-    public record Holding(String topic, int partition, long offset, long timestampMillis, List<String> forms)
-            implements Serializable {}
+    /**
+     * One record that holds the subject, as a scan found it.
+     *
+     * @param forms the forms it holds the subject in, space-separated (a plain string, so every serializer keeps it)
+     */
+    public record Holding(String topic, int partition, long offset, long timestampMillis, String forms)
+            implements Serializable {
+
+        public Holding(String topic, int partition, long offset, long timestampMillis, Collection<String> forms) {
+            this(topic, partition, offset, timestampMillis, String.join(" ", forms));
+        }
+
+        public List<String> formList() {
+            return forms.isEmpty() ? List.of() : List.of(forms.split(" "));
+        }
+
+        /** One line, for carrying a holding out of a job: topic, partition, offset, time and forms, tab-separated. */
+        public String line() {
+            return topic + "\t" + partition + "\t" + offset + "\t" + timestampMillis + "\t" + forms;
+        }
+
+        public static Holding ofLine(String line) {
+            String[] parts = line.split("\t", 5);
+            return new Holding(
+                    parts[0], Integer.parseInt(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]), parts[4]);
+        }
+    }
 
     /** A topic's retention: {@code retention.ms} (-1: kept forever) and {@code segment.ms}. */
     public record Retention(long retentionMillis, long segmentMillis) {}
@@ -112,7 +136,7 @@ public final class SubjectReport {
         List<Place> places = new ArrayList<>();
         for (List<Holding> at : byPlace.values()) {
             Map<String, Long> forms = new TreeMap<>();
-            at.forEach(h -> h.forms().forEach(f -> forms.merge(f, 1L, Long::sum)));
+            at.forEach(h -> h.formList().forEach(f -> forms.merge(f, 1L, Long::sum)));
             places.add(new Place(
                     at.get(0).topic(),
                     at.get(0).partition(),

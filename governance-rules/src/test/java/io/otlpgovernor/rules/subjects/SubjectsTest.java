@@ -248,6 +248,40 @@ class SubjectsTest {
         assertThat(garbage.problem()).startsWith("not a subject entry");
     }
 
+    // --- the access report ---
+
+    @Test
+    void theAccessReportGroupsHoldingsPerPartitionWithTheirFormsAndRetention() throws Exception {
+        List<SubjectReport.Holding> holdings = List.of(
+                new SubjectReport.Holding("governed_logs_standard", 0, 7, 1_000, List.of("hmac:k1")),
+                new SubjectReport.Holding("governed_logs_standard", 0, 9, 3_000, List.of("hmac:k1", "raw")),
+                new SubjectReport.Holding("governed_spans_short", 1, 2, 2_000, List.of("hmac:k0")));
+        SubjectReport report = new SubjectReport(
+                "shop",
+                "email",
+                "s-abc",
+                java.time.Instant.EPOCH,
+                java.time.Instant.ofEpochSecond(10),
+                List.of("k0", "k1"),
+                List.of("governed_logs_standard", "governed_spans_short"),
+                holdings,
+                Map.of("governed_logs_standard", new SubjectReport.Retention(86_400_000, 3_600_000)));
+
+        com.fasterxml.jackson.databind.JsonNode json =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.json());
+        assertThat(json.path("records").asLong()).isEqualTo(3);
+        assertThat(json.path("raw_records").asLong()).isEqualTo(1);
+        com.fasterxml.jackson.databind.JsonNode logs = json.at("/held_in/0");
+        assertThat(logs.path("records").asLong()).isEqualTo(2);
+        assertThat(logs.path("first_offset").asLong()).isEqualTo(7);
+        assertThat(logs.path("last_offset").asLong()).isEqualTo(9);
+        assertThat(logs.at("/forms/hmac:k1").asLong()).isEqualTo(2);
+        assertThat(logs.path("removed_by_retention_from").asText()).isEqualTo("1970-01-02T00:00:03Z");
+        assertThat(logs.path("removed_by_retention_by").asText()).isEqualTo("1970-01-02T01:00:03Z");
+        assertThat(json.at("/held_in/1/removed_by_retention_from").isNull()).isTrue();
+        assertThat(report.table()).contains("3 records hold the subject in 2 topics scanned; 1 of them raw");
+    }
+
     private static ExportTraceServiceRequest spans(
             io.opentelemetry.proto.resource.v1.Resource resource, Span... spans) {
         return ExportTraceServiceRequest.newBuilder()
