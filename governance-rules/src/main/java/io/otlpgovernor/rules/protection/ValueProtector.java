@@ -30,7 +30,7 @@ final class ValueProtector {
         }
     }
 
-    private record Hit(int start, int end, ActiveDetector detector) {}
+    private record Hit(int start, int end, ActiveDetector detector) implements Stretch {}
 
     private final Map<String, HmacKeyring> keyrings;
     private final Map<String, Mac> macs = new HashMap<>();
@@ -92,28 +92,8 @@ final class ValueProtector {
         if (hits == null) {
             return List.of();
         }
-        return withoutOverlaps(hits);
-    }
-
-    /**
-     * Keeps, of overlapping hits, the one starting first (the longer one on a tie): one stretch of text is
-     * protected once. Detectors are listed in rule-set order, so ties between equal ranges go to the earlier rule.
-     */
-    private static List<Hit> withoutOverlaps(List<Hit> hits) {
-        if (hits.size() == 1) {
-            return hits;
-        }
-        hits.sort((a, b) ->
-                a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(b.end(), a.end()));
-        List<Hit> kept = new ArrayList<>(hits.size());
-        int coveredTo = -1;
-        for (Hit hit : hits) {
-            if (hit.start() >= coveredTo) {
-                kept.add(hit);
-                coveredTo = hit.end();
-            }
-        }
-        return kept;
+        // Detectors are listed in rule-set order, so ties between equal ranges go to the earlier rule.
+        return Stretch.withoutOverlaps(hits);
     }
 
     private String rewrite(CompiledRules rules, String text, List<Hit> hits) {

@@ -14,6 +14,7 @@ import javax.crypto.Mac;
 import io.otlpgovernor.rules.classification.detectors.Detector;
 import io.otlpgovernor.rules.protection.HmacKeyring;
 import io.otlpgovernor.rules.protection.Pseudonyms;
+import io.otlpgovernor.rules.protection.Stretch;
 
 /**
  * One tenant's suppressed subjects, ready to look for in text: finds, in a value, every stretch that is a
@@ -32,7 +33,7 @@ public final class SubjectList {
     static final int CLEAN_CACHE = 20_000;
 
     /** A stretch {@code [start, end)} of a value that identifies {@code entry}'s subject. */
-    public record Hit(int start, int end, SubjectEntry entry) {}
+    public record Hit(int start, int end, SubjectEntry entry) implements Stretch {}
 
     private final Map<String, SubjectEntry> byPseudonym = new HashMap<>();
     private final Map<String, Mac> rawKeys = new LinkedHashMap<>();
@@ -98,7 +99,7 @@ public final class SubjectList {
             clean.add(text);
             return List.of();
         }
-        return withoutOverlaps(hits);
+        return Stretch.withoutOverlaps(hits);
     }
 
     /** Whether {@code text} identifies a suppressed subject: the first hit, if any. */
@@ -155,24 +156,6 @@ public final class SubjectList {
                 return;
             }
         }
-    }
-
-    /** Of overlapping hits the first and longest, as protection does. */
-    private static List<Hit> withoutOverlaps(List<Hit> hits) {
-        if (hits.size() == 1) {
-            return hits;
-        }
-        hits.sort((a, b) ->
-                a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(b.end(), a.end()));
-        List<Hit> kept = new ArrayList<>(hits.size());
-        int coveredTo = -1;
-        for (Hit hit : hits) {
-            if (hit.start() >= coveredTo) {
-                kept.add(hit);
-                coveredTo = hit.end();
-            }
-        }
-        return kept;
     }
 
     /** The key to hash raw values under for {@code entry}: the current key, else the newest key both share. */

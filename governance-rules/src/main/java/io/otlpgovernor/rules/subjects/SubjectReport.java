@@ -1,6 +1,5 @@
 package io.otlpgovernor.rules.subjects;
 
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,8 +24,7 @@ public final class SubjectReport {
      *
      * @param forms the forms it holds the subject in, space-separated (a plain string, so every serializer keeps it)
      */
-    public record Holding(String topic, int partition, long offset, long timestampMillis, String forms)
-            implements Serializable {
+    public record Holding(String topic, int partition, long offset, long timestampMillis, String forms) {
 
         public Holding(String topic, int partition, long offset, long timestampMillis, Collection<String> forms) {
             this(topic, partition, offset, timestampMillis, String.join(" ", forms));
@@ -34,17 +32,6 @@ public final class SubjectReport {
 
         public List<String> formList() {
             return forms.isEmpty() ? List.of() : List.of(forms.split(" "));
-        }
-
-        /** One line, for carrying a holding out of a job: topic, partition, offset, time and forms, tab-separated. */
-        public String line() {
-            return topic + "\t" + partition + "\t" + offset + "\t" + timestampMillis + "\t" + forms;
-        }
-
-        public static Holding ofLine(String line) {
-            String[] parts = line.split("\t", 5);
-            return new Holding(
-                    parts[0], Integer.parseInt(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]), parts[4]);
         }
     }
 

@@ -69,7 +69,7 @@ public final class SubjectFindJob {
                 .setProperties(security)
                 .build();
         List<Holding> holdings = new ArrayList<>();
-        try (CloseableIterator<String> found = environment
+        try (CloseableIterator<Holding> found = environment
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka: governed topics and dead letters")
                 .uid("subjects-source")
                 .flatMap(new Find(
@@ -79,7 +79,7 @@ public final class SubjectFindJob {
                 .uid("subjects-find")
                 .name("Records that hold the subject")
                 .executeAndCollect("otlp-governor subjects find")) {
-            found.forEachRemaining(line -> holdings.add(Holding.ofLine(line)));
+            found.forEachRemaining(holdings::add);
         }
         return holdings;
     }
@@ -144,11 +144,8 @@ public final class SubjectFindJob {
         }
     }
 
-    /**
-     * Scans one record; the keyring is read from the keys file when the task opens. Holdings leave the job as lines
-     * of text ({@link Holding#line}), which every serializer carries unchanged.
-     */
-    static final class Find extends RichFlatMapFunction<Candidate, String> {
+    /** Scans one record; the keyring is read from the keys file when the task opens. */
+    static final class Find extends RichFlatMapFunction<Candidate, Holding> {
         private final String entryKey;
         private final byte[] entryJson;
         private final String hmacKeysFile;
@@ -168,7 +165,7 @@ public final class SubjectFindJob {
         }
 
         @Override
-        public void flatMap(Candidate record, Collector<String> out) {
+        public void flatMap(Candidate record, Collector<Holding> out) {
             Set<String> forms;
             try {
                 forms = switch (Signal.forId(record.signal()).orElseThrow()) {
@@ -183,8 +180,7 @@ public final class SubjectFindJob {
             }
             if (!forms.isEmpty()) {
                 out.collect(new Holding(
-                                record.topic(), record.partition(), record.offset(), record.timestampMillis(), forms)
-                        .line());
+                        record.topic(), record.partition(), record.offset(), record.timestampMillis(), forms));
             }
         }
     }

@@ -50,7 +50,7 @@ public final class LiftCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             HmacKeyring keyring = options.keyring();
-            List<SubjectEntry> entries = SubjectsTopic.entries(options.bootstrap, options.tenant);
+            List<SubjectEntry> entries = SubjectsTopic.entries(options.bootstrap, options.tenant, err);
             List<SubjectEntry> lifted;
             if (which.id != null) {
                 lifted = entries.stream().filter(e -> e.id().equals(which.id)).toList();

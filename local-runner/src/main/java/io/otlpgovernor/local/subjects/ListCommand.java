@@ -26,7 +26,7 @@ public final class ListCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            List<SubjectEntry> entries = SubjectsTopic.entries(options.bootstrap, options.tenant);
+            List<SubjectEntry> entries = SubjectsTopic.entries(options.bootstrap, options.tenant, err);
             out.printf("%-16s %-13s %-12s %-21s %s%n", "entry", "kind", "action", "requested", "keys");
             for (SubjectEntry entry : entries) {
                 out.printf(

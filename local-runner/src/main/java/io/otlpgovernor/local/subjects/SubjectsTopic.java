@@ -1,5 +1,6 @@
 package io.otlpgovernor.local.subjects;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +54,8 @@ final class SubjectsTopic {
         }
     }
 
-    /** The tenant's entries in force; records that are not entries are skipped. */
-    static List<SubjectEntry> entries(String bootstrap, String tenant) {
+    /** The tenant's entries in force; a record that is not an entry is reported to {@code err} and skipped. */
+    static List<SubjectEntry> entries(String bootstrap, String tenant, PrintWriter err) {
         List<SubjectEntry> entries = new ArrayList<>();
         Map<String, CompactedTopic.Latest> latest;
         try {
@@ -67,7 +68,9 @@ final class SubjectsTopic {
                 try {
                     entries.add(SubjectEntry.fromJson(key, record.value()));
                 } catch (IllegalArgumentException e) {
-                    // Reported by the job as a rejected entry; the commands show only entries it applies.
+                    // The job rejects it the same way: it is not in force.
+                    err.println("skipping record at offset " + record.offset() + " of " + TopicNames.SUBJECTS + ": "
+                            + e.getMessage());
                 }
             }
         });
