@@ -22,6 +22,8 @@ USAGE_TOPIC = "governor_usage"
 AUDIT_TOPIC = "governor_audit"
 DEAD_LETTER_TOPIC = "governor_deadletter"
 TRUTH_TOPIC = "demo_truth"
+SUBJECTS_TOPIC = "governor_subjects"
+ACCESS_REPORTS_ENV = "GOVERNOR_ACCESS_REPORTS"
 SIGNALS = ("spans", "logs", "metrics")
 DROP_REASONS = ("quota", "sampling", "policy", "age", "tail", "cardinality")
 PROTECTION_ACTIONS = ("redact", "hash", "drop-attribute", "drop-record", "tag")
@@ -225,6 +227,85 @@ def dead_letter_frame(records):
     return pd.DataFrame(rows, columns=["tenant", "source_topic", "reason"])
 
 
+# --- Data-subject requests -------------------------------------------------------------------------------------------
+
+def subject_requests_frame(records):
+    """The data-subject requests on the compacted subjects topic, latest record per entry: tenant, entry, kind,
+    action, requested, keys (the key ids it holds pseudonyms under), state (suppressed, or lifted by a tombstone).
+    The pseudonyms themselves are not returned."""
+    latest = {}
+    for record in sorted(records, key=lambda r: (r.partition, r.offset)):
+        key = record.key.decode("utf-8") if record.key else ""
+        tenant, _, entry = key.partition("/")
+        if record.value is None:
+            if key in latest:
+                latest[key] = dict(latest[key], state="lifted")
+            continue
+        document = json.loads(record.value)
+        latest[key] = {"tenant": document["tenant"], "entry": document["id"], "kind": document["kind"],
+                       "action": document["action"], "requested": pd.Timestamp(document["requested"]),
+                       "keys": ", ".join(sorted(document.get("pseudonyms", {}))), "state": "suppressed"}
+    return pd.DataFrame(list(latest.values()),
+                        columns=["tenant", "entry", "kind", "action", "requested", "keys", "state"])
+
+
+def subject_changes_frame(documents):
+    """The subject-change audit documents: one per governing task that applied a subjects-topic record — tenant,
+    entry, outcome (suppressed, lifted, rejected), matches (for a suppression: raw-and-pseudonyms, or
+    pseudonyms-only when the job holds none of the entry's keys), task, tasks, applied_at."""
+    rows = [{"tenant": d["tenant"], "entry": d["entry"], "outcome": d["outcome"], "matches": d.get("matches", ""),
+             "task": d["task"], "tasks": d["tasks"], "applied_at": pd.Timestamp(d["applied_at"])}
+            for d in documents if d.get("type") == "subject-change"]
+    return pd.DataFrame(rows, columns=["tenant", "entry", "outcome", "matches", "task", "tasks", "applied_at"])
+
+
+def subject_evidence(requests, changes, audit):
+    """Per request: when it took effect in every governing task (the latest task's report of its current state),
+    the seconds from the request to that, and the items suppressed since (audit subject-suppressed under its id)."""
+    suppressed = audit[audit["action"] == "subject-suppressed"].groupby(["tenant", "rule"])["count"].sum()
+    rows = []
+    for _, request in requests.iterrows():
+        reports = changes[(changes.tenant == request.tenant) & (changes.entry == request.entry)
+                          & (changes.outcome == request.state)]
+        everywhere = reports.task.nunique() == reports.tasks.max() if len(reports) else False
+        effective = reports.groupby("task").applied_at.max().max() if everywhere else pd.NaT
+        rows.append({"tenant": request.tenant, "entry": request.entry, "state": request.state,
+                     "matches": ", ".join(sorted(set(reports.matches) - {""})),
+                     "requested": request.requested, "tasks_reporting": f"{reports.task.nunique()}/"
+                     f"{int(reports.tasks.max()) if len(reports) else '?'}",
+                     "in_effect_everywhere_at": effective,
+                     "seconds_to_effect": (effective - request.requested).total_seconds() if everywhere else None,
+                     "items_suppressed": int(suppressed.get((request.tenant, request.entry), 0))})
+    return pd.DataFrame(rows, columns=["tenant", "entry", "state", "matches", "requested", "tasks_reporting",
+                                       "in_effect_everywhere_at", "seconds_to_effect", "items_suppressed"])
+
+
+def access_reports(location=None):
+    """The subject access reports (`subjects find --output`) in $GOVERNOR_ACCESS_REPORTS (a directory of .json
+    files, or one file), or the access*.json files at the repository's root: one row per place that holds the
+    subject — tenant, entry, topic, partition, records, first_time, last_time, forms, removed_by."""
+    location = location or os.environ.get(ACCESS_REPORTS_ENV)
+    if location is None:
+        files = sorted(RULES_DIR.parent.parent.glob("access*.json"))
+    else:
+        location = Path(location)
+        files = sorted(location.glob("*.json")) if location.is_dir() else [location]
+    rows = []
+    for path in files:
+        report = json.loads(path.read_text())
+        if report.get("type") != "subject-access-report":
+            continue
+        for place in report["held_in"]:
+            rows.append({"tenant": report["tenant"], "entry": report["entry"], "topic": place["topic"],
+                         "partition": place["partition"], "records": place["records"],
+                         "first_time": pd.Timestamp(place["first_time"]), "last_time": pd.Timestamp(place["last_time"]),
+                         "forms": ", ".join(f"{form} ({count})" for form, count in sorted(place["forms"].items())),
+                         "removed_by": pd.Timestamp(place["removed_by_retention_by"])
+                         if place.get("removed_by_retention_by") else pd.NaT})
+    return pd.DataFrame(rows, columns=["tenant", "entry", "topic", "partition", "records", "first_time", "last_time",
+                                       "forms", "removed_by"])
+
+
 # --- Sampling thresholds of governed spans --------------------------------------------------------------------------
 
 def _varint(buffer, i):
@@ -350,6 +431,8 @@ CONTROLS = [
     ("gdpr", "Art. 4(5), 25, 32(1)(a): personal data pseudonymised (keyed hash)",
      lambda r: r["label"] == "pii" and r["action"] == "hash"),
     ("gdpr", "Art. 32: credentials removed", _removes_credential),
+    ("gdpr", "Art. 17: a data subject's items suppressed at ingest",
+     lambda r: r["action"] == "subject-suppressed"),
     ("gdpr", "Art. 5(1)(e): personal data kept no longer than the standard tier",
      lambda r: r["action"] == "route" and r["rule"] == "gdpr-personal-data"),
     ("hipaa", "164.514(b)(2): Safe Harbor identifiers redacted",

@@ -2,6 +2,8 @@ package io.otlpgovernor.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.otlpgovernor.contract.Signal;
@@ -11,12 +13,17 @@ import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
 import io.otlpgovernor.rules.pipeline.model.SourcePosition;
 import io.otlpgovernor.rules.pipeline.registry.RuleRegistry;
 import io.otlpgovernor.rules.pipeline.registry.TenantRules;
+import io.otlpgovernor.rules.protection.HmacKeyring;
+import io.otlpgovernor.rules.subjects.SubjectEntry;
+import io.otlpgovernor.rules.subjects.SubjectIdentifiers;
+import io.otlpgovernor.rules.subjects.SubjectList;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,6 +33,11 @@ import org.openjdk.jmh.annotations.State;
  * rules ({@code gdpr}, quotas, three retention rules) — parse, threshold, head sampling, classify and protect, route
  * tiers, encode each tier's part, usage and audit contributions. Scores are items (spans or log records) per second
  * on one thread; the job's governing operator does this and hands the records on.
+ *
+ * <p>{@code subjects} is the tenant's data-subject suppression list: {@code none}, {@code email-1000} (1,000 e-mail
+ * addresses of the corpus's users, found where the email detector finds an address) or {@code user-id-1000} (1,000
+ * of its user ids, which no detector recognises, so every word of every value is looked up). About one item in a
+ * thousand carries a listed subject and is dropped.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -38,6 +50,11 @@ public class GovernBenchmark {
     private DecodedRecord[] logRequests;
     private TenantRules rules;
     private RequestGovernor governor;
+    private SubjectList subjects;
+
+    @Param({"none", "email-1000", "user-id-1000"})
+    public String subjectList;
+
     private int next;
 
     @Setup(Level.Trial)
@@ -55,6 +72,7 @@ public class GovernBenchmark {
                 .newRegistry();
         rules = registry.rules(JobBenchmark.TENANT, tenant -> null).orElseThrow();
         governor = new RequestGovernor(registry.keyrings(), 1 << 20);
+        subjects = subjects(subjectList, registry.keyrings().get(JobBenchmark.TENANT));
         TelemetryCorpus corpus = new TelemetryCorpus(42);
         long now = System.currentTimeMillis();
         spanRequests = new DecodedRecord[REQUESTS];
@@ -67,6 +85,25 @@ public class GovernBenchmark {
             logRequests[i] = decoded(
                     Signal.LOGS, corpus.logs(EngineBenchmark.ITEMS_PER_REQUEST).toByteArray(), now);
         }
+    }
+
+    /** 1,000 subjects among the corpus's users ({@code user-N}, N below 1,000,000: one in a thousand listed). */
+    static SubjectList subjects(String list, HmacKeyring keyring) {
+        if (list.equals("none")) {
+            return SubjectList.NONE;
+        }
+        List<SubjectEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            String user = "user-" + (i * 1000 + 7);
+            SubjectIdentifiers.Recognised subject = switch (list) {
+                case "email-1000" -> SubjectIdentifiers.email(user + "@example.org");
+                case "user-id-1000" -> SubjectIdentifiers.userId(user);
+                default -> throw new IllegalArgumentException("subjects: none, email-1000 or user-id-1000");
+            };
+            entries.add(SubjectIdentifiers.entry(
+                    JobBenchmark.TENANT, subject, keyring, SubjectEntry.DROP_RECORD, "2026-12-07T00:00:00Z"));
+        }
+        return new SubjectList(entries, keyring);
     }
 
     private static DecodedRecord decoded(Signal signal, byte[] payload, long now) {
@@ -88,12 +125,12 @@ public class GovernBenchmark {
     @Benchmark
     @OperationsPerInvocation(EngineBenchmark.ITEMS_PER_REQUEST)
     public Object governSpanRequest() {
-        return governor.govern(new AdmittedRecord(spanRequests[nextIndex()], 0, rules.version()), rules);
+        return governor.govern(new AdmittedRecord(spanRequests[nextIndex()], 0, rules.version()), rules, subjects);
     }
 
     @Benchmark
     @OperationsPerInvocation(EngineBenchmark.ITEMS_PER_REQUEST)
     public Object governLogRequest() {
-        return governor.govern(new AdmittedRecord(logRequests[nextIndex()], 0, rules.version()), rules);
+        return governor.govern(new AdmittedRecord(logRequests[nextIndex()], 0, rules.version()), rules, subjects);
     }
 }

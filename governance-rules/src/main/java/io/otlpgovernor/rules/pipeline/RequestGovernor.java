@@ -256,17 +256,7 @@ public final class RequestGovernor {
                     tenant, record.signal(), record.arrivalMillis(), sampledOut, policyDrops, routed.expiredItems()));
         }
         List<AuditDelta> audit = audit(record, version, decisions, routed);
-        suppressed
-                .found()
-                .forEach((found, count) -> audit.add(new AuditDelta(
-                        tenant,
-                        record.arrivalMillis(),
-                        version,
-                        found.entryId(),
-                        SUBJECT_LABEL,
-                        SUBJECT_SUPPRESSED,
-                        found.fieldPath(),
-                        count)));
+        audit.addAll(suppressionAudit(tenant, record.arrivalMillis(), version, suppressed.found()));
         if (sampled != null) {
             sampled.byRule().forEach((rule, count) -> {
                 if (count.dropped() > 0) {
@@ -283,6 +273,22 @@ public final class RequestGovernor {
             });
         }
         return new Outcome(records, usage, audit, pieces, metricPieces);
+    }
+
+    /** The audit lines of suppressed subjects: one per entry and field path, under the entry's id. */
+    static List<AuditDelta> suppressionAudit(
+            String tenant, long arrivalMillis, long version, Map<SubjectFilter.Found, Long> found) {
+        List<AuditDelta> audit = new ArrayList<>(found.size());
+        found.forEach((where, count) -> audit.add(new AuditDelta(
+                tenant,
+                arrivalMillis,
+                version,
+                where.entryId(),
+                SUBJECT_LABEL,
+                SUBJECT_SUPPRESSED,
+                where.fieldPath(),
+                count)));
+        return audit;
     }
 
     /** A tier's data points as pieces for their cardinality keys: the whole part, or one piece per metric name. */

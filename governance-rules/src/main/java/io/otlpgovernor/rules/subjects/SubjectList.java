@@ -31,6 +31,11 @@ public final class SubjectList {
     public static final SubjectList NONE = new SubjectList(List.of(), null);
 
     static final int CLEAN_CACHE = 20_000;
+    /**
+     * Only values up to this length are remembered as clean: short values (ids, names, addresses) repeat; long ones
+     * (log bodies, payloads) rarely do, and 20,000 of them could hold gigabytes.
+     */
+    static final int CLEAN_CACHE_MAX_CHARS = 256;
 
     /** A stretch {@code [start, end)} of a value that identifies {@code entry}'s subject. */
     public record Hit(int start, int end, SubjectEntry entry) implements Stretch {}
@@ -93,13 +98,25 @@ public final class SubjectList {
             findWords(text, hits);
         }
         if (hits.isEmpty()) {
-            if (clean.size() >= CLEAN_CACHE) {
-                clean.clear();
-            }
-            clean.add(text);
+            remember(text);
             return List.of();
         }
         return Stretch.withoutOverlaps(hits);
+    }
+
+    /** How many values are remembered as clean (for tests of the cache's bounds). */
+    int cleanValues() {
+        return clean.size();
+    }
+
+    private void remember(String cleanText) {
+        if (cleanText.length() > CLEAN_CACHE_MAX_CHARS) {
+            return;
+        }
+        if (clean.size() >= CLEAN_CACHE) {
+            clean.clear();
+        }
+        clean.add(cleanText);
     }
 
     /** Whether {@code text} identifies a suppressed subject: the first hit, if any. */
@@ -159,7 +176,7 @@ public final class SubjectList {
     }
 
     /** The key to hash raw values under for {@code entry}: the current key, else the newest key both share. */
-    private static Optional<String> rawKey(SubjectEntry entry, HmacKeyring keyring) {
+    static Optional<String> rawKey(SubjectEntry entry, HmacKeyring keyring) {
         if (keyring == null) {
             return Optional.empty();
         }

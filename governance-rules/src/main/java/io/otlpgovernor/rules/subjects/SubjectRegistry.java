@@ -37,8 +37,17 @@ public final class SubjectRegistry {
      * @param tenant  the tenant (empty when the key is not {@code <tenant>/<id>})
      * @param entryId the entry's id (empty likewise)
      * @param problem why it was rejected, naming no pseudonym; empty otherwise
+     * @param findsRaw for a suppressed entry: whether it finds the identifier raw as well as pseudonymised — false
+     *                 when the entry holds pseudonyms under none of the tenant's keys in this job (made with another
+     *                 keys file, or only under a retired key), so it can match only values already hashed
      */
-    public record Change(Outcome outcome, String tenant, String entryId, String problem, long offset) {}
+    public record Change(
+            Outcome outcome, String tenant, String entryId, String problem, long offset, boolean findsRaw) {
+
+        Change(Outcome outcome, String tenant, String entryId, String problem, long offset) {
+            this(outcome, tenant, entryId, problem, offset, false);
+        }
+    }
 
     private final Map<String, HmacKeyring> keyrings;
     private final Map<String, SubjectList> lists = new HashMap<>();
@@ -64,8 +73,9 @@ public final class SubjectRegistry {
         if (update.value() == null) {
             return new Change(previous == null ? Outcome.UNCHANGED : Outcome.LIFTED, tenant, id, "", update.offset());
         }
+        SubjectEntry entry;
         try {
-            SubjectEntry.fromJson(key, update.value());
+            entry = SubjectEntry.fromJson(key, update.value());
         } catch (IllegalArgumentException e) {
             return new Change(Outcome.REJECTED, tenant, id, e.getMessage(), update.offset());
         }
@@ -80,7 +90,8 @@ public final class SubjectRegistry {
         if (Arrays.equals(previous, update.value())) {
             return new Change(Outcome.UNCHANGED, tenant, id, "", update.offset());
         }
-        return new Change(Outcome.SUPPRESSED, tenant, id, "", update.offset());
+        boolean findsRaw = SubjectList.rawKey(entry, keyrings.get(tenant)).isPresent();
+        return new Change(Outcome.SUPPRESSED, tenant, id, "", update.offset(), findsRaw);
     }
 
     /**

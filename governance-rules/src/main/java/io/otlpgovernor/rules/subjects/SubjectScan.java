@@ -94,6 +94,16 @@ public final class SubjectScan {
         }
     }
 
+    /**
+     * The forms of the subject in a record that is not OTLP (a dead letter kept with its original bytes), read as
+     * UTF-8 text: whatever the client sent can hold the identifier anywhere.
+     */
+    public static Set<String> bytes(SubjectList subjects, byte[] payload) {
+        Scan<Object> scan = new Scan<>(subjects);
+        scan.text(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+        return scan.forms;
+    }
+
     /** {@code hmac:<key id>} for a pseudonym, {@value #RAW} for anything else. */
     static String form(String found) {
         if (found.startsWith(Pseudonyms.PREFIX)

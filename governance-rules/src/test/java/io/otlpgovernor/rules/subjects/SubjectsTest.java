@@ -129,6 +129,32 @@ class SubjectsTest {
                 .hasSize(1);
     }
 
+    @Test
+    void cleanValuesAreRememberedOnlyWhenShortAndBoundedInNumber() {
+        SubjectList list = list(KEYS, suppress(SubjectIdentifiers.email(ALICE), KEYS, "drop-record"));
+        list.find("checkout");
+        list.find("a long log body ".repeat(50));
+        assertThat(list.cleanValues()).isEqualTo(1);
+        for (int i = 0; i <= SubjectList.CLEAN_CACHE; i++) {
+            list.find("value-" + i);
+        }
+        assertThat(list.cleanValues()).isBetween(1, SubjectList.CLEAN_CACHE);
+        assertThat(list.find("mail " + ALICE)).hasSize(1);
+    }
+
+    @Test
+    void aRecordThatIsNotOtlpIsScannedAsTextForTheSubjectRawAndHashed() {
+        SubjectList list = list(KEYS, suppress(SubjectIdentifiers.email(ALICE), KEYS, "drop-record"));
+        String pseudonym = Pseudonyms.of(Pseudonyms.mac(K1), "k1", ALICE);
+        byte[] misencoded = ("{\"resourceLogs\": [{\"body\": \"for " + ALICE.toUpperCase() + "\"}] \u0000\u00ff")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(SubjectScan.bytes(list, misencoded)).containsExactly(SubjectScan.RAW);
+        assertThat(SubjectScan.bytes(list, ("x " + pseudonym).getBytes(StandardCharsets.UTF_8)))
+                .containsExactly("hmac:k1");
+        assertThat(SubjectScan.bytes(list, BOB.getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
+    }
+
     // --- suppressing ---
 
     @Test
@@ -224,10 +250,10 @@ class SubjectsTest {
         SubjectEntry alice = suppress(SubjectIdentifiers.email(ALICE), KEYS, "drop-record");
         Map<String, byte[]> state = new java.util.HashMap<>();
 
-        assertThat(registry.consider(
-                                new RuleUpdate(alice.key(), alice.toJson(), 1, RuleUpdate.Kind.SUBJECT), state::get)
-                        .outcome())
-                .isEqualTo(SubjectRegistry.Outcome.SUPPRESSED);
+        SubjectRegistry.Change suppressed =
+                registry.consider(new RuleUpdate(alice.key(), alice.toJson(), 1, RuleUpdate.Kind.SUBJECT), state::get);
+        assertThat(suppressed.outcome()).isEqualTo(SubjectRegistry.Outcome.SUPPRESSED);
+        assertThat(suppressed.findsRaw()).isTrue();
         state.put(alice.key(), alice.toJson());
         assertThat(registry.list("shop", state.entrySet()).entries()).containsExactly(alice);
         assertThat(registry.consider(
@@ -246,6 +272,15 @@ class SubjectsTest {
                 new RuleUpdate("shop/s-x", "{".getBytes(StandardCharsets.UTF_8), 5, RuleUpdate.Kind.SUBJECT),
                 state::get);
         assertThat(garbage.problem()).startsWith("not a subject entry");
+
+        // Made with another keys file: accepted (its pseudonyms still match hashed values), but it says it cannot
+        // find the identifier raw, so the audit shows the request is only half in effect.
+        SubjectEntry elsewhere =
+                suppress(SubjectIdentifiers.email(BOB), new HmacKeyring("k9", Map.of("k9", K2)), "drop-record");
+        SubjectRegistry.Change half = registry.consider(
+                new RuleUpdate(elsewhere.key(), elsewhere.toJson(), 6, RuleUpdate.Kind.SUBJECT), state::get);
+        assertThat(half.outcome()).isEqualTo(SubjectRegistry.Outcome.SUPPRESSED);
+        assertThat(half.findsRaw()).isFalse();
     }
 
     // --- the access report ---

@@ -73,6 +73,7 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
                 subjects.list(tenant, RulesBroadcast.entries(context.getBroadcastState(RulesBroadcast.SUBJECTS)));
         RequestGovernor.Outcome outcome = governor.govern(admitted, rules.get(), suppressed);
         metrics.gauge(Metrics.RULE_SET_VERSION, tenant, rules.get().version());
+        metrics.gauge(Metrics.SUBJECT_ENTRIES, tenant, suppressed.entries().size());
         for (GovernedRecord governed : outcome.records()) {
             metrics.counter(Metrics.ITEMS_ACCEPTED, tenant, Metrics.TIER, governed.tier())
                     .inc(governed.items());
@@ -110,6 +111,9 @@ public final class GovernFunction extends BroadcastProcessFunction<AdmittedRecor
     }
 
     private void countAction(AuditDelta audit) {
+        if (audit.action().equals(RequestGovernor.SUBJECT_SUPPRESSED)) {
+            metrics.counter(Metrics.SUBJECT_SUPPRESSED_ITEMS, audit.tenant()).inc(audit.count());
+        }
         if (!audit.label().isEmpty()) {
             metrics.counter(Metrics.PROTECTIONS, audit.tenant(), Metrics.LABEL, audit.label())
                     .inc(audit.count());

@@ -33,6 +33,8 @@ final class Metrics {
     static final String RULE_SET_VERSION = "rule_set_version";
     static final String RULE_SET_CHANGES = "rule_set_changes";
     static final String SUBJECT_CHANGES = "subject_changes";
+    static final String SUBJECT_ENTRIES = "subject_entries";
+    static final String SUBJECT_SUPPRESSED_ITEMS = "subject_suppressed_items";
     static final String TAIL_LATE_ITEMS = "tail_late_items";
     static final String TAIL_CAP_DECISIONS = "tail_cap_decisions";
     static final String TAIL_DECISIONS = "tail_decisions";

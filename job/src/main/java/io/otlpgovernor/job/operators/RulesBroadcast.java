@@ -73,7 +73,7 @@ public final class RulesBroadcast {
     static RuleChange apply(RuleRegistry registry, RuleUpdate update, BroadcastState<String, byte[]> state)
             throws Exception {
         if (update.isSubject()) {
-            // Subject entries are the governing step's alone (see GovernFunction); rule sets are unchanged by them.
+            // Subject entries go to applySubject (the governing step and tail sampling); rule sets are unchanged.
             return new RuleChange(RuleChange.Outcome.UNCHANGED, "", -1, -1, java.util.List.of(), update.offset());
         }
         RuleChange change = registry.consider(update, view(state));

@@ -9,18 +9,23 @@ import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.job.types.TracePieceSerializer;
 import io.otlpgovernor.job.types.TraceStateSerializer;
 import io.otlpgovernor.rules.pipeline.TailOutput;
+import io.otlpgovernor.rules.pipeline.TailSuppression;
+import io.otlpgovernor.rules.pipeline.model.AuditDelta;
 import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
 import io.otlpgovernor.rules.pipeline.model.RateLimitedTrace;
 import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import io.otlpgovernor.rules.pipeline.model.TailVerdict;
 import io.otlpgovernor.rules.pipeline.model.TracePiece;
 import io.otlpgovernor.rules.pipeline.model.TraceState;
+import io.otlpgovernor.rules.pipeline.model.UsageDelta;
 import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
 import io.otlpgovernor.rules.pipeline.registry.RuleRegistry;
 import io.otlpgovernor.rules.pipeline.registry.TenantRules;
 import io.otlpgovernor.rules.sampling.tail.TailDecision;
 import io.otlpgovernor.rules.sampling.tail.TailEvaluator;
 import io.otlpgovernor.rules.sampling.tail.TraceSummary;
+import io.otlpgovernor.rules.subjects.SubjectList;
+import io.otlpgovernor.rules.subjects.SubjectRegistry;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -52,6 +57,10 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>A trace with log records but no spans (its spans never came) is written as it is. A trace whose tenant no
  * longer has tail rules when it is decided is written as it is.
+ *
+ * <p>Data subjects suppressed while a trace waited are suppressed in its pieces when it is decided, before the
+ * verdict is carried out ({@link TailSuppression}); this operator keeps the subjects' broadcast state as the
+ * governing step does, and reports nothing of it (the governing step does).
  */
 public final class TailSamplingFunction
         extends KeyedBroadcastProcessFunction<String, TracePiece, RuleUpdate, GovernedRecord> {
@@ -63,6 +72,7 @@ public final class TailSamplingFunction
     private final RuleBootstrap bootstrap;
     private final int maxRecordBytes;
     private transient RuleRegistry registry;
+    private transient SubjectRegistry subjects;
     private transient Metrics metrics;
     private transient ListState<TracePiece> pieces;
     private transient ValueState<TraceState> traces;
@@ -79,6 +89,7 @@ public final class TailSamplingFunction
     @Override
     public void open(OpenContext context) throws Exception {
         registry = bootstrap.newRegistry();
+        subjects = new SubjectRegistry(registry.keyrings());
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
         pieces = getRuntimeContext().getListState(new ListStateDescriptor<>("pieces", TracePieceSerializer.TYPE));
         traces = getRuntimeContext().getState(new ValueStateDescriptor<>("trace", TraceStateSerializer.TYPE));
@@ -95,7 +106,8 @@ public final class TailSamplingFunction
                             Metrics.SIGNAL,
                             piece.signal().id())
                     .inc(piece.items());
-            emit(TailOutput.apply(List.of(piece), state.verdict(), maxRecordBytes), context, out);
+            List<TracePiece> late = suppress(piece.tenant(), List.of(piece), context);
+            emit(TailOutput.apply(late, state.verdict(), maxRecordBytes), context, out);
             return;
         }
         TailEvaluator evaluator = evaluator(piece.tenant(), context);
@@ -164,6 +176,7 @@ public final class TailSamplingFunction
             buffered.add(piece);
         }
         pieces.clear();
+        buffered = suppress(tenant, buffered, context);
         TailVerdict verdict;
         boolean spansDecided = evaluator != null && summary != null && summary.spans() > 0;
         if (!spansDecided) {
@@ -205,6 +218,23 @@ public final class TailSamplingFunction
         }
     }
 
+    /** The pieces without the tenant's suppressed subjects; what was removed is counted and audited. */
+    private List<TracePiece> suppress(String tenant, List<TracePiece> found, ReadOnlyContext context) {
+        SubjectList suppressed =
+                subjects.list(tenant, RulesBroadcast.entries(context.getBroadcastState(RulesBroadcast.SUBJECTS)));
+        TailSuppression.Result result = TailSuppression.apply(found, suppressed);
+        for (UsageDelta usage : result.usage()) {
+            metrics.counter(Metrics.ITEMS_DROPPED, tenant, Metrics.REASON, Metrics.REASON_POLICY)
+                    .inc(usage.droppedPolicy());
+            context.output(Outputs.USAGE, usage);
+        }
+        for (AuditDelta audit : result.audit()) {
+            metrics.counter(Metrics.SUBJECT_SUPPRESSED_ITEMS, tenant).inc(audit.count());
+            context.output(Outputs.AUDIT, audit);
+        }
+        return result.pieces();
+    }
+
     private TailEvaluator evaluator(String tenant, ReadOnlyContext context) {
         Optional<TenantRules> rules =
                 registry.rules(tenant, RulesBroadcast.view(context.getBroadcastState(RulesBroadcast.RULE_SETS)));
@@ -227,6 +257,10 @@ public final class TailSamplingFunction
     @Override
     public void processBroadcastElement(RuleUpdate update, Context context, Collector<GovernedRecord> out)
             throws Exception {
+        if (update.isSubject()) {
+            RulesBroadcast.applySubject(subjects, update, context.getBroadcastState(RulesBroadcast.SUBJECTS));
+            return;
+        }
         RulesBroadcast.apply(registry, update, context.getBroadcastState(RulesBroadcast.RULE_SETS));
     }
 }

@@ -175,8 +175,8 @@ public final class SubjectFindJob {
                         SubjectScan.metrics(subjects, ExportMetricsServiceRequest.parseFrom(record.payload()));
                 };
             } catch (InvalidProtocolBufferException e) {
-                // A dead letter that is not OTLP: nothing a subject can be found in by field.
-                return;
+                // A dead letter that is not OTLP: the identifier can be anywhere in what the client sent.
+                forms = SubjectScan.bytes(subjects, record.payload());
             }
             if (!forms.isEmpty()) {
                 out.collect(new Holding(

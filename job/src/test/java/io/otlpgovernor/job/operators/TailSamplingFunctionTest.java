@@ -1,6 +1,8 @@
 package io.otlpgovernor.job.operators;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,8 +30,13 @@ import io.otlpgovernor.rules.pipeline.model.RuleUpdate;
 import io.otlpgovernor.rules.pipeline.model.TracePiece;
 import io.otlpgovernor.rules.pipeline.model.TraceState;
 import io.otlpgovernor.rules.pipeline.model.UsageDelta;
+import io.otlpgovernor.rules.pipeline.registry.RuleBootstrap;
+import io.otlpgovernor.rules.protection.HmacKeyring;
+import io.otlpgovernor.rules.protection.Pseudonyms;
 import io.otlpgovernor.rules.sampling.tail.TailEvaluator;
 import io.otlpgovernor.rules.sampling.tail.TraceSummary;
+import io.otlpgovernor.rules.subjects.SubjectEntry;
+import io.otlpgovernor.rules.subjects.SubjectIdentifiers;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -411,6 +418,88 @@ class TailSamplingFunctionTest {
         return open(newFunction(), state, false);
     }
 
+    @Test
+    void aSubjectSuppressedWhileItsTraceWaitsIsNotWrittenWhenTheTraceIsKept() throws Exception {
+        Path keys = Files.createDirectories(Path.of("target/tail-subjects")).resolve("hmac-keys.yaml");
+        Files.writeString(
+                keys,
+                "tenants:\n  tailed:\n    current: k1\n    keys:\n      k1: \""
+                        + java.util.Base64.getEncoder().encodeToString(SUBJECT_KEY) + "\"\n");
+        harness = open(
+                new TailSamplingFunction(
+                        RuleBootstrap.load(Path.of("src/test/resources/it-rules"), keys),
+                        JobSettings.Kafka.DEFAULT_MAX_RECORD_BYTES),
+                null,
+                false);
+        HmacKeyring keyring = new HmacKeyring("k1", java.util.Map.of("k1", SUBJECT_KEY));
+        String pseudonym = Pseudonyms.of(Pseudonyms.mac(SUBJECT_KEY), "k1", "alice@example.com");
+        ByteString trace = traceId(30, LOW);
+        harness.setProcessingTime(0);
+        // Governed before the suppression: the address is already a pseudonym in the buffered pieces.
+        harness.processElement(withAttribute(spans("tailed", trace, 3, true), 2, "enduser.email", pseudonym), 0);
+        harness.processElement(logs("tailed", trace, 1, "checkout by " + pseudonym), 0);
+        harness.processElement(logs("tailed", trace, 2), 0);
+
+        SubjectEntry alice = SubjectIdentifiers.entry(
+                "tailed",
+                SubjectIdentifiers.email("alice@example.com"),
+                keyring,
+                SubjectEntry.DROP_RECORD,
+                "2026-12-07T00:00:00Z");
+        harness.processBroadcastElement(new RuleUpdate(alice.key(), alice.toJson(), 1, RuleUpdate.Kind.SUBJECT), 0);
+        harness.setProcessingTime(2_000);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(GovernedRecord::signal, GovernedRecord::items)
+                .containsExactlyInAnyOrder(tuple(Signal.SPANS, 2L), tuple(Signal.LOGS, 2L));
+        for (GovernedRecord record : harness.extractOutputValues()) {
+            assertThat(new String(record.payload(), java.nio.charset.StandardCharsets.UTF_8))
+                    .doesNotContain(pseudonym);
+        }
+        assertThat(side(Outputs.USAGE).stream()
+                        .mapToLong(UsageDelta::droppedPolicy)
+                        .sum())
+                .isEqualTo(2);
+        assertThat(side(Outputs.USAGE).stream().mapToLong(UsageDelta::accepted).sum())
+                .isEqualTo(4);
+        assertThat(side(Outputs.AUDIT))
+                .filteredOn(audit -> audit.action().equals("subject-suppressed"))
+                .extracting(AuditDelta::rule, AuditDelta::target, AuditDelta::count)
+                .containsExactlyInAnyOrder(
+                        tuple(alice.id(), "span.attributes[enduser.email]", 1L), tuple(alice.id(), "log.body", 1L));
+        assertThat(side(Outputs.AUDIT))
+                .filteredOn(audit -> audit.action().equals("tail-keep"))
+                .extracting(AuditDelta::count)
+                .containsExactlyInAnyOrder(2L, 2L);
+    }
+
+    private static final byte[] SUBJECT_KEY =
+            "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /** {@code piece} with {@code key=value} on its span at {@code index}. */
+    private static TracePiece withAttribute(TracePiece piece, int index, String key, String value) throws Exception {
+        ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.parseFrom(piece.payload()).toBuilder();
+        request.getResourceSpansBuilder(0)
+                .getScopeSpansBuilder(0)
+                .getSpansBuilder(index)
+                .addAttributes(KeyValue.newBuilder()
+                        .setKey(key)
+                        .setValue(AnyValue.newBuilder().setStringValue(value)));
+        byte[] payload = request.build().toByteArray();
+        return new TracePiece(
+                piece.key(),
+                piece.tenant(),
+                piece.signal(),
+                piece.tier(),
+                piece.ruleSetVersion(),
+                piece.labels(),
+                payload,
+                piece.items(),
+                piece.represented(),
+                piece.arrivalMillis(),
+                piece.summary());
+    }
+
     private static TailSamplingFunction newFunction() {
         return new TailSamplingFunction(QuotaFunctionTest.RULES, JobSettings.Kafka.DEFAULT_MAX_RECORD_BYTES);
     }
@@ -423,7 +512,8 @@ class TailSamplingFunctionTest {
             throws Exception {
         KeyedBroadcastOperatorTestHarness<String, TracePiece, RuleUpdate, GovernedRecord> opened =
                 new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(function, List.of(RulesBroadcast.RULE_SETS)),
+                        new CoBroadcastWithKeyedOperator<>(
+                                function, List.of(RulesBroadcast.RULE_SETS, RulesBroadcast.SUBJECTS)),
                         TracePiece::key,
                         Types.STRING,
                         1,
@@ -498,11 +588,15 @@ class TailSamplingFunctionTest {
     }
 
     private static TracePiece logs(String tenant, ByteString trace, int count) {
+        return logs(tenant, trace, count, "log");
+    }
+
+    private static TracePiece logs(String tenant, ByteString trace, int count, String body) {
         ScopeLogs.Builder scope = ScopeLogs.newBuilder();
         for (int i = 0; i < count; i++) {
             scope.addLogRecords(LogRecord.newBuilder()
                     .setTraceId(trace)
-                    .setBody(AnyValue.newBuilder().setStringValue("log")));
+                    .setBody(AnyValue.newBuilder().setStringValue(body)));
         }
         ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder()
                 .addResourceLogs(

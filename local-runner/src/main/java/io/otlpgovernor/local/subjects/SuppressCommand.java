@@ -62,7 +62,8 @@ public final class SuppressCommand implements Callable<Integer> {
                     + String.join(", ", entry.pseudonyms().keySet())
                     + ")");
             out.println("it takes effect when every governing task reports it: type subject-change, entry " + entry.id()
-                    + ", on " + TopicNames.AUDIT);
+                    + ", on " + TopicNames.AUDIT + " (matches: pseudonyms-only there means the job holds none of these"
+                    + " keys and finds the identifier only where it is already hashed)");
             return 0;
         } catch (IllegalArgumentException e) {
             return Outcomes.usage(err, "suppress", e.getMessage());

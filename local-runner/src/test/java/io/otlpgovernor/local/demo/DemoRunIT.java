@@ -1,9 +1,14 @@
 package io.otlpgovernor.local.demo;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +29,8 @@ import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.local.LocalStack;
 import io.otlpgovernor.local.LocalStackOptions;
+import io.otlpgovernor.local.subjects.SubjectEvidence;
+import io.otlpgovernor.local.subjects.SubjectsMain;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +38,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,6 +69,8 @@ class DemoRunIT {
                     + "Sink: (Writer|Committer|Unnamed)|Custom Source|Unnamed|Timestamps/Watermarks|Partition)");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The acme customer the README's data-subject example suppresses. */
+    private static final String SUPPRESSED_CUSTOMER = FakeData.EMAILS.get(0);
 
     private static LocalStack stack;
     private static DemoWorkload demo;
@@ -206,11 +216,13 @@ class DemoRunIT {
     void everyNotebookRunsEndToEndAgainstTheRun() throws Exception {
         stopDemoAndAwaitItsUsage();
         replayTheRunUnderACandidate();
+        Path accessReports = findTheSuppressedCustomer();
         List<Path> notebooks = Notebook.all();
         assertThat(notebooks).as("notebooks in " + Notebook.DIRECTORY).hasSizeGreaterThanOrEqualTo(3);
         List<String> failures = new ArrayList<>();
         for (Path notebook : notebooks) {
-            Tools.Run run = Notebook.execute(notebook, OUTPUT.resolve("notebooks"), stack.bootstrapServers());
+            Tools.Run run =
+                    Notebook.execute(notebook, OUTPUT.resolve("notebooks"), stack.bootstrapServers(), accessReports);
             if (run.exitCode() != 0) {
                 failures.add(notebook.getFileName() + " failed (exit " + run.exitCode() + "):\n"
                         + Tools.tail(withoutColours(run.output()), 40));
@@ -233,11 +245,11 @@ class DemoRunIT {
                 Files.readString(Path.of("../governance-rules/rules/tenants/acme.yaml"))
                         .replaceFirst("per-second: \\d+", "per-second: 5")
                         .replaceFirst("burst: \\d+", "burst: 5"));
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        picocli.CommandLine commandLine = io.otlpgovernor.local.RulesMain.commandLine();
-        commandLine.setOut(new java.io.PrintWriter(out, true));
-        commandLine.setErr(new java.io.PrintWriter(err, true));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = io.otlpgovernor.local.RulesMain.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
 
         int status = commandLine.execute(
                 "replay",
@@ -258,6 +270,88 @@ class DemoRunIT {
 
         assertThat(status).as(err.toString()).isZero();
         assertThat(out.toString()).contains("tenant acme", "* spans dropped.quota");
+    }
+
+    /**
+     * The README's data-subject example on this run: one of acme's customers is suppressed while the demo sends (the
+     * address read from standard input, as the README does), and the demo goes on until every governing task has
+     * applied the entry and items carrying the address have been suppressed — the compliance notebook's evidence.
+     */
+    private static void suppressOneAcmeCustomer() throws Exception {
+        CommandRun suppressed = subjects(
+                SUPPRESSED_CUSTOMER,
+                "suppress",
+                "--bootstrap",
+                stack.bootstrapServers(),
+                "--tenant",
+                "acme",
+                "--email",
+                "-",
+                "--hmac-keys",
+                OUTPUT.resolve("data/hmac-keys.yaml").toString());
+        assertThat(suppressed.status()).as(suppressed.err()).isZero();
+        String entry = SubjectEvidence.entryId(suppressed.out());
+        try (CommittedTopicReader audit =
+                new CommittedTopicReader(stack.bootstrapServers(), List.of(TopicNames.AUDIT))) {
+            await().atMost(TRAFFIC_TIMEOUT).until(() -> {
+                List<JsonNode> documents = documents(audit.poll());
+                return SubjectEvidence.inEffectEverywhere(documents, entry)
+                        && SubjectEvidence.suppressedItems(documents, entry) > 0;
+            });
+        }
+    }
+
+    /**
+     * The README's access-report example: where the suppressed customer's records are held, written where the
+     * compliance notebook reads it. acme's rules hash e-mail addresses, so every place holds pseudonyms only.
+     */
+    private static Path findTheSuppressedCustomer() throws Exception {
+        Path report = Files.createDirectories(OUTPUT.resolve("access-reports")).resolve("access-acme.json");
+        CommandRun found = subjects(
+                SUPPRESSED_CUSTOMER,
+                "find",
+                "--bootstrap",
+                stack.bootstrapServers(),
+                "--tenant",
+                "acme",
+                "--email",
+                "-",
+                "--from",
+                "-1h",
+                "--output",
+                report.toString(),
+                "--parallelism",
+                "1",
+                "--hmac-keys",
+                OUTPUT.resolve("data/hmac-keys.yaml").toString());
+        assertThat(found.status()).as(found.err()).isZero();
+        JsonNode json = JSON.readTree(report.toFile());
+        assertThat(json.path("records").asLong())
+                .as("records holding the customer")
+                .isPositive();
+        assertThat(json.path("raw_records").asLong())
+                .as("records holding the address unprotected")
+                .isZero();
+        assertThat(found.out() + found.err() + Files.readString(report)).doesNotContain(SUPPRESSED_CUSTOMER);
+        return report.getParent();
+    }
+
+    private record CommandRun(int status, String out, String err) {}
+
+    /** Runs {@code ./otlp-governor subjects} with {@code args}, {@code stdin} as its standard input. */
+    private static CommandRun subjects(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = SubjectsMain.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        InputStream standardInput = System.in;
+        System.setIn(new ByteArrayInputStream((stdin + "\n").getBytes(StandardCharsets.UTF_8)));
+        try {
+            return new CommandRun(commandLine.execute(args), out.toString(), err.toString());
+        } finally {
+            System.setIn(standardInput);
+        }
     }
 
     /** Jupyter colours its tracebacks with terminal escapes; a test report shows them as noise. */
@@ -294,6 +388,7 @@ class DemoRunIT {
                 CommittedTopicReader deadLetters =
                         new CommittedTopicReader(stack.bootstrapServers(), List.of(TopicNames.DEAD_LETTER))) {
             if (!settled) {
+                suppressOneAcmeCustomer();
                 await().atMost(TRAFFIC_TIMEOUT)
                         .until(() -> !deadLetters.poll().isEmpty()
                                 && tenantsIn(documents(usage.poll())).containsAll(DemoTenant.ids()));

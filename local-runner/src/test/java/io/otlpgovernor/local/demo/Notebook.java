@@ -33,15 +33,17 @@ final class Notebook {
     }
 
     /**
-     * Executes {@code notebook} reading from {@code bootstrapServers}; the executed copy goes to {@code outputDir}.
+     * Executes {@code notebook} reading from {@code bootstrapServers} and the access reports in
+     * {@code accessReports}; the executed copy goes to {@code outputDir}.
      * Jupyter's and matplotlib's own files go under {@code outputDir} too, not into the home directory.
      */
-    static Tools.Run execute(Path notebook, Path outputDir, String bootstrapServers)
+    static Tools.Run execute(Path notebook, Path outputDir, String bootstrapServers, Path accessReports)
             throws IOException, InterruptedException {
         Path python = Tools.notebookPython();
         Files.createDirectories(outputDir);
         Map<String, String> environment = Map.of(
                 "GOVERNOR_BOOTSTRAP_SERVERS", bootstrapServers,
+                "GOVERNOR_ACCESS_REPORTS", accessReports.toAbsolutePath().toString(),
                 "MPLCONFIGDIR", outputDir.resolve(".matplotlib").toString(),
                 "IPYTHONDIR", outputDir.resolve(".ipython").toString(),
                 "JUPYTER_RUNTIME_DIR", outputDir.resolve(".jupyter-runtime").toString(),

@@ -137,12 +137,14 @@ class SubjectsIT {
 
             Result suppressed = run("suppress", "--tenant", "crm", "--email", "Alice.Subject@Example.com");
             assertThat(suppressed.status()).as(suppressed.err()).isZero();
-            String entry = suppressed.out().replaceAll("(?s).*entry (s-[A-Za-z0-9_-]+).*", "$1");
-            await().atMost(TIMEOUT).until(() -> tasksReporting(audit.poll(), entry, "suppressed") == 2);
+            String entry = SubjectEvidence.entryId(suppressed.out());
+            await().atMost(TIMEOUT)
+                    .until(() -> SubjectEvidence.tasksReporting(documents(audit.poll()), entry, "suppressed") == 2);
 
             exportLogs("after");
             await().atMost(TIMEOUT).until(() -> count(governed.poll(), "bob") == 2 * BATCH);
-            await().atMost(TIMEOUT).until(() -> suppressedItems(audit.poll(), entry) == BATCH);
+            await().atMost(TIMEOUT)
+                    .until(() -> SubjectEvidence.suppressedItems(documents(audit.poll()), entry) == BATCH);
             assertThat(count(governed.poll(), "alice")).isEqualTo(BATCH);
             assertThat(batches(governed.records(), "alice")).containsOnly("before");
 
@@ -205,7 +207,8 @@ class SubjectsIT {
             // Lifting the suppression lets alice flow again.
             Result lifted = run("lift", "--tenant", "crm", "--email", ALICE);
             assertThat(lifted.status()).as(lifted.err()).isZero();
-            await().atMost(TIMEOUT).until(() -> tasksReporting(audit.poll(), entry, "lifted") == 2);
+            await().atMost(TIMEOUT)
+                    .until(() -> SubjectEvidence.tasksReporting(documents(audit.poll()), entry, "lifted") == 2);
             exportLogs("lifted");
             await().atMost(TIMEOUT).until(() -> count(governed.poll(), "alice") == 2 * BATCH);
             assertThat(batches(governed.records(), "alice")).containsOnly("before", "lifted");
@@ -362,29 +365,6 @@ class SubjectsIT {
                                 java.util.Collections.min(offsets),
                                 java.util.Collections.max(offsets))));
         return places;
-    }
-
-    private static int tasksReporting(List<ConsumerRecord<byte[], byte[]>> audit, String entry, String outcome) {
-        return (int) documents(audit).stream()
-                .filter(d -> d.path("type").asText().equals("subject-change")
-                        && d.path("entry").asText().equals(entry)
-                        && d.path("outcome").asText().equals(outcome))
-                .map(d -> d.path("task").asInt())
-                .distinct()
-                .count();
-    }
-
-    private static long suppressedItems(List<ConsumerRecord<byte[], byte[]>> audit, String entry) {
-        long total = 0;
-        for (JsonNode document : documents(audit)) {
-            for (JsonNode action : document.path("entries")) {
-                if (action.path("rule").asText().equals(entry)
-                        && action.path("action").asText().equals("subject-suppressed")) {
-                    total += action.path("count").asLong();
-                }
-            }
-        }
-        return total;
     }
 
     private static List<JsonNode> documents(List<ConsumerRecord<byte[], byte[]>> records) {

@@ -99,6 +99,22 @@ public record TracePiece(
                 in.readBoolean() ? TraceSummary.readFrom(in) : null);
     }
 
+    /** This piece with other content: its payload, the items it holds and what they represent. */
+    public TracePiece withPayload(byte[] newPayload, long newItems, double newRepresented) {
+        return new TracePiece(
+                key,
+                tenant,
+                signal,
+                tier,
+                ruleSetVersion,
+                labels,
+                newPayload,
+                newItems,
+                newRepresented,
+                arrivalMillis,
+                summary);
+    }
+
     /** This piece as it is buffered: without its summary. */
     public TracePiece withoutSummary() {
         return summary == null

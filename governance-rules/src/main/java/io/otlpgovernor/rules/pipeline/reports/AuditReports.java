@@ -144,6 +144,9 @@ public final class AuditReports implements ReportKind<AuditDelta> {
         if (!change.problem().isEmpty()) {
             root.put("problem", change.problem());
         }
+        if (change.outcome() == SubjectRegistry.Outcome.SUPPRESSED) {
+            root.put("matches", change.findsRaw() ? "raw-and-pseudonyms" : "pseudonyms-only");
+        }
         root.put("task", task);
         root.put("tasks", tasks);
         root.put("applied_at", Instant.ofEpochMilli(atMillis).toString());
