@@ -12,6 +12,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.otlpgovernor.bridge.auth.ApiKeys;
+import io.otlpgovernor.contract.testing.CapturedLogs;
 import io.otlpgovernor.contract.testing.OtlpFixtures;
 import io.otlpgovernor.kafka.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.AfterAll;

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tenant {@code watched} (rules in {@code src/test/resources/monitoring-rules}) — redaction, a dropped record, a
  * request over quota, head sampling, tail decisions (keep, drop, cap), an item too old for its tier, metric series
  * over the cardinality limit — and for a tenant without rules; a refused key and a partly invalid request; a record that is not OTLP written straight to
- * Kafka; an accepted and a rejected rule-set update.
+ * Kafka; an accepted and a rejected rule-set update; a data-subject record the job rejects.
  */
 final class GovernanceTraffic {
 
@@ -69,6 +69,11 @@ final class GovernanceTraffic {
         // Not OTLP and no tenant header: the job dead-letters it.
         system.produce("otlp_spans", null, "not an export request".getBytes(StandardCharsets.UTF_8));
         publishRuleUpdates();
+        // Not a subject entry: every governing task rejects it (the alert on rejected data-subject requests).
+        system.produce(
+                TopicNames.SUBJECTS,
+                (TENANT + "/s-broken").getBytes(StandardCharsets.UTF_8),
+                "{".getBytes(StandardCharsets.UTF_8));
     }
 
     private void sendSpans() {

@@ -30,8 +30,11 @@ import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter;
 import io.otlpgovernor.bridge.BridgeConfig;
 import io.otlpgovernor.bridge.auth.ApiKeys;
+import io.otlpgovernor.contract.RecordHeaders;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.contract.otlp.tree.OtlpTree;
+import io.otlpgovernor.contract.testing.CapturedLogs;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.kafka.CommittedTopicReader;
 import io.otlpgovernor.local.LocalStack;
@@ -42,6 +45,10 @@ import io.otlpgovernor.rules.protection.Pseudonyms;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,9 +63,9 @@ import static org.awaitility.Awaitility.await;
  * tasks with RocksDB and checkpoints, the bridge), with log records exported by the OpenTelemetry SDK. Tenant
  * {@code crm} hashes e-mail addresses. Two subjects send; one is suppressed mid-stream: once every governing task
  * reports the entry, nothing of that subject is written while the other flows; the access report finds exactly the
- * records that hold the subject's pseudonym; a keyring without the key that made them links nothing
+ * records that hold the subject's pseudonym, and the dead letter holding it raw; a keyring without the key that made them links nothing
  * (crypto-shredding); lifting the suppression lets the subject flow again. The identifier appears in no topic the
- * job or the commands write, and in none of their output.
+ * job or the commands write (dead letters keep what was sent), in none of their output and in no log line.
  */
 class SubjectsIT {
 
@@ -82,10 +89,14 @@ class SubjectsIT {
 
     private static LocalStack stack;
     private static Path keys;
+    /** Every log line of the stack (bridge, job, Kafka, Flink) and the commands while the tests run. */
+    private static CapturedLogs logs;
+
     private static final StringBuilder commandOutput = new StringBuilder();
 
     @BeforeAll
     static void startStack() throws Exception {
+        logs = new CapturedLogs();
         Path rules = workDir.resolve("rules");
         Files.createDirectories(rules.resolve("presets"));
         Files.createDirectories(rules.resolve("tenants"));
@@ -124,6 +135,9 @@ class SubjectsIT {
         if (stack != null) {
             stack.close();
         }
+        if (logs != null) {
+            logs.close();
+        }
     }
 
     @Test
@@ -148,7 +162,12 @@ class SubjectsIT {
             assertThat(count(governed.poll(), "alice")).isEqualTo(BATCH);
             assertThat(batches(governed.records(), "alice")).containsOnly("before");
 
-            // The access report: exactly the records that hold alice's pseudonym, none of them raw.
+            // A log shipper of the tenant's writes alice's address straight to the input, not as OTLP: the job
+            // dead-letters it with its original bytes, and the report must find her there, raw.
+            Set<String> deadLetter = plantAMisencodedRecordHolding(SENT_AS);
+
+            // The access report: exactly the records that hold alice's pseudonym, and the dead letter holding her
+            // address raw.
             Path report = workDir.resolve("report.json");
             Result found = run(
                     "find",
@@ -167,15 +186,22 @@ class SubjectsIT {
             Files.copy(report, Path.of("target/subjects-access-report.json"), StandardCopyOption.REPLACE_EXISTING);
             JsonNode json = JSON.readTree(report.toFile());
             Set<String> holding = holdingPseudonym(governed.records());
-            assertThat(json.path("records").asLong()).isEqualTo(holding.size());
-            assertThat(json.path("raw_records").asLong()).isZero();
-            assertThat(places(json)).isEqualTo(places(holding));
-            assertThat(json.at("/held_in/0/forms").fieldNames())
-                    .toIterable()
-                    .containsExactly("hmac:" + keyring().currentKeyId());
-            assertThat(json.at("/held_in/0/removed_by_retention_from").asText()).isNotEmpty();
+            assertThat(json.path("records").asLong()).isEqualTo(holding.size() + 1);
+            assertThat(json.path("raw_records").asLong()).isOne();
+            Set<String> expected = new HashSet<>(holding);
+            expected.addAll(deadLetter);
+            assertThat(places(json)).isEqualTo(places(expected));
+            for (JsonNode place : json.path("held_in")) {
+                assertThat(place.path("forms").fieldNames())
+                        .toIterable()
+                        .containsExactly(
+                                place.path("topic").asText().equals(TopicNames.DEAD_LETTER)
+                                        ? "raw"
+                                        : "hmac:" + keyring().currentKeyId());
+                assertThat(place.path("removed_by_retention_from").asText()).isNotEmpty();
+            }
 
-            // Crypto-shredding: once the key that made the pseudonyms is gone, nothing links them to alice.
+            // Crypto-shredding: once the key that made the pseudonyms is gone, no pseudonym links to alice.
             Path shredded = workDir.resolve("shredded-keys.yaml");
             Files.writeString(
                     shredded, """
@@ -201,8 +227,11 @@ class SubjectsIT {
                     "--hmac-keys",
                     shredded.toString());
             assertThat(afterShredding.status()).as(afterShredding.err()).isZero();
-            assertThat(JSON.readTree(unlinked.toFile()).path("records").asLong())
-                    .isZero();
+            // What shredding does not erase: the address as it was sent, in the dead letter.
+            JsonNode afterKeyRetired = JSON.readTree(unlinked.toFile());
+            assertThat(afterKeyRetired.path("records").asLong()).isOne();
+            assertThat(afterKeyRetired.path("raw_records").asLong()).isOne();
+            assertThat(places(afterKeyRetired)).isEqualTo(places(deadLetter));
 
             // Lifting the suppression lets alice flow again.
             Result lifted = run("lift", "--tenant", "crm", "--email", ALICE);
@@ -215,6 +244,10 @@ class SubjectsIT {
 
             assertThat(identifierAppearsOutsideTheInput()).isEmpty();
             assertThat(commandOutput.toString().toLowerCase()).doesNotContain("alice.subject");
+            assertThat(logs.lines()).as("log lines").isNotEmpty();
+            assertThat(logs.lines())
+                    .as("log lines naming alice")
+                    .noneMatch(line -> line.toLowerCase().contains("alice.subject"));
         }
     }
 
@@ -298,6 +331,32 @@ class SubjectsIT {
             return admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
                     .filter(t -> t.startsWith("governed_logs_"))
                     .toList();
+        }
+    }
+
+    /**
+     * Writes {@code text} to the logs input as a producer that does not speak OTLP would, under the tenant's header,
+     * and waits for its dead letter; returns the dead letter's topic/partition/offset.
+     */
+    private static Set<String> plantAMisencodedRecordHolding(String text) throws Exception {
+        byte[] payload = ("\u00ff\u00fe crm-shipper: order for " + text).getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer());
+                CommittedTopicReader deadLetters =
+                        new CommittedTopicReader(stack.bootstrapServers(), List.of(TopicNames.DEAD_LETTER))) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Signal.LOGS.inputTopic(), payload);
+            record.headers().add(RecordHeaders.TENANT, "crm".getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get(30, TimeUnit.SECONDS);
+            Set<String> found = new HashSet<>();
+            await().atMost(TIMEOUT).until(() -> {
+                deadLetters.poll().stream()
+                        .filter(r -> java.util.Arrays.equals(r.value(), payload))
+                        .forEach(r -> found.add(r.topic() + "/" + r.partition() + "/" + r.offset()));
+                return !found.isEmpty();
+            });
+            return found;
         }
     }
 
@@ -387,9 +446,20 @@ class SubjectsIT {
                     .filter(t -> !t.startsWith("otlp_"))
                     .toList();
         }
+        Set<String> input;
+        try (CommittedTopicReader inputs = new CommittedTopicReader(
+                stack.bootstrapServers(),
+                Stream.of(Signal.values()).map(Signal::inputTopic).toList())) {
+            input = inputs.poll().stream()
+                    .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                    .collect(Collectors.toSet());
+        }
         try (CommittedTopicReader everything = new CommittedTopicReader(stack.bootstrapServers(), topics)) {
             everything.poll();
             return everything.records().stream()
+                    // A dead letter keeps what was sent, as it was sent: it is the input, not something written.
+                    .filter(r -> !(r.topic().equals(TopicNames.DEAD_LETTER)
+                            && input.contains(new String(r.value(), StandardCharsets.UTF_8))))
                     .filter(r -> contains(r.value())
                             || contains(r.key())
                             || Stream.of(r.headers().toArray()).anyMatch(h -> contains(h.value())))

@@ -1,4 +1,4 @@
-package io.otlpgovernor.bridge;
+package io.otlpgovernor.contract.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,12 +11,15 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.Property;
 
-/** Every log event of the JVM, formatted with its parameters and throwable, while it is open. */
-final class CapturedLogs extends AbstractAppender implements AutoCloseable {
+/**
+ * Every log event of the JVM, formatted with its parameters and throwable, while it is open — for tests that prove
+ * a value never reaches a log.
+ */
+public final class CapturedLogs extends AbstractAppender implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    CapturedLogs() {
+    public CapturedLogs() {
         super("captured", null, null, true, Property.EMPTY_ARRAY);
         start();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
@@ -33,7 +36,7 @@ final class CapturedLogs extends AbstractAppender implements AutoCloseable {
                 + event.getMessage().getFormattedMessage() + thrown);
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
