@@ -12,6 +12,7 @@ import java.util.Set;
 import javax.crypto.Mac;
 
 import io.otlpgovernor.rules.classification.detectors.Detector;
+import io.otlpgovernor.rules.classification.detectors.TextProfile;
 import io.otlpgovernor.rules.protection.HmacKeyring;
 import io.otlpgovernor.rules.protection.Pseudonyms;
 import io.otlpgovernor.rules.protection.Stretch;
@@ -87,9 +88,13 @@ public final class SubjectList {
             return List.of();
         }
         List<Hit> hits = new ArrayList<>(0);
-        findPseudonyms(text, hits);
+        // One pass over the characters tells most detectors (and the pseudonym search) they cannot match.
+        long profile = TextProfile.of(text);
+        if (TextProfile.colons(profile) >= 2) {
+            findPseudonyms(text, hits);
+        }
         for (Detector detector : detectors.values()) {
-            for (Detector.Match match : detector.find(text)) {
+            for (Detector.Match match : detector.find(text, profile)) {
                 String found = text.substring(match.start(), match.end());
                 lookUpRaw(SubjectIdentifiers.normalise(detector.id(), found), match.start(), match.end(), hits);
             }
