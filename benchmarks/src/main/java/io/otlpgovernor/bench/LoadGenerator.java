@@ -10,8 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +44,8 @@ import io.opentelemetry.proto.trace.v1.Span;
 
 /**
  * A load generator for any OTLP endpoint — the bridge, or an OpenTelemetry Collector to compare with. It sends one
- * prepared trace export request (realistic spans with a dozen attributes each) over OTLP/gRPC or OTLP/HTTP
+ * set of prepared trace export requests (realistic spans with a dozen attributes each, different values in each
+ * request, so compression sees varied data as it would from real services) in turn over OTLP/gRPC or OTLP/HTTP
  * (protobuf), either as fast as {@code --concurrency} requests in flight allow, or open-loop at
  * {@code --rate} requests per second, and reports throughput, answers by status and latency percentiles.
  *
@@ -59,8 +63,8 @@ public final class LoadGenerator implements AutoCloseable {
      * @param transport       {@code grpc} or {@code http}
      * @param target          {@code host:port}
      * @param apiKey          sent as {@code authorization: Bearer <key>}
-     * @param request         the serialized {@code ExportTraceServiceRequest} to send
-     * @param spansPerRequest spans in {@code request}, for the span rate
+     * @param requests        the serialized {@code ExportTraceServiceRequest}s to send, in turn
+     * @param spansPerRequest spans in each request, for the span rate
      * @param rate            requests per second; 0 means as fast as {@code concurrency} allows
      * @param concurrency     requests in flight at most
      * @param duration        how long to measure
@@ -70,7 +74,7 @@ public final class LoadGenerator implements AutoCloseable {
             String transport,
             String target,
             String apiKey,
-            byte[] request,
+            List<byte[]> requests,
             int spansPerRequest,
             double rate,
             int concurrency,
@@ -126,6 +130,9 @@ public final class LoadGenerator implements AutoCloseable {
             .build();
 
     private final Settings settings;
+    /** Requests sent so far: which of the prepared requests goes next. */
+    private final AtomicInteger sent = new AtomicInteger();
+
     private final ManagedChannel channel;
     private final HttpClient http;
 
@@ -204,13 +211,14 @@ public final class LoadGenerator implements AutoCloseable {
         return new Report(ok.get(), failureCounts, seconds, settings.spansPerRequest(), sorted);
     }
 
-    /** Sends the request once; completes with "ok" or the failure's status. */
+    /** Sends the next request once; completes with "ok" or the failure's status. */
     private CompletableFuture<String> sendOne() {
+        byte[] body = settings.requests()
+                .get(Math.floorMod(sent.getAndIncrement(), settings.requests().size()));
         if (channel != null) {
             CompletableFuture<String> result = new CompletableFuture<>();
             var future = ClientCalls.futureUnaryCall(
-                    channel.newCall(EXPORT, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
-                    settings.request());
+                    channel.newCall(EXPORT, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)), body);
             future.addListener(
                     () -> {
                         try {
@@ -233,17 +241,28 @@ public final class LoadGenerator implements AutoCloseable {
                 .header("Content-Type", "application/x-protobuf")
                 .header("Authorization", "Bearer " + settings.apiKey())
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(settings.request()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .thenApply(response -> response.statusCode() == 200 ? "ok" : "http " + response.statusCode());
     }
 
+    /** {@code distinct} requests of {@code spans} spans each, serialized; the same seed gives the same requests. */
+    public static List<byte[]> requests(int spans, int distinct) {
+        Random random = new Random(42);
+        List<byte[]> requests = new ArrayList<>(distinct);
+        for (int i = 0; i < distinct; i++) {
+            requests.add(request(spans, random).toByteArray());
+        }
+        return requests;
+    }
+
     /**
      * A trace export request of {@code spans} spans from one service, each with a dozen attributes of the kinds
-     * HTTP servers record, about 400 bytes per span.
+     * HTTP servers record, about 400 bytes per span; ids, paths, addresses, users, sessions and times drawn from
+     * {@code random}.
      */
-    public static ExportTraceServiceRequest request(int spans) {
+    public static ExportTraceServiceRequest request(int spans, Random random) {
         ScopeSpans.Builder scope = ScopeSpans.newBuilder()
                 .setScope(InstrumentationScope.newBuilder()
                         .setName("io.opentelemetry.servlet")
@@ -251,8 +270,8 @@ public final class LoadGenerator implements AutoCloseable {
         ByteBuffer ids = ByteBuffer.allocate(16);
         for (int i = 0; i < spans; i++) {
             ids.clear();
-            ids.putLong(0x5b8efff798038103L ^ (i * 0x9E3779B97F4A7C15L)).putLong(0xd269b633813fc60cL + i);
-            long startNanos = 1_700_000_000_000_000_000L + i * 1_000_000L;
+            ids.putLong(random.nextLong()).putLong(random.nextLong());
+            long startNanos = 1_700_000_000_000_000_000L + random.nextInt(1_000_000_000) * 1_000L;
             scope.addSpans(Span.newBuilder()
                     .setTraceId(ByteString.copyFrom(ids.array()))
                     .setSpanId(ByteString.copyFrom(ids.array(), 8, 8))
@@ -260,15 +279,16 @@ public final class LoadGenerator implements AutoCloseable {
                     .setName("GET /api/orders/{id}")
                     .setKind(Span.SpanKind.SPAN_KIND_SERVER)
                     .setStartTimeUnixNano(startNanos)
-                    .setEndTimeUnixNano(startNanos + 2_500_000L + i)
+                    .setEndTimeUnixNano(startNanos + 1_000_000L + random.nextInt(50_000_000))
                     .addAttributes(attribute("http.request.method", "GET"))
-                    .addAttributes(attribute("url.path", "/api/orders/" + (100_000 + i)))
+                    .addAttributes(attribute("url.path", "/api/orders/" + (100_000 + random.nextInt(900_000))))
                     .addAttributes(attribute("url.scheme", "https"))
                     .addAttributes(attribute("http.route", "/api/orders/{id}"))
                     .addAttributes(attribute("server.address", "orders.internal.example"))
-                    .addAttributes(attribute("client.address", "10.1." + (i % 250) + "." + (i % 200)))
+                    .addAttributes(
+                            attribute("client.address", "10.1." + random.nextInt(250) + "." + random.nextInt(250)))
                     .addAttributes(attribute("user_agent.original", "Mozilla/5.0 (X11; Linux x86_64) checkout-web/4.2"))
-                    .addAttributes(attribute("enduser.id", "user-" + (i * 7919 % 100_000)))
+                    .addAttributes(attribute("enduser.id", "user-" + random.nextInt(100_000)))
                     .addAttributes(KeyValue.newBuilder()
                             .setKey("http.response.status_code")
                             .setValue(AnyValue.newBuilder().setIntValue(200)))
@@ -276,7 +296,7 @@ public final class LoadGenerator implements AutoCloseable {
                             .setKey("server.port")
                             .setValue(AnyValue.newBuilder().setIntValue(443)))
                     .addAttributes(attribute("network.protocol.version", "1.1"))
-                    .addAttributes(attribute("session.id", Long.toHexString(i * 0x2545F4914F6CDD1DL))));
+                    .addAttributes(attribute("session.id", Long.toHexString(random.nextLong()))));
         }
         return ExportTraceServiceRequest.newBuilder()
                 .addResourceSpans(ResourceSpans.newBuilder()
@@ -304,7 +324,8 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     /**
-     * {@code --transport grpc|http --target host:port --key K [--spans-per-request 100] [--rate R requests/s, 0 = max]
+     * {@code --transport grpc|http --target host:port --key K [--spans-per-request 100] [--distinct 256 requests]
+     * [--rate R requests/s, 0 = max]
      * [--concurrency 64] [--duration 30s] [--warmup 5s]}
      */
     public static void main(String[] args) {
@@ -315,6 +336,8 @@ public final class LoadGenerator implements AutoCloseable {
                 "localhost:4317",
                 "--spans-per-request",
                 "100",
+                "--distinct",
+                "256",
                 "--rate",
                 "0",
                 "--concurrency",
@@ -340,7 +363,7 @@ public final class LoadGenerator implements AutoCloseable {
                 options.get("--transport"),
                 options.get("--target"),
                 options.get("--key"),
-                request(spans).toByteArray(),
+                requests(spans, Integer.parseInt(options.get("--distinct"))),
                 spans,
                 Double.parseDouble(options.get("--rate")),
                 Integer.parseInt(options.get("--concurrency")),
