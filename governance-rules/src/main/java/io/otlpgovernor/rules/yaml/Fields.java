@@ -46,7 +46,7 @@ public final class Fields {
                 if (key == null) {
                     problems.add(file, tuple.getKeyNode(), path, "keys must be plain text");
                 } else if (entries.putIfAbsent(key, tuple) != null) {
-                    problems.add(file, tuple.getKeyNode(), child(key), "key '" + key + "' appears twice");
+                    problems.add(file, tuple.getKeyNode(), child(key), "appears twice");
                 }
             }
         } else if (node != null) {
