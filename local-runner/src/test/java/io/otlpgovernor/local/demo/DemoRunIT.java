@@ -19,11 +19,13 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.otlpgovernor.bridge.BridgeConfig;
 import io.otlpgovernor.bridge.auth.ApiKeys;
+import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.contract.TopicNames;
 import io.otlpgovernor.job.config.JobSettings;
 import io.otlpgovernor.kafka.CommittedTopicReader;
@@ -31,6 +33,9 @@ import io.otlpgovernor.local.LocalStack;
 import io.otlpgovernor.local.LocalStackOptions;
 import io.otlpgovernor.local.subjects.SubjectEvidence;
 import io.otlpgovernor.local.subjects.SubjectsMain;
+import io.otlpgovernor.rules.protection.HmacKeyFile;
+import io.otlpgovernor.rules.protection.HmacKeyring;
+import io.otlpgovernor.rules.protection.Pseudonyms;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -276,8 +281,23 @@ class DemoRunIT {
      * The README's data-subject example on this run: one of acme's customers is suppressed while the demo sends (the
      * address read from standard input, as the README does), and the demo goes on until every governing task has
      * applied the entry and items carrying the address have been suppressed — the compliance notebook's evidence.
+     * It waits first until acme's governed topics hold the customer's pseudonym: acme's traces wait 30 s for their
+     * tail-sampling decision, and one suppressed before that would leave nothing for the access report to find.
      */
     private static void suppressOneAcmeCustomer() throws Exception {
+        HmacKeyring acme =
+                HmacKeyFile.load(OUTPUT.resolve("data/hmac-keys.yaml")).get("acme");
+        byte[] pseudonym = Pseudonyms.of(
+                        Pseudonyms.mac(acme.keys().get(acme.currentKeyId())), acme.currentKeyId(), SUPPRESSED_CUSTOMER)
+                .getBytes(StandardCharsets.UTF_8);
+        try (CommittedTopicReader governed = new CommittedTopicReader(
+                stack.bootstrapServers(),
+                Stream.of(Signal.SPANS, Signal.LOGS)
+                        .map(signal -> TopicNames.governed(signal, TopicNames.DEFAULT_TIER))
+                        .toList())) {
+            await().atMost(TRAFFIC_TIMEOUT)
+                    .until(() -> governed.poll().stream().anyMatch(record -> contains(record.value(), pseudonym)));
+        }
         CommandRun suppressed = subjects(
                 SUPPRESSED_CUSTOMER,
                 "suppress",
@@ -334,6 +354,19 @@ class DemoRunIT {
                 .isZero();
         assertThat(found.out() + found.err() + Files.readString(report)).doesNotContain(SUPPRESSED_CUSTOMER);
         return report.getParent();
+    }
+
+    private static boolean contains(byte[] bytes, byte[] part) {
+        outer:
+        for (int i = 0; bytes != null && i + part.length <= bytes.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (bytes[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private record CommandRun(int status, String out, String err) {}
