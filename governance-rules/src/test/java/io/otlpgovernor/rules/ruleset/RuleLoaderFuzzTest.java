@@ -60,9 +60,14 @@ class RuleLoaderFuzzTest {
             "fields",
             "attributes");
 
+    /** A Java string literal, for the loader's own wording. */
+    private static final java.util.regex.Pattern STRING_LITERAL =
+            java.util.regex.Pattern.compile("\"((?:[^\"\\\\\n]|\\\\.)*)\"");
+
     /**
-     * The words of the rule language itself (the schema: keys, enumerations, descriptions), which messages use in
-     * their own wording — "a rule file names either 'tenant' … or 'preset' (a compliance preset)" quotes nothing.
+     * The words of the rule language itself (the schema: keys, enumerations, descriptions) and of the loader's
+     * messages, which messages use in their own wording — "a rule file names either 'tenant' … or 'preset' (a
+     * compliance preset)" quotes nothing.
      */
     private static final Set<String> LANGUAGE = languageWords();
 
@@ -87,8 +92,18 @@ class RuleLoaderFuzzTest {
     }
 
     private static Set<String> languageWords() {
-        try {
-            return Echoes.words(Files.readString(Path.of("schema/rule-file.schema.json")));
+        try (var sources = Files.walk(Path.of("src/main/java/io/otlpgovernor/rules"))) {
+            Set<String> words = new HashSet<>(Echoes.words(Files.readString(Path.of("schema/rule-file.schema.json"))));
+            // The loader's own wording ("unknown key (expected one of: …)"): the words of the string literals in
+            // its sources. An input value that happens to be one of them is not quoted by a message that uses it.
+            for (Path source :
+                    sources.filter(path -> path.toString().endsWith(".java")).toList()) {
+                java.util.regex.Matcher literal = STRING_LITERAL.matcher(Files.readString(source));
+                while (literal.find()) {
+                    words.addAll(Echoes.words(literal.group(1)));
+                }
+            }
+            return words;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
