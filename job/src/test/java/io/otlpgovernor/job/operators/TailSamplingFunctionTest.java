@@ -485,19 +485,7 @@ class TailSamplingFunctionTest {
                 .addAttributes(KeyValue.newBuilder()
                         .setKey(key)
                         .setValue(AnyValue.newBuilder().setStringValue(value)));
-        byte[] payload = request.build().toByteArray();
-        return new TracePiece(
-                piece.key(),
-                piece.tenant(),
-                piece.signal(),
-                piece.tier(),
-                piece.ruleSetVersion(),
-                piece.labels(),
-                payload,
-                piece.items(),
-                piece.represented(),
-                piece.arrivalMillis(),
-                piece.summary());
+        return piece.withPayload(request.build().toByteArray(), piece.items(), piece.represented());
     }
 
     private static TailSamplingFunction newFunction() {
