@@ -10,6 +10,7 @@ import io.otlpgovernor.contract.Signal;
 import io.otlpgovernor.rules.pipeline.RequestGovernor;
 import io.otlpgovernor.rules.pipeline.model.AdmittedRecord;
 import io.otlpgovernor.rules.pipeline.model.DecodedRecord;
+import io.otlpgovernor.rules.pipeline.model.GovernedRecord;
 import io.otlpgovernor.rules.pipeline.model.SourcePosition;
 import io.otlpgovernor.rules.pipeline.registry.RuleRegistry;
 import io.otlpgovernor.rules.pipeline.registry.TenantRules;
@@ -73,8 +74,11 @@ public class GovernBenchmark {
         rules = registry.rules(JobBenchmark.TENANT, tenant -> null).orElseThrow();
         governor = new RequestGovernor(registry.keyrings(), 1 << 20);
         subjects = subjects(subjectList, registry.keyrings().get(JobBenchmark.TENANT));
-        TelemetryCorpus corpus = new TelemetryCorpus(42);
         long now = System.currentTimeMillis();
+        // Item times in the 17 minutes before now, as in JobBenchmark: with the corpus's default base time (2023)
+        // every item would be past its tier's retention and dropped before anything is encoded.
+        TelemetryCorpus corpus =
+                new TelemetryCorpus(42, now * 1_000_000L - TelemetryCorpus.TIME_SPREAD_NANOS - 10_000_000_000L);
         spanRequests = new DecodedRecord[REQUESTS];
         logRequests = new DecodedRecord[REQUESTS];
         for (int i = 0; i < REQUESTS; i++) {
@@ -84,6 +88,22 @@ public class GovernBenchmark {
                     now);
             logRequests[i] = decoded(
                     Signal.LOGS, corpus.logs(EngineBenchmark.ITEMS_PER_REQUEST).toByteArray(), now);
+        }
+        if (subjects == SubjectList.NONE) {
+            requireEveryItemWritten(spanRequests[0]);
+            requireEveryItemWritten(logRequests[0]);
+        }
+    }
+
+    /** A benchmark whose items were dropped (by age, say) would measure less than the job does: refuse to run. */
+    private void requireEveryItemWritten(DecodedRecord request) {
+        RequestGovernor.Outcome outcome =
+                governor.govern(new AdmittedRecord(request, 0, rules.version()), rules, subjects);
+        long written =
+                outcome.records().stream().mapToLong(GovernedRecord::items).sum();
+        if (written != request.items()) {
+            throw new IllegalStateException("the governing step wrote " + written + " of " + request.items()
+                    + " items of a " + request.signal().id() + " request: " + outcome.usage());
         }
     }
 
