@@ -11,6 +11,9 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlpgovernor.contract.otlp.RequestSplitter;
+import io.otlpgovernor.contract.otlp.encode.CopyingEncoder;
+import io.otlpgovernor.contract.otlp.encode.OriginalRequest;
+import io.otlpgovernor.contract.otlp.tree.ItemOrigins;
 import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 import io.otlpgovernor.rules.pipeline.model.AdmittedRecord;
 import io.otlpgovernor.rules.pipeline.model.AuditDelta;
@@ -100,8 +103,9 @@ public final class RequestGovernor {
                             .spans(ThresholdFilter.spans(request, threshold).request());
                     SubjectFilter.Suppressed<ExportTraceServiceRequest> suppressed =
                             SubjectFilter.spans(subjects, sampled.request());
+                    ItemOrigins origins = suppressed.request() == request ? new ItemOrigins() : null;
                     GovernanceEngine.Governed<ExportTraceServiceRequest> governed =
-                            engine.governSpans(rules.compiled(), suppressed.request());
+                            engine.governSpans(rules.compiled(), suppressed.request(), origins);
                     TierRouter.Routed<ExportTraceServiceRequest> routed = rules.router()
                             .routeSpans(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
                     yield outcome(
@@ -112,7 +116,8 @@ public final class RequestGovernor {
                             suppressed,
                             governed.decisions(),
                             routed,
-                            AdjustedCounts::spans);
+                            AdjustedCounts::spans,
+                            origins == null ? Message::toByteArray : copying(record, request, origins));
                 }
                 case LOGS -> {
                     ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(record.payload());
@@ -120,8 +125,9 @@ public final class RequestGovernor {
                             .logs(ThresholdFilter.logs(request, threshold).request());
                     SubjectFilter.Suppressed<ExportLogsServiceRequest> suppressed =
                             SubjectFilter.logs(subjects, sampled.request());
+                    ItemOrigins origins = suppressed.request() == request ? new ItemOrigins() : null;
                     GovernanceEngine.Governed<ExportLogsServiceRequest> governed =
-                            engine.governLogs(rules.compiled(), suppressed.request());
+                            engine.governLogs(rules.compiled(), suppressed.request(), origins);
                     TierRouter.Routed<ExportLogsServiceRequest> routed = rules.router()
                             .routeLogs(governed.request(), governed.decisions().itemLabels(), arrivalNanos);
                     yield outcome(
@@ -132,7 +138,8 @@ public final class RequestGovernor {
                             suppressed,
                             governed.decisions(),
                             routed,
-                            AdjustedCounts::logs);
+                            AdjustedCounts::logs,
+                            origins == null ? Message::toByteArray : copying(record, request, origins));
                 }
                 case METRICS -> {
                     // Metrics are never downsampled: the quota drops data points it cannot admit whole.
@@ -144,7 +151,16 @@ public final class RequestGovernor {
                     TierRouter.Routed<ExportMetricsServiceRequest> routed = rules.router()
                             .routeMetrics(
                                     governed.request(), governed.decisions().itemLabels(), arrivalNanos);
-                    yield outcome(record, rules, request, null, suppressed, governed.decisions(), routed, null);
+                    yield outcome(
+                            record,
+                            rules,
+                            request,
+                            null,
+                            suppressed,
+                            governed.decisions(),
+                            routed,
+                            null,
+                            Message::toByteArray);
                 }
             };
         } catch (InvalidProtocolBufferException e) {
@@ -157,6 +173,28 @@ public final class RequestGovernor {
         double of(T request);
     }
 
+    /** Serializes a governed part (or tail-sampling piece) of a request. */
+    private interface PartEncoder<T> {
+        byte[] encode(T part);
+    }
+
+    /**
+     * Parts of a span request governed straight from its parse: whatever governing did not change is copied from
+     * the bytes it arrived in ({@link CopyingEncoder}), which is most of every item — attributes kept, ids, times.
+     */
+    private static PartEncoder<ExportTraceServiceRequest> copying(
+            DecodedRecord record, ExportTraceServiceRequest request, ItemOrigins origins) {
+        OriginalRequest original = OriginalRequest.spans(record.payload(), request);
+        return part -> CopyingEncoder.spans(part, original, origins);
+    }
+
+    /** As {@link #copying(DecodedRecord, ExportTraceServiceRequest, ItemOrigins)}, for log records. */
+    private static PartEncoder<ExportLogsServiceRequest> copying(
+            DecodedRecord record, ExportLogsServiceRequest request, ItemOrigins origins) {
+        OriginalRequest original = OriginalRequest.logs(record.payload(), request);
+        return part -> CopyingEncoder.logs(part, original, origins);
+    }
+
     /** {@code sampled} is null for metrics, which are never head-sampled. */
     private <T extends Message> Outcome outcome(
             DecodedRecord record,
@@ -166,7 +204,8 @@ public final class RequestGovernor {
             SubjectFilter.Suppressed<T> suppressed,
             Decisions decisions,
             TierRouter.Routed<T> routed,
-            Represented<T> represented) {
+            Represented<T> represented,
+            PartEncoder<T> encoder) {
         String tenant = record.tenant();
         long version = rules.version();
         List<GovernedRecord> records = new ArrayList<>(routed.parts().size());
@@ -187,7 +226,7 @@ public final class RequestGovernor {
                                 tier,
                                 version,
                                 labels,
-                                piece.toByteArray(),
+                                encoder.encode(asPart(piece)),
                                 SamplingItems.count(piece),
                                 AdjustedCounts.spans(piece),
                                 record.arrivalMillis(),
@@ -214,7 +253,7 @@ public final class RequestGovernor {
                                 part.tier(),
                                 version,
                                 labels,
-                                trace.getValue().toByteArray(),
+                                encoder.encode(asPart(trace.getValue())),
                                 SamplingItems.count(trace.getValue()),
                                 AdjustedCounts.logs(trace.getValue()),
                                 record.arrivalMillis(),
@@ -228,9 +267,7 @@ public final class RequestGovernor {
                         part.tier(), untraced, SamplingItems.count((ExportLogsServiceRequest) untraced), part.labels());
             }
             // Unchanged requests keep the bytes they arrived with: nothing to re-encode, and byte-identical output.
-            byte[] payload = part.request() == original
-                    ? record.payload()
-                    : part.request().toByteArray();
+            byte[] payload = part.request() == original ? record.payload() : encoder.encode(part.request());
             List<RequestSplitter.Chunk<T>> chunks = payload.length <= maxRecordBytes
                     ? List.of(new RequestSplitter.Chunk<>(part.request(), part.items()))
                     : RequestSplitter.split(part.request(), maxRecordBytes);
@@ -273,6 +310,12 @@ public final class RequestGovernor {
             });
         }
         return new Outcome(records, usage, audit, pieces, metricPieces);
+    }
+
+    /** A piece of a part, as the part's own type (pieces are requests of the same signal). */
+    @SuppressWarnings("unchecked")
+    private static <T> T asPart(Message piece) {
+        return (T) piece;
     }
 
     /** The audit lines of suppressed subjects: one per entry and field path, under the entry's id. */

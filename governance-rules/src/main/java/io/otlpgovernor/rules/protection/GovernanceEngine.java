@@ -14,6 +14,7 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlpgovernor.contract.otlp.tree.AttributeSite;
+import io.otlpgovernor.contract.otlp.tree.ItemOrigins;
 import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 import io.otlpgovernor.contract.otlp.tree.TreePosition;
 import io.otlpgovernor.contract.otlp.tree.TreeVisitor;
@@ -55,23 +56,38 @@ public final class GovernanceEngine {
     public record Governed<T>(T request, Decisions decisions, long itemsIn, long itemsOut) {}
 
     public Governed<ExportTraceServiceRequest> governSpans(CompiledRules rules, ExportTraceServiceRequest request) {
+        return governSpans(rules, request, null);
+    }
+
+    /**
+     * As {@link #governSpans(CompiledRules, ExportTraceServiceRequest)}, noting in {@code origins} which span of
+     * {@code request} each governed span came from (null: no notes).
+     */
+    public Governed<ExportTraceServiceRequest> governSpans(
+            CompiledRules rules, ExportTraceServiceRequest request, ItemOrigins origins) {
         Protect<Span> protect = new Protect<>(rules) {
             @Override
             public Span item(Span span, TreePosition at) {
                 return governSpanName(rules, span, decisions);
             }
         };
-        return protect.result(request, OtlpTree.walk(request, protect));
+        return protect.result(request, OtlpTree.walk(request, protect, origins));
     }
 
     public Governed<ExportLogsServiceRequest> governLogs(CompiledRules rules, ExportLogsServiceRequest request) {
+        return governLogs(rules, request, null);
+    }
+
+    /** As {@link #governSpans(CompiledRules, ExportTraceServiceRequest, ItemOrigins)}, for log records. */
+    public Governed<ExportLogsServiceRequest> governLogs(
+            CompiledRules rules, ExportLogsServiceRequest request, ItemOrigins origins) {
         Protect<LogRecord> protect = new Protect<>(rules) {
             @Override
             public LogRecord item(LogRecord record, TreePosition at) {
                 return governLogBody(rules, record, decisions);
             }
         };
-        return protect.result(request, OtlpTree.walk(request, protect));
+        return protect.result(request, OtlpTree.walk(request, protect, origins));
     }
 
     public Governed<ExportMetricsServiceRequest> governMetrics(

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -143,6 +144,77 @@ class RequestGovernorTest {
                 .extracting(AuditDelta::rule, AuditDelta::action, AuditDelta::target, AuditDelta::count)
                 .containsExactly(tuple("default", "route", "standard", 1L));
         assertThat(outcome.pieces()).isEmpty();
+    }
+
+    @Test
+    void aChangedRequestsRecordsCopyTheBytesOfWhatGoverningLeftAlone() throws IOException {
+        Span untouched = span("list", 1L << 54, NOW, "http.method", "GET", "http.route", "/orders");
+        Span personal = span("checkout", 2L << 54, NOW, "http.method", "POST", "user.email", "ana@example.com");
+        Span card = span("pay", 3L << 54, NOW, "card", "4111 1111 1111 1111", "http.method", "POST");
+        // The untouched span's fields in an order protobuf would not write: re-encoding it would change them.
+        byte[] untouchedBytes = nameLast(untouched);
+        ByteArrayOutputStream scope = new ByteArrayOutputStream();
+        CodedOutputStream scopeOut = CodedOutputStream.newInstance(scope);
+        scopeOut.writeByteArray(2, untouchedBytes);
+        scopeOut.writeByteArray(2, personal.toByteArray());
+        scopeOut.writeByteArray(2, card.toByteArray());
+        scopeOut.flush();
+        byte[] payload = request(scope.toByteArray());
+        ExportTraceServiceRequest arrived = ExportTraceServiceRequest.parseFrom(payload);
+        assertThat(arrived.getResourceSpans(0).getScopeSpans(0).getSpansList())
+                .containsExactly(untouched, personal, card);
+
+        RequestGovernor.Outcome copied = governor.govern(admitted("shop", Signal.SPANS, payload, 3, 0), SHOP);
+        RequestGovernor.Outcome encoded =
+                governor.govern(admitted("shop", Signal.SPANS, arrived.toByteArray(), 3, 0), SHOP);
+
+        assertThat(copied.records()).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(ExportTraceServiceRequest.parseFrom(
+                            copied.records().get(i).payload()))
+                    .isEqualTo(ExportTraceServiceRequest.parseFrom(
+                            encoded.records().get(i).payload()));
+        }
+        GovernedRecord standard = copied.records().get(1);
+        assertThat(standard.tier()).isEqualTo("standard");
+        assertThat(indexOf(standard.payload(), untouchedBytes))
+                .as("the untouched span is the bytes it arrived as")
+                .isPositive();
+        assertThat(attributes(copied.records())).containsEntry("user.email", "[REDACTED:email]");
+        assertThat(copied.usage()).isEqualTo(encoded.usage());
+        assertThat(copied.audit()).isEqualTo(encoded.audit());
+    }
+
+    /** The span's bytes with its name after its other fields (protobuf writes field 5 before the times). */
+    private static byte[] nameLast(Span span) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        span.toBuilder().clearName().build().writeTo(bytes);
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        out.writeString(Span.NAME_FIELD_NUMBER, span.getName());
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    /** An export request of one resource container holding one scope container of {@code scopeFields}. */
+    private static byte[] request(byte[] scopeFields) throws IOException {
+        ByteArrayOutputStream resource = new ByteArrayOutputStream();
+        CodedOutputStream resourceOut = CodedOutputStream.newInstance(resource);
+        resourceOut.writeByteArray(2, scopeFields);
+        resourceOut.flush();
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        CodedOutputStream requestOut = CodedOutputStream.newInstance(request);
+        requestOut.writeByteArray(1, resource.toByteArray());
+        requestOut.flush();
+        return request.toByteArray();
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test

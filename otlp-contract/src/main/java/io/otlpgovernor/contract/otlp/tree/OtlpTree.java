@@ -85,6 +85,21 @@ public final class OtlpTree {
         return (ExportLogsServiceRequest) new Walk<>(Shape.LOGS, visitor).request(request);
     }
 
+    /**
+     * As {@link #walk(ExportTraceServiceRequest, TreeVisitor)}, noting in {@code origins} which span of {@code
+     * request} each span of the result came from (for {@link io.otlpgovernor.contract.otlp.encode.CopyingEncoder}).
+     */
+    public static ExportTraceServiceRequest walk(
+            ExportTraceServiceRequest request, TreeVisitor<Span> visitor, ItemOrigins origins) {
+        return (ExportTraceServiceRequest) new Walk<>(Shape.SPANS, visitor, origins).request(request);
+    }
+
+    /** As {@link #walk(ExportTraceServiceRequest, TreeVisitor, ItemOrigins)}, for log records. */
+    public static ExportLogsServiceRequest walk(
+            ExportLogsServiceRequest request, TreeVisitor<LogRecord> visitor, ItemOrigins origins) {
+        return (ExportLogsServiceRequest) new Walk<>(Shape.LOGS, visitor, origins).request(request);
+    }
+
     /** Walks the data points of every metric; the visitor's items are the data point messages ({@link DataPoints}). */
     public static ExportMetricsServiceRequest walk(ExportMetricsServiceRequest request, TreeVisitor<Message> visitor) {
         return (ExportMetricsServiceRequest) new Walk<>(Shape.METRICS, visitor).request(request);

@@ -21,10 +21,17 @@ final class Walk<I> {
     private final Shape shape;
     private final TreeVisitor<I> visitor;
     private final TreePosition at = new TreePosition();
+    private final ItemOrigins origins;
 
     Walk(Shape shape, TreeVisitor<I> visitor) {
+        this(shape, visitor, null);
+    }
+
+    /** @param origins where to note which item each returned item came from; null for no notes */
+    Walk(Shape shape, TreeVisitor<I> visitor, ItemOrigins origins) {
         this.shape = shape;
         this.visitor = visitor;
+        this.origins = origins;
     }
 
     TreePosition position() {
@@ -138,6 +145,9 @@ final class Walk<I> {
     @SuppressWarnings("unchecked")
     private Message done(Message item) {
         visitor.itemDone((I) item, at);
+        if (origins != null && item != null) {
+            origins.record(item, at.itemIndex());
+        }
         return item;
     }
 
