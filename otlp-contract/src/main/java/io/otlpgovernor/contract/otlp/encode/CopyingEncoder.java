@@ -10,10 +10,6 @@ import com.google.protobuf.WireFormat;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.otlpgovernor.contract.otlp.tree.ItemOrigins;
 
 /**
@@ -55,41 +51,26 @@ public final class CopyingEncoder {
 
     /** {@code request}'s bytes; its items came from {@code original}'s as {@code origins} says. */
     public static byte[] spans(ExportTraceServiceRequest request, OriginalRequest original, ItemOrigins origins) {
-        CopyingEncoder encoder = new CopyingEncoder(original, origins, ItemFields.SPANS);
-        int size = 0;
-        for (ResourceSpans resource : request.getResourceSpansList()) {
-            size += encoder.sizeOfField(encoder.sizeOf(resource));
-        }
-        size += request.getUnknownFields().getSerializedSize();
-        byte[] bytes = new byte[size];
-        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-        try {
-            for (ResourceSpans resource : request.getResourceSpansList()) {
-                encoder.write(out, 1, resource);
-            }
-            request.getUnknownFields().writeTo(out);
-            out.checkNoSpaceLeft();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes;
+        return new CopyingEncoder(original, origins, ItemFields.SPANS).encode(request);
     }
 
     /** {@code request}'s bytes; its items came from {@code original}'s as {@code origins} says. */
     public static byte[] logs(ExportLogsServiceRequest request, OriginalRequest original, ItemOrigins origins) {
-        CopyingEncoder encoder = new CopyingEncoder(original, origins, ItemFields.LOGS);
-        int size = 0;
-        for (ResourceLogs resource : request.getResourceLogsList()) {
-            size += encoder.sizeOfField(encoder.sizeOf(resource));
-        }
-        size += request.getUnknownFields().getSerializedSize();
+        return new CopyingEncoder(original, origins, ItemFields.LOGS).encode(request);
+    }
+
+    /**
+     * Both requests' trees have the same containers: the request holds resource containers (field 1), which hold a
+     * resource (field 1), scope containers (field 2) and a schema URL (field 3); scope containers hold a scope
+     * (field 1), items (field 2) and a schema URL (field 3). Level 0 is the request, 1 a resource container, 2 a
+     * scope container.
+     */
+    private byte[] encode(Message request) {
+        int size = sizeOf(request, 0);
         byte[] bytes = new byte[size];
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         try {
-            for (ResourceLogs resource : request.getResourceLogsList()) {
-                encoder.write(out, 1, resource);
-            }
-            request.getUnknownFields().writeTo(out);
+            write(out, request, 0);
             out.checkNoSpaceLeft();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -99,54 +80,21 @@ public final class CopyingEncoder {
 
     // Sizing pass: records every container's and item's size (and each item's operations) in writing order.
 
-    private int sizeOf(ResourceSpans container) {
-        int slot = sizes.reserve();
-        int size = container.hasResource() ? CodedOutputStream.computeMessageSize(1, container.getResource()) : 0;
-        for (ScopeSpans scope : container.getScopeSpansList()) {
-            size += sizeOfField(sizeOf(scope));
+    private int sizeOf(Message node, int level) {
+        int slot = level == 0 ? -1 : sizes.reserve();
+        Message head = fields.head(node, level);
+        int size = head == null ? 0 : CodedOutputStream.computeMessageSize(1, head);
+        for (Message child : fields.children(node, level)) {
+            size += sizeOfField(level == 2 ? sizeOfItem(child) : sizeOf(child, level + 1));
         }
-        size += sizeOfTail(container.getSchemaUrl(), container);
-        sizes.set(slot, size);
-        return size;
-    }
-
-    private int sizeOf(ScopeSpans container) {
-        int slot = sizes.reserve();
-        int size = container.hasScope() ? CodedOutputStream.computeMessageSize(1, container.getScope()) : 0;
-        for (Message span : container.getSpansList()) {
-            size += sizeOfField(sizeOfItem(span));
+        String schemaUrl = fields.schemaUrl(node, level);
+        size += schemaUrl.isEmpty() ? 0 : CodedOutputStream.computeStringSize(3, schemaUrl);
+        // Unknown fields: protobuf writes them after the known ones.
+        size += node.getUnknownFields().getSerializedSize();
+        if (slot >= 0) {
+            sizes.set(slot, size);
         }
-        size += sizeOfTail(container.getSchemaUrl(), container);
-        sizes.set(slot, size);
         return size;
-    }
-
-    private int sizeOf(ResourceLogs container) {
-        int slot = sizes.reserve();
-        int size = container.hasResource() ? CodedOutputStream.computeMessageSize(1, container.getResource()) : 0;
-        for (ScopeLogs scope : container.getScopeLogsList()) {
-            size += sizeOfField(sizeOf(scope));
-        }
-        size += sizeOfTail(container.getSchemaUrl(), container);
-        sizes.set(slot, size);
-        return size;
-    }
-
-    private int sizeOf(ScopeLogs container) {
-        int slot = sizes.reserve();
-        int size = container.hasScope() ? CodedOutputStream.computeMessageSize(1, container.getScope()) : 0;
-        for (Message record : container.getLogRecordsList()) {
-            size += sizeOfField(sizeOfItem(record));
-        }
-        size += sizeOfTail(container.getSchemaUrl(), container);
-        sizes.set(slot, size);
-        return size;
-    }
-
-    /** A container's schema URL (field 3) and unknown fields, which protobuf writes after its known fields. */
-    private static int sizeOfTail(String schemaUrl, Message container) {
-        int size = schemaUrl.isEmpty() ? 0 : CodedOutputStream.computeStringSize(3, schemaUrl);
-        return size + container.getUnknownFields().getSerializedSize();
     }
 
     /** A length-delimited field of a one-byte tag (field numbers below 16) holding {@code size} bytes. */
@@ -277,59 +225,27 @@ public final class CopyingEncoder {
 
     // Writing pass: the same walk, reading the sizes and operations back in order.
 
-    private void write(CodedOutputStream out, int number, ResourceSpans container) throws IOException {
-        out.writeTag(number, LENGTH_DELIMITED);
-        out.writeUInt32NoTag(sizes.get(nextSize++));
-        if (container.hasResource()) {
-            out.writeMessage(1, container.getResource());
+    private void write(CodedOutputStream out, Message node, int level) throws IOException {
+        if (level > 0) {
+            out.writeTag(level == 1 ? 1 : 2, LENGTH_DELIMITED);
+            out.writeUInt32NoTag(sizes.get(nextSize++));
         }
-        for (ScopeSpans scope : container.getScopeSpansList()) {
-            write(out, 2, scope);
+        Message head = fields.head(node, level);
+        if (head != null) {
+            out.writeMessage(1, head);
         }
-        writeTail(out, container.getSchemaUrl(), container);
-    }
-
-    private void write(CodedOutputStream out, int number, ScopeSpans container) throws IOException {
-        out.writeTag(number, LENGTH_DELIMITED);
-        out.writeUInt32NoTag(sizes.get(nextSize++));
-        if (container.hasScope()) {
-            out.writeMessage(1, container.getScope());
+        for (Message child : fields.children(node, level)) {
+            if (level == 2) {
+                writeItem(out);
+            } else {
+                write(out, child, level + 1);
+            }
         }
-        for (int i = 0; i < container.getSpansCount(); i++) {
-            writeItem(out);
-        }
-        writeTail(out, container.getSchemaUrl(), container);
-    }
-
-    private void write(CodedOutputStream out, int number, ResourceLogs container) throws IOException {
-        out.writeTag(number, LENGTH_DELIMITED);
-        out.writeUInt32NoTag(sizes.get(nextSize++));
-        if (container.hasResource()) {
-            out.writeMessage(1, container.getResource());
-        }
-        for (ScopeLogs scope : container.getScopeLogsList()) {
-            write(out, 2, scope);
-        }
-        writeTail(out, container.getSchemaUrl(), container);
-    }
-
-    private void write(CodedOutputStream out, int number, ScopeLogs container) throws IOException {
-        out.writeTag(number, LENGTH_DELIMITED);
-        out.writeUInt32NoTag(sizes.get(nextSize++));
-        if (container.hasScope()) {
-            out.writeMessage(1, container.getScope());
-        }
-        for (int i = 0; i < container.getLogRecordsCount(); i++) {
-            writeItem(out);
-        }
-        writeTail(out, container.getSchemaUrl(), container);
-    }
-
-    private static void writeTail(CodedOutputStream out, String schemaUrl, Message container) throws IOException {
+        String schemaUrl = fields.schemaUrl(node, level);
         if (!schemaUrl.isEmpty()) {
             out.writeString(3, schemaUrl);
         }
-        container.getUnknownFields().writeTo(out);
+        node.getUnknownFields().writeTo(out);
     }
 
     /** The next item, as field 2 of its scope container. */

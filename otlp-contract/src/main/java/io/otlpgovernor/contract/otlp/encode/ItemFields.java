@@ -3,12 +3,18 @@ package io.otlpgovernor.contract.otlp.encode;
 import java.util.List;
 
 import com.google.protobuf.Message;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 
 /**
- * The fields of an item type that {@link CopyingEncoder} may write anew — its attribute list and one replaceable
+ * The containers of a signal's tree, and the fields of its item type that {@link CopyingEncoder} may write anew — its attribute list and one replaceable
  * field (a span's name, a log record's body) — and the test that every other field is unchanged, so that copying
  * the original's bytes for them is exact. {@code ItemFieldsTest} fails when the OTLP item types gain a field this
  * test does not know of.
@@ -17,6 +23,15 @@ abstract class ItemFields {
 
     static final ItemFields SPANS = new Spans();
     static final ItemFields LOGS = new Logs();
+
+    /** The resource (level 1) or scope (level 2) of a container, null when it has none or at the request (0). */
+    abstract Message head(Message node, int level);
+
+    /** Resource containers (level 0), scope containers (1) or items (2) under {@code node}. */
+    abstract List<? extends Message> children(Message node, int level);
+
+    /** A container's schema URL; "" for the request. */
+    abstract String schemaUrl(Message node, int level);
 
     abstract int attributesNumber();
 
@@ -53,6 +68,37 @@ abstract class ItemFields {
     }
 
     private static final class Spans extends ItemFields {
+
+        @Override
+        Message head(Message node, int level) {
+            if (level == 1) {
+                ResourceSpans container = (ResourceSpans) node;
+                return container.hasResource() ? container.getResource() : null;
+            }
+            if (level == 2) {
+                ScopeSpans container = (ScopeSpans) node;
+                return container.hasScope() ? container.getScope() : null;
+            }
+            return null;
+        }
+
+        @Override
+        List<? extends Message> children(Message node, int level) {
+            return switch (level) {
+                case 0 -> ((ExportTraceServiceRequest) node).getResourceSpansList();
+                case 1 -> ((ResourceSpans) node).getScopeSpansList();
+                default -> ((ScopeSpans) node).getSpansList();
+            };
+        }
+
+        @Override
+        String schemaUrl(Message node, int level) {
+            return switch (level) {
+                case 0 -> "";
+                case 1 -> ((ResourceSpans) node).getSchemaUrl();
+                default -> ((ScopeSpans) node).getSchemaUrl();
+            };
+        }
 
         @Override
         int attributesNumber() {
@@ -104,6 +150,37 @@ abstract class ItemFields {
     }
 
     private static final class Logs extends ItemFields {
+
+        @Override
+        Message head(Message node, int level) {
+            if (level == 1) {
+                ResourceLogs container = (ResourceLogs) node;
+                return container.hasResource() ? container.getResource() : null;
+            }
+            if (level == 2) {
+                ScopeLogs container = (ScopeLogs) node;
+                return container.hasScope() ? container.getScope() : null;
+            }
+            return null;
+        }
+
+        @Override
+        List<? extends Message> children(Message node, int level) {
+            return switch (level) {
+                case 0 -> ((ExportLogsServiceRequest) node).getResourceLogsList();
+                case 1 -> ((ResourceLogs) node).getScopeLogsList();
+                default -> ((ScopeLogs) node).getLogRecordsList();
+            };
+        }
+
+        @Override
+        String schemaUrl(Message node, int level) {
+            return switch (level) {
+                case 0 -> "";
+                case 1 -> ((ResourceLogs) node).getSchemaUrl();
+                default -> ((ScopeLogs) node).getSchemaUrl();
+            };
+        }
 
         @Override
         int attributesNumber() {

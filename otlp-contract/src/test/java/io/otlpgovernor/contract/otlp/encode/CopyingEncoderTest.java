@@ -159,11 +159,11 @@ class CopyingEncoderTest {
         return numbers;
     }
 
-    /** Changes, replaces, adds and drops attributes, renames spans, drops some and leaves others alone. */
-    private static final class SpanEdits implements TreeVisitor<Span> {
-        private final Random random;
+    /** Changes, replaces, adds and drops attributes of every list, and changes or drops some items. */
+    private abstract static class Edits<I> implements TreeVisitor<I> {
+        final Random random;
 
-        SpanEdits(long seed) {
+        Edits(long seed) {
             this.random = new Random(seed);
         }
 
@@ -175,6 +175,13 @@ class CopyingEncoderTest {
         @Override
         public List<KeyValue> attributes(AttributeSite site, List<KeyValue> attributes, TreePosition at) {
             return edit(attributes, random);
+        }
+    }
+
+    /** Renames, un-names, re-statuses or drops some spans and leaves the others alone. */
+    private static final class SpanEdits extends Edits<Span> {
+        SpanEdits(long seed) {
+            super(seed);
         }
 
         @Override
@@ -193,21 +200,10 @@ class CopyingEncoderTest {
         }
     }
 
-    private static final class LogEdits implements TreeVisitor<LogRecord> {
-        private final Random random;
-
+    /** Redacts, clears or drops some bodies, changes some severities and leaves the other records alone. */
+    private static final class LogEdits extends Edits<LogRecord> {
         LogEdits(long seed) {
-            this.random = new Random(seed);
-        }
-
-        @Override
-        public boolean visits(AttributeSite site) {
-            return true;
-        }
-
-        @Override
-        public List<KeyValue> attributes(AttributeSite site, List<KeyValue> attributes, TreePosition at) {
-            return edit(attributes, random);
+            super(seed);
         }
 
         @Override
