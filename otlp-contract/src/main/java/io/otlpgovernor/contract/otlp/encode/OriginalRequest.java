@@ -15,27 +15,24 @@ import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 public final class OriginalRequest {
 
     private final byte[] payload;
-    private final List<Message> items;
+    private final Message request;
+    private List<Message> items;
     private int[] offsets;
     private int[] lengths;
 
-    private OriginalRequest(byte[] payload, List<Message> items) {
+    private OriginalRequest(byte[] payload, Message request) {
         this.payload = payload;
-        this.items = items;
+        this.request = request;
     }
 
-    /** {@code request}, parsed from {@code payload}. */
+    /** {@code request}, parsed from {@code payload}; nothing is read until an item is asked for. */
     public static OriginalRequest spans(byte[] payload, ExportTraceServiceRequest request) {
-        List<Message> items = new ArrayList<>();
-        OtlpTree.forEach(request, (span, at) -> items.add(span));
-        return new OriginalRequest(payload, items);
+        return new OriginalRequest(payload, request);
     }
 
-    /** {@code request}, parsed from {@code payload}. */
+    /** {@code request}, parsed from {@code payload}; nothing is read until an item is asked for. */
     public static OriginalRequest logs(byte[] payload, ExportLogsServiceRequest request) {
-        List<Message> items = new ArrayList<>();
-        OtlpTree.forEach(request, (record, at) -> items.add(record));
-        return new OriginalRequest(payload, items);
+        return new OriginalRequest(payload, request);
     }
 
     byte[] payload() {
@@ -43,6 +40,7 @@ public final class OriginalRequest {
     }
 
     Message item(int index) {
+        locate();
         return items.get(index);
     }
 
@@ -59,12 +57,18 @@ public final class OriginalRequest {
     }
 
     /**
-     * Finds every item's bounds: fields 1 (resource containers) → 2 (scope containers) → 2 (items) of both
+     * Lists the parsed items and finds every item's bounds: fields 1 (resource containers) → 2 (scope containers) → 2 (items) of both
      * request types, read in wire order, which is the order the parser put them in.
      */
     private void locate() {
         if (offsets != null) {
             return;
+        }
+        items = new ArrayList<>();
+        if (request instanceof ExportTraceServiceRequest spans) {
+            OtlpTree.forEach(spans, (span, at) -> items.add(span));
+        } else {
+            OtlpTree.forEach((ExportLogsServiceRequest) request, (record, at) -> items.add(record));
         }
         offsets = new int[items.size()];
         lengths = new int[items.size()];
