@@ -28,6 +28,7 @@ import io.otlpgovernor.contract.otlp.tree.ItemOrigins;
 import io.otlpgovernor.contract.otlp.tree.OtlpTree;
 import io.otlpgovernor.contract.otlp.tree.TreePosition;
 import io.otlpgovernor.contract.otlp.tree.TreeVisitor;
+import io.otlpgovernor.contract.testing.Telemetry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -243,13 +244,13 @@ class CopyingEncoderTest {
                 case 1 -> {}
                 case 2 -> {
                     edited.add(attribute);
-                    edited.add(attribute("added." + random.nextInt(10), "é-" + random.nextInt(100)));
+                    edited.add(Telemetry.attribute("added." + random.nextInt(10), "é-" + random.nextInt(100)));
                 }
                 default -> edited.add(attribute);
             }
         }
         if (random.nextInt(5) == 0) {
-            edited.add(attribute("trailing", "value"));
+            edited.add(Telemetry.attribute("trailing", "value"));
         }
         return edited;
     }
@@ -259,7 +260,7 @@ class CopyingEncoderTest {
         int resources = 1 + random.nextInt(3);
         for (int r = 0; r < resources; r++) {
             ResourceSpans.Builder resource = ResourceSpans.newBuilder()
-                    .setResource(Resource.newBuilder().addAttributes(attribute("service.name", "svc-" + r)));
+                    .setResource(Resource.newBuilder().addAttributes(Telemetry.attribute("service.name", "svc-" + r)));
             if (random.nextBoolean()) {
                 resource.setSchemaUrl("https://opentelemetry.io/schemas/1.26.0");
             }
@@ -291,12 +292,13 @@ class CopyingEncoderTest {
         }
         int attributes = random.nextInt(8);
         for (int a = 0; a < attributes; a++) {
-            span.addAttributes(attribute("key." + a, "value " + random.nextInt(1000) + (a % 3 == 0 ? " ü" : "")));
+            span.addAttributes(
+                    Telemetry.attribute("key." + a, "value " + random.nextInt(1000) + (a % 3 == 0 ? " ü" : "")));
         }
         if (random.nextInt(3) == 0) {
             span.addEvents(Span.Event.newBuilder()
                     .setName("exception")
-                    .addAttributes(attribute("exception.message", "boom " + i)));
+                    .addAttributes(Telemetry.attribute("exception.message", "boom " + i)));
         }
         if (random.nextInt(4) == 0) {
             span.setStatus(Status.newBuilder().setCodeValue(2).setMessage("failed"));
@@ -309,7 +311,7 @@ class CopyingEncoderTest {
         int resources = 1 + random.nextInt(3);
         for (int r = 0; r < resources; r++) {
             ResourceLogs.Builder resource = ResourceLogs.newBuilder()
-                    .setResource(Resource.newBuilder().addAttributes(attribute("service.name", "svc-" + r)));
+                    .setResource(Resource.newBuilder().addAttributes(Telemetry.attribute("service.name", "svc-" + r)));
             ScopeLogs.Builder scope = ScopeLogs.newBuilder().setSchemaUrl(random.nextBoolean() ? "" : "s");
             int count = random.nextInt(6);
             for (int i = 0; i < count; i++) {
@@ -326,20 +328,13 @@ class CopyingEncoderTest {
                 }
                 int attributes = random.nextInt(6);
                 for (int a = 0; a < attributes; a++) {
-                    record.addAttributes(attribute("log." + a, "v" + random.nextInt(100)));
+                    record.addAttributes(Telemetry.attribute("log." + a, "v" + random.nextInt(100)));
                 }
                 scope.addLogRecords(record);
             }
             request.addResourceLogs(resource.addScopeLogs(scope));
         }
         return request.build();
-    }
-
-    private static KeyValue attribute(String key, String value) {
-        return KeyValue.newBuilder()
-                .setKey(key)
-                .setValue(AnyValue.newBuilder().setStringValue(value))
-                .build();
     }
 
     private static ByteString bytes(Random random, int length) {
